@@ -1,0 +1,77 @@
+"""The one error tree of summariser.
+
+Every error carries a one-line message that names the problem and how to fix it;
+the CLI prints exactly that line and exits non-zero (a traceback only with ``--debug``).
+This module imports nothing from the pipeline.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SummariserError",
+    "ConfigError",
+    "InputError",
+    "BackendError",
+    "AuthError",
+    "EndpointError",
+    "ModelUnavailable",
+    "ValidationFailed",
+    "CassetteMiss",
+]
+
+
+class SummariserError(Exception):
+    """Base class of every error summariser raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        # Keep the message to one line: the CLI prints it as is.
+        super().__init__(" ".join(str(message).split()))
+
+    @property
+    def message(self) -> str:
+        """The one-line message."""
+        return str(self)
+
+
+class ConfigError(SummariserError):
+    """A setting is wrong: unknown model string, bad option value, missing key."""
+
+    exit_code = 2
+
+
+class InputError(SummariserError):
+    """An input article cannot be used: missing, empty, binary, undecodable, too long."""
+
+    exit_code = 3
+
+
+class BackendError(SummariserError):
+    """The model backend failed after retries (HTTP error, unreachable server, crash)."""
+
+    exit_code = 4
+
+
+class AuthError(BackendError):
+    """The endpoint rejected the credentials (401/403); never retried."""
+
+
+class EndpointError(BackendError):
+    """The endpoint could not be reached or kept failing (connection, timeout, 5xx)."""
+
+
+class ModelUnavailable(BackendError):
+    """The embedded model's weights or runtime are missing or corrupt."""
+
+
+class ValidationFailed(SummariserError):
+    """The model's answer never validated against the response schema, even after re-asks."""
+
+    exit_code = 5
+
+
+class CassetteMiss(SummariserError):
+    """A replay-only run met a request that its cassette has not recorded."""
+
+    exit_code = 6

@@ -1,0 +1,1 @@
+"""LLM layer: backends, the embedded transport, cache, cassettes, retries and the client."""

@@ -1,0 +1,90 @@
+"""Backend selection from a ``scheme:model`` string.
+
+Valid forms::
+
+    local                         the embedded default (local:qwen2.5-1.5b)
+    local:qwen2.5-1.5b            embedded Qwen2.5-Coder-1.5B-Instruct (default)
+    local:qwen2.5-0.5b | small    embedded Qwen2.5-Coder-0.5B-Instruct (faster, weaker)
+    openai:gpt-4o-mini            OpenAI, key from OPENAI_API_KEY (or SUMMARISER_API_KEY)
+    ollama:llama3.1               Ollama on OLLAMA_HOST (default http://localhost:11434)
+    http://host:8000/v1#model     any OpenAI-compatible server (vLLM, llama.cpp server, …);
+                                  the part after '#' is the model name (default "default"),
+                                  key from SUMMARISER_API_KEY
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from ..errors import ConfigError
+from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel
+
+ALIASES = {"default": f"local:{DEFAULT_MODEL}", "small": "local:qwen2.5-0.5b", "local": f"local:{DEFAULT_MODEL}"}
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """A resolved backend: where requests go and which model answers them."""
+
+    kind: Literal["local", "http"]
+    model: str  # the model name sent in the request body
+    base_url: str
+    label: str  # canonical model string, e.g. "local:qwen2.5-1.5b"
+    api_key: str | None = field(default=None, repr=False)
+    embedded: EmbeddedModel | None = None
+
+    @property
+    def identity(self) -> str:
+        """Endpoint identity for cache and cassette keys (never contains a secret)."""
+        if self.embedded is not None:
+            return f"local:{self.embedded.alias}@{self.embedded.sha256[:16]}"
+        return self.base_url.rstrip("/")
+
+    @property
+    def context_tokens(self) -> int:
+        """Context window to plan prompts for (``SUMMARISER_CONTEXT_TOKENS`` overrides for HTTP)."""
+        if self.embedded is not None:
+            return self.embedded.n_ctx
+        return int(os.environ.get("SUMMARISER_CONTEXT_TOKENS", "32768"))
+
+
+def valid_forms() -> str:
+    """A one-line list of valid model strings, for error messages and --help."""
+    local = ", ".join(f"local:{a}" for a in EMBEDDED_MODELS)
+    return f"{local}, small, openai:<model>, ollama:<model>, http(s)://host:port/v1#<model>"
+
+
+def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
+    """Turn a model string (or None for the default) into a `BackendSpec`."""
+    raw = (model or os.environ.get("SUMMARISER_MODEL") or "default").strip()
+    text = ALIASES.get(raw, raw)
+    if text.startswith(("http://", "https://")):
+        url, _, name = text.partition("#")
+        parts = urlsplit(url)
+        if not parts.netloc:
+            raise ConfigError(f"model {raw!r} has no host; use e.g. http://localhost:8000/v1#my-model")
+        key = api_key or os.environ.get("SUMMARISER_API_KEY") or "not-needed"
+        return BackendSpec("http", name or "default", url.rstrip("/"), label=text, api_key=key)
+    scheme, sep, name = text.partition(":")
+    if not sep or not name:
+        raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")
+    if scheme == "local":
+        embedded = EMBEDDED_MODELS.get(name)
+        if embedded is None:
+            raise ConfigError(f"unknown local model {name!r}; valid: {valid_forms()}")
+        return BackendSpec("local", embedded.alias, f"http://local.{embedded.alias}/v1", text, None, embedded)
+    if scheme == "openai":
+        key = api_key or os.environ.get("SUMMARISER_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        if not key:
+            raise ConfigError(f"model {raw!r} needs an API key; set OPENAI_API_KEY or pass --api-key")
+        base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
+        return BackendSpec("http", name, base.rstrip("/"), text, key)
+    if scheme == "ollama":
+        host = os.environ.get("OLLAMA_HOST", "http://localhost:11434")
+        if not host.startswith(("http://", "https://")):
+            host = f"http://{host}"
+        return BackendSpec("http", name, f"{host.rstrip('/')}/v1", text, api_key or "ollama")
+    raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")

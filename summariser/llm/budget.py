@@ -1,0 +1,59 @@
+"""Size ``max_tokens`` from a JSON Schema so that a complete answer always fits.
+
+Constrained decoding guarantees valid JSON only if generation finishes; an answer cut at
+``max_tokens`` is invalid. Every array must carry ``maxItems`` and every string
+``maxLength``: `max_tokens_for` then computes an upper bound on the tokens of any answer the
+grammar allows (pessimistic: ``CHARS_PER_TOKEN`` characters per token plus whitespace and
+punctuation tokens), and raises if the schema is unbounded.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+CHARS_PER_TOKEN = 2.0
+"""Pessimistic: English averages ~4 characters per token; names and numbers split more."""
+
+
+class UnboundedSchema(ValueError):
+    """The schema allows answers of unbounded length (an array or string without a cap)."""
+
+
+def max_tokens_for(schema: dict[str, Any]) -> int:
+    """Upper bound on the completion tokens of any JSON document ``schema`` allows."""
+    defs = schema.get("$defs", {})
+
+    def size(node: dict[str, Any], where: str) -> int:
+        if "$ref" in node:
+            return size(defs[node["$ref"].rsplit("/", 1)[-1]], where)
+        for combinator in ("anyOf", "oneOf"):
+            if combinator in node:
+                return max(size(option, where) for option in node[combinator])
+        if "enum" in node:
+            return max(math.ceil(len(str(v)) / CHARS_PER_TOKEN) + 2 for v in node["enum"])
+        if "const" in node:
+            return math.ceil(len(str(node["const"])) / CHARS_PER_TOKEN) + 2
+        kind = node.get("type")
+        if kind == "object":
+            total = 2
+            for name, prop in node.get("properties", {}).items():
+                total += math.ceil(len(name) / CHARS_PER_TOKEN) + 4 + size(prop, f"{where}.{name}")
+            return total
+        if kind == "array":
+            if "maxItems" not in node:
+                raise UnboundedSchema(f"array {where or '<root>'} has no maxItems")
+            return 2 + int(node["maxItems"]) * (size(node.get("items", {}), f"{where}[]") + 3)
+        if kind == "string":
+            if "maxLength" not in node:
+                if node.get("format") in {"date", "date-time"}:
+                    return 14
+                raise UnboundedSchema(f"string {where or '<root>'} has no maxLength")
+            return math.ceil(int(node["maxLength"]) / CHARS_PER_TOKEN) + 2
+        if kind in {"integer", "number"}:
+            return 10
+        if kind in {"boolean", "null"}:
+            return 2
+        raise UnboundedSchema(f"cannot bound {where or '<root>'} (type {kind!r})")
+
+    return size(schema, "")

@@ -1,0 +1,127 @@
+"""Cassettes: record and replay LLM exchanges at the transport boundary.
+
+One readable JSON file per test under ``cassettes/``. Interactions are matched on the
+canonical request (`exchange.canonical`), the same key the cache uses. Headers are never
+written, and any configured secret value that shows up in a body is replaced by
+``<redacted>`` before the file is written.
+
+Modes:
+
+* ``replay`` — answer only from the file; a request it has not recorded raises `CassetteMiss`
+  with the command that records it. Tests run in this mode (CI never reaches a model).
+* ``record`` — replay what is recorded, send anything new to the real backend and append it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx2
+
+from ..errors import CassetteMiss
+from .exchange import canonical
+
+CassetteMode = Literal["replay", "record"]
+FORMAT_VERSION = 1
+RECORD_HINT = "record it with SUMMARISER_RECORD=1 and the real backend available (e.g. `SUMMARISER_RECORD=1 pytest …`)"
+
+
+def redact(value: Any, secrets: list[str]) -> Any:
+    """Return ``value`` with every occurrence of a secret string replaced by ``<redacted>``."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret:
+                value = value.replace(secret, "<redacted>")
+        return value
+    if isinstance(value, list):
+        return [redact(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: redact(v, secrets) for k, v in value.items()}
+    return value
+
+
+class CassetteTransport(httpx2.BaseTransport):
+    """Replay (and in record mode, record) exchanges from one cassette file."""
+
+    def __init__(
+        self,
+        path: Path,
+        identity: str,
+        mode: CassetteMode = "replay",
+        inner: httpx2.BaseTransport | None = None,
+        secrets: list[str] | None = None,
+    ) -> None:
+        self.path = path
+        self.identity = identity
+        self.mode = mode
+        self.inner = inner
+        self.secrets = [s for s in (secrets or []) if s and len(s) >= 4]
+        self._lock = threading.Lock()
+        self.interactions: list[dict[str, Any]] = []
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.interactions = list(data.get("interactions", []))
+        # One key may have several recorded answers (a retried 503, then a 200): they are
+        # replayed in recorded order, and the last one repeats.
+        self._index: dict[str, list[dict[str, Any]]] = {}
+        for item in self.interactions:
+            self._index.setdefault(item["key"], []).append(item)
+        self._cursor: dict[str, int] = {}
+        self.used: set[str] = set()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Answer from the cassette, or record a new interaction in record mode."""
+        key = canonical(self.identity, request)
+        with self._lock:
+            recorded = self._index.get(key.key, [])
+            position = self._cursor.get(key.key, 0)
+            found = recorded[min(position, len(recorded) - 1)] if recorded else None
+            if found is not None and (position < len(recorded) or self.mode == "replay"):
+                self._cursor[key.key] = position + 1
+                self.used.add(key.key)
+                return httpx2.Response(found["response"]["status"], json=found["response"]["body"])
+        if self.mode != "record" or self.inner is None:
+            raise CassetteMiss(
+                f"cassette {self.path.name} has no recorded answer for this request to {self.identity} "
+                f"({len(self.interactions)} recorded; the prompt, schema or input changed?); {RECORD_HINT}"
+            )
+        response = self.inner.handle_request(request)
+        content = response.read()
+        try:
+            body: Any = json.loads(content)
+        except ValueError:
+            body = content.decode("utf-8", "replace")
+        item = {
+            "key": key.key,
+            "request": redact({"endpoint": key.identity, "method": key.method, "path": key.path, "body": key.body}, self.secrets),
+            "response": {"status": response.status_code, "body": redact(body, self.secrets)},
+        }
+        with self._lock:
+            self.interactions.append(item)
+            self._index.setdefault(key.key, []).append(item)
+            self._cursor[key.key] = len(self._index[key.key])
+            self.used.add(key.key)
+            self._write()
+        return httpx2.Response(response.status_code, json=body)
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(
+            {"version": FORMAT_VERSION, "interactions": self.interactions}, indent=1, ensure_ascii=False
+        )
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+        os.replace(tmp, self.path)
+
+    def close(self) -> None:
+        """Close the inner transport, if any."""
+        if self.inner is not None:
+            self.inner.close()

@@ -1,0 +1,194 @@
+"""The structured-call client: instructor over openai over one transport chain.
+
+Chain, outermost first::
+
+    Metering → Caching (diskcache) → Retrying (tenacity) → Cassette | Embedded | HTTP
+
+The openai client's own retries are off: retries happen once, at the transport, where the
+fault-injection tests and the cassettes see them. Errors from every layer are translated
+into the summariser error tree with a one-line message.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, TypeVar
+
+import httpx2
+import instructor
+import openai
+from pydantic import BaseModel
+
+from ..errors import (
+    AuthError,
+    BackendError,
+    ConfigError,
+    EndpointError,
+    InputError,
+    SummariserError,
+    ValidationFailed,
+)
+from ..schemas import Usage
+from .backends import BackendSpec
+from .budget import max_tokens_for
+from .cache import HIT_HEADER, CachingTransport, ResponseCache
+from .cassette import CassetteTransport
+from .embedded import EmbeddedTransport
+from .retry import RetryingTransport
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class MeteringTransport(httpx2.BaseTransport):
+    """Count requests, cache hits and token usage of every response that passes."""
+
+    def __init__(self, inner: httpx2.BaseTransport) -> None:
+        self.inner = inner
+        self.usage = Usage()
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Forward ``request`` and account for its response."""
+        response = self.inner.handle_request(request)
+        content = response.read()
+        with self._lock:
+            self.usage.requests += 1
+            if response.headers.get(HIT_HEADER) == "hit":
+                self.usage.cache_hits += 1
+                return response
+            try:
+                usage = json.loads(content).get("usage") or {}
+            except (ValueError, AttributeError):
+                usage = {}
+            self.usage.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+            self.usage.completion_tokens += int(usage.get("completion_tokens") or 0)
+        return response
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self.inner.close()
+
+
+def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport, ResponseCache | None]:
+    """Assemble the transport chain for ``spec`` under ``settings`` (a `Settings`)."""
+    base: httpx2.BaseTransport
+    if spec.embedded is not None:
+        base = EmbeddedTransport(spec.embedded)
+    else:
+        base = httpx2.HTTPTransport()
+    if settings.cassette is not None:
+        inner = base if settings.cassette_mode == "record" else None
+        secrets = [s for s in (spec.api_key, settings.api_key) if s]
+        base = CassetteTransport(settings.cassette, spec.identity, settings.cassette_mode, inner, secrets)
+    chain: httpx2.BaseTransport = RetryingTransport(base, settings.retry)
+    cache = None
+    if settings.cache != "off":
+        cache = ResponseCache(settings.response_cache_dir())
+        chain = CachingTransport(chain, cache, spec.identity, settings.cache)
+    return MeteringTransport(chain), cache
+
+
+class LLMClient:
+    """Structured extraction against one backend: ``extract(Model, messages) -> Model``."""
+
+    def __init__(self, spec: BackendSpec, settings: Any) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.transport, self._cache = build_transport(spec, settings)
+        self._http = httpx2.Client(transport=self.transport, timeout=settings.timeout)
+        raw = openai.OpenAI(
+            base_url=spec.base_url,
+            api_key=spec.api_key or "local",
+            http_client=self._http,
+            max_retries=0,
+        )
+        self.client = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
+
+    @property
+    def usage(self) -> Usage:
+        """Usage summed over every request made through this client."""
+        return self.transport.usage
+
+    def extract(self, response_model: type[T], messages: list[dict[str, str]]) -> T:
+        """Ask the backend for a ``response_model`` instance; re-ask on validation errors."""
+        max_tokens = max_tokens_for(response_model.model_json_schema())
+        try:
+            result: T = self.client.chat.completions.create(
+                model=self.spec.model,
+                response_model=response_model,
+                messages=messages,  # type: ignore[arg-type]
+                max_retries=self.settings.reasks,
+                temperature=self.settings.temperature,
+                seed=self.settings.seed,
+                max_tokens=max_tokens,
+            )
+        except Exception as err:  # translate every backend failure into the error tree
+            raise translate(err, self.spec) from err
+        return result
+
+    def close(self) -> None:
+        """Release the HTTP client and the cache."""
+        self._http.close()
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _root_cause(err: BaseException) -> BaseException:
+    seen = set()
+    while id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, SummariserError):
+            return err
+        nxt = err.__cause__ or err.__context__
+        if nxt is None:
+            break
+        err = nxt
+    return err
+
+
+def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
+    """Map an exception from instructor/openai/httpx2 to a one-line summariser error."""
+    root = _root_cause(err)
+    if isinstance(root, SummariserError):
+        return root
+    where = spec.label
+    if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
+        return AuthError(
+            f"{where} rejected the API key (HTTP {err.status_code}); set a valid key in "
+            "SUMMARISER_API_KEY / OPENAI_API_KEY or pass --api-key"
+        )
+    if isinstance(err, openai.NotFoundError):
+        return ConfigError(f"{where} has no model or route {spec.model!r} (HTTP 404); check the model name")
+    if isinstance(err, openai.BadRequestError):
+        message = _api_message(err)
+        if "context" in message:
+            return InputError(f"the article does not fit the context window of {where}: {message}")
+        return BackendError(f"{where} refused the request (HTTP 400): {message}")
+    if isinstance(err, openai.APITimeoutError):
+        return EndpointError(f"{where} timed out after retries; check the server or raise --timeout")
+    if isinstance(err, openai.APIConnectionError):
+        return EndpointError(f"cannot reach {spec.base_url} ({_short(root)}); check the URL and that the server runs")
+    if isinstance(err, openai.APIStatusError):
+        return EndpointError(f"{where} kept failing (HTTP {err.status_code}) after retries; try again later")
+    if type(err).__name__ in {"InstructorRetryException", "ValidationError", "IncompleteOutputException"}:
+        return ValidationFailed(
+            f"{where} never produced a valid answer ({_short(err)}); try another model or check the prompt"
+        )
+    return BackendError(f"{where} failed: {_short(err)}")
+
+
+def _api_message(err: openai.APIStatusError) -> str:
+    body = err.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        if body.get("message"):
+            return str(body["message"])
+    return str(err)
+
+
+def _short(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 200 else text[:197] + "…"

@@ -1,0 +1,130 @@
+"""The embedded backend: llama.cpp in-process behind an httpx2 transport.
+
+`EmbeddedTransport` answers ``POST …/chat/completions`` from llama-cpp-python's
+``create_chat_completion``, so instructor, the cache and the cassettes all see the same
+request/response boundary as with a real OpenAI-compatible server. The JSON Schema in
+``response_format`` is dereferenced (no ``$ref``: llama.cpp's grammar converter skips some
+nested references silently) and passed to llama.cpp as a grammar constraint.
+
+One model instance per process and model file is kept, and generations are serialised by a
+lock: llama.cpp reuses the longest common token prefix of consecutive prompts, so requests
+that start with the same article re-read only their new tail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any
+
+import httpx2
+
+from .. import progress
+from ..errors import ModelUnavailable
+from .weights import EmbeddedModel, assemble
+
+_LOCK = threading.Lock()
+_LOADED: dict[str, Any] = {}
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return ``schema`` with every local ``$ref`` replaced by its definition and ``$defs`` dropped."""
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any, depth: int = 0) -> Any:
+        if depth > 50:
+            raise ValueError("schema nests references more than 50 deep (recursive model?)")
+        if isinstance(node, dict):
+            if "$ref" in node:
+                name = node["$ref"].rsplit("/", 1)[-1]
+                merged = {**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}
+                return walk(merged, depth + 1)
+            return {k: walk(v, depth + 1) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+def threads() -> int:
+    """Threads for llama.cpp: ``SUMMARISER_THREADS`` or the number of usable cores."""
+    env = os.environ.get("SUMMARISER_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def load_llama(model: EmbeddedModel) -> Any:
+    """Load (once per process) and return the llama.cpp model for ``model``."""
+    path = assemble(model)
+    key = str(path)
+    with _LOCK:
+        if key in _LOADED:
+            return _LOADED[key]
+        try:
+            from llama_cpp import Llama
+        except ImportError as err:
+            raise ModelUnavailable(
+                f"llama-cpp-python is not installed ({err}); run `bash scripts/install.sh`, which builds it "
+                "with the right CPU flags"
+            ) from None
+        progress.report(f"loading local:{model.alias}")
+        try:
+            llm = Llama(
+                model_path=key,
+                n_ctx=model.n_ctx,
+                n_threads=threads(),
+                n_batch=512,
+                seed=0,
+                verbose=False,
+            )
+        except Exception as err:  # llama.cpp raises ValueError/RuntimeError on a bad file
+            raise ModelUnavailable(f"cannot load {path.name}: {err}; delete it and run again") from None
+        _LOADED[key] = llm
+        return llm
+
+
+class EmbeddedTransport(httpx2.BaseTransport):
+    """An httpx2 transport that answers chat completions from an in-process llama.cpp model."""
+
+    def __init__(self, model: EmbeddedModel) -> None:
+        self.model = model
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Serve ``POST …/chat/completions``; anything else is a 404."""
+        if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+            return _error(404, f"embedded backend serves only POST /v1/chat/completions, not {request.url.path}")
+        try:
+            body = json.loads(request.read())
+        except ValueError:
+            return _error(400, "request body is not JSON")
+        kwargs: dict[str, Any] = {
+            "messages": body["messages"],
+            "temperature": float(body.get("temperature", 0.0)),
+            "top_p": float(body.get("top_p", 1.0)),
+            "max_tokens": body.get("max_tokens") or body.get("max_completion_tokens"),
+            "seed": body.get("seed", 0),
+        }
+        fmt = body.get("response_format") or {}
+        if fmt.get("type") == "json_schema":
+            kwargs["response_format"] = {"type": "json_object", "schema": inline_refs(fmt["json_schema"]["schema"])}
+        elif fmt.get("type") == "json_object":
+            kwargs["response_format"] = {"type": "json_object"}
+        llm = load_llama(self.model)
+        with _LOCK:
+            progress.report(f"generating with local:{self.model.alias}")
+            try:
+                result = llm.create_chat_completion(**kwargs)
+            except ValueError as err:  # e.g. "Requested tokens (…) exceed context window of …"
+                return _error(400, str(err), code="context_length_exceeded" if "context" in str(err) else None)
+        result["model"] = self.model.alias
+        return httpx2.Response(200, json=result)
+
+
+def _error(status: int, message: str, code: str | None = None) -> httpx2.Response:
+    return httpx2.Response(
+        status, json={"error": {"message": message, "type": "invalid_request_error", "code": code}}
+    )

@@ -1,0 +1,110 @@
+"""Retry policy for transient failures, as an httpx2 transport (tenacity underneath).
+
+Retried: 408/409/425/429/500/502/503/504, timeouts, connection errors and resets — with
+exponential backoff and jitter, or the server's ``Retry-After`` when it sends one (capped).
+Never retried: 400, 401, 403, 404, 422 and other client errors. After the last attempt the
+final response is returned (or the final exception raised) so the caller sees the real cause.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx2
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+TRANSIENT_ERRORS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: attempts in all, backoff base and cap, Retry-After cap (seconds)."""
+
+    attempts: int = 4
+    initial: float = 0.5
+    max_backoff: float = 20.0
+    max_retry_after: float = 60.0
+
+
+class _Transient(Exception):
+    def __init__(self, response: httpx2.Response | None, error: Exception | None = None) -> None:
+        super().__init__(str(error) if error else f"HTTP {response.status_code if response else '?'}")
+        self.response = response
+        self.error = error
+
+
+def retry_after_seconds(response: httpx2.Response | None, cap: float) -> float | None:
+    """Seconds the server asked us to wait (``Retry-After`` as seconds or HTTP date), capped."""
+    if response is None:
+        return None
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        seconds = parsed.timestamp() - time.time()
+    return max(0.0, min(seconds, cap))
+
+
+class RetryingTransport(httpx2.BaseTransport):
+    """Retry transient failures of the inner transport according to a `RetryPolicy`."""
+
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.inner = inner
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.attempts_made = 0
+        self._backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.max_backoff)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Transient):
+            asked = retry_after_seconds(exc.response, self.policy.max_retry_after)
+            if asked is not None:
+                return asked
+        return float(self._backoff(state))
+
+    def _once(self, request: httpx2.Request) -> httpx2.Response:
+        self.attempts_made += 1
+        try:
+            response = self.inner.handle_request(request)
+        except TRANSIENT_ERRORS as err:
+            raise _Transient(None, err) from err
+        if response.status_code in RETRY_STATUS:
+            response.read()
+            raise _Transient(response)
+        return response
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send ``request``, retrying transient failures; return the final response."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.policy.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._once, request)
+        except _Transient as final:
+            if final.response is not None:
+                return final.response
+            assert final.error is not None
+            raise final.error from None
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self.inner.close()

@@ -1,0 +1,186 @@
+"""summarise(): sources → prompts → llm → merge → Briefing.
+
+For every article (or every part of an article too long for the context window) the model
+answers two focused requests — entities, then overview — that share the article as their
+prompt prefix. The drafts of all articles are merged into one briefing; the event date comes
+from the sources' own date expressions (resolved against the publication time), never from
+the model, so it is never guessed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import progress, prompts
+from .config import Settings, load_settings
+from .errors import InputError
+from .llm.backends import BackendSpec, resolve
+from .llm.budget import max_tokens_for
+from .llm.client import LLMClient
+from .merge import Draft, merge
+from .schemas import Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
+from .sources import event_date, load_sources
+
+Source = str | os.PathLike[str] | Article
+
+#: Characters per token assumed when planning prompts (pessimistic for English news).
+PROMPT_CHARS_PER_TOKEN = 3.0
+#: Tokens reserved for the system prompt, the task instructions and the chat template.
+PROMPT_OVERHEAD_TOKENS = 700
+
+_CANDIDATE = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}"
+)
+#: Words that open a capitalised phrase without being part of a name ("Treasury Secretary …").
+TITLE_WORDS = frozenset(
+    """mr mrs ms dr sir dame lord lady president vice chairman chairwoman chair chief executive director
+    managing minister ministers secretary deputy prime treasurer chancellor exchequer premier governor
+    senator representative ambassador commissioner spokesperson spokesman spokeswoman general trade finance
+    foreign defence defense state economy economic public credit interior justice health former acting
+    us u.s. uk u.k. eu king queen prince princess mayor judge justice officer head leader the of and
+    senior junior attorney opposition party labor labour""".split()
+)
+
+
+def name_candidates(text: str, limit: int = 40) -> list[str]:
+    """Possible person names in ``text``: capitalised phrases stripped of titles and possessives.
+
+    A checklist for the model (not all are people), so that recall does not depend on the
+    model noticing every name in a long participant list.
+    """
+    seen: dict[str, None] = {}
+    for match in _CANDIDATE.finditer(text):
+        for piece in re.split(r"\.\s+", match.group(0)):
+            words = re.split(r"[’']s\b", piece)[-1].strip(" .-'’").split()
+            titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+            if titles:
+                words = words[titles[-1] + 1 :]
+            if 2 <= len(words) <= 4:
+                seen.setdefault(" ".join(words), None)
+    return list(seen)[:limit]
+
+
+def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, str | os.PathLike | Article):
+        return [sources]
+    return list(sources)
+
+
+def plan_parts(article: Article, spec: BackendSpec, settings: Settings) -> list[str]:
+    """Split an article that does not fit the context window into overlapping parts."""
+    answer = max(max_tokens_for(EntitiesDraft.model_json_schema()), max_tokens_for(OverviewDraft.model_json_schema()))
+    room_chars = int((spec.context_tokens - answer - PROMPT_OVERHEAD_TOKENS) * PROMPT_CHARS_PER_TOKEN)
+    if room_chars <= 0:
+        raise InputError(f"{spec.label} has a context of {spec.context_tokens} tokens, too small for a briefing")
+    if len(article.text) <= room_chars:
+        return [article.text]
+    label = article.path or article.id
+    if settings.long_articles == "fail":
+        raise InputError(
+            f"{label} is ~{len(article.text) // 3} tokens, longer than the {spec.context_tokens}-token context "
+            f"of {spec.label}; split it, or allow chunking (long_articles=chunk)"
+        )
+    paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
+    parts: list[str] = []
+    current: list[str] = []
+    for para in paragraphs:
+        while len(para) > room_chars:  # a single giant paragraph: cut at sentence ends
+            cut = para.rfind(". ", 0, room_chars)
+            cut = cut + 1 if cut > room_chars // 2 else room_chars
+            parts.append(para[:cut])
+            para = para[cut:].lstrip()
+        if current and len("\n\n".join([*current, para])) > room_chars:
+            parts.append("\n\n".join(current))
+            current = current[-1:] if len(current[-1]) < room_chars // 4 else []  # one paragraph overlap
+        current.append(para)
+    if current:
+        parts.append("\n\n".join(current))
+    return parts
+
+
+def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> list[Draft]:
+    drafts = []
+    for i, text in enumerate(parts, start=1):
+        part = f"{i}/{len(parts)}" if len(parts) > 1 else None
+        common: dict[str, Any] = {"article_id": article.id, "text": text.replace("</article>", "</ article>"), "part": part}
+        where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
+        progress.report(f"people and organisations: {where}")
+        entities = client.extract(
+            EntitiesDraft, prompts.messages("entities", candidates=name_candidates(text), **common)
+        )
+        progress.report(f"summary: {where}")
+        overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
+        drafts.append(Draft(article.id, entities, overview))
+    return drafts
+
+
+def summarise(
+    sources: Source | Iterable[Source],
+    *,
+    model: str | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> Briefing:
+    """Turn one article, or several articles about one event, into one `Briefing`.
+
+    ``sources`` are paths (``.txt``, ``.md``, ``.html``, ``.json``, ``.jsonl``), article text
+    strings or `Article` objects. ``model`` is a model string (default: the embedded model);
+    other keyword arguments override `Settings` fields (e.g. ``cache="off"``).
+    Raises only `SummariserError` subclasses.
+    """
+    base = settings or load_settings()
+    if model is not None or overrides:
+        fields = {**base.__dict__, **{k: v for k, v in overrides.items() if v is not None}}
+        if model is not None:
+            fields["model"] = model
+        base = Settings(**fields)
+    articles = load_sources(_as_list(sources))
+    if not articles:
+        raise InputError("no articles given; pass at least one file or text")
+    spec = resolve(base.model, base.api_key)
+    plans = [(a, plan_parts(a, spec, base)) for a in articles]
+    client = LLMClient(spec, base)
+    try:
+        drafts = [d for article, parts in plans for d in _drafts_for(client, article, parts)]
+    finally:
+        client.close()
+    body = merge(drafts)
+    notes = [
+        f"{a.path or a.id} was longer than the context window and was read in {len(p)} overlapping parts"
+        for a, p in plans
+        if len(p) > 1
+    ]
+    dates = [m for m in (event_date(a) for a in articles) if m is not None]
+    return Briefing(
+        headline=body.headline,
+        event_date=dates[0].date if dates else None,
+        location=body.location,
+        summary=body.summary,
+        people=body.people,
+        organisations=body.organisations,
+        countries=body.countries,
+        quotes=body.quotes,
+        themes=body.themes,
+        implications=body.implications,
+        sources=[SourceRef(doc_id=a.id, title=a.title, published=a.published) for a in articles],
+        meta=BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=notes),
+    )
+
+
+async def asummarise(
+    sources: Source | Iterable[Source],
+    *,
+    model: str | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> Briefing:
+    """Async `summarise`: runs the pipeline in a worker thread, so the event loop stays free.
+
+    Several calls may run concurrently; the embedded model serialises its generations, HTTP
+    backends serve them in parallel.
+    """
+    return await asyncio.to_thread(summarise, sources, model=model, settings=settings, **overrides)

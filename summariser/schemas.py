@@ -1,0 +1,267 @@
+"""Pydantic models: the briefing contract (schema version 1) and the LLM response models.
+
+Two families live here:
+
+* the **contract** (`Briefing` and its parts, `Article`) — what users, gold files and the
+  evaluator rely on (DESIGN.md section 5);
+* the **response models** (`*Draft`) — the small, bounded schemas the model fills in one
+  focused request each. Every list and string is bounded so that ``max_tokens`` can be
+  sized from the schema and a complete answer always fits (see `llm.budget`).
+
+`export_schemas()` writes the JSON Schema of every model to ``schemas/``; a test fails when
+the files drift from the models. This module imports nothing from the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SCHEMA_VERSION = "1"
+
+MatchKind = Literal["exact", "normalised", "fuzzy", "none"]
+
+#: Word limits of the contract.
+HEADLINE_MAX_WORDS = 16
+BULLET_MAX_WORDS = 45
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class Article(BaseModel):
+    """One cleaned source article.
+
+    ``text`` is the cleaned text the model sees and that evidence offsets point into;
+    ``id`` is a stable content hash of ``text`` (``sha256`` prefix), so the same article read
+    from a ``.txt`` or a ``.json`` file gets the same id.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str | None = None
+    published: dt.datetime | None = None
+    text: str
+    path: str | None = None
+    removed: tuple[str, ...] = ()
+    """Lines of page junk removed while cleaning (kept for transparency)."""
+
+
+# --------------------------------------------------------------------------- contract
+
+
+class Evidence(BaseModel):
+    """A character span of a cleaned source text that supports a claim."""
+
+    doc_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str
+    match: MatchKind
+
+
+class SummaryPoint(BaseModel):
+    """One summary bullet (≤ 45 words, in the tool's own words)."""
+
+    text: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Person(BaseModel):
+    """A person named in the sources, with the role and affiliation the source states."""
+
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Organisation(BaseModel):
+    """An organisation named in the sources."""
+
+    name: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Quote(BaseModel):
+    """A verbatim quote from a source; ``speaker`` is null when unattributed."""
+
+    text: str
+    speaker: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Implication(BaseModel):
+    """A policy or market consequence that the sources state."""
+
+    text: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class SourceRef(BaseModel):
+    """One article a briefing was made from."""
+
+    doc_id: str
+    title: str | None = None
+    published: dt.datetime | None = None
+
+
+class Usage(BaseModel):
+    """Token usage summed over every request (including re-asks) of one briefing."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class BriefingMeta(BaseModel):
+    """How a briefing was made: model, prompt-template versions, usage, notes."""
+
+    model: str
+    prompts: dict[str, str] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Briefing(BaseModel):
+    """A briefing on one event, made from one or more articles (schema version 1)."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    headline: str
+    event_date: dt.date | None = None
+    location: str | None = None
+    summary: list[SummaryPoint] = Field(min_length=3, max_length=6)
+    people: list[Person] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    themes: list[str] = Field(min_length=2, max_length=6)
+    implications: list[Implication] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(min_length=1)
+    meta: BriefingMeta | None = None
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_words(cls, value: str) -> str:
+        if _words(value) > HEADLINE_MAX_WORDS:
+            raise ValueError(f"headline has {_words(value)} words; at most {HEADLINE_MAX_WORDS}")
+        return value
+
+    @field_validator("summary")
+    @classmethod
+    def _bullet_words(cls, value: list[SummaryPoint]) -> list[SummaryPoint]:
+        for point in value:
+            if _words(point.text) > BULLET_MAX_WORDS:
+                raise ValueError(f"summary bullet has {_words(point.text)} words; at most {BULLET_MAX_WORDS}")
+        return value
+
+
+# --------------------------------------------------------------------------- response models
+# Bounded so that a complete answer always fits in max_tokens (llm.budget sizes it).
+# String caps are generous: a cap that is too tight makes constrained decoding cut a
+# sentence in two (DESIGN.md section 4).
+
+Name = Annotated[str, StringConstraints(min_length=2, max_length=80)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
+Sentence = Annotated[str, StringConstraints(min_length=10, max_length=360)]
+QuoteText = Annotated[str, StringConstraints(min_length=5, max_length=400)]
+
+
+class PersonDraft(BaseModel):
+    """A person as the model reports it."""
+
+    name: Name = Field(description="Full name as written in the article")
+    role: ShortText | None = Field(description="Job title or role exactly as the article states it, else null")
+    affiliation: ShortText | None = Field(
+        description="Country or organisation the person represents, else null"
+    )
+
+
+class EntitiesDraft(BaseModel):
+    """Sub-request 1: every person, organisation and country the article names."""
+
+    people: list[PersonDraft] = Field(max_length=24, description="Every person named in the article")
+    organisations: list[Name] = Field(max_length=12, description="Organisations named in the article")
+    countries: list[Label] = Field(
+        max_length=16, description="Countries or blocs, as common English short names"
+    )
+
+
+class QuoteDraft(BaseModel):
+    """A quote as the model reports it."""
+
+    text: QuoteText = Field(description="Words inside quotation marks in the article, copied exactly")
+    speaker: Name | None = Field(description="Who said it, else null")
+
+
+class OverviewDraft(BaseModel):
+    """Sub-request 2: headline, place, summary bullets, themes, implications, quotes."""
+
+    headline: ShortText = Field(description="At most 16 words, in your own words")
+    location: Label | None = Field(description="City or country where the event happened, else null")
+    summary: list[Sentence] = Field(
+        min_length=3, max_length=6, description="3 to 6 bullets, each one sentence of at most 45 words"
+    )
+    themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
+    implications: list[Sentence] = Field(
+        max_length=4, description="Policy or market consequences the article states"
+    )
+    quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations in the article")
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_words(cls, value: str) -> str:
+        if _words(value) > HEADLINE_MAX_WORDS:
+            raise ValueError(
+                f"headline has {_words(value)} words; write one of at most {HEADLINE_MAX_WORDS} words"
+            )
+        return value
+
+    @field_validator("summary")
+    @classmethod
+    def _bullet_words(cls, value: list[str]) -> list[str]:
+        for text in value:
+            if _words(text) > BULLET_MAX_WORDS:
+                raise ValueError(
+                    f"a summary bullet has {_words(text)} words; keep each under {BULLET_MAX_WORDS} words"
+                )
+        return value
+
+
+#: Every model whose JSON Schema is exported to ``schemas/``.
+EXPORTED_MODELS: dict[str, type[BaseModel]] = {
+    "briefing.v1": Briefing,
+    "article": Article,
+    "entities-draft": EntitiesDraft,
+    "overview-draft": OverviewDraft,
+}
+
+
+def schema_documents() -> dict[str, str]:
+    """Return ``{file name: JSON text}`` for every exported model, as written to ``schemas/``."""
+    return {
+        f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+        for name, model in EXPORTED_MODELS.items()
+    }
+
+
+def export_schemas(directory: Path) -> list[Path]:
+    """Write the JSON Schema of every exported model into ``directory``; return the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, text in schema_documents().items():
+        path = directory / filename
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,377 @@
+"""Read articles from files or text and clean them into `Article` objects.
+
+Inputs are paths (``.txt``, ``.md``/``.markdown``, ``.html``/``.htm``, ``.json``, ``.jsonl``;
+any other suffix is read as plain text), strings of article text, or ready `Article` objects.
+`clean_text` removes page junk ("Related Articles", "Back to top button", cookie banners),
+a leading category label and a trailing disclaimer, and is idempotent. `make_article` infers
+the title and the publication time from the top lines and gives a stable content-hash id,
+so the same text gets the same id whatever file it came from. Every bad input raises a
+one-line `InputError` that names the input and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
+from .errors import InputError
+from .schemas import Article
+
+__all__ = [  # noqa: RUF022 - grouped: constants, dates (re-exported from .dates), functions
+    "MAX_INPUT_BYTES", "SUFFIXES", "TEXT_KEYS", "DateMention", "event_date", "find_date_mentions",
+    "clean_text", "load_source", "load_sources", "make_article",
+]
+
+#: Inputs larger than this are refused before they are read in full.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+#: Suffixes read with a dedicated reader (anything else is plain text).
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+#: Keys of a JSON article object that may hold its text, in order of preference.
+TEXT_KEYS = ("text", "article", "body", "content")
+
+Source = str | os.PathLike[str] | Article
+
+# --------------------------------------------------------------------------- cleaning
+
+_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_INVISIBLE = re.compile(  # control, zero-width and bidi characters, lone surrogates
+    r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+)
+_JUNK_FIXED = (
+    r"related(?: articles?| stories| posts| news| content| coverage| reading)?|read (?:more|next|also)"
+    r"|back to top(?: button)?|advertisement|sponsored(?: content)?|share (?:this|the) (?:article|story|post)"
+    r"|skip to (?:main )?content|more stories|recommended(?: for you)?"
+)
+_OFFER = r".{0,60}\b(?:newsletters?|alerts|updates|briefings?|our \w+|(?:the|a) \w+ edition)\b.{0,60}"
+_JUNK_LINE = re.compile(
+    rf"(?i)(?:{_JUNK_FIXED}|share|print|e-?mail"
+    rf"|(?:sign up|subscribe)(?: now| today)?(?: (?:for|to) {_OFFER})?"
+    r"|click here to .{0,100}|accept(?: all)? cookies|cookie (?:settings|policy|preferences)"
+    r"|(?:we|this (?:site|website)) uses? cookies.{0,200}"
+    r"|follow us on .{0,60}|(?:read more|read also|also read|see also|related)\s*:.{0,150})\s*[.:!…>»›→|-]*"
+)
+_GLUED_HEAD = re.compile(rf"(?i:{_JUNK_FIXED})(?<=[a-z])(?=[A-Z“\"‘'])")
+_GLUED_TAIL = re.compile(rf"(?<=[.!?”\"’)])(?i:{_JUNK_FIXED})[.:!…]?$")
+_LABEL = re.compile(r"[A-Z][A-Za-z&’'-]{1,24}")
+_BULLET = re.compile(r"\s*(?:[-*+•·–—▪●]\s|\d{1,2}[.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
+_DISCLAIMER = re.compile(
+    r"(?i)not a recommendation to (?:buy|sell)"
+    r"|the author (?:holds|has) no (?:licen[cs]es|securities|positions)"
+    r"|for (?:general )?informational purposes only|all rights reserved|©\s*(?:\d{4}|[A-Z])"
+    r"|^\s*copyright\s+(?:©\s*)?\d{4}|information for this story was found via"
+    r"|does not constitute (?:financial|investment) advice"
+)
+
+
+def _strip_junk(line: str, removed: list[str]) -> tuple[str | None, bool]:
+    """(line without page junk or None if it was all junk, whether junk was glued to its head)."""
+    glued = False
+    while line.strip():
+        text = line.strip()
+        if _JUNK_LINE.fullmatch(text):
+            removed.append(text)
+            return None, glued
+        if head := _GLUED_HEAD.match(text):
+            removed.append(head.group())
+            line, glued = text[head.end() :], True
+        elif tail := _GLUED_TAIL.search(text):
+            removed.append(tail.group())
+            line = text[: tail.start()]
+        else:
+            break
+    return line, glued
+
+
+def _looks_like_title(line: str, min_words: int = 1) -> bool:
+    """A short headline: ≤ 20 words, no final period, not a timestamp, not a bullet."""
+    return (
+        min_words <= len(line.split()) <= 20
+        and not line.strip().endswith((".", ":"))
+        and not _BULLET.match(line)
+        and parse_timestamp(line) is None
+    )
+
+
+def _trailing_disclaimers(lines: list[str]) -> int:
+    """Index of the first line of the run of disclaimer paragraphs that ends the text."""
+    units: list[tuple[int, str]] = []  # (first line index, joined text); a unit ends at a sentence end
+    start = None
+    for i, line in enumerate([*lines, ""]):
+        if line.strip() and start is None:
+            start = i
+        if start is not None and (not line.strip() or _SENTENCE_END.search(line)):
+            units.append((start, " ".join(lines[start : i + 1 if line.strip() else i])))
+            start = None
+    cut = len(lines)
+    for first, text in reversed(units[1:]):  # the first paragraph is never a disclaimer
+        if not _DISCLAIMER.search(text) or len(text.split()) > 150:
+            break
+        cut = first
+    return cut
+
+
+def clean_text(raw: str) -> tuple[str, list[str]]:
+    """Normalise ``raw`` article text and strip page junk; return ``(text, removed lines)``.
+
+    NFC, ``\\n`` newlines, no zero-width or control characters (tabs kept), no trailing
+    spaces, at most one blank line in a row; junk lines are dropped and junk glued to the
+    start of a sentence is cut off (the sentence becomes its own paragraph); a one-word
+    category label above the title and a disclaimer run at the very end are removed. The
+    title and timestamp lines stay. Idempotent: cleaning the result changes nothing.
+    """
+    text = _INVISIBLE.sub("", _NEWLINES.sub("\n", raw))
+    text = unicodedata.normalize("NFC", text)
+    removed: list[str] = []
+    lines: list[str] = []
+    for line in text.split("\n"):
+        kept, glued = _strip_junk(line.rstrip(), removed)
+        if kept is None:
+            continue
+        if glued and lines and lines[-1]:
+            lines.append("")
+        lines.append(kept.rstrip())
+    content = [i for i, line in enumerate(lines) if line]
+    label = lines[content[0]].strip() if content else ""
+    if len(content) > 1 and _LABEL.fullmatch(label) and _looks_like_title(lines[content[1]], 2):
+        removed.insert(0, label)
+        lines[content[0]] = ""
+    cut = _trailing_disclaimers(lines)
+    removed.extend(line.strip() for line in lines[cut:] if line.strip())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines[:cut])).strip("\n")
+    return text, removed
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def _build(text: str, title: str | None, published: datetime | None, path: str | None, where: str) -> Article:
+    """`make_article` with ``where`` (file, item or line) named in its errors."""
+    limit = MAX_INPUT_BYTES
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise InputError(f"{where} is over the {limit / 2**20:g} MB input limit; pass one article at a time")
+    if not text.strip():
+        fix = "a file that contains the article text" if path else "the text of an article or a path to one"
+        raise InputError(f"{where} is empty; pass {fix}")
+    cleaned, removed = clean_text(text)
+    if not cleaned:
+        raise InputError(f"{where} has no article text left once page junk is removed; pass the article")
+    first = next(line.strip() for line in cleaned.split("\n") if line.strip())
+    title = " ".join(title.split()) if title else (first if _looks_like_title(first) else None)
+    digest = hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    published = published if published is not None else find_timestamp(cleaned)
+    return Article(id=digest, title=title, published=published, text=cleaned, path=path, removed=(*removed,))
+
+
+def make_article(
+    text: str, *, title: str | None = None, published: datetime | None = None, path: str | None = None
+) -> Article:
+    """Clean ``text`` and build an `Article`; infer ``title`` and ``published`` when not given.
+
+    The title is the first line when it is short (≤ 20 words, no final period, not a
+    timestamp or bullet); ``published`` comes from a dateline among the first lines, never a
+    guess. ``id`` is the first 16 hex digits of the SHA-256 of the cleaned text; ``removed``
+    lists the junk lines that cleaning dropped. Raises `InputError` for empty text.
+    """
+    return _build(text, title, published, path, path or "the article text")
+
+
+# --------------------------------------------------------------------------- readers
+
+_MD_RULES = [
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),
+    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M), ""),
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1"),
+    (re.compile(r"^ {0,3}> ?", re.M), ""),
+    (re.compile(r"^ {0,3}(?:(?:[-*_][ \t]*){3,}|```.*|~~~.*)$", re.M), ""),  # rules and code fences
+    (re.compile(r"^([ \t]*)[*+][ \t]+", re.M), r"\1- "),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+]
+
+
+def _strip_markdown(md: str) -> str:
+    for pattern, replacement in _MD_RULES:
+        md = pattern.sub(replacement, md)
+    return md
+
+
+def _from_markdown(md: str, path: str) -> Article:
+    meta: dict[str, str] = {}
+    if front := re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n", md, re.S):  # YAML front matter
+        md = md[front.end() :]
+        meta = dict(re.findall(r"(?m)^(\w+):[ \t]*[\"']?(.*?)[\"']?[ \t]*$", front.group(1)))
+    heading = re.search(r"(?m)^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", md)
+    title = meta.get("title") or (_strip_markdown(heading.group(1)) if heading else None)
+    stamp = meta.get("published") or meta.get("date")
+    return _build(_strip_markdown(md), title, parse_timestamp(stamp) if stamp else None, path, path)
+
+
+def _from_html(html: str, path: str) -> Article:
+    import trafilatura  # slow to import; only needed for HTML
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            favor_precision=True,
+            date_extraction_params={"extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+        )
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise InputError(f"{path} cannot be parsed as HTML ({type(exc).__name__}); save it as .txt") from exc
+    text, title, date = (getattr(doc, key, None) or "" for key in ("text", "title", "date"))
+    if not any(len(line.split()) >= 5 for line in text.split("\n")):  # nothing but menu or link labels
+        raise InputError(f"{path} has no main article text that HTML extraction could find; save it as .txt")
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    published = _published(date.replace("+0000", "+00:00"), path) if date else None
+    return _build(text, title or None, published, path, path)
+
+
+def _published(value: Any, where: str) -> datetime | None:
+    """A ``published`` value (ISO string, other dateline or null) as a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            if parsed := parse_timestamp(value):
+                return parsed
+    raise InputError(
+        f'{where} has an unreadable "published" value {str(value)[:40]!r}; use ISO 8601 '
+        '("2026-01-13T00:52:00Z") or null'
+    )
+
+
+def _from_record(obj: Any, where: str, path: str) -> Article:
+    if not isinstance(obj, dict):
+        raise InputError(f'{where} is not a JSON object; give each article as an object with a "text" field')
+    key = next((k for k in TEXT_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    if key is None:
+        raise InputError(f'{where} has no article text; add a "text" (or "article", "body", "content") key')
+    title = obj.get("title")
+    if title is not None and not isinstance(title, str):
+        raise InputError(f'{where} has a "title" that is not a string; use a string or null')
+    return _build(obj[key], title, _published(obj.get("published", obj.get("date")), where), path, where)
+
+
+def _parse_json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"{exc.msg}, line {exc.lineno} column {exc.colno}"
+        raise InputError(f"{where} is not valid JSON ({problem}); fix it or save the text as .txt") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise InputError(f'{where} is JSON nested too deeply to read; pass flat objects with "text"') from exc
+
+
+def _from_json(text: str, path: str, lines: bool) -> list[Article]:
+    if lines:  # .jsonl: one object per line, blank lines skipped
+        rows = [(f"{path} line {n}", row) for n, row in enumerate(text.split("\n"), 1) if row.strip()]
+        records = [(where, _parse_json(row, where)) for where, row in rows]
+    else:
+        data = _parse_json(text, path)
+        items = data if isinstance(data, list) else [data]
+        records = [(f"{path} item {n}" if items is data else path, o) for n, o in enumerate(items, 1)]
+    if not records:
+        raise InputError(f'{path} holds no articles; put objects with a "text" field in it')
+    return [_from_record(obj, where, path) for where, obj in records]
+
+
+def _read(path: Path, name: str) -> str:
+    """The text of a file, refusing missing, directory, too large, binary and non-UTF-8 inputs."""
+    limit, too_big = MAX_INPUT_BYTES, f"{name} is over the {MAX_INPUT_BYTES / 2**20:g} MB input limit"
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{name} is a directory; pass the article files inside it, e.g. {name}/*.txt")
+        if info.st_size > limit:
+            raise InputError(f"{too_big}; pass one article at a time")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise InputError(f"no such file: {name}; check the path") from exc
+    except PermissionError as exc:
+        raise InputError(f"{name} cannot be read (permission denied); check its permissions") from exc
+    except OSError as exc:
+        raise InputError(f"{name} cannot be read ({exc.strerror or exc}); check the file") from exc
+    if len(data) > limit:
+        raise InputError(f"{too_big}; pass one article at a time")
+    if not data.strip():
+        raise InputError(f"{name} is empty; pass a file that contains the article text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name} is UTF-16 text; convert it to UTF-8, e.g. `iconv -f utf-16 -t utf-8`")
+    controls = sum(data.count(bytes([b])) for b in (*range(9), *range(14, 32), 127))
+    if b"\x00" in data or controls > len(data) * 0.05:
+        raise InputError(f"{name} is a binary file, not text; pass a .txt, .md, .html or .json article")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not UTF-8 text (invalid byte at offset {exc.start}); "
+            "convert it, e.g. `iconv -f latin1 -t utf-8`"
+        ) from exc
+
+
+def _is_path(value: str) -> bool:
+    """Whether a string names a file rather than holding article text."""
+    if "\n" in value or "\r" in value or len(value) >= 1024 or not value.strip():
+        return False
+    try:
+        if Path(value).expanduser().exists():
+            return True
+    except (OSError, ValueError):
+        return False
+    separator = "/" in value or os.sep in value
+    return value.strip().lower().endswith(SUFFIXES) or (separator and len(value.split()) <= 3)
+
+
+def load_source(source: Source) -> list[Article]:
+    """Read one source into articles (a ``.jsonl`` file or a JSON list gives several).
+
+    An `Article` passes through; a `Path` is a file; a `str` is a file name when it has no
+    newline, is under 1024 characters and exists or looks like a path (a known suffix, or a
+    ``/`` in at most three words), and is otherwise the article text itself.
+    """
+    if isinstance(source, Article):
+        return [source]
+    if isinstance(source, str) and not _is_path(source):
+        return [_build(source, None, None, None, "the article text")]
+    if not isinstance(source, str | os.PathLike):
+        kind = type(source).__name__
+        raise InputError(f"cannot read {kind} objects as articles; pass a path, article text or an Article")
+    name = os.fspath(source)
+    path = Path(name).expanduser()
+    text, suffix = _read(path, name), path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return [_from_markdown(text, name)]
+    if suffix in (".html", ".htm"):
+        return [_from_html(text, name)]
+    if suffix in (".json", ".jsonl"):
+        return _from_json(text, name, lines=suffix == ".jsonl")
+    return [_build(text, None, None, name, name)]
+
+
+def load_sources(sources: Iterable[Source] | Source) -> list[Article]:
+    """Read every source (see `load_source`) into one list of articles, in order.
+
+    A single path, string or `Article` is accepted too (not iterated character by character).
+    """
+    if isinstance(sources, str | os.PathLike | Article):
+        return load_source(sources)
+    return [article for source in sources for article in load_source(source)]
