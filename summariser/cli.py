@@ -50,9 +50,7 @@ def _main(
         _state["debug"] = True
 
 
-@app.command(
-    epilog="Example: summariser brief article1.txt article2.html --format markdown -o briefing.md"
-)
+@app.command(epilog="Example: summariser brief article1.txt article2.html --format markdown -o briefing.md")
 def brief(
     files: Annotated[list[Path], typer.Argument(help="Article files (.txt .md .html .json .jsonl) about one event.")],
     model: Annotated[str | None, typer.Option("--model", "-m", help=f"Model string: {valid_forms()}.")] = None,
@@ -68,8 +66,9 @@ def brief(
     cache = "off" if no_cache else "refresh" if refresh else None
     settings = load_settings(model=model, cache=cache, api_key=api_key)
     quiet = not sys.stderr.isatty()
-    with err_console.status("starting…") as status, progress.listen(
-        lambda event: status.update(event) if not quiet else None
+    with (
+        err_console.status("starting…") as status,
+        progress.listen(lambda event: status.update(event) if not quiet else None),
     ):
         briefing = summarise([str(f) if not isinstance(f, Path) else f for f in files], settings=settings)
     text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)

@@ -62,9 +62,7 @@ _TIME_TAIL = re.compile(
 )
 _WEEKDAY_REF = re.compile(rf"\b(?P<last>(?i:last|past)\s+)?(?P<wd>{_DAYS})(?!\w)")
 #: A weekday after one of these words is in the future or recurring: never resolved.
-_FUTURE_WORDS = frozenset(
-    ["next", "coming", "this", "following", "by", "until", "till", "through", "every", "each"]
-)
+_FUTURE_WORDS = frozenset(["next", "coming", "this", "following", "by", "until", "till", "through", "every", "each"])
 _DAY_REF = re.compile(
     r"(?i)\b(?:the\s+day\s+before\s+yesterday|yesterday|(?:earlier|later)\s+today|today|tonight"
     r"|this\s+(?:morning|afternoon|evening))\b"

@@ -8,15 +8,15 @@ This module imports nothing from the pipeline.
 from __future__ import annotations
 
 __all__ = [
-    "SummariserError",
-    "ConfigError",
-    "InputError",
-    "BackendError",
     "AuthError",
-    "EndpointError",
-    "ModelUnavailable",
-    "ValidationFailed",
+    "BackendError",
     "CassetteMiss",
+    "ConfigError",
+    "EndpointError",
+    "InputError",
+    "ModelUnavailable",
+    "SummariserError",
+    "ValidationFailed",
 ]
 
 

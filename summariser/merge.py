@@ -3,55 +3,21 @@
 Values from different drafts are de-duplicated: people by name (a name that is a shorter
 form of another, "Bessent" / "Scott Bessent", is the same person), organisations and
 themes by normalised text, countries through an alias table ("U.S." = "United States"),
-summary bullets and quotes by fuzzy similarity (rapidfuzz). Bullets are taken round-robin
+summary bullets and quotes by fuzzy similarity (rapidfuzz). A "country" that names no
+country or bloc, an organisation that is really a person or a country, and a "person" that
+is really an organisation are dropped. Bullets are taken round-robin
 so that every article contributes, and the contract's list limits are respected.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from .names import country_name, fold, same_person
 from .schemas import EntitiesDraft, Implication, Organisation, OverviewDraft, Person, Quote, SummaryPoint
-
-COUNTRY_ALIASES = {
-    "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
-    "u.s.a.": "United States", "united states of america": "United States", "america": "United States",
-    "the united states": "United States", "uk": "United Kingdom", "u.k.": "United Kingdom",
-    "britain": "United Kingdom", "great britain": "United Kingdom", "the united kingdom": "United Kingdom",
-    "korea": "South Korea", "republic of korea": "South Korea", "rok": "South Korea",
-    "eu": "European Union", "the european union": "European Union", "uae": "United Arab Emirates",
-    "russian federation": "Russia", "prc": "China", "people's republic of china": "China",
-}
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: the key for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"[’'`]s\b", "", plain.lower())
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
-def country_name(name: str) -> str:
-    """The common English short name of a country (aliases resolved), stripped."""
-    clean = name.strip().strip(".")
-    return COUNTRY_ALIASES.get(clean.lower(), COUNTRY_ALIASES.get(clean.lower() + ".", clean))
-
-
-def same_person(a: str, b: str) -> bool:
-    """True if two names denote one person: equal, or one's words end the other's."""
-    fa, fb = fold(a).split(), fold(b).split()
-    if not fa or not fb:
-        return False
-    if fa == fb:
-        return True
-    short, long = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
-    return long[-len(short) :] == short
 
 
 @dataclass
@@ -135,13 +101,22 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         for q in o.quotes:
             if all(fuzz.ratio(fold(q.text), fold(k.text)) < 90 for k in quotes):
                 quotes.append(Quote(text=q.text, speaker=q.speaker))
+    people = merge_people(drafts)
+    countries = _unique(c for c in (country_name(x) for d in drafts for x in d.entities.countries) if c)
+    orgs = [
+        n
+        for n in _unique(n for d in drafts for n in d.entities.organisations)
+        if country_name(n) is None and not any(same_person(n, p.name) for p in people)
+    ]
+    org_keys = {fold(o) for o in orgs}
+    people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
     return Merged(
         headline=overviews[0].headline.strip(),
         location=next((o.location for o in overviews if o.location), None),
         summary=[SummaryPoint(text=b) for b in bullets],
-        people=merge_people(drafts),
-        organisations=[Organisation(name=n) for n in _unique(n for d in drafts for n in d.entities.organisations)],
-        countries=_unique(country_name(c) for d in drafts for c in d.entities.countries),
+        people=people,
+        organisations=[Organisation(name=n) for n in orgs],
+        countries=countries,
         quotes=quotes,
         themes=themes,
         implications=[Implication(text=t) for t in _distinct(_round_robin([o.implications for o in overviews]))[:6]],

@@ -32,9 +32,7 @@ PROMPT_CHARS_PER_TOKEN = 3.0
 #: Tokens reserved for the system prompt, the task instructions and the chat template.
 PROMPT_OVERHEAD_TOKENS = 700
 
-_CANDIDATE = re.compile(
-    r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}"
-)
+_CANDIDATE = re.compile(r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}")
 #: Words that open a capitalised phrase without being part of a name ("Treasury Secretary …").
 TITLE_WORDS = frozenset(
     """mr mrs ms dr sir dame lord lady president vice chairman chairwoman chair chief executive director
@@ -106,7 +104,11 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
     drafts = []
     for i, text in enumerate(parts, start=1):
         part = f"{i}/{len(parts)}" if len(parts) > 1 else None
-        common: dict[str, Any] = {"article_id": article.id, "text": text.replace("</article>", "</ article>"), "part": part}
+        common: dict[str, Any] = {
+            "article_id": article.id,
+            "text": text.replace("</article>", "</ article>"),
+            "part": part,
+        }
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
         progress.report(f"people and organisations: {where}")
         entities = client.extract(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ class Template:
         return env.from_string(self.source).render(**context).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Template:
     """Load ``prompts/<name>.j2`` and its version."""
     path = prompts_dir() / f"{name}.j2"

@@ -50,8 +50,12 @@ def to_markdown(briefing: Briefing) -> str:
         when = f", published {src.published.isoformat(sep=' ')}" if src.published else ""
         lines.append(f"- {src.title or 'untitled'} (`{src.doc_id}`{when})")
     if briefing.meta:
-        lines += ["", f"_Made with {briefing.meta.model}; prompts "
-                  + ", ".join(f"{k} v{v}" for k, v in sorted(briefing.meta.prompts.items())) + "._"]
+        lines += [
+            "",
+            f"_Made with {briefing.meta.model}; prompts "
+            + ", ".join(f"{k} v{v}" for k, v in sorted(briefing.meta.prompts.items()))
+            + "._",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 

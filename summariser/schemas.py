@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 MatchKind = Literal["exact", "normalised", "fuzzy", "none"]
 
@@ -183,9 +183,7 @@ class PersonDraft(BaseModel):
 
     name: Name = Field(description="Full name as written in the article")
     role: ShortText | None = Field(description="Job title or role exactly as the article states it, else null")
-    affiliation: ShortText | None = Field(
-        description="Country or organisation the person represents, else null"
-    )
+    affiliation: ShortText | None = Field(description="Country or organisation the person represents, else null")
 
 
 class EntitiesDraft(BaseModel):
@@ -193,9 +191,7 @@ class EntitiesDraft(BaseModel):
 
     people: list[PersonDraft] = Field(max_length=24, description="Every person named in the article")
     organisations: list[Name] = Field(max_length=12, description="Organisations named in the article")
-    countries: list[Label] = Field(
-        max_length=16, description="Countries or blocs, as common English short names"
-    )
+    countries: list[Label] = Field(max_length=16, description="Countries or blocs, as common English short names")
 
 
 class QuoteDraft(BaseModel):
@@ -214,18 +210,14 @@ class OverviewDraft(BaseModel):
         min_length=3, max_length=6, description="3 to 6 bullets, each one sentence of at most 45 words"
     )
     themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
-    implications: list[Sentence] = Field(
-        max_length=4, description="Policy or market consequences the article states"
-    )
+    implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
     quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations in the article")
 
     @field_validator("headline")
     @classmethod
     def _headline_words(cls, value: str) -> str:
         if _words(value) > HEADLINE_MAX_WORDS:
-            raise ValueError(
-                f"headline has {_words(value)} words; write one of at most {HEADLINE_MAX_WORDS} words"
-            )
+            raise ValueError(f"headline has {_words(value)} words; write one of at most {HEADLINE_MAX_WORDS} words")
         return value
 
     @field_validator("summary")
@@ -233,9 +225,7 @@ class OverviewDraft(BaseModel):
     def _bullet_words(cls, value: list[str]) -> list[str]:
         for text in value:
             if _words(text) > BULLET_MAX_WORDS:
-                raise ValueError(
-                    f"a summary bullet has {_words(text)} words; keep each under {BULLET_MAX_WORDS} words"
-                )
+                raise ValueError(f"a summary bullet has {_words(text)} words; keep each under {BULLET_MAX_WORDS} words")
         return value
 
 

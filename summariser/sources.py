@@ -27,8 +27,16 @@ from .errors import InputError
 from .schemas import Article
 
 __all__ = [  # noqa: RUF022 - grouped: constants, dates (re-exported from .dates), functions
-    "MAX_INPUT_BYTES", "SUFFIXES", "TEXT_KEYS", "DateMention", "event_date", "find_date_mentions",
-    "clean_text", "load_source", "load_sources", "make_article",
+    "MAX_INPUT_BYTES",
+    "SUFFIXES",
+    "TEXT_KEYS",
+    "DateMention",
+    "event_date",
+    "find_date_mentions",
+    "clean_text",
+    "load_source",
+    "load_sources",
+    "make_article",
 ]
 
 #: Inputs larger than this are refused before they are read in full.

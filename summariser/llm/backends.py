@@ -77,11 +77,11 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
             raise ConfigError(f"unknown local model {name!r}; valid: {valid_forms()}")
         return BackendSpec("local", embedded.alias, f"http://local.{embedded.alias}/v1", text, None, embedded)
     if scheme == "openai":
-        key = api_key or os.environ.get("SUMMARISER_API_KEY") or os.environ.get("OPENAI_API_KEY")
-        if not key:
+        openai_key = api_key or os.environ.get("SUMMARISER_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        if not openai_key:
             raise ConfigError(f"model {raw!r} needs an API key; set OPENAI_API_KEY or pass --api-key")
         base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
-        return BackendSpec("http", name, base.rstrip("/"), text, key)
+        return BackendSpec("http", name, base.rstrip("/"), text, openai_key)
     if scheme == "ollama":
         host = os.environ.get("OLLAMA_HOST", "http://localhost:11434")
         if not host.startswith(("http://", "https://")):

@@ -100,7 +100,9 @@ class CassetteTransport(httpx2.BaseTransport):
             body = content.decode("utf-8", "replace")
         item = {
             "key": key.key,
-            "request": redact({"endpoint": key.identity, "method": key.method, "path": key.path, "body": key.body}, self.secrets),
+            "request": redact(
+                {"endpoint": key.identity, "method": key.method, "path": key.path, "body": key.body}, self.secrets
+            ),
             "response": {"status": response.status_code, "body": redact(body, self.secrets)},
         }
         with self._lock:
@@ -113,9 +115,7 @@ class CassetteTransport(httpx2.BaseTransport):
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(
-            {"version": FORMAT_VERSION, "interactions": self.interactions}, indent=1, ensure_ascii=False
-        )
+        text = json.dumps({"version": FORMAT_VERSION, "interactions": self.interactions}, indent=1, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text + "\n")

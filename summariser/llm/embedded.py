@@ -125,6 +125,4 @@ class EmbeddedTransport(httpx2.BaseTransport):
 
 
 def _error(status: int, message: str, code: str | None = None) -> httpx2.Response:
-    return httpx2.Response(
-        status, json={"error": {"message": message, "type": "invalid_request_error", "code": code}}
-    )
+    return httpx2.Response(status, json={"error": {"message": message, "type": "invalid_request_error", "code": code}})
