@@ -11,13 +11,42 @@ so that every article contributes, and the contract's list limits are respected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from .names import country_name, fold, same_person
-from .schemas import EntitiesDraft, Implication, Organisation, OverviewDraft, Person, Quote, SummaryPoint
+from .schemas import (
+    BULLET_MAX_WORDS,
+    HEADLINE_MAX_WORDS,
+    EntitiesDraft,
+    Implication,
+    Organisation,
+    OverviewDraft,
+    Person,
+    Quote,
+    SummaryPoint,
+)
+
+
+def fit_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` words, at a sentence end where possible."""
+    text = " ".join(text.split())
+    if len(text.split()) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate.split()) > limit:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    clause = " ".join(text.split()[:limit])
+    cut = max(clause.rfind(", "), clause.rfind("; "))
+    return (clause[:cut] if cut > len(clause) // 2 else clause).rstrip(",;") + "…"
 
 
 @dataclass
@@ -89,7 +118,7 @@ class Merged:
 def merge(drafts: Sequence[Draft]) -> Merged:
     """Merge the drafts of all articles (in the user's order) into one briefing body."""
     overviews = [d.overview for d in drafts]
-    all_bullets = _round_robin([o.summary for o in overviews])
+    all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([o.summary for o in overviews])]
     bullets = _distinct(all_bullets)[:6]
     if len(bullets) < 3:  # near-duplicates collapsed too far: keep the model's own bullets
         bullets = _unique(all_bullets, key="exact")[:6]
@@ -111,7 +140,7 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     org_keys = {fold(o) for o in orgs}
     people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
     return Merged(
-        headline=overviews[0].headline.strip(),
+        headline=fit_words(overviews[0].headline, HEADLINE_MAX_WORDS).rstrip("."),
         location=next((o.location for o in overviews if o.location), None),
         summary=[SummaryPoint(text=b) for b in bullets],
         people=people,

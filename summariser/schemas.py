@@ -202,7 +202,12 @@ class QuoteDraft(BaseModel):
 
 
 class OverviewDraft(BaseModel):
-    """Sub-request 2: headline, place, summary bullets, themes, implications, quotes."""
+    """Sub-request 2: headline, place, summary bullets, themes, implications, quotes.
+
+    Word limits are not validators here: at temperature 0 a re-ask returns the same answer
+    (seen: a 53-word bullet three times), so merge repairs them deterministically instead
+    (`merge.fit_words` cuts at a sentence end).
+    """
 
     headline: ShortText = Field(description="At most 16 words, in your own words")
     location: Label | None = Field(description="City or country where the event happened, else null")
@@ -212,21 +217,6 @@ class OverviewDraft(BaseModel):
     themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
     implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
     quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations in the article")
-
-    @field_validator("headline")
-    @classmethod
-    def _headline_words(cls, value: str) -> str:
-        if _words(value) > HEADLINE_MAX_WORDS:
-            raise ValueError(f"headline has {_words(value)} words; write one of at most {HEADLINE_MAX_WORDS} words")
-        return value
-
-    @field_validator("summary")
-    @classmethod
-    def _bullet_words(cls, value: list[str]) -> list[str]:
-        for text in value:
-            if _words(text) > BULLET_MAX_WORDS:
-                raise ValueError(f"a summary bullet has {_words(text)} words; keep each under {BULLET_MAX_WORDS} words")
-        return value
 
 
 #: Every model whose JSON Schema is exported to ``schemas/``.

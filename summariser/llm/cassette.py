@@ -119,9 +119,17 @@ class CassetteTransport(httpx2.BaseTransport):
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text + "\n")
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, self.path)
 
     def close(self) -> None:
         """Close the inner transport, if any."""
         if self.inner is not None:
             self.inner.close()
+
+
+def _umask() -> int:
+    """The process umask (mkstemp creates 0600 files; published files get normal permissions)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

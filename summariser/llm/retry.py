@@ -67,7 +67,7 @@ class RetryingTransport(httpx2.BaseTransport):
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.attempts_made = 0
-        self._backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.max_backoff)
+        self._backoff = wait_exponential_jitter(multiplier=self.policy.initial, max=self.policy.max_backoff)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

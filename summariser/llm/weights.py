@@ -77,9 +77,15 @@ def _part_path(module: str, index: int) -> Path:
     return Path(spec.origin).parent / "data" / f"part{index:02d}.bin"
 
 
+def models_dir() -> Path:
+    """Where assembled models live: ``SUMMARISER_MODELS_DIR`` or ``<cache root>/models``."""
+    env = os.environ.get("SUMMARISER_MODELS_DIR")
+    return Path(env).expanduser() if env else cache_root() / "models"
+
+
 def model_path(model: EmbeddedModel) -> Path:
     """Where the assembled GGUF of ``model`` lives (it may not exist yet)."""
-    return cache_root() / "models" / f"{model.alias}-{model.sha256[:12]}.gguf"
+    return models_dir() / f"{model.alias}-{model.sha256[:12]}.gguf"
 
 
 def assemble(model: EmbeddedModel) -> Path:

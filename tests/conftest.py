@@ -1,0 +1,77 @@
+"""Shared fixtures: isolated caches, cassette-backed settings, and a network guard.
+
+Tests run offline. Requests to a model go through a cassette under ``cassettes/`` (one file
+per test) in replay mode; ``SUMMARISER_RECORD=1`` re-records them from the real embedded
+model. Any attempt to open a socket to a non-loopback address fails the test loudly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summariser.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CASSETTES = ROOT / "cassettes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECORDING = os.environ.get("SUMMARISER_RECORD") == "1"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None:
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise AssertionError(f"test tried to reach the network ({host}); tests must run offline from cassettes")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _offline_and_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    from summariser.llm.weights import models_dir
+
+    monkeypatch.setenv("SUMMARISER_MODELS_DIR", str(models_dir()))  # keep the assembled weights
+    for name in list(os.environ):
+        if name.startswith("SUMMARISER_") and name not in {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path / "summariser-cache"))
+    monkeypatch.setenv("SUMMARISER_CONFIG", str(tmp_path / "no-config.toml"))
+    yield
+
+
+def cassette_path(request: pytest.FixtureRequest) -> Path:
+    """``cassettes/<module>__<test>.json`` for the requesting test."""
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    return CASSETTES / f"{module}__{name}.json"
+
+
+@pytest.fixture
+def llm_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings that replay this test's cassette (or record it with SUMMARISER_RECORD=1)."""
+    # The response cache is per test (tmp_path): every recorded exchange really comes from the model.
+    return Settings(
+        cassette=cassette_path(request),
+        cassette_mode="record" if RECORDING else "replay",
+        cache_dir=tmp_path / "responses",
+    )
+
+
+@pytest.fixture
+def event_articles() -> list[Path]:
+    """Two reports of one (invented) event: a dated wire story and an undated HTML page."""
+    return [FIXTURES / "event" / "strike_report.txt", FIXTURES / "event" / "strike_talks.html"]

@@ -1,0 +1,154 @@
+"""The ``summariser`` command, run as a real subprocess: help, output, and bad input.
+
+Every bad input must give one line on stderr naming the problem and the fix, a non-zero
+exit code, no traceback, no output file and no cache entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CASSETTES, FIXTURES
+
+EVENT = [str(FIXTURES / "event" / "strike_report.txt"), str(FIXTURES / "event" / "strike_talks.html")]
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "summariser.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode != 0
+    err = result.stderr.strip()
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line, got: {err!r}"
+    assert lines[0].startswith("error: ")
+    for needle in needles:
+        assert needle.lower() in lines[0].lower(), (needle, lines[0])
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [[], ["brief"], ["models"], ["schemas"]])
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "Usage" in result.stdout
+    if command:
+        assert "Example:" in result.stdout
+
+
+def test_brief_writes_json_and_markdown_from_the_recorded_model(tmp_path: Path) -> None:
+    env = {"SUMMARISER_CASSETTE": str(CASSETTES / "test_pipeline__event_pair.json")}
+    out = tmp_path / "briefing.json"
+    result = run("brief", *EVENT, "-o", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["schema_version"] == "1" and len(data["sources"]) == 2
+    assert data["event_date"] == "2026-03-09"
+    md = run("brief", *EVENT, "--format", "markdown", env=env)
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# ") and "## People" in md.stdout and "**Date:** 2026-03-09" in md.stdout
+
+
+def test_models_json_lists_the_embedded_models() -> None:
+    result = run("models", "--json")
+    assert result.returncode == 0
+    rows = json.loads(result.stdout)
+    assert {r["model"] for r in rows} == {"local:qwen2.5-1.5b", "local:qwen2.5-0.5b"}
+    assert sum(r["default"] for r in rows) == 1
+
+
+def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]]:
+    empty = tmp / "empty.txt"
+    empty.write_text("  \n\n")
+    binary = tmp / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    latin = tmp / "latin.txt"
+    latin.write_bytes("Caf\xe9 owners protest new rules in Z\xfcrich on Monday.".encode("latin-1"))
+    folder = tmp / "folder"
+    folder.mkdir()
+    return {
+        "empty": ([str(empty)], ("empty",)),
+        "binary": ([str(binary)], ("binary",)),
+        "non-utf8": ([str(latin)], ("UTF-8", "iconv")),
+        "directory": ([str(folder)], ("directory",)),
+        "missing": ([str(tmp / "nope.txt")], ("no such file",)),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "binary", "non-utf8", "directory", "missing"])
+def test_bad_input_gives_one_line_and_no_output_file(case: str, tmp_path: Path) -> None:
+    args, needles = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out.json"
+    cache = tmp_path / "cache"
+    result = run("brief", *args, "-o", str(out), env={"SUMMARISER_CACHE_DIR": str(cache)})
+    assert_clean_failure(result, *needles)
+    assert result.returncode == 3
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.json.*")), "temporary file left behind"
+
+
+def test_unknown_model_lists_the_valid_ones(tmp_path: Path) -> None:
+    result = run("brief", EVENT[0], "--model", "gpt5:turbo", "-o", str(tmp_path / "o.json"))
+    assert_clean_failure(result, "unknown model", "local:qwen2.5-1.5b", "openai:")
+    assert result.returncode == 2
+
+
+def test_unreachable_endpoint_fails_cleanly_and_caches_nothing(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cache = tmp_path / "cache"
+    out = tmp_path / "o.json"
+    result = run(
+        "brief", EVENT[0], "--model", f"http://127.0.0.1:{port}/v1#m", "-o", str(out),
+        env={"SUMMARISER_CACHE_DIR": str(cache)},
+    )  # fmt: skip
+    assert_clean_failure(result, "cannot reach", f"127.0.0.1:{port}")
+    assert result.returncode == 4 and not out.exists()
+    db = cache / "responses" / "cache.db"
+    if db.exists():
+        import diskcache
+
+        with diskcache.Cache(str(cache / "responses")) as c:
+            assert len(c) == 0
+
+
+def test_missing_cassette_entry_says_how_to_record(tmp_path: Path) -> None:
+    empty = tmp_path / "c.json"
+    empty.write_text(json.dumps({"version": 1, "interactions": []}))
+    result = run("brief", EVENT[0], env={"SUMMARISER_CASSETTE": str(empty)})
+    assert_clean_failure(result, "SUMMARISER_RECORD=1")
+
+
+def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("--debug", "brief", str(tmp_path / "nope.txt"))
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_no_cache_and_refresh_exclude_each_other() -> None:
+    result = run("brief", EVENT[0], "--no-cache", "--refresh")
+    assert_clean_failure(result, "--no-cache", "--refresh")
+
+
+def test_console_script_is_installed() -> None:
+    exe = shutil.which("summariser", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    result = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "brief" in result.stdout
