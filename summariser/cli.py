@@ -7,6 +7,7 @@ code; a traceback is shown only with ``--debug`` (or ``SUMMARISER_DEBUG=1``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from enum import Enum
@@ -48,6 +49,13 @@ def _main(
 ) -> None:
     if debug:
         _state["debug"] = True
+    # instructor logs every failed attempt at ERROR; the CLI reports the final outcome as
+    # one line instead (shown with --debug).
+    level = logging.DEBUG if _state["debug"] else logging.CRITICAL
+    for name in ("instructor", "openai", "httpx2", "summariser"):
+        logging.getLogger(name).setLevel(level)
+    if _state["debug"]:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
 
 
 @app.command(epilog="Example: summariser brief article1.txt article2.html --format markdown -o briefing.md")

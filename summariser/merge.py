@@ -137,6 +137,12 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         for n in _unique(n for d in drafts for n in d.entities.organisations)
         if country_name(n) is None and not any(same_person(n, p.name) for p in people)
     ]
+    # A "person" whose name is another person's affiliation is an organisation
+    # (seen: "Baltic Cereals" listed as a person and as Tomas Rinne's employer).
+    affiliations = {fold(p.affiliation) for p in people if p.affiliation}
+    for p in people:
+        if fold(p.name) in affiliations and fold(p.name) not in {fold(o) for o in orgs}:
+            orgs.append(p.name)
     org_keys = {fold(o) for o in orgs}
     people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
     return Merged(

@@ -49,7 +49,7 @@ def _offline_and_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         if name.startswith("SUMMARISER_") and name not in {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}:
             monkeypatch.delenv(name)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path / "summariser-cache"))
-    monkeypatch.setenv("SUMMARISER_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("SUMMARISER_CONFIG", os.devnull)  # an empty config file: defaults only
     yield
 
 

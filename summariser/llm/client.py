@@ -153,6 +153,9 @@ def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
     if isinstance(root, SummariserError):
         return root
     where = spec.label
+    api_error = _find_api_error(err)
+    if api_error is not None:  # instructor wraps transport failures in its retry exception
+        err = api_error
     if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
         return AuthError(
             f"{where} rejected the API key (HTTP {err.status_code}); set a valid key in "
@@ -176,6 +179,17 @@ def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
             f"{where} never produced a valid answer ({_short(err)}); try another model or check the prompt"
         )
     return BackendError(f"{where} failed: {_short(err)}")
+
+
+def _find_api_error(err: BaseException) -> openai.APIError | None:
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        if isinstance(current, openai.APIError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _api_message(err: openai.APIStatusError) -> str:
