@@ -65,7 +65,9 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
         url, _, name = text.partition("#")
         parts = urlsplit(url)
         if not parts.netloc:
-            raise ConfigError(f"model {raw!r} has no host; use e.g. http://localhost:8000/v1#my-model")
+            raise ConfigError(
+                f"model {raw!r} has no host (e.g. http://localhost:8000/v1#my-model); valid: {valid_forms()}"
+            )
         key = api_key or os.environ.get("SUMMARISER_API_KEY") or "not-needed"
         return BackendSpec("http", name or "default", url.rstrip("/"), label=text, api_key=key)
     scheme, sep, name = text.partition(":")

@@ -47,8 +47,9 @@ def retry_after_seconds(response: httpx2.Response | None, cap: float) -> float |
     try:
         seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):  # neither seconds nor a date: ignore it, back off as usual
             return None
         seconds = parsed.timestamp() - time.time()
     return max(0.0, min(seconds, cap))
@@ -83,8 +84,14 @@ class RetryingTransport(httpx2.BaseTransport):
             response = self.inner.handle_request(request)
         except TRANSIENT_ERRORS as err:
             raise _Transient(None, err) from err
-        if response.status_code in RETRY_STATUS:
+        try:
+            # Read the body here, inside the retry: a connection that drops mid-body is as
+            # transient as one that drops before the headers.
             response.read()
+        except TRANSIENT_ERRORS as err:
+            response.close()
+            raise _Transient(None, err) from err
+        if response.status_code in RETRY_STATUS:
             raise _Transient(response)
         return response
 

@@ -1,0 +1,109 @@
+"""Name normalisation and the merge of several drafts into one briefing body."""
+
+from __future__ import annotations
+
+import pytest
+
+from summariser.merge import Draft, fit_words, merge
+from summariser.names import country_name, fold, same_person
+from summariser.pipeline import name_candidates
+from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft, QuoteDraft
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("U.S.", "United States"), ("US", "United States"), ("the United States", "United States"),
+        ("UK", "United Kingdom"), ("Britain", "United Kingdom"), ("Korea", "South Korea"),
+        ("Korea, Republic of", "South Korea"), ("EU", "European Union"), ("European Union", "European Union"),
+        ("Russia", "Russia"), ("Viet Nam", "Vietnam"), ("Türkiye", "Turkey"), ("Japan", "Japan"),
+        ("JP Morgan", None), ("Major European", None), ("Roland Lescure", None), ("", None),
+    ],
+)  # fmt: skip
+def test_country_names(raw: str, expected: str | None) -> None:
+    assert country_name(raw) == expected
+
+
+def test_fold_and_same_person() -> None:
+    assert fold("François-Philippe  Champagne’s") == "francois philippe champagne"
+    assert same_person("Bessent", "Scott Bessent")
+    assert same_person("Treasury Secretary Scott Bessent", "Scott Bessent")
+    assert same_person("scott bessent", "Scott Bessent")
+    assert not same_person("Scott Bessent", "Scott Morrison")
+    assert not same_person("Mark Carney", "Mark")
+
+
+def test_name_candidates_strip_titles_and_possessives() -> None:
+    text = (
+        "Treasury Secretary Scott Bessent met Australia’s Treasurer Jim Chalmers and Mexico’s Secretary of "
+        "Finance and Public Credit Edgar Amador Zamora. JP Morgan Managing Director Jay Horine spoke."
+    )
+    found = name_candidates(text)
+    for name in ("Scott Bessent", "Jim Chalmers", "Edgar Amador Zamora", "Jay Horine"):
+        assert name in found
+    assert not [c for c in found if "Secretary" in c or "’s" in c]
+
+
+def test_fit_words_cuts_at_sentence_ends() -> None:
+    long = "First sentence has five words. " + "Second sentence is much longer " * 10
+    assert fit_words(long, 10) == "First sentence has five words."
+    one = " ".join(["word"] * 60)
+    cut = fit_words(one, 45)
+    assert len(cut.split()) <= 45 and cut.endswith("…")
+    assert fit_words("short one", 45) == "short one"
+
+
+_TOPICS = {
+    "a": ["Ministers met in Washington on Monday.", "Rare earths were the focus.", "Allies backed diversification."],
+    "b": ["Seventeen officials attended the talks.", "Canada kept its own approach.", "Bankers presented plans."],
+}
+
+
+def _draft(doc: str, people: list[tuple[str, str | None, str | None]], **overview: object) -> Draft:
+    ov: dict[str, object] = {
+        "headline": f"Headline from {doc}",
+        "location": None,
+        "summary": [f"{doc}: {topic}" for topic in _TOPICS[doc]],
+        "themes": ["minerals", "trade"],
+        "implications": [],
+        "quotes": [],
+    }
+    ov.update(overview)
+    return Draft(
+        doc,
+        EntitiesDraft(
+            people=[PersonDraft(name=n, role=r, affiliation=a) for n, r, a in people],
+            organisations=["US Treasury", "JP Morgan"],
+            countries=["U.S.", "UK", "JP Morgan"],
+        ),
+        OverviewDraft.model_validate(ov),
+    )
+
+
+def test_merge_deduplicates_people_and_keeps_roles_from_either_article() -> None:
+    a = _draft("a", [("Bessent", None, None), ("Jay Horine", "Managing Director", "JP Morgan")])
+    b = _draft(
+        "b",
+        [("Scott Bessent", "Treasury Secretary", "United States"), ("Baltic Cereals", "director", None),
+         ("Tomas Rinne", "trading director", "Baltic Cereals")],
+        location="Washington",
+        quotes=[QuoteDraft(text="derisking rather than decoupling", speaker="Bessent")],
+    )  # fmt: skip
+    body = merge([a, b])
+    names = [p.name for p in body.people]
+    assert names == ["Scott Bessent", "Jay Horine", "Tomas Rinne"]
+    assert body.people[0].role == "Treasury Secretary"
+    assert body.countries == ["United States", "United Kingdom"]
+    assert [o.name for o in body.organisations] == ["US Treasury", "JP Morgan", "Baltic Cereals"]
+    assert body.headline == "Headline from a" and body.location == "Washington"
+    assert [q.text for q in body.quotes] == ["derisking rather than decoupling"]
+    assert body.summary[0].text.startswith("a:") and body.summary[1].text.startswith("b:"), "round-robin"
+    assert len(body.summary) == 6 and body.themes == ["minerals", "trade"]
+
+
+def test_merge_repairs_overlong_headline_and_bullets() -> None:
+    long_bullet = "This bullet is one sentence. " + " ".join(["more"] * 50) + "."
+    d = _draft("a", [], headline=" ".join(["word"] * 20), summary=[long_bullet, "Two words.", "Three small words."])
+    body = merge([d])
+    assert len(body.headline.split()) <= 16
+    assert body.summary[0].text == "This bullet is one sentence."
