@@ -78,7 +78,7 @@ def brief(
         err_console.status("starting…") as status,
         progress.listen(lambda event: status.update(event) if not quiet else None),
     ):
-        briefing = summarise([str(f) if not isinstance(f, Path) else f for f in files], settings=settings)
+        briefing = summarise(list(files), settings=settings)
     text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)
     if output is None:
         sys.stdout.write(text)

@@ -49,6 +49,16 @@ def fit_words(text: str, limit: int) -> str:
     return (clause[:cut] if cut > len(clause) // 2 else clause).rstrip(",;") + "…"
 
 
+_NULLISH = frozenset({"", "null", "none", "n/a", "na", "unknown", "not stated", "not mentioned", "-"})
+
+
+def nullish(value: str | None) -> str | None:
+    """None for the strings small models write instead of JSON null ("null", "N/A", …)."""
+    if value is None or value.strip().lower() in _NULLISH:
+        return None
+    return value.strip()
+
+
 @dataclass
 class Draft:
     """The drafts made from one article or one part of it."""
@@ -64,13 +74,14 @@ def merge_people(drafts: Iterable[Draft]) -> list[Person]:
     for draft in drafts:
         for item in draft.entities.people:
             match = next((p for p in merged if same_person(p.name, item.name)), None)
+            role, affiliation = nullish(item.role), nullish(item.affiliation)
             if match is None:
-                merged.append(Person(name=item.name.strip(), role=item.role, affiliation=item.affiliation))
+                merged.append(Person(name=item.name.strip(), role=role, affiliation=affiliation))
                 continue
             if len(match.name.split()) == 1 and len(item.name.split()) > 1:
                 match.name = item.name.strip()  # "Bessent" then "Scott Bessent": keep the full name
-            match.role = match.role or item.role
-            match.affiliation = match.affiliation or item.affiliation
+            match.role = match.role or role
+            match.affiliation = match.affiliation or affiliation
     return merged
 
 
@@ -129,7 +140,7 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     for o in overviews:
         for q in o.quotes:
             if all(fuzz.ratio(fold(q.text), fold(k.text)) < 90 for k in quotes):
-                quotes.append(Quote(text=q.text, speaker=q.speaker))
+                quotes.append(Quote(text=q.text, speaker=nullish(q.speaker)))
     people = merge_people(drafts)
     countries = _unique(c for c in (country_name(x) for d in drafts for x in d.entities.countries) if c)
     orgs = [
@@ -147,7 +158,7 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
     return Merged(
         headline=fit_words(overviews[0].headline, HEADLINE_MAX_WORDS).rstrip("."),
-        location=next((o.location for o in overviews if o.location), None),
+        location=next((loc for loc in (nullish(o.location) for o in overviews) if loc), None),
         summary=[SummaryPoint(text=b) for b in bullets],
         people=people,
         organisations=[Organisation(name=n) for n in orgs],

@@ -171,8 +171,8 @@ class Briefing(BaseModel):
 # String caps are generous: a cap that is too tight makes constrained decoding cut a
 # sentence in two (DESIGN.md section 4).
 
-Name = Annotated[str, StringConstraints(min_length=2, max_length=80)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(min_length=2, max_length=64)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
 Sentence = Annotated[str, StringConstraints(min_length=10, max_length=360)]
 QuoteText = Annotated[str, StringConstraints(min_length=5, max_length=400)]

@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDING = os.environ.get("SUMMARISER_RECORD") == "1"
 
 _real_connect = socket.socket.connect
+_KEEP_ENV = {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> Any:
@@ -46,7 +47,11 @@ def _offline_and_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 
     monkeypatch.setenv("SUMMARISER_MODELS_DIR", str(models_dir()))  # keep the assembled weights
     for name in list(os.environ):
-        if name.startswith("SUMMARISER_") and name not in {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}:
+        if name.startswith("SUMMARISER_") and name not in {
+            "SUMMARISER_RECORD",
+            "SUMMARISER_THREADS",
+            "SUMMARISER_MODELS_DIR",
+        }:
             monkeypatch.delenv(name)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path / "summariser-cache"))
     monkeypatch.setenv("SUMMARISER_CONFIG", os.devnull)  # an empty config file: defaults only

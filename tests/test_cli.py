@@ -152,3 +152,20 @@ def test_console_script_is_installed() -> None:
     assert exe is not None
     result = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "brief" in result.stdout
+
+
+def test_wrong_api_key_is_one_line_and_not_retried(tmp_path: Path) -> None:
+    from helpers.fake_server import FakeOpenAI, Reply, error_body
+
+    out = tmp_path / "o.json"
+    with FakeOpenAI() as server:
+        server.push(Reply(401, error_body("Incorrect API key provided", "invalid_api_key")))
+        result = run(
+            "brief", EVENT[0], "--model", f"{server.base_url}#m", "--api-key", "sk-wrong-KEY-123", "-o", str(out),
+            env={"SUMMARISER_CACHE_DIR": str(tmp_path / "cache")},
+        )  # fmt: skip
+        assert len(server.requests) == 1, "a 401 must not be retried"
+        assert server.requests[0].headers.get("authorization") == "Bearer sk-wrong-KEY-123"
+    assert_clean_failure(result, "rejected the API key", "SUMMARISER_API_KEY")
+    assert "sk-wrong-KEY-123" not in result.stderr
+    assert result.returncode == 4 and not out.exists()

@@ -86,9 +86,7 @@ def test_explicit_dates(text: str, said: str, date: dt.date) -> None:
 def test_explicit_dates_need_a_real_day_and_a_year_or_a_publication_date() -> None:
     assert dates("Due on February 30, 2026 or in March 2026.") == []
     assert dates("The talks began on December 30.", published=None) == []
-    assert dates("Signed January 12, 2026.", published=None) == [
-        ("January 12, 2026", dt.date(2026, 1, 12), "explicit")
-    ]
+    assert dates("Signed January 12, 2026.", published=None) == [("January 12, 2026", dt.date(2026, 1, 12), "explicit")]
     assert dates("Janet met Mayor Sun in 2026.") == []
 
 
@@ -134,9 +132,7 @@ def test_relative_days_need_a_publication_date() -> None:
 
 
 def test_publication_line_is_reported_as_published() -> None:
-    text = (
-        "Ministers meet\n\n2026-01-13 00:52:00\n\nMinisters met on Monday. The next round is on January 20."
-    )
+    text = "Ministers meet\n\n2026-01-13 00:52:00\n\nMinisters met on Monday. The next round is on January 20."
     found = find_date_mentions(text, TUESDAY)
     assert [(m.text, m.kind) for m in found] == [
         ("2026-01-13 00:52:00", "published"),

@@ -239,9 +239,7 @@ def test_after_the_last_attempt_the_last_response_is_returned() -> None:
 
 
 def test_after_the_last_attempt_the_last_exception_is_raised() -> None:
-    script = Script(
-        httpx2.ConnectError("refused 1"), httpx2.ReadTimeout("timeout 2"), httpx2.ConnectError("refused 3")
-    )
+    script = Script(httpx2.ConnectError("refused 1"), httpx2.ReadTimeout("timeout 2"), httpx2.ConnectError("refused 3"))
     transport, waits = make(script, attempts=3, initial=0.01, max_backoff=0.05)
     with pytest.raises(httpx2.ConnectError, match="refused 3"):
         send(transport)

@@ -107,3 +107,10 @@ def test_merge_repairs_overlong_headline_and_bullets() -> None:
     body = merge([d])
     assert len(body.headline.split()) <= 16
     assert body.summary[0].text == "This bullet is one sentence."
+
+
+def test_nullish_strings_become_null() -> None:
+    d = _draft("a", [("Anneli Ross", "port director", "null"), ("Jay Horine", "N/A", " JP Morgan ")], location="none")
+    body = merge([d])
+    assert [(p.role, p.affiliation) for p in body.people] == [("port director", None), (None, "JP Morgan")]
+    assert body.location is None

@@ -12,14 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CASSETTES, FIXTURES, RECORDING
 
 from summariser import Briefing, CassetteMiss, InputError, Settings, asummarise, summarise
 from summariser.llm import embedded
-from summariser.pipeline import name_candidates, plan_parts
 from summariser.llm.backends import resolve
+from summariser.pipeline import name_candidates, plan_parts
 from summariser.sources import load_sources
-
-from conftest import CASSETTES, FIXTURES, RECORDING
 
 EVENT_CASSETTE = CASSETTES / "test_pipeline__event_pair.json"
 JUNK = ("related articles", "back to top", "holds no licenses", "recommendation to buy")
@@ -166,3 +165,29 @@ def test_cassette_files_hold_no_headers_or_keys() -> None:
         data = json.loads(text)
         assert data["version"] == 1
         assert "authorization" not in text.lower() and "bearer" not in text.lower()
+
+
+def _long_article() -> str:
+    """A ~39,000-character hearing report: longer than the embedded context allows in one piece."""
+    speakers = ["Anna Lindqvist", "Peter Haldane", "Maria Santos", "Olaf Brenner", "Ruth Okoye", "Ivan Petrov"]
+    paragraphs = ["Harbour council hearing on the 2027 budget", "2026-05-20 09:00:00"]
+    for i in range(150):
+        who = speakers[(i * len(speakers)) // 150]
+        paragraphs.append(
+            f"Councillor {who} told the hearing that item {i + 1} of the harbour budget, covering dredging, "
+            f"ferry berths and the fish market roof, should be reviewed again before the final vote next month, "
+            f"because costs had risen by {3 + i % 7} percent since the spring estimate."
+        )
+    return "\n\n".join(paragraphs)
+
+
+def test_article_longer_than_the_context_is_read_in_parts(llm_settings: Settings) -> None:
+    text = _long_article()
+    assert len(text) > 35_000
+    briefing = summarise(text, settings=dataclasses.replace(llm_settings, model="small"))
+    assert briefing.meta is not None
+    assert any("overlapping parts" in note for note in briefing.meta.notes), briefing.meta.notes
+    assert briefing.meta.usage.requests >= 4  # two requests per part
+    names = {p.name for p in briefing.people}
+    assert names, "no people found in a hearing full of named councillors"
+    assert all(n in text for n in names), "a person not named in the article"

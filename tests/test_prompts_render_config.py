@@ -31,7 +31,7 @@ def test_tasks_share_the_article_prefix() -> None:
     a = prompts.messages("entities", article_id="x1", text=text, candidates=["Jane Doe"])
     b = prompts.messages("overview", article_id="x1", text=text)
     assert a[0] == b[0], "system prompts differ: the KV-cache prefix would not be reused"
-    prefix = os.path.commonprefix([a[1]["content"], b[1]["content"]])
+    prefix = os.path.commonprefix([a[1]["content"], b[1]["content"]])  # noqa: RUF071 (strings, not paths)
     assert prefix.startswith('<article id="x1">') and "They agreed to act.\n</article>" in prefix
     assert "Jane Doe" in a[1]["content"] and "Jane Doe" not in b[1]["content"]
 
@@ -89,9 +89,12 @@ def test_json_output_is_the_schema_valid_briefing() -> None:
 def test_markdown_shows_every_section() -> None:
     md = to_markdown(_briefing())
     assert md.startswith("# Dockworkers strike at Valdmar\n")
-    for needle in ("**Date:** 2026-03-09", "## Summary", "- Workers walked out.", "**Marta Kessel** — union leader",
-                   "## Organisations", "Nordgrain", "## Countries", "“We will not load a single ship” — Marta Kessel",
-                   "## Themes", "labour, grain", "## Implications", "## Sources", "published 2026-03-10 07:15"):  # fmt: skip
+    needles = (
+        "**Date:** 2026-03-09", "## Summary", "- Workers walked out.", "**Marta Kessel** — union leader",
+        "## Organisations", "Nordgrain", "## Countries", "“We will not load a single ship” — Marta Kessel",
+        "## Themes", "labour, grain", "## Implications", "## Sources", "published 2026-03-10 07:15",
+    )  # fmt: skip
+    for needle in needles:
         assert needle in md, needle
 
 

@@ -44,9 +44,7 @@ def test_txt_fixture_is_cleaned_and_dated() -> None:
     assert article.path == str(path)
     assert article.id == sha16(text)
     # The title and the timestamp line stay (grounding cites them); the category label goes.
-    assert text.startswith(
-        "Dockworkers walk out at Valdmar port, halting grain exports\n\n2026-03-10 07:15:00\n"
-    )
+    assert text.startswith("Dockworkers walk out at Valdmar port, halting grain exports\n\n2026-03-10 07:15:00\n")
     assert "Markets" not in text.split("\n")
     # The site's own summary list stays.
     assert "Summary:\n\n  • Strike halts grain loading at the Valdmar terminal" in text
@@ -69,9 +67,7 @@ def test_markdown_fixture_loses_its_syntax() -> None:
     text = article.text
     assert article.title == "Valdmar cuts harbour fees to win back shipping lines"
     assert article.published == dt.datetime(2026, 2, 4)
-    assert text.startswith(
-        "Valdmar cuts harbour fees to win back shipping lines\n\nPublished: 4 February 2026"
-    )
+    assert text.startswith("Valdmar cuts harbour fees to win back shipping lines\n\nPublished: 4 February 2026")
     for syntax in ("#", "**", "](", "![", "`", "cranes.jpg", "> "):
         assert syntax not in text
     assert "The Valdmar Port Authority said yesterday that it would cut harbour fees by 12%" in text
@@ -135,9 +131,7 @@ def test_same_text_same_id_whatever_the_format(tmp_path: Path) -> None:
     (tmp_path / "c.jsonl").write_text(json.dumps({"article": BODY}) + "\n", encoding="utf-8")
     (tmp_path / "d.md").write_text("# " + BODY, encoding="utf-8")
     (tmp_path / "e.txt").write_bytes(b"\xef\xbb\xbf" + BODY.replace("\n", "\r\n").encode("utf-8"))
-    (tmp_path / "f.news").write_text(
-        BODY + "\n\nRelated Articles\n", encoding="utf-8"
-    )  # unknown suffix: text
+    (tmp_path / "f.news").write_text(BODY + "\n\nRelated Articles\n", encoding="utf-8")  # unknown suffix: text
     articles = load_sources([*sorted(tmp_path.iterdir()), BODY])
     assert len(articles) == 7
     assert {a.id for a in articles} == {sha16(BODY)}
@@ -243,10 +237,7 @@ def test_missing_and_directory(tmp_path: Path) -> None:
     assert str(caught.value) == f"no such file: {tmp_path / 'nope.txt'}; check the path"
     with pytest.raises(InputError) as caught:
         load_source(tmp_path)
-    assert (
-        str(caught.value)
-        == f"{tmp_path} is a directory; pass the article files inside it, e.g. {tmp_path}/*.txt"
-    )
+    assert str(caught.value) == f"{tmp_path} is a directory; pass the article files inside it, e.g. {tmp_path}/*.txt"
 
 
 def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,9 +323,7 @@ def test_clean_text_junk_lines_and_glued_junk() -> None:
 
 def test_disclaimer_dropped_only_at_the_end() -> None:
     middle = "Not a recommendation to buy or sell, the regulator said of the fund's marketing."
-    raw = (
-        f"Fund closes\n\n{middle}\n\nThe fund closed on Friday.\n\n© 2026 Harbour Daily. All rights reserved."
-    )
+    raw = f"Fund closes\n\n{middle}\n\nThe fund closed on Friday.\n\n© 2026 Harbour Daily. All rights reserved."
     text, removed = clean_text(raw)
     assert middle in text
     assert text.endswith("The fund closed on Friday.")
@@ -350,10 +339,7 @@ def test_disclaimer_dropped_only_at_the_end() -> None:
 
 
 def test_category_label_only_above_a_title() -> None:
-    assert (
-        clean_text("Forex\n\nDollar slips against the yen\n\nText.")[0]
-        == "Dollar slips against the yen\n\nText."
-    )
+    assert clean_text("Forex\n\nDollar slips against the yen\n\nText.")[0] == "Dollar slips against the yen\n\nText."
     kept = "Forex\n\nThe dollar slipped against the yen on Monday."
     assert clean_text(kept)[0] == kept  # the next line is a sentence, not a title
     kept = "Update\n\n2026-01-13 00:52:00\n\nText."
@@ -458,9 +444,7 @@ def test_published_prefers_published_over_updated_and_never_guesses() -> None:
     text = "Title here\nUpdated: 14 January 2026\nPublished: 13 January 2026\n\nBody."
     assert make_article(text).published == dt.datetime(2026, 1, 13)
     assert make_article("Title here\n\nThe dollar slipped on Monday.").published is None
-    assert (
-        make_article("Title\n\n" + "Para.\n" * 8 + "2026-01-13 00:52:00").published is None
-    )  # not near the top
+    assert make_article("Title\n\n" + "Para.\n" * 8 + "2026-01-13 00:52:00").published is None  # not near the top
 
 
 def test_given_title_and_published_win() -> None:
@@ -521,6 +505,4 @@ def test_markdown_front_matter_and_code_fences(tmp_path: Path) -> None:
     )
     article = only(path)
     assert (article.title, article.published) == ("Ferry fares rise", dt.datetime(2026, 2, 4, 10, tzinfo=UTC))
-    assert (
-        article.text == "Fares up\n\nFares rise by 4% on the Ess crossing.\n\nraw code\n\n- snake_case stays"
-    )
+    assert article.text == "Fares up\n\nFares rise by 4% on the Ess crossing.\n\nraw code\n\n- snake_case stays"

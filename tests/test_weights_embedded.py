@@ -17,7 +17,9 @@ from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, assemble, mod
 from summariser.schemas import EntitiesDraft
 
 
-def _fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[bytes], sha: str | None = None) -> EmbeddedModel:
+def _fake_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[bytes], sha: str | None = None
+) -> EmbeddedModel:
     site = tmp_path / "site"
     for i, data in enumerate(parts, start=1):
         pkg = site / f"fakeweights_part{i}"
@@ -26,7 +28,9 @@ def _fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[byt
         (pkg / "data" / f"part{i:02d}.bin").write_bytes(data)
     monkeypatch.syspath_prepend(str(site))
     digest = sha or hashlib.sha256(b"".join(parts)).hexdigest()
-    return EmbeddedModel("fake-1b", "test", "fakeweights_part", len(parts), digest, sum(map(len, parts)), "weights-fake")
+    return EmbeddedModel(
+        "fake-1b", "test", "fakeweights_part", len(parts), digest, sum(map(len, parts)), "weights-fake"
+    )
 
 
 def test_assemble_concatenates_in_order_and_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +73,7 @@ def test_inline_refs_removes_every_reference() -> None:
     flat = inline_refs(schema)
     text = json.dumps(flat)
     assert "$ref" not in text and "$defs" not in text
-    assert flat["properties"]["people"]["items"]["properties"]["name"]["maxLength"] == 80
+    assert flat["properties"]["people"]["items"]["properties"]["name"]["maxLength"] == 64
 
 
 def test_embedded_transport_serves_only_chat_completions() -> None:
@@ -84,5 +88,5 @@ def test_missing_llama_cpp_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp
     model = _fake_model(tmp_path, monkeypatch, [b"GGUF"])
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # import fails
     monkeypatch.setattr(embedded, "_LOADED", {})
-    with pytest.raises(ModelUnavailable, match="scripts/install.sh"):
+    with pytest.raises(ModelUnavailable, match=r"scripts/install\.sh"):
         embedded.load_llama(model)

@@ -41,7 +41,7 @@ class BackendSpec:
         """Endpoint identity for cache and cassette keys (never contains a secret)."""
         if self.embedded is not None:
             return f"local:{self.embedded.alias}@{self.embedded.sha256[:16]}"
-        return self.base_url.rstrip("/")
+        return _without_credentials(self.base_url.rstrip("/"))
 
     @property
     def context_tokens(self) -> int:
@@ -49,6 +49,19 @@ class BackendSpec:
         if self.embedded is not None:
             return self.embedded.n_ctx
         return int(os.environ.get("SUMMARISER_CONTEXT_TOKENS", "32768"))
+
+
+#: Keys that placeholder-only servers accept; they are not secrets (and are too common a word to redact).
+PLACEHOLDER_KEYS = frozenset({"not-needed", "ollama", "local", "none", "sk-no-key-required"})
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()
 
 
 def valid_forms() -> str:
@@ -69,7 +82,7 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
                 f"model {raw!r} has no host (e.g. http://localhost:8000/v1#my-model); valid: {valid_forms()}"
             )
         key = api_key or os.environ.get("SUMMARISER_API_KEY") or "not-needed"
-        return BackendSpec("http", name or "default", url.rstrip("/"), label=text, api_key=key)
+        return BackendSpec("http", name or "default", url.rstrip("/"), label=_without_credentials(text), api_key=key)
     scheme, sep, name = text.partition(":")
     if not sep or not name:
         raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-CHARS_PER_TOKEN = 2.0
-"""Pessimistic: English averages ~4 characters per token; names and numbers split more."""
+CHARS_PER_TOKEN = 0.9
+"""Pessimistic: English averages ~4 characters per token, but Devanagari runs slightly above one
+token per character on the Qwen tokenizer (measured by tests/test_llm_budget.py)."""
 
 
 class UnboundedSchema(ValueError):
@@ -38,7 +39,8 @@ def max_tokens_for(schema: dict[str, Any]) -> int:
         if kind == "object":
             total = 2
             for name, prop in node.get("properties", {}).items():
-                total += math.ceil(len(name) / CHARS_PER_TOKEN) + 4 + size(prop, f"{where}.{name}")
+                # key, its quotes, ": " and the ", " before the next key
+                total += math.ceil(len(name) / CHARS_PER_TOKEN) + 6 + size(prop, f"{where}.{name}")
             return total
         if kind == "array":
             if "maxItems" not in node:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx2
 import instructor
@@ -30,7 +31,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..schemas import Usage
-from .backends import BackendSpec
+from .backends import PLACEHOLDER_KEYS, BackendSpec
 from .budget import max_tokens_for
 from .cache import HIT_HEADER, CachingTransport, ResponseCache
 from .cassette import CassetteTransport
@@ -79,7 +80,9 @@ def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport
         base = httpx2.HTTPTransport()
     if settings.cassette is not None:
         inner = base if settings.cassette_mode == "record" else None
-        secrets = [s for s in (spec.api_key, settings.api_key) if s]
+        secrets = [s for s in (spec.api_key, settings.api_key) if s and s not in PLACEHOLDER_KEYS]
+        parts = urlsplit(spec.base_url)
+        secrets += [s for s in (parts.username, parts.password) if s]
         base = CassetteTransport(settings.cassette, spec.identity, settings.cassette_mode, inner, secrets)
     chain: httpx2.BaseTransport = RetryingTransport(base, settings.retry)
     cache = None

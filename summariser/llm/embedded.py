@@ -13,6 +13,8 @@ that start with the same article re-read only their new tail.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import threading
@@ -26,6 +28,16 @@ from .weights import EmbeddedModel, assemble
 
 _LOCK = threading.Lock()
 _LOADED: dict[str, Any] = {}
+
+
+@atexit.register
+def _close_models() -> None:
+    # Free models before interpreter teardown: llama-cpp-python's __del__ at exit otherwise
+    # prints "Exception ignored … 'NoneType' object is not callable".
+    for llm in _LOADED.values():
+        with contextlib.suppress(Exception):
+            llm.close()
+    _LOADED.clear()
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from typing import Any
 __all__ = [
     "CloseMidResponse",
     "FakeOpenAI",
-    "Reply",
     "RecordedRequest",
+    "Reply",
     "completion",
     "error_body",
     "unused_port",
@@ -114,7 +114,9 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -183,10 +185,9 @@ class FakeOpenAI:
                     body: Any = json.loads(raw) if raw else None
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
+                headers = {name.lower(): value for name, value in self.headers.items()}
                 with fake._lock:
-                    fake.requests.append(
-                        RecordedRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body, raw)
-                    )
+                    fake.requests.append(RecordedRequest(self.command, self.path, headers, body, raw))
                 if self.path != fake.ROUTE:
                     self._send(Reply(404, error_body(f"no route {self.path}", code="not_found")))
                     return
@@ -208,9 +209,7 @@ class FakeOpenAI:
                     # Shut the socket down hard so the client sees the truncation at once.
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                payload = (
-                    action.body.encode() if isinstance(action.body, str) else json.dumps(action.body).encode()
-                )
+                payload = action.body.encode() if isinstance(action.body, str) else json.dumps(action.body).encode()
                 self.send_response(action.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
