@@ -10,6 +10,8 @@ Measured in one process, one run (the machine is shared and noisy: compare the r
 (b) raw llama.cpp: the same model generating the same number of tokens for the same chat
     prompts (no grammar, no instructor, no HTTP layer, end-of-turn suppressed so every
     request produces exactly as many tokens as the briefing's did), and the ratio (a)/(b);
+    (b') the same with the briefing's JSON-Schema grammar, which separates the cost of
+    constrained decoding from the cost of the pipeline around it;
 (c) cached throughput: ``summarise()`` of the same article ``--hits`` times from the cache
     (briefings/s), and the per-call cost of one structured call through the full client
     (metering + cache hit + instructor + pydantic) against a bare instructor call answered by
@@ -34,15 +36,20 @@ import openai
 from summariser import Settings, summarise
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
-from summariser.llm.embedded import load_llama, threads
+from summariser.llm.embedded import inline_refs, load_llama, threads
 from summariser.schemas import EntitiesDraft
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLE = ROOT.parent / "shared" / "seeds" / "003_23e1979fb4cc80f4.txt"
 
 
-def raw_generation(llm: Any, exchanges: list[dict[str, Any]]) -> tuple[float, int, int]:
-    """Replay the briefing's prompts on bare llama.cpp, forcing the same completion lengths."""
+def raw_generation(llm: Any, exchanges: list[dict[str, Any]], grammar: bool = False) -> tuple[float, int, int]:
+    """Replay the briefing's prompts on bare llama.cpp, forcing the same completion lengths.
+
+    With ``grammar`` the same JSON-Schema constraint is applied (and the model stops where the
+    briefing's answer stopped); without it, end-of-turn is suppressed so exactly as many
+    tokens are generated as the briefing's answers had.
+    """
     stop_ids = {llm.token_eos()}
     for text in ("<|im_end|>", "<|endoftext|>"):
         ids = llm.tokenize(text.encode(), add_bos=False, special=True)
@@ -54,8 +61,12 @@ def raw_generation(llm: Any, exchanges: list[dict[str, Any]]) -> tuple[float, in
     prompt_tokens = completion_tokens = 0
     for ex in exchanges:
         n = ex["response"]["body"]["usage"]["completion_tokens"]
+        extra: dict[str, Any] = {"logit_bias": bias}
+        if grammar:
+            schema = inline_refs(ex["request"]["body"]["response_format"]["json_schema"]["schema"])
+            extra = {"response_format": {"type": "json_object", "schema": schema}}
         out = llm.create_chat_completion(
-            messages=ex["request"]["body"]["messages"], max_tokens=n, temperature=0.0, logit_bias=bias, seed=0
+            messages=ex["request"]["body"]["messages"], max_tokens=n, temperature=0.0, seed=0, **extra
         )
         prompt_tokens += out["usage"]["prompt_tokens"]
         completion_tokens += out["usage"]["completion_tokens"]
@@ -134,6 +145,7 @@ def main() -> int:
 
         # (b) raw llama.cpp, same prompts, same number of generated tokens.
         raw_s, raw_prompt, raw_completion = raw_generation(llm, exchanges)
+        gram_s, _, gram_completion = raw_generation(llm, exchanges, grammar=True)
 
         # (c) cache hits through the whole pipeline.
         cached = Settings(model=args.model, cache_dir=Path(tmp) / "cache")
@@ -157,6 +169,10 @@ def main() -> int:
             f"{raw_s:.1f} s — {raw_prompt} prompt + {raw_completion} completion tokens",
         ),
         ("(a)/(b) pipeline ÷ raw", f"{brief_s / raw_s:.2f}×"),
+        (
+            "(b') raw llama.cpp with the same JSON-Schema grammar",
+            f"{gram_s:.1f} s — {gram_completion} completion tokens; (a)/(b') = {brief_s / gram_s:.2f}×",
+        ),
         (
             "decode speed in the briefing (completion tokens / wall time)",
             f"{usage.completion_tokens / brief_s:.1f} tokens/s",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
+from .atomic import write_atomic
 from .schemas import Briefing
+
+__all__ = ["to_json", "to_markdown", "write_atomic"]
 
 
 def to_json(briefing: Briefing) -> str:
@@ -57,26 +56,3 @@ def to_markdown(briefing: Briefing) -> str:
             + "._",
         ]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process umask (mkstemp creates 0600 files; published files get normal permissions)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -15,14 +15,13 @@ Modes:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Literal
 
 import httpx2
 
+from ..atomic import write_atomic
 from ..errors import CassetteMiss
 from .exchange import canonical
 
@@ -116,20 +115,9 @@ class CassetteTransport(httpx2.BaseTransport):
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"version": FORMAT_VERSION, "interactions": self.interactions}, indent=1, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, self.path)
+        write_atomic(self.path, text + "\n")
 
     def close(self) -> None:
         """Close the inner transport, if any."""
         if self.inner is not None:
             self.inner.close()
-
-
-def _umask() -> int:
-    """The process umask (mkstemp creates 0600 files; published files get normal permissions)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
