@@ -191,3 +191,16 @@ def test_article_longer_than_the_context_is_read_in_parts(llm_settings: Settings
     names = {p.name for p in briefing.people}
     assert names, "no people found in a hearing full of named councillors"
     assert all(n in text for n in names), "a person not named in the article"
+
+
+def test_progress_events_name_each_stage(tmp_path: Path) -> None:
+    from summariser import progress
+
+    events: list[str] = []
+    paths = [FIXTURES / "event" / "strike_report.txt", FIXTURES / "event" / "strike_talks.html"]
+    with progress.listen(events.append):
+        summarise(paths, settings=_settings(tmp_path, cassette_mode="replay"))
+    assert [e.split(":")[0] for e in events] == ["people and organisations", "summary"] * 2
+    assert "Dockworkers walk out at Valdmar port" in events[0]
+    progress.report("after the block")  # no listener any more: must not reach the list
+    assert len(events) == 4

