@@ -151,10 +151,11 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     # A "person" whose name is another person's affiliation is an organisation
     # (seen: "Baltic Cereals" listed as a person and as Tomas Rinne's employer).
     affiliations = {fold(p.affiliation) for p in people if p.affiliation}
-    for p in people:
-        if fold(p.name) in affiliations and fold(p.name) not in {fold(o) for o in orgs}:
-            orgs.append(p.name)
     org_keys = {fold(o) for o in orgs}
+    for p in people:
+        if fold(p.name) in affiliations and fold(p.name) not in org_keys:
+            orgs.append(p.name)
+            org_keys.add(fold(p.name))
     people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
     return Merged(
         headline=fit_words(overviews[0].headline, HEADLINE_MAX_WORDS).rstrip("."),

@@ -19,7 +19,7 @@ from . import progress, prompts
 from .config import Settings, load_settings
 from .errors import InputError
 from .llm.backends import BackendSpec, resolve
-from .llm.budget import max_tokens_for
+from .llm.budget import max_tokens_for_model
 from .llm.client import LLMClient
 from .merge import Draft, merge
 from .schemas import Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
@@ -70,7 +70,7 @@ def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
 
 def plan_parts(article: Article, spec: BackendSpec, settings: Settings) -> list[str]:
     """Split an article that does not fit the context window into overlapping parts."""
-    answer = max(max_tokens_for(EntitiesDraft.model_json_schema()), max_tokens_for(OverviewDraft.model_json_schema()))
+    answer = max(max_tokens_for_model(EntitiesDraft), max_tokens_for_model(OverviewDraft))
     room_chars = int((spec.context_tokens - answer - PROMPT_OVERHEAD_TOKENS) * PROMPT_CHARS_PER_TOKEN)
     if room_chars <= 0:
         raise InputError(f"{spec.label} has a context of {spec.context_tokens} tokens, too small for a briefing")

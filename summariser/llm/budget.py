@@ -10,7 +10,10 @@ punctuation tokens), and raises if the schema is unbounded.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
 
 CHARS_PER_TOKEN = 0.9
 """Pessimistic: English averages ~4 characters per token, but Devanagari runs slightly above one
@@ -59,3 +62,9 @@ def max_tokens_for(schema: dict[str, Any]) -> int:
         raise UnboundedSchema(f"cannot bound {where or '<root>'} (type {kind!r})")
 
     return size(schema, "")
+
+
+@cache
+def max_tokens_for_model(model: type[BaseModel]) -> int:
+    """`max_tokens_for` the JSON Schema of a pydantic model, computed once per model class."""
+    return max_tokens_for(model.model_json_schema())

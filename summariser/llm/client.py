@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..schemas import Usage
 from .backends import PLACEHOLDER_KEYS, BackendSpec
-from .budget import max_tokens_for
+from .budget import max_tokens_for_model
 from .cache import HIT_HEADER, CachingTransport, ResponseCache
 from .cassette import CassetteTransport
 from .embedded import EmbeddedTransport
@@ -115,7 +115,7 @@ class LLMClient:
 
     def extract(self, response_model: type[T], messages: list[dict[str, str]]) -> T:
         """Ask the backend for a ``response_model`` instance; re-ask on validation errors."""
-        max_tokens = max_tokens_for(response_model.model_json_schema())
+        max_tokens = max_tokens_for_model(response_model)
         try:
             result: T = self.client.chat.completions.create(
                 model=self.spec.model,
@@ -137,28 +137,26 @@ class LLMClient:
             self._cache.close()
 
 
-def _root_cause(err: BaseException) -> BaseException:
-    seen = set()
-    while id(err) not in seen:
-        seen.add(id(err))
-        if isinstance(err, SummariserError):
-            return err
-        nxt = err.__cause__ or err.__context__
-        if nxt is None:
-            break
-        err = nxt
-    return err
+def _chain(err: BaseException) -> list[BaseException]:
+    """``err`` and its causes/contexts, outermost first (each once)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
     """Map an exception from instructor/openai/httpx2 to a one-line summariser error."""
-    root = _root_cause(err)
-    if isinstance(root, SummariserError):
-        return root
+    chain = _chain(err)
+    ours = next((e for e in chain if isinstance(e, SummariserError)), None)
+    if ours is not None:
+        return ours
+    root = chain[-1]
     where = spec.label
-    api_error = _find_api_error(err)
-    if api_error is not None:  # instructor wraps transport failures in its retry exception
-        err = api_error
+    # instructor wraps transport failures in its retry exception: classify the API error inside.
+    err = next((e for e in chain if isinstance(e, openai.APIError)), err)
     if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
         return AuthError(
             f"{where} rejected the API key (HTTP {err.status_code}); set a valid key in "
@@ -182,17 +180,6 @@ def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
             f"{where} never produced a valid answer ({_short(err)}); try another model or check the prompt"
         )
     return BackendError(f"{where} failed: {_short(err)}")
-
-
-def _find_api_error(err: BaseException) -> openai.APIError | None:
-    seen: set[int] = set()
-    current: BaseException | None = err
-    while current is not None and id(current) not in seen:
-        if isinstance(current, openai.APIError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
 
 
 def _api_message(err: openai.APIStatusError) -> str:
