@@ -23,7 +23,8 @@ from .errors import ConfigError, SummariserError
 from .llm.backends import valid_forms
 from .llm.weights import EMBEDDED_MODELS, assemble, model_path
 from .pipeline import summarise
-from .render import to_json, to_markdown, write_atomic
+from .render import read_briefing, to_json, to_markdown, write_atomic
+from .review import write_review
 from .schemas import export_schemas
 
 app = typer.Typer(
@@ -67,12 +68,19 @@ def brief(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached answers and overwrite them.")] = False,
     api_key: Annotated[str | None, typer.Option("--api-key", help="API key (default from env).")] = None,
+    allow_ungrounded: Annotated[
+        bool,
+        typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the review page (briefing beside its sources) here.")
+    ] = None,
 ) -> None:
     """Brief one or more articles about one event into one briefing (JSON or Markdown)."""
     if no_cache and refresh:
         raise ConfigError("--no-cache and --refresh exclude each other; pick one")
     cache = "off" if no_cache else "refresh" if refresh else None
-    settings = load_settings(model=model, cache=cache, api_key=api_key)
+    settings = load_settings(model=model, cache=cache, api_key=api_key, allow_ungrounded=allow_ungrounded or None)
     quiet = not sys.stderr.isatty()
     with (
         err_console.status("starting…") as status,
@@ -80,6 +88,9 @@ def brief(
     ):
         briefing = summarise(list(files), settings=settings)
     text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)
+    if html is not None:
+        write_review(briefing, html)
+        err_console.print(f"wrote review page {html}")
     if output is None:
         sys.stdout.write(text)
     else:
@@ -90,6 +101,20 @@ def brief(
                 f"wrote {output} ({usage.requests} requests, {usage.cache_hits} from cache, "
                 f"{usage.prompt_tokens}+{usage.completion_tokens} tokens)"
             )
+
+
+@app.command(epilog="Example: summariser review briefing.json -o review.html")
+def review(
+    briefing_file: Annotated[Path, typer.Argument(help="A briefing JSON file (from `summariser brief`).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the page (default: BRIEFING.html).")
+    ] = None,
+) -> None:
+    """Write the review page: the briefing beside its sources, every item linked to its evidence."""
+    briefing = read_briefing(briefing_file)
+    target = output or briefing_file.with_suffix(".html")
+    write_review(briefing, target)
+    err_console.print(f"wrote {target}")
 
 
 @app.command(epilog="Example: summariser models --json")

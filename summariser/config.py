@@ -2,7 +2,7 @@
 
 The config file is TOML, read from ``SUMMARISER_CONFIG`` or ``~/.config/summariser/config.toml``
 (platform config dir), with the same keys as `Settings` (``model``, ``cache``, ``cache_dir``,
-``reasks``, ``timeout``, ``allow_long``). API keys are never read from the config file.
+``reasks``, ``timeout``, ``long_articles``, ``allow_ungrounded``). API keys are never read from the config file.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ class Settings:
     seed: int = 0
     long_articles: ChunkPolicy = "chunk"
     """What to do with an article longer than the context window: split it, or fail."""
+    allow_ungrounded: bool = False
+    """Keep summary bullets and implications that no source span supports (flagged in the report)."""
 
     def response_cache_dir(self) -> Path:
         """Directory of the response cache."""
@@ -67,6 +69,12 @@ def _coerce(name: str, value: Any) -> Any:
         return float(value)
     if name == "seed":
         return int(value)
+    if name == "allow_ungrounded":
+        if isinstance(value, str):
+            if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ConfigError(f"allow_ungrounded must be true or false, not {value!r}")
+            return value.lower() in {"1", "true", "yes"}
+        return bool(value)
     if name == "cache" and value not in get_args(CacheMode):
         raise ConfigError(f"cache must be one of on/off/refresh, not {value!r}")
     if name == "cassette_mode" and value not in get_args(CassetteMode):
@@ -76,7 +84,7 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
-_ENV_KEYS = ("model", "cache", "cache_dir", "cassette", "reasks", "timeout", "long_articles")
+_ENV_KEYS = ("model", "cache", "cache_dir", "cassette", "reasks", "timeout", "long_articles", "allow_ungrounded")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,7 +6,9 @@ themes by normalised text, countries through an alias table ("U.S." = "United St
 summary bullets and quotes by fuzzy similarity (rapidfuzz). A "country" that names no
 country or bloc, an organisation that is really a person or a country, and a "person" that
 is really an organisation are dropped. Bullets are taken round-robin
-so that every article contributes, and the contract's list limits are respected.
+so that every article contributes; grounding later drops unsupported ones and applies the
+contract's list limits. Roles that articles give one person and that cannot both be true
+are kept as `Conflict` entries instead of being silently resolved.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .names import country_name, fold, same_person
 from .schemas import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
+    Conflict,
+    ConflictValue,
     EntitiesDraft,
     Implication,
     Organisation,
@@ -66,22 +70,50 @@ class Draft:
     doc_id: str
     entities: EntitiesDraft
     overview: OverviewDraft
+    reasked_quotes: tuple[str, ...] = ()
+    """Quotes of the first answer that were not verbatim, so the model was re-asked once."""
 
 
-def merge_people(drafts: Iterable[Draft]) -> list[Person]:
-    """People from every draft, one entry per person; the first full name and first role win."""
+def compatible(a: str, b: str) -> bool:
+    """Whether two roles can both be true ("Treasury Secretary" / "U.S. Treasury Secretary")."""
+    sa, sb = set(fold(a).split()) - _FILLER, set(fold(b).split()) - _FILLER
+    return sa <= sb or sb <= sa
+
+
+_FILLER = frozenset({"the", "of", "and", "for", "us", "u", "s", "uk"})
+
+
+def merge_people(drafts: Iterable[Draft], conflicts: list[Conflict] | None = None) -> list[Person]:
+    """People from every draft, one entry per person; the first full name and first role win.
+
+    When articles give one person roles that cannot both be true, a `Conflict` is appended
+    to ``conflicts`` (the first role is kept; the conflict lists every role with its articles).
+    """
     merged: list[Person] = []
+    roles: dict[int, dict[str, list[str]]] = {}  # id(person) → role → doc ids
     for draft in drafts:
         for item in draft.entities.people:
             match = next((p for p in merged if same_person(p.name, item.name)), None)
             role, affiliation = nullish(item.role), nullish(item.affiliation)
             if match is None:
-                merged.append(Person(name=item.name.strip(), role=role, affiliation=affiliation))
-                continue
-            if len(match.name.split()) == 1 and len(item.name.split()) > 1:
-                match.name = item.name.strip()  # "Bessent" then "Scott Bessent": keep the full name
-            match.role = match.role or role
-            match.affiliation = match.affiliation or affiliation
+                match = Person(name=item.name.strip(), role=role, affiliation=affiliation)
+                merged.append(match)
+            else:
+                if len(match.name.split()) == 1 and len(item.name.split()) > 1:
+                    match.name = item.name.strip()  # "Bessent" then "Scott Bessent": keep the full name
+                match.role = match.role or role
+                match.affiliation = match.affiliation or affiliation
+            if role:
+                docs = roles.setdefault(id(match), {})
+                key = next((r for r in docs if compatible(r, role)), role)
+                if draft.doc_id not in docs.setdefault(key, []):
+                    docs[key].append(draft.doc_id)
+    for person in merged:
+        by_role = roles.get(id(person), {})
+        doc_sets = [set(d) for d in by_role.values()]
+        if conflicts is not None and len(by_role) > 1 and len(set().union(*doc_sets)) > 1:
+            values = [ConflictValue(value=r, doc_ids=d) for r, d in by_role.items()]
+            conflicts.append(Conflict(field="people.role", subject=person.name, values=values))
     return merged
 
 
@@ -124,15 +156,16 @@ class Merged:
     quotes: list[Quote]
     themes: list[str]
     implications: list[Implication]
+    conflicts: list[Conflict]
 
 
 def merge(drafts: Sequence[Draft]) -> Merged:
     """Merge the drafts of all articles (in the user's order) into one briefing body."""
     overviews = [d.overview for d in drafts]
     all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([o.summary for o in overviews])]
-    bullets = _distinct(all_bullets)[:6]
+    bullets = _distinct(all_bullets)
     if len(bullets) < 3:  # near-duplicates collapsed too far: keep the model's own bullets
-        bullets = _unique(all_bullets, key="exact")[:6]
+        bullets = _unique(all_bullets, key="exact")
     themes = _unique(_round_robin([o.themes for o in overviews]))[:6]
     if len(themes) < 2:
         themes = _unique(_round_robin([o.themes for o in overviews]), key="exact")[:6]
@@ -141,7 +174,8 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         for q in o.quotes:
             if all(fuzz.ratio(fold(q.text), fold(k.text)) < 90 for k in quotes):
                 quotes.append(Quote(text=q.text, speaker=nullish(q.speaker)))
-    people = merge_people(drafts)
+    conflicts: list[Conflict] = []
+    people = merge_people(drafts, conflicts)
     countries = _unique(c for c in (country_name(x) for d in drafts for x in d.entities.countries) if c)
     orgs = [
         n
@@ -166,5 +200,6 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         countries=countries,
         quotes=quotes,
         themes=themes,
-        implications=[Implication(text=t) for t in _distinct(_round_robin([o.implications for o in overviews]))[:6]],
+        implications=[Implication(text=t) for t in _distinct(_round_robin([o.implications for o in overviews]))],
+        conflicts=conflicts,
     )

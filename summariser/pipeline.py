@@ -1,4 +1,4 @@
-"""summarise(): sources → prompts → llm → merge → Briefing.
+"""summarise(): sources → prompts → llm → merge → grounding → Briefing.
 
 For every article (or every part of an article too long for the context window) the model
 answers two focused requests — entities, then overview — that share the article as their
@@ -10,6 +10,7 @@ the model, so it is never guessed.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -18,12 +19,28 @@ from typing import Any
 from . import progress, prompts
 from .config import Settings, load_settings
 from .errors import InputError
+from .grounding import Grounder
 from .llm.backends import BackendSpec, resolve
 from .llm.budget import max_tokens_for_model
 from .llm.client import LLMClient
 from .merge import Draft, merge
-from .schemas import Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
+from .names import TITLE_WORDS
+from .schemas import (
+    Article,
+    Briefing,
+    BriefingMeta,
+    Conflict,
+    ConflictValue,
+    EntitiesDraft,
+    Evidence,
+    GroundingReport,
+    MatchCounts,
+    OverviewDraft,
+    QuotesDraft,
+    SourceRef,
+)
 from .sources import event_date, load_sources
+from .verify import check
 
 Source = str | os.PathLike[str] | Article
 
@@ -33,15 +50,6 @@ PROMPT_CHARS_PER_TOKEN = 3.0
 PROMPT_OVERHEAD_TOKENS = 700
 
 _CANDIDATE = re.compile(r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}")
-#: Words that open a capitalised phrase without being part of a name ("Treasury Secretary …").
-TITLE_WORDS = frozenset(
-    """mr mrs ms dr sir dame lord lady president vice chairman chairwoman chair chief executive director
-    managing minister ministers secretary deputy prime treasurer chancellor exchequer premier governor
-    senator representative ambassador commissioner spokesperson spokesman spokeswoman general trade finance
-    foreign defence defense state economy economic public credit interior justice health former acting
-    us u.s. uk u.k. eu king queen prince princess mayor judge justice officer head leader the of and
-    senior junior attorney opposition party labor labour""".split()
-)
 
 
 def name_candidates(text: str, limit: int = 40) -> list[str]:
@@ -116,8 +124,24 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         )
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
-        drafts.append(Draft(article.id, entities, overview))
+        overview, rejected = _verbatim_quotes(client, overview, text, common, where)
+        drafts.append(Draft(article.id, entities, overview, rejected))
     return drafts
+
+
+def _verbatim_quotes(
+    client: LLMClient, overview: OverviewDraft, text: str, common: dict[str, Any], where: str
+) -> tuple[OverviewDraft, tuple[str, ...]]:
+    """Re-ask once for quotes that are not verbatim in ``text``; keep the good ones of both answers."""
+    grounder = Grounder([Article(id="part", text=text)])
+    rejected = tuple(q.text for q in overview.quotes if not grounder.quote(q.text)[0])
+    if not rejected:
+        return overview, ()
+    progress.report(f"quotes again: {where}")
+    again = client.extract(QuotesDraft, prompts.messages("quotes", rejected=list(rejected), **common))
+    kept = [q for q in overview.quotes if q.text not in rejected]
+    kept += [q for q in again.quotes if all(q.text != k.text for k in kept)]
+    return overview.model_copy(update={"quotes": kept[:6]}), rejected
 
 
 def summarise(
@@ -150,16 +174,21 @@ def summarise(
         drafts = [d for article, parts in plans for d in _drafts_for(client, article, parts)]
     finally:
         client.close()
-    body = merge(drafts)
+    body, report = check(
+        merge(drafts),
+        Grounder(articles),
+        allow_ungrounded=base.allow_ungrounded,
+        reasked=[q for d in drafts for q in d.reasked_quotes],
+    )
+    date, conflicts = _event_date(articles, report)
     notes = [
         f"{a.path or a.id} was longer than the context window and was read in {len(p)} overlapping parts"
         for a, p in plans
         if len(p) > 1
     ]
-    dates = [m for m in (event_date(a) for a in articles) if m is not None]
     return Briefing(
         headline=body.headline,
-        event_date=dates[0].date if dates else None,
+        event_date=date,
         location=body.location,
         summary=body.summary,
         people=body.people,
@@ -168,9 +197,36 @@ def summarise(
         quotes=body.quotes,
         themes=body.themes,
         implications=body.implications,
-        sources=[SourceRef(doc_id=a.id, title=a.title, published=a.published) for a in articles],
+        sources=[
+            SourceRef(doc_id=a.id, title=a.title, published=a.published, path=a.path, text=a.text) for a in articles
+        ],
+        conflicts=[*conflicts, *body.conflicts],
+        grounding=report,
         meta=BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=notes),
     )
+
+
+def _event_date(articles: Sequence[Article], report: GroundingReport) -> tuple[dt.date | None, list[Conflict]]:
+    """The event date most articles state (the first article's on a tie), its evidence, conflicts."""
+    mentions = {a.id: m for a in articles if (m := event_date(a)) is not None}
+    if not mentions:
+        return None, []
+    by_date: dict[dt.date, list[str]] = {}
+    for doc_id, m in mentions.items():
+        by_date.setdefault(m.date, []).append(doc_id)
+    date = max(by_date, key=lambda d: len(by_date[d]))  # dicts keep order: ties go to the first
+    texts = {a.id: a.text for a in articles}
+    report.event_date = [
+        Evidence(doc_id=i, start=m.start, end=m.end, quote=texts[i][m.start : m.end], match="exact")
+        for i, m in mentions.items()
+        if m.date == date
+    ]
+    report.counts["event_date"] = MatchCounts(exact=1)
+    conflicts = []
+    if len(by_date) > 1:
+        values = [ConflictValue(value=d.isoformat(), doc_ids=ids) for d, ids in by_date.items()]
+        conflicts.append(Conflict(field="event_date", values=values))
+    return date, conflicts
 
 
 async def asummarise(

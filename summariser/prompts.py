@@ -59,7 +59,7 @@ def load(name: str) -> Template:
     return Template(name, match.group(1), source)
 
 
-TASKS = ("entities", "overview")
+TASKS = ("entities", "overview", "quotes")
 
 
 def versions() -> dict[str, str]:

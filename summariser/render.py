@@ -1,11 +1,34 @@
-"""Render a briefing as JSON or Markdown, and write output files atomically."""
+"""Render a briefing as JSON or Markdown, read one back, and write output files atomically."""
 
 from __future__ import annotations
 
-from .atomic import write_atomic
-from .schemas import Briefing
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["to_json", "to_markdown", "write_atomic"]
+from pydantic import ValidationError
+
+from .atomic import write_atomic
+from .errors import InputError
+from .grounding import best_match
+from .schemas import Briefing, Evidence
+
+__all__ = ["read_briefing", "to_json", "to_markdown", "write_atomic"]
+
+
+def read_briefing(path: Path) -> Briefing:
+    """Read and validate a briefing JSON file; an unreadable or invalid file is an `InputError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read briefing {path}: {err.strerror or err}; check the path") from None
+    try:
+        return Briefing.model_validate_json(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        raise InputError(
+            f"{path} is not a valid briefing ({where}: {first['msg']}); pass a file written by `summariser brief`"
+        ) from None
 
 
 def to_json(briefing: Briefing) -> str:
@@ -13,8 +36,11 @@ def to_json(briefing: Briefing) -> str:
     return briefing.model_dump_json(indent=2) + "\n"
 
 
-def _evidence_note(n: int) -> str:
-    return f" _(evidence: {n})_" if n else ""
+def _evidence_note(evidence: Sequence[Evidence]) -> str:
+    if not evidence:
+        return " _(no supporting span: ungrounded)_"
+    docs = len({e.doc_id for e in evidence})
+    return f" _({best_match(evidence)}; {docs} source{'s' if docs > 1 else ''})_"
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -27,7 +53,7 @@ def to_markdown(briefing: Briefing) -> str:
         facts.append(f"**Location:** {briefing.location}")
     if facts:
         lines += [" · ".join(facts), ""]
-    lines += ["## Summary", ""] + [f"- {p.text}{_evidence_note(len(p.evidence))}" for p in briefing.summary] + [""]
+    lines += ["## Summary", ""] + [f"- {p.text}{_evidence_note(p.evidence)}" for p in briefing.summary] + [""]
     if briefing.people:
         lines += ["## People", ""]
         for person in briefing.people:
@@ -44,6 +70,17 @@ def to_markdown(briefing: Briefing) -> str:
     lines += ["## Themes", "", ", ".join(briefing.themes), ""]
     if briefing.implications:
         lines += ["## Implications", ""] + [f"- {i.text}" for i in briefing.implications] + [""]
+    if briefing.conflicts:
+        lines += ["## Conflicts between sources", ""]
+        for c in briefing.conflicts:
+            values = "; ".join(f"{v.value} ({', '.join(v.doc_ids)})" for v in c.values)
+            lines.append(f"- {c.field}" + (f" of {c.subject}" if c.subject else "") + f": {values}")
+        lines.append("")
+    if briefing.grounding and (briefing.grounding.dropped or briefing.grounding.ungrounded):
+        lines += ["## Grounding", "", f"{briefing.grounding.rate:.0%} of items are supported by a source span.", ""]
+        lines += [f"- dropped {d.field}: {d.item} — {d.reason}" for d in briefing.grounding.dropped]
+        lines += [f"- kept, ungrounded {u.field}: {u.item}" for u in briefing.grounding.ungrounded]
+        lines.append("")
     lines += ["## Sources", ""]
     for src in briefing.sources:
         when = f", published {src.published.isoformat(sep=' ')}" if src.published else ""

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -108,11 +108,75 @@ class Implication(BaseModel):
 
 
 class SourceRef(BaseModel):
-    """One article a briefing was made from."""
+    """One article a briefing was made from.
+
+    ``text`` is the cleaned article text that every evidence offset points into, so a
+    briefing can be checked (and the review page drawn) from the briefing file alone.
+    """
 
     doc_id: str
     title: str | None = None
     published: dt.datetime | None = None
+    path: str | None = None
+    text: str | None = None
+
+
+class MatchCounts(BaseModel):
+    """How the items of one field were found in the sources (best match per item)."""
+
+    exact: int = 0
+    normalised: int = 0
+    fuzzy: int = 0
+    none: int = 0
+
+
+class GroundingIssue(BaseModel):
+    """An item that grounding dropped, or kept although unsupported (with the reason)."""
+
+    field: str
+    item: str
+    reason: str
+    closest: Evidence | None = None
+    """The nearest source span found, if any (for a reviewer to compare)."""
+
+
+class GroundingReport(BaseModel):
+    """What grounding found: per-field match counts, dropped and ungrounded items."""
+
+    counts: dict[str, MatchCounts] = Field(default_factory=dict)
+    dropped: list[GroundingIssue] = Field(default_factory=list)
+    ungrounded: list[GroundingIssue] = Field(default_factory=list)
+    """Items kept without a supporting span (only with ``allow_ungrounded``)."""
+    event_date: list[Evidence] = Field(default_factory=list)
+    """The date expressions in the sources that support ``event_date``."""
+    location: list[Evidence] = Field(default_factory=list)
+    """Where the sources name ``location``."""
+    countries: dict[str, list[Evidence]] = Field(default_factory=dict)
+    """Where the sources name each country (the contract's ``countries`` are plain strings)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rate(self) -> float:
+        """Share of the briefing's items that have a supporting span (1.0 if there are none)."""
+        total = sum(c.exact + c.normalised + c.fuzzy + c.none for c in self.counts.values())
+        grounded = sum(c.exact + c.normalised + c.fuzzy for c in self.counts.values())
+        return grounded / total if total else 1.0
+
+
+class ConflictValue(BaseModel):
+    """One of the values the sources disagree on, with the articles that state it."""
+
+    value: str
+    doc_ids: list[str]
+
+
+class Conflict(BaseModel):
+    """Sources that contradict each other (different dates, different roles for one person)."""
+
+    field: str
+    subject: str | None = None
+    """What the conflict is about (e.g. the person's name), if not the field itself."""
+    values: list[ConflictValue] = Field(min_length=2)
 
 
 class Usage(BaseModel):
@@ -148,6 +212,8 @@ class Briefing(BaseModel):
     themes: list[str] = Field(min_length=2, max_length=6)
     implications: list[Implication] = Field(default_factory=list)
     sources: list[SourceRef] = Field(min_length=1)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    grounding: GroundingReport | None = None
     meta: BriefingMeta | None = None
 
     @field_validator("headline")
@@ -201,6 +267,12 @@ class QuoteDraft(BaseModel):
     speaker: Name | None = Field(description="Who said it, else null")
 
 
+class QuotesDraft(BaseModel):
+    """Re-ask for quotes that were not verbatim in the article."""
+
+    quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations, copied character for character")
+
+
 class OverviewDraft(BaseModel):
     """Sub-request 2: headline, place, summary bullets, themes, implications, quotes.
 
@@ -225,6 +297,7 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
     "entities-draft": EntitiesDraft,
     "overview-draft": OverviewDraft,
+    "quotes-draft": QuotesDraft,
 }
 
 

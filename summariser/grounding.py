@@ -1,0 +1,310 @@
+"""Grounding: tie every claim, quote and entity of a briefing to spans of the cleaned sources.
+
+Each item is searched in every source text, in three steps, and the step that matched is
+recorded in its `Evidence`:
+
+* **exact** — the text occurs as is;
+* **normalised** — it occurs after folding case, whitespace, quote marks, dashes, diacritics
+  and acronym periods ("U.S." = "US"); offsets are mapped back to the original text;
+* **fuzzy** — rapidfuzz's best partial alignment scores at least a threshold (names,
+  organisations), or — for summary bullets and implications, which are in the tool's own
+  words — one to three consecutive source sentences contain most of the claim's content
+  words (Snowball stems) and every number it states.
+
+Offsets always point into the cleaned article text (``Article.text``, also exposed as
+``SourceRef.text`` in the briefing). `Grounder` does the searching; `check` applies the
+rules that make grounding bite (see `summariser.pipeline`): quotes must be verbatim, names
+must occur in a source, unsupported bullets are dropped unless the user allows them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+from rapidfuzz import fuzz
+
+from .names import country_variants, strip_titles
+from .schemas import Article, Evidence, MatchKind
+
+#: Minimum rapidfuzz partial-alignment score (0–100) for a fuzzy name match.
+NAME_FUZZY = 90.0
+#: Minimum score for the "closest span" shown next to a quote that is not verbatim.
+QUOTE_CLOSEST = 75.0
+#: Share of a claim's content words that a source window must contain to support it.
+CLAIM_SUPPORT = 0.6
+#: Share of a role's content words that must be stated next to the person's name.
+ROLE_SUPPORT = 0.66
+#: Consecutive sentences a claim may draw on.
+CLAIM_WINDOW = 3
+
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers him his how i if in into is it its itself just more most much no nor not
+    now of off on once only or other our out over own same she should so some such than that the their
+    them then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your said says say told according also while amid""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*\d|\d")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    return snowballstemmer.stemmer("english")
+
+
+def stems(text: str) -> frozenset[str]:
+    """Snowball stems of the content words of ``text`` (stop words and numbers left out)."""
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(_fold_chars(text))]
+    words = [w.split("'")[0] for w in words if w not in _STOP and not w[0].isdigit()]
+    return frozenset(_stemmer().stemWords([w for w in words if len(w) > 1 and w not in _STOP]))
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, without thousands separators ("1,000" → "1000")."""
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def _fold_chars(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).translate(_DASHES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text and, for every character of it, its offset in the original."""
+
+    text: str
+    lower: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalised span ``[start, end)``."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        c = c.translate(_QUOTES).translate(_DASHES)
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origin.append(i)
+            continue
+        if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
+            continue  # "U.S." → "US", "J. Smith" → "J Smith"
+        for d in unicodedata.normalize("NFKD", c):
+            if not unicodedata.combining(d):
+                chars.append(d)
+                origin.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    folded = "".join(chars)
+    lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in chars)
+    return Normalised(folded, lower, tuple(origin))
+
+
+def _bounded(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+
+
+@dataclass(frozen=True)
+class _Source:
+    doc_id: str
+    text: str
+    norm: Normalised
+    sentences: tuple[tuple[int, int], ...]
+    sentence_stems: tuple[frozenset[str], ...]
+    numbers: frozenset[str]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+class Grounder:
+    """Searches items in the cleaned texts of a set of articles."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.sources: list[_Source] = []
+        for a in articles:
+            spans = _sentences(a.text)
+            self.sources.append(
+                _Source(
+                    a.id,
+                    a.text,
+                    normalise(a.text),
+                    tuple(spans),
+                    tuple(stems(a.text[s:e]) for s, e in spans),
+                    frozenset(numbers(a.text)),
+                )
+            )
+
+    def _evidence(self, src: _Source, start: int, end: int, match: MatchKind) -> Evidence:
+        return Evidence(doc_id=src.doc_id, start=start, end=end, quote=src.text[start:end], match=match)
+
+    def _find(self, src: _Source, needle: str, *, bounded: bool, cased: bool = False) -> Evidence | None:
+        """Exact, then normalised occurrence of ``needle`` in one source."""
+        m = _bounded(needle).search(src.text) if bounded else None
+        pos = (m.start() if m else -1) if bounded else src.text.find(needle)
+        if pos >= 0:
+            return self._evidence(src, pos, pos + len(needle), "exact")
+        norm = normalise(needle)
+        if not norm.text:
+            return None
+        hay, key = (src.norm.text, norm.text) if cased else (src.norm.lower, norm.lower)
+        m = _bounded(key).search(hay) if bounded else None
+        pos = (m.start() if m else -1) if bounded else hay.find(key)
+        if pos < 0:
+            return None
+        start, end = src.norm.span(pos, pos + len(key))
+        return self._evidence(src, start, end, "normalised")
+
+    def _fuzzy(self, src: _Source, needle: str, threshold: float, *, words: bool) -> Evidence | None:
+        key = normalise(needle).lower
+        if len(key) < 4:
+            return None
+        found = fuzz.partial_ratio_alignment(key, src.norm.lower, score_cutoff=threshold)
+        if found is None or found.dest_end <= found.dest_start:
+            return None
+        lo, hi = found.dest_start, found.dest_end
+        if words:  # widen to whole words, so "Bessen" never stands for "Bessent"
+            hay = src.norm.lower
+            while lo > 0 and hay[lo - 1].isalnum():
+                lo -= 1
+            while hi < len(hay) and hay[hi].isalnum():
+                hi += 1
+        start, end = src.norm.span(lo, hi)
+        return self._evidence(src, start, end, "fuzzy")
+
+    def text(self, needle: str, *, fuzzy: float | None = None, bounded: bool = False) -> list[Evidence]:
+        """Where ``needle`` occurs: the best match in every source that has one."""
+        needle = needle.strip()
+        out = []
+        for src in self.sources:
+            ev = self._find(src, needle, bounded=bounded)
+            if ev is None and fuzzy is not None:
+                ev = self._fuzzy(src, needle, fuzzy, words=bounded)
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def name(self, name: str) -> list[Evidence]:
+        """Where a person's or organisation's name occurs (titles ignored, "Koo Yun-cheol" order too)."""
+        variants = [name, strip_titles(name)]
+        parts = variants[-1].split()
+        if len(parts) == 2:
+            variants.append(f"{parts[1]} {parts[0]}")
+        for variant in dict.fromkeys(v for v in variants if len(v) >= 2):
+            found = self.text(variant, fuzzy=NAME_FUZZY, bounded=True)
+            if found:
+                return found
+        return []
+
+    def person(self, name: str) -> list[Evidence]:
+        """Full-name evidence; sources that use only the surname add that mention (as fuzzy)."""
+        found = self.name(name)
+        if not found:
+            return []
+        surname = strip_titles(name).split()[-1]
+        have = {e.doc_id for e in found}
+        for src in self.sources:
+            if src.doc_id not in have and len(surname) > 2:
+                ev = self._find(src, surname, bounded=True, cased=True)
+                if ev is not None:
+                    found.append(ev.model_copy(update={"match": "fuzzy"}))
+        return found
+
+    def country(self, country: str) -> list[Evidence]:
+        """Where a country is named, by any of its names, aliases or demonyms."""
+        out: list[Evidence] = []
+        for src in self.sources:
+            for variant, kind in country_variants(country):
+                short = len(variant) <= 4 and " " not in variant
+                ev = self._find(src, variant.upper() if short else variant, bounded=True, cased=short)
+                if ev is not None:
+                    out.append(ev if kind == "name" else ev.model_copy(update={"match": "fuzzy"}))
+                    break
+        return out
+
+    def quote(self, text: str) -> tuple[list[Evidence], Evidence | None]:
+        """Verbatim occurrences of a quote (exact or normalised) and, if none, the closest span."""
+        core = text.strip().strip("\"'“”‘’«» ")
+        for candidate in dict.fromkeys([core, core.rstrip(".,;:!?…").rstrip()]):
+            found = [e for e in self.text(candidate) if e.match in ("exact", "normalised")]
+            if found and len(candidate) >= 3:
+                return found, None
+        closest = [e for src in self.sources if (e := self._fuzzy(src, core, QUOTE_CLOSEST, words=True))]
+        return [], max(closest, key=lambda e: fuzz.ratio(normalise(core).lower, normalise(e.quote).lower), default=None)
+
+    def claim(self, text: str) -> list[Evidence]:
+        """Evidence for a claim in the tool's own words (a summary bullet or an implication)."""
+        verbatim = [e for e in self.text(text) if len(text) >= 20]
+        if verbatim:
+            return verbatim
+        want, nums = stems(text), numbers(text)
+        if not want:
+            return []
+        out = []
+        for src in self.sources:
+            if not nums <= src.numbers:
+                continue  # a number the source never states: unsupported, however close the words
+            best: tuple[float, int, int] | None = None
+            for i in range(len(src.sentences)):
+                have: frozenset[str] = frozenset()
+                for j in range(i, min(i + CLAIM_WINDOW, len(src.sentences))):
+                    have = have | src.sentence_stems[j]
+                    score = len(want & have) / len(want) - 0.02 * (j - i)  # prefer the tighter window
+                    if best is None or score > best[0]:
+                        best = (score, i, j)
+            if best is not None and best[0] + 0.02 * (best[2] - best[1]) >= CLAIM_SUPPORT:
+                start, end = src.sentences[best[1]][0], src.sentences[best[2]][1]
+                out.append(self._evidence(src, start, end, "fuzzy"))
+        return out
+
+    def near(self, name: str, phrase: str) -> bool:
+        """Whether ``phrase`` (e.g. a role) is stated in the sentence that mentions ``name`` or the one before.
+
+        Stems match when one is a prefix of the other ("commissioner" / "Commission's"), and
+        two thirds of the phrase's content words must be there (`ROLE_SUPPORT`).
+        """
+        want = stems(phrase)
+        if not want:
+            return True
+        for ev in self.person(name):
+            src = next(s for s in self.sources if s.doc_id == ev.doc_id)
+            for k, (s, e) in enumerate(src.sentences):
+                if s <= ev.start < e or s < ev.end <= e:
+                    window = src.sentence_stems[k] | (src.sentence_stems[k - 1] if k else frozenset())
+                    hits = sum(1 for w in want if any(h.startswith(w) or w.startswith(h) for h in window if len(h) > 3))
+                    if hits / len(want) >= ROLE_SUPPORT:
+                        return True
+        return False
+
+
+def best_match(evidence: Iterable[Evidence]) -> MatchKind:
+    """The best match kind among ``evidence`` ("none" when empty)."""
+    order: tuple[MatchKind, ...] = ("exact", "normalised", "fuzzy")
+    kinds = {e.match for e in evidence}
+    return next((k for k in order if k in kinds), "none")

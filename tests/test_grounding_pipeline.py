@@ -1,0 +1,188 @@
+"""Grounding inside summarise(): the quote re-ask, the report, provenance and conflicts.
+
+The model is a scripted OpenAI-compatible server on loopback (helpers.fake_server), so each
+test decides exactly what "the model" answers and counts the requests the pipeline sends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.fake_server import FakeOpenAI, Reply, completion
+
+from summariser import summarise
+from summariser.config import Settings
+from summariser.errors import ValidationFailed
+from summariser.schemas import Briefing
+
+ARTICLE = """Port strike halts grain exports
+
+2026-03-10 07:15:00
+
+Dock workers at the port of Valdmar walked off the job on Monday, halting grain shipments.
+
+"We will not load a single ship until the cuts are reversed," union leader Marta Kessel told reporters.
+
+Grain traders warned that a prolonged stoppage could push up wheat prices across the region.
+"""
+OTHER = """Valdmar talks open
+
+Talks to end the dock strike at Valdmar were chaired by Transport Minister Henrik Aalto.
+Marta Kessel, the union's chief negotiator, said the union would "not sign anything
+that leaves the night shift worse off".
+Grain traders said wheat contracts were being renegotiated.
+"""
+
+
+def entities(people: list[dict[str, Any]]) -> str:
+    return json.dumps({"people": people, "organisations": [], "countries": []})
+
+
+def overview(quotes: list[dict[str, Any]], summary: list[str] | None = None) -> str:
+    return json.dumps(
+        {
+            "headline": "Valdmar dock strike halts grain exports",
+            "location": "Valdmar",
+            "summary": summary
+            or [
+                "Dock workers at Valdmar walked off the job on Monday, halting grain shipments.",
+                "Union leader Marta Kessel said no ship would be loaded until the cuts are reversed.",
+                "Grain traders warned that a prolonged stoppage could push up wheat prices.",
+            ],
+            "themes": ["labour dispute", "grain trade"],
+            "implications": [],
+            "quotes": quotes,
+        }
+    )
+
+
+KESSEL = {"name": "Marta Kessel", "role": "union leader", "affiliation": None}
+VERBATIM = {"text": "We will not load a single ship until the cuts are reversed", "speaker": "Marta Kessel"}
+PARAPHRASE = {"text": "We will load no ships until the pay cuts are reversed", "speaker": "Marta Kessel"}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def run(server: FakeOpenAI, tmp_path: Path, sources: list[str], **settings: Any) -> Briefing:
+    return summarise(
+        sources,
+        settings=Settings(model=f"{server.base_url}#fake", cache="off", cache_dir=tmp_path / "c", **settings),
+    )
+
+
+def tasks(server: FakeOpenAI) -> list[str]:
+    """Which prompt each request carried (by its closing instruction)."""
+    out = []
+    for request in server.requests:
+        prompt = request.body["messages"][-1]["content"]
+        out.append("quotes" if "not in the article word for word" in prompt else "other")
+    return out
+
+
+def test_a_paraphrased_quote_is_reasked_once_and_the_verbatim_answer_kept(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.push(
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([PARAPHRASE]))),
+        Reply(200, completion(json.dumps({"quotes": [VERBATIM]}))),
+    )
+    briefing = run(server, tmp_path, [ARTICLE])
+    assert tasks(server) == ["other", "other", "quotes"]
+    reask = server.requests[2].body["messages"][-1]["content"]
+    assert PARAPHRASE["text"] in reask  # the re-ask names the offending quote
+    assert [q.text for q in briefing.quotes] == [VERBATIM["text"]]
+    assert briefing.quotes[0].evidence[0].match == "exact"
+    assert briefing.grounding is not None
+    (dropped,) = briefing.grounding.dropped
+    assert dropped.item == PARAPHRASE["text"] and "re-ask" in dropped.reason
+    assert briefing.meta is not None and briefing.meta.usage.requests == 3
+
+
+def test_a_quote_still_paraphrased_after_the_reask_is_dropped_and_reported(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.push(
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([PARAPHRASE]))),
+        Reply(200, completion(json.dumps({"quotes": [PARAPHRASE]}))),
+    )
+    briefing = run(server, tmp_path, [ARTICLE])
+    assert tasks(server) == ["other", "other", "quotes"]  # one re-ask, never more
+    assert briefing.quotes == []
+    assert briefing.grounding is not None
+    (dropped,) = briefing.grounding.dropped
+    assert dropped.reason == "not verbatim in any source after one re-ask"
+    assert dropped.closest is not None and "until the cuts are reversed" in dropped.closest.quote
+
+
+def test_verbatim_quotes_need_no_reask(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM]))))
+    briefing = run(server, tmp_path, [ARTICLE])
+    assert len(server.requests) == 2 and [q.text for q in briefing.quotes] == [VERBATIM["text"]]
+
+
+def test_evidence_offsets_point_into_the_text_the_briefing_exposes(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM]))))
+    briefing = run(server, tmp_path, [ARTICLE])
+    texts = {s.doc_id: s.text for s in briefing.sources}
+    items = [*briefing.summary, *briefing.people, *briefing.quotes]
+    assert all(item.evidence for item in items)
+    for item in items:
+        for ev in item.evidence:
+            assert texts[ev.doc_id] is not None and texts[ev.doc_id][ev.start : ev.end] == ev.quote  # type: ignore[index]
+    assert briefing.event_date is not None and briefing.event_date.isoformat() == "2026-03-09"
+    assert briefing.grounding is not None
+    (date_ev,) = briefing.grounding.event_date
+    assert date_ev.quote == "Monday" and date_ev.match == "exact"
+
+
+def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.push(
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([VERBATIM]))),
+        Reply(200, completion(entities([{"name": "Kessel", "role": "chief negotiator", "affiliation": None}]))),
+        Reply(
+            200,
+            completion(
+                overview(
+                    [{"text": "not sign anything that leaves the night shift worse off", "speaker": "Marta Kessel"}],
+                    summary=[
+                        "Transport Minister Henrik Aalto chaired talks to end the dock strike at Valdmar.",
+                        "Marta Kessel said the union would not sign anything leaving the night shift worse off.",
+                        "Grain traders said wheat contracts were being renegotiated.",
+                    ],
+                )
+            ),
+        ),
+    )
+    briefing = run(server, tmp_path, [ARTICLE, OTHER])
+    (kessel,) = briefing.people
+    assert kessel.name == "Marta Kessel"
+    assert {e.doc_id for e in kessel.evidence} == {s.doc_id for s in briefing.sources}
+    assert len(briefing.quotes) == 2 and {q.evidence[0].doc_id for q in briefing.quotes} == {
+        s.doc_id for s in briefing.sources
+    }
+    (conflict,) = briefing.conflicts
+    assert conflict.field == "people.role" and conflict.subject == "Marta Kessel"
+    assert {v.value for v in conflict.values} == {"union leader", "chief negotiator"}
+
+
+def test_unsupported_bullets_fail_clearly_unless_allowed(server: FakeOpenAI, tmp_path: Path) -> None:
+    invented = [
+        "The government agreed a deal that restores night-shift pay for every port worker.",
+        "Shipping lines cancelled all sailings to the country for the rest of the year.",
+        "The central bank cut interest rates to support exporters hit by the strike.",
+    ]
+    answers = [Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([], invented)))]
+    server.push(*answers)
+    with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
+        run(server, tmp_path, [ARTICLE])
+    server.push(*answers)
+    briefing = run(server, tmp_path, [ARTICLE], allow_ungrounded=True)
+    assert [p.text for p in briefing.summary] == invented and all(not p.evidence for p in briefing.summary)
+    assert briefing.grounding is not None and len(briefing.grounding.ungrounded) == 3
