@@ -3,7 +3,9 @@
     .venv/bin/python scripts/e2e_seeds.py [--model small] [--seeds ../shared/seeds]
 
 Fails (exit 1) unless the briefing is schema-valid, cites both seeds, has event_date
-2026-01-12 and carries no page junk; reports how many of seed 003's participants it names.
+2026-01-12, carries no page junk, and is grounded: every quote verbatim in a source, every
+person named in a source, evidence from both articles, no person listed twice, every evidence
+offset pointing at its quote. Reports how many of seed 003's participants it names.
 Reads the seeds from ../shared (never copied into the project). Used by .ci/run so that a
 broken install of llama.cpp or the weights cannot pass CI.
 """
@@ -42,6 +44,31 @@ SEED_003_PEOPLE = [
 JUNK = ("Related Articles", "Back to top", "not a recommendation", "holds no licenses", "Forex")
 
 
+def grounding_problems(briefing: Briefing) -> list[str]:
+    """What is wrong with the briefing's grounding (empty when every rule holds)."""
+    texts = {s.doc_id: s.text or "" for s in briefing.sources}
+    problems = []
+    for quote in briefing.quotes:
+        if not any(e.match in ("exact", "normalised") for e in quote.evidence):
+            problems.append(f"quote not verbatim in a source: {quote.text!r}")
+    for person in briefing.people:
+        if not person.evidence:
+            problems.append(f"person named in no source: {person.name}")
+    for i, a in enumerate(briefing.people):
+        problems += [
+            f"person listed twice: {a.name} / {b.name}" for b in briefing.people[i + 1 :] if same_person(a.name, b.name)
+        ]
+    items = [*briefing.summary, *briefing.people, *briefing.organisations, *briefing.quotes, *briefing.implications]
+    cited = {e.doc_id for item in items for e in item.evidence}
+    if cited != set(texts):
+        problems.append(f"evidence cites {len(cited)} of {len(texts)} sources")
+    bad = [e for item in items for e in item.evidence if texts.get(e.doc_id, "")[e.start : e.end] != e.quote]
+    problems += [f"evidence offsets do not point at {e.quote!r}" for e in bad[:3]]
+    if briefing.grounding is None:
+        problems.append("no grounding report")
+    return problems
+
+
 def main() -> int:
     """Run the check and print a one-line verdict plus the briefing's key figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,6 +95,7 @@ def main() -> int:
     if len(briefing.sources) != 2:
         problems.append(f"{len(briefing.sources)} sources, expected 2")
     problems += [f"page junk {j!r} in the summary" for j in JUNK if j.lower() in text]
+    problems += grounding_problems(briefing)
     if len(found) < args.min_people:
         problems.append(f"only {len(found)}/17 people of seed 003 named")
     usage = briefing.meta.usage if briefing.meta else None
@@ -80,6 +108,12 @@ def main() -> int:
                 "people_of_seed_003_named": f"{len(found)}/17",
                 "missing": [p for p in SEED_003_PEOPLE if p not in found],
                 "people_total": len(briefing.people),
+                "quotes": len(briefing.quotes),
+                "grounding_rate": round(briefing.grounding.rate, 3) if briefing.grounding else None,
+                "dropped": [f"{d.field}: {d.item} ({d.reason})" for d in briefing.grounding.dropped]
+                if briefing.grounding
+                else None,
+                "conflicts": len(briefing.conflicts),
                 "usage": usage.model_dump() if usage else None,
                 "headline": briefing.headline,
             },

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -63,11 +63,17 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    """One word's stem, memoised: the pure-Python Snowball stemmer is the cost of grounding."""
+    return str(_stemmer().stemWord(word))
+
+
 def stems(text: str) -> frozenset[str]:
     """Snowball stems of the content words of ``text`` (stop words and numbers left out)."""
     words = [w.lower().replace("’", "'") for w in _WORD.findall(_fold_chars(text))]
     words = [w.split("'")[0] for w in words if w not in _STOP and not w[0].isdigit()]
-    return frozenset(_stemmer().stemWords([w for w in words if len(w) > 1 and w not in _STOP]))
+    return frozenset(_stem(w) for w in words if len(w) > 1 and w not in _STOP)
 
 
 def numbers(text: str) -> set[str]:
@@ -128,8 +134,12 @@ class _Source:
     text: str
     norm: Normalised
     sentences: tuple[tuple[int, int], ...]
-    sentence_stems: tuple[frozenset[str], ...]
     numbers: frozenset[str]
+
+    @cached_property
+    def sentence_stems(self) -> tuple[frozenset[str], ...]:
+        """Stems per sentence, computed on first use (quote and name checks never need them)."""
+        return tuple(stems(self.text[s:e]) for s, e in self.sentences)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -147,6 +157,7 @@ class Grounder:
     """Searches items in the cleaned texts of a set of articles."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = tuple(articles)
         self.sources: list[_Source] = []
         for a in articles:
             spans = _sentences(a.text)
@@ -156,7 +167,6 @@ class Grounder:
                     a.text,
                     normalise(a.text),
                     tuple(spans),
-                    tuple(stems(a.text[s:e]) for s, e in spans),
                     frozenset(numbers(a.text)),
                 )
             )

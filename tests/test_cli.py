@@ -56,11 +56,14 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
 def test_brief_writes_json_and_markdown_from_the_recorded_model(tmp_path: Path) -> None:
     env = {"SUMMARISER_CASSETTE": str(CASSETTES / "test_pipeline__event_pair.json")}
     out = tmp_path / "briefing.json"
-    result = run("brief", *EVENT, "-o", str(out), env=env)
+    page = tmp_path / "review.html"
+    result = run("brief", *EVENT, "-o", str(out), "--html", str(page), env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["schema_version"] == "1" and len(data["sources"]) == 2
     assert data["event_date"] == "2026-03-09"
+    html = page.read_text(encoding="utf-8")
+    assert data["headline"] in html and html.count('class="source"') == 2 and 'class="ev"' in html
     md = run("brief", *EVENT, "--format", "markdown", env=env)
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("# ") and "## People" in md.stdout and "**Date:** 2026-03-09" in md.stdout
