@@ -18,6 +18,10 @@ import typer
 from rich.console import Console
 
 from . import progress
+from .cli_eval import EPILOG as EVAL_EPILOG
+from .cli_eval import eval_command
+from .cli_regenerate import EPILOG as REGENERATE_EPILOG
+from .cli_regenerate import regenerate_command
 from .config import load_settings
 from .errors import ConfigError, SummariserError
 from .llm.backends import valid_forms
@@ -155,6 +159,10 @@ def schemas(
     """Export the JSON Schema of every response model (kept in sync with schemas/ by a test)."""
     for path in export_schemas(directory):
         typer.echo(str(path))
+
+
+app.command("eval", epilog=EVAL_EPILOG)(eval_command)
+app.command("regenerate", epilog=REGENERATE_EPILOG)(regenerate_command)
 
 
 def main() -> None:

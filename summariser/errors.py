@@ -15,6 +15,7 @@ __all__ = [
     "EndpointError",
     "InputError",
     "ModelUnavailable",
+    "PartialRun",
     "SummariserError",
     "ValidationFailed",
 ]
@@ -75,3 +76,9 @@ class CassetteMiss(SummariserError):
     """A replay-only run met a request that its cassette has not recorded."""
 
     exit_code = 6
+
+
+class PartialRun(SummariserError):
+    """A regenerate run finished, but some briefings could not be built (listed above)."""
+
+    exit_code = 7

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -108,7 +110,10 @@ class FakeOpenAI:
 
     ROUTE = "/v1/chat/completions"
 
-    def __init__(self) -> None:
+    def __init__(self, responder: Callable[[Any], Action] | None = None, delay: float = 0.0) -> None:
+        """``responder`` answers a request body when the script is empty; ``delay`` slows every answer."""
+        self.responder = responder
+        self.delay = delay
         self.requests: list[RecordedRequest] = []
         self._script: deque[Action] = deque()
         self._lock = threading.Lock()
@@ -161,10 +166,12 @@ class FakeOpenAI:
         with self._lock:
             return len(self._script)
 
-    def _next(self) -> Action:
+    def _next(self, body: Any = None) -> Action:
         with self._lock:
             if self._script:
                 return self._script.popleft()
+        if self.responder is not None:
+            return self.responder(body)
         return Reply(500, error_body("fake server: script exhausted (the test sent more requests than it scripted)"))
 
     # ------------------------------------------------------------------ HTTP
@@ -191,7 +198,10 @@ class FakeOpenAI:
                 if self.path != fake.ROUTE:
                     self._send(Reply(404, error_body(f"no route {self.path}", code="not_found")))
                     return
-                self._send(fake._next())
+                action = fake._next(body)
+                if fake.delay:
+                    time.sleep(fake.delay)
+                self._send(action)
 
             def do_GET(self) -> None:
                 self._send(Reply(404, error_body(f"no route {self.path}")))

@@ -1,0 +1,276 @@
+"""The ``summariser eval`` command: option handling, progress and rich tables.
+
+Scoring lives in `summariser.evaluation` (no CLI framework there); this module only turns
+options into calls and results into tables, JSON and HTML. `summariser.cli` registers
+`eval_command` as ``eval``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import progress
+from .atomic import write_atomic
+from .config import load_settings
+from .errors import ConfigError
+from .evaluation import (
+    DEFAULT_MAX_DROP,
+    DEFAULT_THRESHOLD,
+    Comparison,
+    DatasetReport,
+    GoldReport,
+    baseline_items,
+    compare,
+    evaluate,
+    gate,
+    generate_predictions,
+    load_baseline,
+    load_gold,
+    load_predictions,
+    run_dataset,
+    save_baseline,
+    write_html,
+)
+from .evaluation.models import DatasetArticle
+from .llm.backends import valid_forms
+
+__all__ = ["eval_command"]
+
+err_console = Console(stderr=True, soft_wrap=True)  # progress lines stay whole in logs
+
+EPILOG = (
+    "Examples: summariser eval --gold gold/ --pred briefings/ --html diff.html · "
+    "summariser eval --gold gold/ --save-baseline baseline.json · "
+    "summariser eval --gold gold/ --baseline baseline.json --max-drop 0.02 · "
+    "summariser eval --dataset ../shared/eval-data/frank_cnndm_dev.jsonl --limit 30"
+)
+
+
+def _check_options(
+    gold: Path | None,
+    dataset: Path | None,
+    pred: Path | None,
+    model: str | None,
+    limit: int | None,
+    html: Path | None,
+    save_pred: Path | None,
+    threshold: float,
+    max_drop: float,
+    no_cache: bool,
+    refresh: bool,
+) -> None:
+    if (gold is None) == (dataset is None):
+        raise ConfigError("pass exactly one of --gold DIR (score briefings) or --dataset FILE (summary benchmark)")
+    if not 0 < threshold <= 1:
+        raise ConfigError(f"--threshold must be in (0, 1], not {threshold:g}")
+    if max_drop < 0:
+        raise ConfigError(f"--max-drop must be 0 or more, not {max_drop:g}")
+    if no_cache and refresh:
+        raise ConfigError("--no-cache and --refresh exclude each other; pick one")
+    if dataset is not None:
+        for flag, value in (("--pred", pred), ("--html", html), ("--save-pred", save_pred)):
+            if value is not None:
+                raise ConfigError(f"{flag} applies to --gold runs; drop it with --dataset")
+    else:
+        if limit is not None:
+            raise ConfigError("--limit applies to --dataset runs; drop it with --gold")
+        if pred is not None and (model is not None or save_pred is not None):
+            raise ConfigError("--model and --save-pred brief the gold articles on the fly; drop them with --pred")
+    if limit is not None and limit < 1:
+        raise ConfigError(f"--limit must be at least 1, not {limit}")
+
+
+def eval_command(
+    gold: Annotated[Path | None, typer.Option("--gold", help="Folder of gold NAME.json briefings.")] = None,
+    pred: Annotated[
+        Path | None,
+        typer.Option("--pred", help="Folder of predicted NAME.json briefings (omit to brief gold/sources.yaml now)."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help=f"Model that briefs on the fly: {valid_forms()}.")
+    ] = None,
+    dataset: Annotated[
+        Path | None, typer.Option("--dataset", help="JSON Lines of {id, article, reference}: summary benchmark.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N dataset articles.")] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Similarity at which list items pair up.")
+    ] = DEFAULT_THRESHOLD,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write every number as JSON to FILE ('-' = stdout; tables to stderr).")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the per-field diff page here.")] = None,
+    save_pred: Annotated[
+        Path | None, typer.Option("--save-pred", help="Also write the briefings made on the fly to this folder.")
+    ] = None,
+    save_baseline_to: Annotated[
+        Path | None, typer.Option("--save-baseline", help="Store the scores as a baseline file.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Compare with this baseline; fail on a regression.")
+    ] = None,
+    max_drop: Annotated[
+        float, typer.Option("--max-drop", help="Largest allowed fall of any score below the baseline.")
+    ] = DEFAULT_MAX_DROP,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached answers and overwrite them.")] = False,
+) -> None:
+    """Score briefings against gold JSON field by field, or benchmark summaries beside Lead-3.
+
+    Deterministic: the same inputs always give the same scores. With --baseline it exits
+    non-zero, naming the fields, when any score fell by more than --max-drop.
+    """
+    _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
+    stored = load_baseline(baseline) if baseline is not None else None  # fail fast, before any model work
+    cache = "off" if no_cache else "refresh" if refresh else None
+    width = None if sys.stdout.isatty() else 120  # piped output: wide enough for the per-briefing table
+    out = Console(stderr=True, width=None if sys.stderr.isatty() else 120) if json_out == "-" else Console(width=width)
+    report: GoldReport | DatasetReport
+    if gold is not None:
+        items = load_gold(gold)
+        if pred is not None:
+            raw = load_predictions(pred, items)
+        else:
+            settings = load_settings(model=model, cache=cache)
+            with err_console.status("briefing the gold articles…") as status:
+                listener = status.update if err_console.is_terminal else (lambda event: None)
+                with progress.listen(listener):
+                    raw = generate_predictions(
+                        items, gold, settings, save_to=save_pred, on_item=lambda n: _note(f"briefing {n}")
+                    )
+        report = evaluate(gold, raw, items, threshold=threshold, pred_dir=pred, model=None)
+        _gold_tables(out, report)
+    else:
+        assert dataset is not None
+        settings = load_settings(model=model, cache=cache)
+        report = run_dataset(dataset, settings, limit=limit, on_article=_dataset_progress)
+        _dataset_tables(out, report)
+    rows = compare(report, stored, max_drop) if stored is not None else []
+    if stored is not None and stored.items != baseline_items(report):
+        err_console.print(
+            f"warning: the baseline scored {len(stored.items)} items and this run {len(baseline_items(report))} "
+            "different ones; the scores may not be comparable",
+            highlight=False,
+        )
+    if rows:
+        _comparison_table(out, rows, baseline)
+    if json_out == "-":
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    elif json_out is not None:
+        write_atomic(Path(json_out), report.model_dump_json(indent=2) + "\n")
+        err_console.print(f"wrote {json_out}")
+    if html is not None and isinstance(report, GoldReport):
+        write_html(report, html, rows)
+        err_console.print(f"wrote {html}")
+    if baseline is not None:
+        gate(rows, max_drop, baseline)
+    if save_baseline_to is not None:
+        save_baseline(report, save_baseline_to)
+        err_console.print(f"wrote baseline {save_baseline_to}")
+
+
+def _note(message: str) -> None:
+    if not err_console.is_terminal:
+        err_console.print(message, highlight=False)
+
+
+def _dataset_progress(index: int, total: int, result: DatasetArticle | None, article_id: str) -> None:
+    if result is None:
+        err_console.print(f"[{index + 1}/{total}] {article_id} …", highlight=False)
+        return
+    if result.ok:
+        scores = " ".join(f"{k} {100 * v:.1f}" for k, v in result.model.items())
+        status = f"ok in {result.seconds:.0f} s: {scores}"
+    else:
+        status = f"FAILED in {result.seconds:.0f} s: {result.error}"
+    err_console.print(f"[{index + 1}/{total}] {article_id} {status}", highlight=False, markup=False)
+
+
+def _f(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _gold_tables(out: Console, report: GoldReport) -> None:
+    n = len(report.briefings)
+    lists = Table(title=f"List fields ({n} briefings, micro-averaged, pairing threshold {report.threshold:g})")
+    for column in ("field", "P", "R", "F1", "paired / gold / pred", "attributes (accuracy)"):
+        lists.add_column(column, justify="left" if column in {"field", "attributes (accuracy)"} else "right")
+    for name, agg in report.lists.items():
+        attrs = ", ".join(f"{a} {_f(s.accuracy)} ({s.correct}/{s.total})" for a, s in agg.attributes.items())
+        lists.add_row(
+            name, _f(agg.precision), _f(agg.recall), _f(agg.f1), f"{agg.matched} / {agg.gold} / {agg.pred}", attrs
+        )
+    out.print(lists)
+    texts = Table(title="Texts (mean ROUGE F1; R-L is Lsum for bullets) and scalars")
+    for column in ("field", "R-1", "R-2", "R-L", "other"):
+        texts.add_column(column, justify="left" if column in {"field", "other"} else "right")
+    for name, t in report.texts.items():
+        values = list(t.rouge.values())
+        other = f"gold facts covered {_f(t.fact_coverage)}" if t.fact_coverage is not None else ""
+        texts.add_row(name, *(_f(v) for v in values), other)
+    for name, s in report.scalars.items():
+        texts.add_row(name, "", "", "", f"exact after normalisation {_f(s.accuracy)} ({s.correct}/{s.total})")
+    out.print(texts)
+    per = Table(title="Per briefing (list fields: F1)")
+    short = {"organisations": "orgs"}
+    columns = ["briefing", "valid", "grounding", "names in source", *(short.get(f, f) for f in report.lists)]
+    for column in (*columns, "summary R-L", "facts"):
+        per.add_column(column, justify="left" if column == "briefing" else "right")
+    for b in report.briefings:
+        found = (
+            "n/a" if b.names_checked is None else f"{b.names_checked - len(b.names_not_in_source)}/{b.names_checked}"
+        )
+        summary = b.texts["summary"]
+        per.add_row(
+            b.name,
+            "yes" if b.valid else "[red]NO[/red]",
+            _f(b.grounding_rate),
+            found,
+            *(_f(b.lists[f].f1) for f in report.lists),
+            _f(summary.rouge.get("rougeLsum")),
+            _f(summary.fact_coverage),
+        )
+    out.print(per)
+    for b in report.briefings:
+        if not b.valid:
+            out.print(f"{b.name} is not a valid briefing: " + "; ".join(b.errors), highlight=False, markup=False)
+        if b.names_not_in_source:
+            names = ", ".join(b.names_not_in_source)
+            out.print(f"{b.name}: names not in the source text: {names}", highlight=False, markup=False)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def _dataset_tables(out: Console, report: DatasetReport) -> None:
+    n = len(report.articles)
+    table = Table(title=f"Summary benchmark: {report.dataset} ({n} articles, {report.failures} failed)")
+    for column in ("system", "articles", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    keys = ("rouge1", "rouge2", "rougeLsum")
+    if report.scored:
+        table.add_row(report.model or "model", str(report.scored), *(_pct(report.model_rouge[k]) for k in keys))
+        table.add_row("Lead-3, same articles", str(report.scored), *(_pct(report.lead3_rouge[k]) for k in keys))
+    table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in keys))
+    out.print(table)
+    for article in report.articles:
+        if not article.ok:
+            out.print(f"failed: {article.id}: {article.error}", highlight=False, markup=False)
+
+
+def _comparison_table(out: Console, rows: list[Comparison], path: Path | None) -> None:
+    table = Table(title=f"Against baseline {path}")
+    for column in ("metric", "baseline", "now", "change", ""):
+        table.add_column(column, justify="left" if column in {"metric", ""} else "right")
+    for r in rows:
+        delta = "" if r.delta is None else f"{r.delta:+.3f}"
+        flag = "[red]REGRESSED[/red]" if r.regressed else ""
+        table.add_row(r.metric, _f(r.baseline), _f(r.current), delta, flag)
+    out.print(table)

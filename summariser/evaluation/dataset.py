@@ -1,0 +1,140 @@
+"""The summary benchmark: brief reference-summary datasets and score them beside Lead-3.
+
+The dataset is JSON Lines, one article a line: ``{"id", "article", "reference"}`` (the FRANK
+CNN/DailyMail subset has this shape). Each article is briefed with `summarise` (through the
+response cache, so a re-run is instant); the briefing's summary bullets, one sentence a line,
+are scored against the reference highlights, one sentence a line, with ROUGE-1/2/Lsum
+(rouge-score, Porter stemming). Lead-3 — the article's first three sentences (pysbd) — is
+scored on the same articles. An article the pipeline fails on (validation, input, a backend
+error after retries) is counted as a failure with its message; errors that would fail every
+article (configuration, missing model, rejected key, cassette miss) stop the run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..config import Settings
+from ..errors import AuthError, CassetteMiss, ConfigError, InputError, ModelUnavailable, SummariserError
+from .models import DatasetArticle, DatasetReport
+from .textscore import rouge, sentences
+
+__all__ = ["ROUGE_KEYS", "DatasetRow", "lead3", "read_dataset", "run_dataset"]
+
+ROUGE_KEYS = ("rouge1", "rouge2", "rougeLsum")
+#: Errors that would fail every article the same way: they end the run instead of counting.
+FATAL = (ConfigError, AuthError, ModelUnavailable, CassetteMiss)
+
+
+@dataclass(frozen=True)
+class DatasetRow:
+    """One article of the dataset with its reference summary."""
+
+    id: str
+    article: str
+    reference: str
+
+
+def read_dataset(path: Path, limit: int | None = None) -> list[DatasetRow]:
+    """The first ``limit`` rows (all if None) of a JSON Lines dataset; a malformed line is an `InputError`."""
+    rows: list[DatasetRow] = []
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"dataset {path} does not exist; pass --dataset FILE.jsonl") from None
+    except OSError as err:
+        raise InputError(f"cannot read dataset {path} ({err.strerror or err}); check the path") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if limit is not None and len(rows) >= limit:
+                break
+            if not line.strip():
+                continue
+            where = f"{path} line {number}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{where} is not valid JSON ({err.msg}); fix or remove the line") from None
+            fields = ("id", "article", "reference")
+            if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) and obj[k].strip() for k in fields):
+                raise InputError(f'{where} needs string fields "id", "article" and "reference"')
+            rows.append(DatasetRow(obj["id"], obj["article"], obj["reference"]))
+    if not rows:
+        raise InputError(f"dataset {path} holds no articles; put one JSON object a line")
+    return rows
+
+
+def lead3(article: str) -> list[str]:
+    """The first three sentences of ``article`` (pysbd), the classic extractive baseline."""
+    return sentences(article)[:3]
+
+
+def _mean(articles: list[DatasetArticle], attribute: str) -> dict[str, float]:
+    values = [getattr(a, attribute) for a in articles if getattr(a, attribute)]
+    if not values:
+        return dict.fromkeys(ROUGE_KEYS, 0.0)
+    return {k: round(sum(v[k] for v in values) / len(values), 4) for k in ROUGE_KEYS}
+
+
+def run_dataset(
+    path: Path,
+    settings: Settings,
+    *,
+    limit: int | None = None,
+    on_article: Callable[[int, int, DatasetArticle | None, str], None] | None = None,
+) -> DatasetReport:
+    """Brief every article of the dataset and score the summaries beside Lead-3 (see the module docstring).
+
+    ``on_article(index, total, result, article_id)`` is called before each article (result None)
+    and after it (with its result), for progress display.
+    """
+    from ..pipeline import summarise
+    from ..sources import make_article
+
+    rows = read_dataset(path, limit)
+    results: list[DatasetArticle] = []
+    model_label: str | None = None
+    for index, row in enumerate(rows):
+        if on_article is not None:
+            on_article(index, len(rows), None, row.id)
+        reference = sentences(row.reference)
+        base = rouge(reference, lead3(row.article))
+        result = DatasetArticle(id=row.id, ok=False, lead3={k: base[k] for k in ROUGE_KEYS})
+        started = time.monotonic()
+        try:
+            briefing = summarise(make_article(row.article), settings=settings)
+        except FATAL:
+            raise
+        except SummariserError as err:
+            result.error = f"{type(err).__name__}: {err.message}"
+        except ValidationError as err:  # the assembled briefing broke the contract
+            result.error = f"invalid briefing: {err.error_count()} validation errors, first: {err.errors()[0]['msg']}"
+        else:
+            scores = rouge(reference, [p.text for p in briefing.summary])
+            result.ok, result.model = True, {k: scores[k] for k in ROUGE_KEYS}
+            model_label = briefing.meta.model if briefing.meta else model_label
+        result.seconds = round(time.monotonic() - started, 2)
+        results.append(result)
+        if on_article is not None:
+            on_article(index, len(rows), result, row.id)
+    scored = [a for a in results if a.ok]
+    model_rouge, lead3_rouge = _mean(scored, "model"), _mean(scored, "lead3")
+    metrics: dict[str, float | None] = {f"model.{k}": v if scored else None for k, v in model_rouge.items()}
+    metrics["success_rate"] = round(len(scored) / len(results), 4)
+    return DatasetReport(
+        dataset=str(path),
+        model=model_label or settings.model,
+        articles=results,
+        scored=len(scored),
+        failures=len(results) - len(scored),
+        model_rouge=model_rouge,
+        lead3_rouge=lead3_rouge,
+        lead3_all_rouge=_mean(results, "lead3"),
+        metrics=metrics,
+    )

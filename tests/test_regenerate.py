@@ -1,0 +1,259 @@
+"""``summariser regenerate``: incremental, grouped, partial, concurrent, locked and kill-safe.
+
+The model is the deterministic echo stand-in (helpers.echo_model) behind a real loopback
+HTTP server, so these tests exercise the real CLI, manifest, atomic writes and pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES
+from helpers.echo_model import echo_answer
+from helpers.fake_server import FakeOpenAI, Reply
+
+from summariser import prompts
+from summariser.config import Settings
+from summariser.manifest import LOCK, folder_lock, load_manifest
+from summariser.regenerate import plan, single_jobs
+from summariser.schemas import Briefing
+
+ARTICLES = ["harbour_fees.md", "port_strike.html", "port_strike.txt", "rail_tender.json"]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(responder=echo_answer) as fake:
+        yield fake
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    (folder / "desk").mkdir(parents=True)
+    for name in ARTICLES[:3]:
+        target = "port_strike_page.html" if name == "port_strike.html" else name
+        shutil.copy(FIXTURES / "articles" / name, folder / target)
+    shutil.copy(FIXTURES / "articles" / ARTICLES[3], folder / "desk" / ARTICLES[3])
+    (folder / ".hidden.txt").write_text("not an article", encoding="utf-8")
+    return folder
+
+
+def regenerate(server: FakeOpenAI, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summariser.cli", "regenerate", *map(str, args), "--model", f"{server.base_url}#echo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def summary(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def briefing_files(out: Path) -> dict[str, float]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != LOCK}
+
+
+def assert_intact(out: Path) -> list[str]:
+    """Every briefing JSON in ``out`` is complete and valid; return their names."""
+    names = []
+    for path in sorted(out.rglob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        Briefing.model_validate_json(path.read_bytes())
+        names.append(str(path.relative_to(out).with_suffix("")))
+    load_manifest(out)  # the manifest parses too
+    return names
+
+
+def test_builds_everything_then_nothing_then_exactly_the_edited_article(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    first = regenerate(server, articles, out, "--json")
+    assert first.returncode == 0, first.stderr
+    assert summary(first)["built"] == 4 and summary(first)["unchanged"] == 0
+    names = assert_intact(out)
+    assert names == ["desk/rail_tender", "harbour_fees", "port_strike", "port_strike_page"]
+    for name in ("harbour_fees", "desk/rail_tender"):
+        for suffix in (".json", ".md", ".html"):
+            assert (out / f"{name}{suffix}").stat().st_size > 0
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert index.count("\n| ") == 1 + 4 and "desk/rail_tender" in index  # header + one row each
+    assert 'href="harbour_fees.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+    before, sent = briefing_files(out), len(server.requests)
+    second = regenerate(server, articles, out, "--json")
+    assert second.returncode == 0 and summary(second)["built"] == 0 and summary(second)["unchanged"] == 4
+    assert "nothing to rebuild" in second.stderr
+    assert len(server.requests) == sent  # no request at all
+    after = briefing_files(out)
+    assert {k: v for k, v in after.items() if not k.startswith("index.")} == {
+        k: v for k, v in before.items() if not k.startswith("index.")
+    }
+
+    (articles / "harbour_fees.md").write_text(
+        (articles / "harbour_fees.md").read_text(encoding="utf-8") + "\nThe fee cut was confirmed by the port board.\n",
+        encoding="utf-8",
+    )
+    dry = regenerate(server, articles, out, "--dry-run")
+    assert dry.returncode == 0 and "build  harbour_fees  (inputs changed: harbour_fees.md)" in dry.stdout
+    assert briefing_files(out) == after  # a dry run writes nothing
+    third = regenerate(server, articles, out, "--json")
+    assert summary(third)["built"] == 1 and summary(third)["unchanged"] == 3
+    changed = {k for k, v in briefing_files(out).items() if after.get(k) != v and not k.startswith("index.")}
+    assert changed == {"harbour_fees.json", "harbour_fees.md", "harbour_fees.html", "manifest.json"}
+
+
+def test_a_prompt_version_change_replans_everything(
+    server: FakeOpenAI, articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "briefings"
+    assert regenerate(server, articles, out).returncode == 0
+    settings = Settings(model=f"{server.base_url}#echo")
+    manifest = load_manifest(out)
+    assert all(p.reason is None for p in plan(single_jobs(articles), articles, out, manifest, settings))
+    bumped = {**prompts.versions(), "overview": "99"}
+    monkeypatch.setattr(prompts, "versions", lambda: bumped)
+    reasons = {p.reason for p in plan(single_jobs(articles), articles, out, manifest, settings)}
+    old = manifest.briefings["harbour_fees"].prompts["overview"]
+    assert reasons == {f"prompt versions changed: overview {old}→99"}
+    monkeypatch.undo()
+    other_model = Settings(model=f"{server.base_url}#another")
+    assert all(
+        p.reason and p.reason.startswith("model changed")
+        for p in plan(single_jobs(articles), articles, out, manifest, other_model)
+    )
+
+
+def test_group_by_event_writes_one_merged_briefing_per_group(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    groups = tmp_path / "events.yaml"
+    groups.write_text("valdmar-strike:\n  - port_strike.txt\n  - harbour_fees.md\n", encoding="utf-8")
+    out = tmp_path / "briefings"
+    result = regenerate(server, articles, out, "--group-by", "event", "--groups", groups, "--json")
+    assert result.returncode == 0, result.stderr
+    assert sorted(assert_intact(out)) == ["desk/rail_tender", "port_strike_page", "valdmar-strike"]
+    merged = Briefing.model_validate_json((out / "valdmar-strike.json").read_bytes())
+    assert len(merged.sources) == 2
+    assert set(load_manifest(out).briefings["valdmar-strike"].inputs) == {"port_strike.txt", "harbour_fees.md"}
+
+    groups.write_text("valdmar-strike:\n  - port_strike.txt\n  - missing.txt\n", encoding="utf-8")
+    bad = regenerate(server, articles, out, "--group-by", "event", "--groups", groups)
+    assert bad.returncode == 3 and "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_one_bad_article_does_not_stop_the_run_and_is_retried_next_time(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    (articles / "broken.txt").write_bytes(b"\x00\x01\x02 binary junk \xff\xfe")
+    out = tmp_path / "briefings"
+    result = regenerate(server, articles, out, "--json")
+    assert result.returncode == 7, result.stderr
+    assert summary(result)["built"] == 4 and list(summary(result)["failed"]) == ["broken"]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: 1 of 5 briefings failed") and "Traceback" not in result.stderr
+    (articles / "broken.txt").write_text(
+        "Valdmar port reopened on Friday after the strike ended. Crane drivers returned for the morning shift. "
+        "The first grain ship left the harbour at noon.",
+        encoding="utf-8",
+    )
+    again = regenerate(server, articles, out, "--json")
+    assert again.returncode == 0 and summary(again)["built"] == 1 and summary(again)["unchanged"] == 4
+
+
+def test_briefings_are_built_concurrently_against_an_http_endpoint(articles: Path, tmp_path: Path) -> None:
+    active, peak, lock = [0], [0], threading.Lock()
+
+    def slow(body: Any) -> Reply:
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.15)
+        with lock:
+            active[0] -= 1
+        return echo_answer(body)
+
+    for jobs, expected in (("1", 1), ("3", 3)):
+        peak[0] = 0
+        with FakeOpenAI(responder=slow) as fake:
+            result = regenerate(fake, articles, tmp_path / f"out{jobs}", "--concurrency", jobs)
+        assert result.returncode == 0, result.stderr
+        assert peak[0] == expected
+
+
+def test_a_second_run_on_the_same_folder_refuses_while_the_first_holds_the_lock(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    with folder_lock(out):
+        result = regenerate(server, articles, out)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another summariser regenerate" in lines[0] and str(os.getpid()) in lines[0]
+    assert not (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_run_leaves_every_briefing_intact_and_the_next_run_completes_it(
+    articles: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    for n in range(6):
+        (articles / f"wire_{n}.txt").write_text(
+            f"Dock workers in Valdmar held rally number {n} on Monday. Union leader Marta Kessel spoke to the "
+            f"crowd of {100 + n} people. The port authority said talks would resume on Friday.",
+            encoding="utf-8",
+        )
+    out = tmp_path / "briefings"
+    with FakeOpenAI(responder=echo_answer, delay=0.25) as slow:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "summariser.cli",
+                "regenerate",
+                str(articles),
+                str(out),
+                "--model",
+                f"{slow.base_url}#echo",
+                "--concurrency",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait until some, not all, briefings are saved
+            if (out / "manifest.json").exists() and len(load_manifest(out).briefings) >= 2:
+                break
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        saved = load_manifest(out).briefings
+        intact = assert_intact(out)
+        slow.delay = 0.0
+        rest = regenerate(slow, articles, out, "--json")  # same endpoint, so the same model
+    assert proc.returncode == (-9 if sig == signal.SIGKILL else 130)
+    if sig == signal.SIGINT:
+        assert "interrupted" in err and "rerun" in err and "Traceback" not in err
+    assert 2 <= len(saved) < 10
+    assert set(intact) >= set(saved)  # every saved briefing is whole and valid
+    assert rest.returncode == 0, rest.stderr
+    assert summary(rest)["built"] == 10 - len(saved) and summary(rest)["unchanged"] == len(saved)
+    assert len(assert_intact(out)) == 10 and not list(out.rglob(".*.tmp"))
