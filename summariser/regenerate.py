@@ -6,14 +6,17 @@ forced — by comparing the inputs' SHA-256 and the run's settings with the mani
 (`summariser.manifest`). `run` builds what the plan asks for: concurrently against an HTTP
 endpoint (bounded by ``concurrency``), one briefing at a time on the embedded model (so the
 requests of one article follow each other and llama.cpp reuses their shared prompt prefix).
-Each briefing's JSON, Markdown and review page are written atomically, then the manifest:
-killing the run at any moment leaves every briefing intact, and the next run resumes. A
+Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
+most every `SAVE_EVERY` seconds and at the end: killing the run at any moment leaves every
+briefing intact, and the next run resumes (rebuilding, from the response cache, at most the
+briefings of the last second). A
 failing briefing is reported with its reason and does not stop the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -217,6 +220,10 @@ def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
 
 # --------------------------------------------------------------------------- run
 
+#: Seconds between manifest saves while building. A killed run loses at most this much of
+#: the manifest; those briefings are rebuilt next time, from the response cache.
+SAVE_EVERY = 1.0
+
 Event = Callable[[str, str, str], None]
 """``on_event(kind, name, detail)`` with kind ``start`` | ``built`` | ``failed``."""
 
@@ -267,7 +274,9 @@ async def run(
             t0 = time.perf_counter()
             paths = [articles / f for f in item.job.inputs]
             try:
-                briefing = await loop.run_in_executor(pool, lambda: summarise(paths, settings=settings))
+                # In the caller's context (as asyncio.to_thread does): `--batch-api` wraps the transports there.
+                ctx = contextvars.copy_context()
+                briefing = await loop.run_in_executor(pool, ctx.run, lambda: summarise(paths, settings=settings))
                 _write(out, name, briefing)
             except SummariserError as err:
                 outcome = Outcome(name, False, err.message, time.perf_counter() - t0)
@@ -275,17 +284,23 @@ async def run(
                 outcome = Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
             else:
                 manifest.briefings[name] = _entry(item, briefing, spec.label)
-                save_manifest(out, manifest)
+                dirty[0] = True
+                if time.monotonic() - saved_at[0] >= SAVE_EVERY:
+                    save_manifest(out, manifest)
+                    saved_at[0], dirty[0] = time.monotonic(), False
                 usage = briefing.meta.usage if briefing.meta else Usage()
                 outcome = Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
             report.outcomes.append(outcome)
             notify("built" if outcome.ok else "failed", name, outcome.detail)
 
+    saved_at, dirty = [0.0], [False]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regenerate")
     try:
         await asyncio.gather(*(build(p, pool) for p in planned if p.reason is not None))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        if dirty[0]:
+            save_manifest(out, manifest)
         write_index(out, manifest)
         report.seconds = time.perf_counter() - started
     return report

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -35,10 +38,29 @@ from .backends import PLACEHOLDER_KEYS, BackendSpec
 from .budget import max_tokens_for_model
 from .cache import HIT_HEADER, CachingTransport, ResponseCache
 from .cassette import CassetteTransport
+from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
 from .retry import RetryingTransport
 
 T = TypeVar("T", bound=BaseModel)
+
+Wrapper = Callable[[httpx2.BaseTransport, ResponseCache | None, BackendSpec], httpx2.BaseTransport]
+"""``wrap(chain, cache, spec)``: a transport put between Metering and the rest of the chain."""
+
+_WRAP: ContextVar[Wrapper | None] = ContextVar("summariser_transport_wrap", default=None)
+
+
+@contextmanager
+def wrapped_transport(wrap: Wrapper) -> Iterator[None]:
+    """Inside the block (this context and copies of it), new clients use ``Metering → wrap(chain)``.
+
+    The batch rounds of ``regenerate --batch-api`` use it to see every request before the cache.
+    """
+    token = _WRAP.set(wrap)
+    try:
+        yield
+    finally:
+        _WRAP.reset(token)
 
 
 class MeteringTransport(httpx2.BaseTransport):
@@ -77,7 +99,7 @@ def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
     else:
-        base = httpx2.HTTPTransport()
+        base = ResponseFormatFallback(httpx2.HTTPTransport())
     if settings.cassette is not None:
         inner = base if settings.cassette_mode == "record" else None
         secrets = [s for s in (spec.api_key, settings.api_key) if s and s not in PLACEHOLDER_KEYS]
@@ -89,6 +111,9 @@ def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport
     if settings.cache != "off":
         cache = ResponseCache(settings.response_cache_dir())
         chain = CachingTransport(chain, cache, spec.identity, settings.cache)
+    wrap = _WRAP.get()
+    if wrap is not None:
+        chain = wrap(chain, cache, spec)
     return MeteringTransport(chain), cache
 
 
