@@ -251,14 +251,18 @@ def _pct(value: float) -> str:
 
 def _dataset_tables(out: Console, report: DatasetReport) -> None:
     n = len(report.articles)
-    table = Table(title=f"Summary benchmark: {report.dataset} ({n} articles, {report.failures} failed)")
+    table = Table(
+        title="Summary benchmark (ROUGE F1 × 100)",
+        caption=f"{Path(report.dataset).name}: {n} articles, {report.failures} failed",
+    )
     for column in ("system", "articles", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum"):
         table.add_column(column, justify="left" if column == "system" else "right")
     keys = ("rouge1", "rouge2", "rougeLsum")
     if report.scored:
         table.add_row(report.model or "model", str(report.scored), *(_pct(report.model_rouge[k]) for k in keys))
         table.add_row("Lead-3, same articles", str(report.scored), *(_pct(report.lead3_rouge[k]) for k in keys))
-    table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in keys))
+    if report.failures:
+        table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in keys))
     out.print(table)
     for article in report.articles:
         if not article.ok:
