@@ -10,6 +10,7 @@ same for every task about one article, and the task instructions come last.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,14 @@ _VERSION = re.compile(r"\{#-?\s*version:\s*([\w.]+)\s*-?#\}")
 
 
 def prompts_dir() -> Path:
-    """The directory holding the templates (inside the wheel, or ``prompts/`` of a checkout)."""
+    """The directory holding the templates.
+
+    ``SUMMARISER_PROMPTS_DIR`` points at your own copy of the templates; otherwise the ones
+    inside the wheel, or ``prompts/`` of a checkout.
+    """
+    override = os.environ.get("SUMMARISER_PROMPTS_DIR")
+    if override:
+        return Path(override)
     packaged = Path(__file__).parent / "_prompts"
     if packaged.is_dir():
         return packaged

@@ -140,6 +140,28 @@ def test_a_prompt_version_change_replans_everything(
     )
 
 
+def test_a_new_prompt_template_version_rebuilds_every_briefing(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    assert regenerate(server, articles, out).returncode == 0
+    custom = tmp_path / "prompts"
+    shutil.copytree(prompts.prompts_dir(), custom)
+    overview = custom / "overview.j2"
+    old = prompts.load("overview").version
+    overview.write_text(
+        overview.read_text(encoding="utf-8").replace(f"version: {old}", "version: 99", 1), encoding="utf-8"
+    )
+    env = {**os.environ, "SUMMARISER_PROMPTS_DIR": str(custom)}
+    args = [sys.executable, "-m", "summariser.cli", "regenerate", str(articles), str(out)]
+    args += ["--model", f"{server.base_url}#echo"]
+    dry = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, env=env, timeout=120)
+    assert dry.stdout.count(f"(prompt versions changed: overview {old}→99)") == 4
+    result = subprocess.run([*args, "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0 and summary(result)["built"] == 4
+    assert {e.prompts["overview"] for e in load_manifest(out).briefings.values()} == {"99"}
+
+
 def test_group_by_event_writes_one_merged_briefing_per_group(
     server: FakeOpenAI, articles: Path, tmp_path: Path
 ) -> None:
