@@ -28,9 +28,11 @@ from rich.progress import (
 from rich.table import Table
 
 from . import progress as events
+from .batching import BatchOptions, run_batched
 from .config import Settings, load_settings
 from .errors import ConfigError, PartialRun
 from .llm.backends import resolve, valid_forms
+from .llm.batch import check_batchable
 from .manifest import Manifest, folder_lock, load_manifest, sweep_temp_files
 from .regenerate import (
     Planned,
@@ -103,6 +105,23 @@ def regenerate_command(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
     prune_orphans: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
+    batch_api: Annotated[
+        bool,
+        typer.Option(
+            "--batch-api",
+            help="Send the requests as OpenAI Batch API jobs (JSONL, 24 h window, cheaper), then build from "
+            "their answers. HTTP endpoints only.",
+        ),
+    ] = False,
+    batch_poll: Annotated[
+        float | None, typer.Option("--batch-poll", min=0.01, help="Seconds between batch status checks (default 30).")
+    ] = None,
+    batch_wait: Annotated[
+        float | None,
+        typer.Option(
+            "--batch-wait", min=0.0, help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it."
+        ),
+    ] = None,
 ) -> None:
     """Keep a folder of briefings in step with a folder of articles: rebuild only what changed."""
     if group_by is GroupBy.event and groups is None:
@@ -115,7 +134,14 @@ def regenerate_command(
     if groups is not None and group_by is not GroupBy.event:
         raise ConfigError("--groups only applies with --group-by event")
     settings = load_settings(model=model)
-    resolve(settings.model, settings.api_key)  # an unknown model fails before any work
+    spec = resolve(settings.model, settings.api_key)  # an unknown model fails before any work
+    batch = None
+    if batch_api:
+        check_batchable(spec, settings)
+        defaults = BatchOptions()
+        batch = BatchOptions(poll=batch_poll or defaults.poll, wait=defaults.wait if batch_wait is None else batch_wait)
+    elif batch_poll is not None or batch_wait is not None:
+        raise ConfigError("--batch-poll and --batch-wait only apply with --batch-api")
     jobs = group_jobs(articles, groups) if groups is not None else single_jobs(articles)
     if briefings.resolve() == articles.resolve() or articles.resolve() in briefings.resolve().parents:
         raise ConfigError("the briefings folder must not be the articles folder or inside it; pick another folder")
@@ -141,7 +167,7 @@ def regenerate_command(
         todo = [p for p in planned if p.reason]
         if not todo:
             err_console.print(f"nothing to rebuild: {len(planned)} briefings are up to date")
-        report = _run_with_progress(planned, articles, briefings, manifest, settings, concurrency, len(todo))
+        report = _run_with_progress(planned, articles, briefings, manifest, settings, concurrency, len(todo), batch)
         report.orphans = gone
     if as_json:
         sys.stdout.write(report_json(report) + "\n")
@@ -163,6 +189,7 @@ def _run_with_progress(
     settings: Settings,
     concurrency: int,
     total: int,
+    batch: BatchOptions | None = None,
 ) -> RunReport:
     columns = (
         SpinnerColumn(),
@@ -189,9 +216,25 @@ def _run_with_progress(
 
     try:
         with bar, events.listen(on_stage):
-            return asyncio.run(
-                run(planned, articles, briefings, manifest, settings, concurrency=concurrency, on_event=on_event)
+            if batch is None:
+                return asyncio.run(
+                    run(planned, articles, briefings, manifest, settings, concurrency=concurrency, on_event=on_event)
+                )
+            report, batched = asyncio.run(
+                run_batched(
+                    planned,
+                    articles,
+                    briefings,
+                    manifest,
+                    settings,
+                    options=batch,
+                    concurrency=concurrency,
+                    on_event=on_event,
+                )
             )
+            if total:
+                bar.console.print(batched.line(), highlight=False)
+            return report
     except KeyboardInterrupt:
         done = len(load_manifest(briefings).briefings)
         sys.stderr.write(f"interrupted: {done} briefings are saved and intact; rerun the same command to resume\n")

@@ -1,0 +1,153 @@
+"""``regenerate --batch-api``: answer a run's requests through the OpenAI Batch API, then build.
+
+Batch rounds fill the response cache; the normal build (`regenerate.run`) then finds every
+answer there. A round:
+
+1. *collect* — run the pipeline for every briefing still waiting, with a collecting gate in
+   front of the cache (`llm.collect`): hits pass, each miss is queued under its cache key and
+   answered with a throw-away placeholder, so one pass finds all of an article's independent
+   requests. Nothing of a collecting pass is written anywhere.
+2. *submit* — send the queued requests as one batch (`llm.batch`), wait for it, and store
+   every complete, schema-valid answer in the cache under its request's key.
+
+Rounds repeat while new misses appear (a quote re-ask depends on the overview answer), at
+most `BatchOptions.rounds` times. The build then runs behind an enforcing gate: nothing goes
+to the endpoint outside a batch, and a briefing whose request the batch failed fails with
+the batch's reason while the others are written as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import progress
+from .config import Settings
+from .llm.backends import resolve
+from .llm.batch import BatchOptions, BatchOutcome, BatchRunner, check_batchable
+from .llm.cache import ResponseCache
+from .llm.client import wrapped_transport
+from .llm.collect import BatchLedger
+from .manifest import Manifest
+from .pipeline import summarise
+from .regenerate import Event, Planned, RunReport, run
+from .schemas import Usage
+
+__all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
+
+#: Batches in flight, in the briefings folder: a rerun picks them up instead of paying twice.
+STATE_FILE = ".summariser-batches.json"
+
+
+@dataclass
+class BatchSummary:
+    """What the batch rounds did: rounds run, requests sent, batch ids, failures, token usage."""
+
+    rounds: int = 0
+    requests: int = 0
+    stored: int = 0
+    failed: int = 0
+    batch_ids: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+    def add(self, sent: int, outcome: BatchOutcome) -> None:
+        """Account for one round that sent ``sent`` requests."""
+        self.rounds += 1
+        self.requests += sent
+        self.stored += outcome.stored
+        self.failed += len(outcome.failed)
+        self.batch_ids += outcome.batch_ids
+        for key in ("requests", "prompt_tokens", "completion_tokens"):
+            setattr(self.usage, key, getattr(self.usage, key) + getattr(outcome.usage, key))
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        if not self.rounds:
+            return "batch: nothing to send (every answer was in the response cache)"
+        return (
+            f"batch: {self.requests} requests in {self.rounds} round(s) ({', '.join(self.batch_ids)}); "
+            f"{self.stored} answered, {self.failed} failed; tokens in / out "
+            f"{self.usage.prompt_tokens} / {self.usage.completion_tokens}"
+        )
+
+
+def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> bool:
+    """Run one briefing's pipeline behind a collecting gate; True if it queued requests."""
+    collector = ledger.collector()
+    paths = [articles / f for f in item.job.inputs]
+    # Any failure here (a placeholder's or an input's) is met again, and reported, by the build.
+    with wrapped_transport(collector), contextlib.suppress(Exception):
+        summarise(paths, settings=settings)
+    return collector.collected > 0
+
+
+def prefill(
+    planned: Sequence[Planned],
+    articles: Path,
+    settings: Settings,
+    options: BatchOptions,
+    state: Path | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    concurrency: int = 4,
+) -> tuple[BatchLedger, BatchSummary]:
+    """Run the batch rounds for every planned briefing with a reason; return the ledger and a summary.
+
+    The collecting passes run ``concurrency`` briefings at a time (they never wait for a model).
+    """
+    spec = resolve(settings.model, settings.api_key)
+    check_batchable(spec, settings)
+    ledger, summary = BatchLedger(spec), BatchSummary()
+    todo = [p for p in planned if p.reason is not None]
+    if not todo:
+        return ledger, summary
+    runner = BatchRunner(spec, settings, options, state, sleep)
+    cache = ResponseCache(settings.response_cache_dir())
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="batch-collect")
+    try:
+        for number in range(1, options.rounds + 1):
+            ledger.pending = {}
+            progress.report(f"batch round {number}: collecting the requests of {len(todo)} briefings")
+            queued = list(pool.map(lambda item: _collect(ledger, item, articles, settings), todo))
+            waiting = [item for item, more in zip(todo, queued, strict=True) if more]
+            if not ledger.pending:
+                break
+            requests = dict(ledger.pending)
+            progress.report(f"batch round {number}: {len(requests)} requests for {len(waiting)} briefings")
+            outcome = runner.submit(requests, cache)
+            ledger.failed.update(outcome.failed)
+            ledger.rounds = number
+            summary.add(len(requests), outcome)
+            todo = waiting
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        runner.close()
+        cache.close()
+    return ledger, summary
+
+
+async def run_batched(
+    planned: Sequence[Planned],
+    articles: Path,
+    out: Path,
+    manifest: Manifest,
+    settings: Settings,
+    *,
+    options: BatchOptions | None = None,
+    concurrency: int = 4,
+    on_event: Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[RunReport, BatchSummary]:
+    """`regenerate.run` after batch rounds: every answer comes from a batch, through the cache."""
+    started = time.perf_counter()
+    ledger, summary = await asyncio.to_thread(
+        prefill, planned, articles, settings, options or BatchOptions(), out / STATE_FILE, sleep, concurrency
+    )
+    with wrapped_transport(ledger.enforcer()):
+        report = await run(planned, articles, out, manifest, settings, concurrency=concurrency, on_event=on_event)
+    report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
+    return report, summary

@@ -1,0 +1,170 @@
+"""Collect the requests a run would send, so that the Batch API can answer them first.
+
+`BatchLedger` holds what the batch rounds of ``regenerate --batch-api`` know: the requests
+waiting for a batch (by cache key) and those a batch failed. Its gates sit in the transport
+chain between Metering and the response cache (`client.wrapped_transport`):
+
+* a *collecting* gate lets cache hits through; on a miss it records the canonical request
+  and answers with a minimal schema-valid placeholder, so the pipeline goes on and reveals
+  the article's other independent requests in the same round. The placeholder never passes
+  the cache (or a cassette), and the briefing built from it is thrown away;
+* an *enforcing* gate lets cache hits through and turns every miss into a `BackendError`:
+  the batch's own error for a request it failed, otherwise "not answered by the batch".
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Literal
+
+import httpx2
+
+from ..errors import BackendError
+from .backends import BackendSpec
+from .cache import ResponseCache
+from .exchange import canonical
+
+GateMode = Literal["collect", "enforce"]
+CHAT_ROUTE = "/chat/completions"
+
+
+def minimal_instance(schema: Any, defs: dict[str, Any] | None = None) -> Any:
+    """The smallest value valid against a (pydantic-generated) JSON Schema: nulls, short strings, few items."""
+    if not isinstance(schema, dict):
+        return None
+    defs = {**(defs or {}), **schema.get("$defs", {})}
+    if "$ref" in schema:
+        return minimal_instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = schema[key]
+            null = next((o for o in options if isinstance(o, dict) and o.get("type") == "null"), None)
+            return None if null is not None else minimal_instance(options[0], defs)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = "null" if "null" in kind else kind[0]
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {name: minimal_instance(props.get(name, {}), defs) for name in schema.get("required", [])}
+    if kind == "array":
+        return [minimal_instance(schema.get("items", {}), defs) for _ in range(int(schema.get("minItems", 0)))]
+    if kind == "string":
+        return "x" * max(1, int(schema.get("minLength", 1)))
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def placeholder_content(body: Any) -> str:
+    """The JSON text of a minimal answer to the JSON Schema a chat request asks for."""
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    schema = (fmt or {}).get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
+    if not isinstance(schema, dict):
+        raise BackendError("--batch-api can only batch requests that ask for a JSON Schema; drop --batch-api")
+    return json.dumps(minimal_instance(schema), sort_keys=True)
+
+
+class BatchLedger:
+    """Requests waiting for a batch and requests a batch failed, keyed like the cache (thread-safe)."""
+
+    def __init__(self, spec: BackendSpec) -> None:
+        self.spec = spec
+        self.pending: dict[str, Any] = {}
+        """Cache key → request body, for the next batch."""
+        self.failed: dict[str, str] = {}
+        """Cache key → why the batch gave no usable answer (a one-line reason)."""
+        self.rounds = 0
+        self._placeholders: set[str] = set()
+        self._lock = threading.Lock()
+
+    def collector(self) -> Collector:
+        """A collecting gate factory for one briefing (it counts that briefing's misses)."""
+        return Collector(self, "collect")
+
+    def enforcer(self) -> Collector:
+        """An enforcing gate factory: cache hits only; misses fail with the batch's reason."""
+        return Collector(self, "enforce")
+
+    def add(self, key: str, body: Any) -> str:
+        """Queue ``body`` for the next batch; return the placeholder answer's content."""
+        content = placeholder_content(body)
+        with self._lock:
+            self.pending.setdefault(key, body)
+            self._placeholders.add(content)
+        return content
+
+    def is_placeholder_reask(self, body: Any) -> bool:
+        """Whether ``body`` re-asks after a placeholder answer (never to be batched)."""
+        messages = body.get("messages") if isinstance(body, dict) else None
+        with self._lock:
+            return any(
+                isinstance(m, dict) and m.get("role") == "assistant" and m.get("content") in self._placeholders
+                for m in messages or []
+            )
+
+
+class Collector:
+    """Builds gates bound to one ledger; ``collected`` counts the misses they queued for a batch."""
+
+    def __init__(self, ledger: BatchLedger, mode: GateMode) -> None:
+        self.ledger = ledger
+        self.mode = mode
+        self.collected = 0
+
+    def __call__(self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec) -> GateTransport:
+        """A `client.Wrapper`: put a gate in front of ``inner`` (which must read ``cache``)."""
+        if cache is None:
+            raise BackendError("--batch-api needs the response cache, which is off; set cache = 'on'")
+        return GateTransport(inner, cache, spec, self)
+
+
+class GateTransport(httpx2.BaseTransport):
+    """Pass cache hits on; collect (or refuse) misses — see the module docstring."""
+
+    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache, spec: BackendSpec, owner: Collector) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.spec = spec
+        self.owner = owner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Answer a hit through the inner chain; collect or refuse a miss."""
+        key = canonical(self.spec.identity, request)
+        if key.path != CHAT_ROUTE or self.cache.get(key.key) is not None:
+            return self.inner.handle_request(request)
+        ledger = self.owner.ledger
+        reason = ledger.failed.get(key.key)
+        if reason is not None:
+            raise BackendError(reason)
+        if self.owner.mode == "enforce":
+            raise BackendError(
+                f"{self.spec.label} needs an answer that {ledger.rounds} batch rounds did not ask for "
+                "(a follow-up request); rerun the same command to send another batch"
+            )
+        if ledger.is_placeholder_reask(key.body):
+            raise BackendError("internal error: a batch placeholder answer failed validation; report this bug")
+        content = ledger.add(key.key, key.body)
+        self.owner.collected += 1
+        return httpx2.Response(
+            200,
+            json={
+                "id": "placeholder",
+                "object": "chat.completion",
+                "created": 0,
+                "model": str((key.body or {}).get("model", "")),
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+                ],
+            },
+        )
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self.inner.close()
