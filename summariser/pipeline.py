@@ -38,9 +38,10 @@ from .schemas import (
     OverviewDraft,
     QuotesDraft,
     SourceRef,
+    SummaryDraft,
 )
 from .sources import event_date, load_sources
-from .verify import check
+from .verify import MIN_BULLETS, check
 
 Source = str | os.PathLike[str] | Article
 
@@ -125,6 +126,7 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
         overview, rejected = _verbatim_quotes(client, overview, text, common, where)
+        overview = _supported_summary(client, overview, text, common, where)
         drafts.append(Draft(article.id, entities, overview, rejected))
     return drafts
 
@@ -142,6 +144,29 @@ def _verbatim_quotes(
     kept = [q for q in overview.quotes if q.text not in rejected]
     kept += [q for q in again.quotes if all(q.text != k.text for k in kept)]
     return overview.model_copy(update={"quotes": kept[:6]}), rejected
+
+
+def _supported_summary(
+    client: LLMClient, overview: OverviewDraft, text: str, common: dict[str, Any], where: str
+) -> OverviewDraft:
+    """Re-ask once for bullets when fewer than three are supported by ``text``.
+
+    Small models sometimes fill the summary with labels ("Themes: …") or commentary ("The
+    article highlights …"), which grounding would drop, leaving too few bullets. The re-ask
+    names the unsupported bullets; the supported ones of both answers are kept, in order.
+    """
+    grounder = Grounder([Article(id="part", text=text)])
+    supported = [b for b in overview.summary if grounder.claim(b)]
+    if len(supported) >= MIN_BULLETS:
+        return overview
+    rejected = [b for b in overview.summary if b not in supported]
+    progress.report(f"summary again: {where}")
+    again = client.extract(SummaryDraft, prompts.messages("summary", rejected=rejected, **common))
+    fresh = [b for b in again.summary if b not in supported and grounder.claim(b)]
+    merged = (supported + fresh)[:6]
+    if len(merged) < MIN_BULLETS:  # keep the first answer: verify reports it (or keeps it flagged)
+        return overview
+    return overview.model_copy(update={"summary": merged})
 
 
 def summarise(

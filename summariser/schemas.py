@@ -273,6 +273,14 @@ class QuotesDraft(BaseModel):
     quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations, copied character for character")
 
 
+class SummaryDraft(BaseModel):
+    """Re-ask for summary bullets when fewer than three of the first answer's are supported."""
+
+    summary: list[Sentence] = Field(
+        min_length=3, max_length=6, description="3 to 6 bullets, each one sentence the article supports"
+    )
+
+
 class OverviewDraft(BaseModel):
     """Sub-request 2: headline, place, summary bullets, themes, implications, quotes.
 
@@ -298,6 +306,7 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "entities-draft": EntitiesDraft,
     "overview-draft": OverviewDraft,
     "quotes-draft": QuotesDraft,
+    "summary-draft": SummaryDraft,
 }
 
 

@@ -83,7 +83,12 @@ def tasks(server: FakeOpenAI) -> list[str]:
     out = []
     for request in server.requests:
         prompt = request.body["messages"][-1]["content"]
-        out.append("quotes" if "not in the article word for word" in prompt else "other")
+        if "not in the article word for word" in prompt:
+            out.append("quotes")
+        elif "the article does not state them" in prompt:
+            out.append("summary")
+        else:
+            out.append("other")
     return out
 
 
@@ -178,7 +183,11 @@ def test_unsupported_bullets_fail_clearly_unless_allowed(server: FakeOpenAI, tmp
         "Shipping lines cancelled all sailings to the country for the rest of the year.",
         "The central bank cut interest rates to support exporters hit by the strike.",
     ]
-    answers = [Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([], invented)))]
+    answers = [
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([], invented))),
+        Reply(200, completion(json.dumps({"summary": invented}))),  # the one re-ask repeats them
+    ]
     server.push(*answers)
     with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
         run(server, tmp_path, [ARTICLE])
@@ -186,3 +195,39 @@ def test_unsupported_bullets_fail_clearly_unless_allowed(server: FakeOpenAI, tmp
     briefing = run(server, tmp_path, [ARTICLE], allow_ungrounded=True)
     assert [p.text for p in briefing.summary] == invented and all(not p.evidence for p in briefing.summary)
     assert briefing.grounding is not None and len(briefing.grounding.ungrounded) == 3
+
+
+def test_a_summary_with_too_few_supported_bullets_is_reasked_once(server: FakeOpenAI, tmp_path: Path) -> None:
+    junk = [
+        "Dock workers at Valdmar walked off the job on Monday, halting grain shipments.",
+        "Themes: labour, ports, grain",
+        "The article highlights the importance of standing up for workers' rights.",
+    ]
+    good = [
+        "Union leader Marta Kessel said no ship would be loaded until the cuts are reversed.",
+        "Grain traders warned that a prolonged stoppage could push up wheat prices.",
+        "Themes: labour, ports, grain",
+    ]
+    server.push(
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([VERBATIM], summary=junk))),
+        Reply(200, completion(json.dumps({"summary": good}))),
+    )
+    briefing = run(server, tmp_path, [ARTICLE])
+    assert tasks(server) == ["other", "other", "summary"]
+    reask = server.requests[2].body["messages"][-1]["content"]
+    assert junk[1] in reask and junk[2] in reask and junk[0] not in reask  # names only the unsupported ones
+    assert [p.text for p in briefing.summary] == [junk[0], good[0], good[1]]
+    assert all(p.evidence for p in briefing.summary)
+
+
+def test_a_summary_still_unsupported_after_the_reask_fails_clearly(server: FakeOpenAI, tmp_path: Path) -> None:
+    junk = ["Themes: labour, ports, grain", "Implications: None", "Quotes: none in the article at all"]
+    server.push(
+        Reply(200, completion(entities([KESSEL]))),
+        Reply(200, completion(overview([VERBATIM], summary=junk))),
+        Reply(200, completion(json.dumps({"summary": junk}))),
+    )
+    with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
+        run(server, tmp_path, [ARTICLE])
+    assert tasks(server) == ["other", "other", "summary"]  # one re-ask, never more

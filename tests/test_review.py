@@ -51,7 +51,7 @@ def briefing(tmp_path: Path) -> Briefing:
                         summary=[
                             "Transport Minister Henrik Aalto chaired talks to end the dock strike at Valdmar.",
                             "Grain traders said wheat contracts were being renegotiated.",
-                            "Dock workers at Valdmar walked off the job, halting grain shipments.",
+                            "Marta Kessel said the union would not sign anything leaving the night shift worse off.",
                         ],
                     )
                 ),

@@ -62,6 +62,17 @@ def minimal_instance(schema: Any, defs: dict[str, Any] | None = None) -> Any:
     return None
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string leaf of a JSON value that is long enough to recognise in a prompt."""
+    if isinstance(value, str):
+        return [value] if len(value) >= 5 else []
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def placeholder_content(body: Any) -> str:
     """The JSON text of a minimal answer to the JSON Schema a chat request asks for."""
     fmt = body.get("response_format") if isinstance(body, dict) else None
@@ -99,6 +110,18 @@ class BatchLedger:
             self.pending.setdefault(key, body)
             self._placeholders.add(content)
         return content
+
+    def derives_from_placeholder(self, body: Any) -> bool:
+        """Whether ``body``'s prompt quotes a placeholder answer (e.g. a re-ask naming its bullets).
+
+        Such a request only exists because of the placeholder: it is answered with another
+        placeholder and never batched; the real follow-up shows up in the next round.
+        """
+        messages = body.get("messages") if isinstance(body, dict) else None
+        with self._lock:
+            leaves = {leaf for content in self._placeholders for leaf in _strings(json.loads(content))}
+        texts = [str(m.get("content", "")) for m in messages or [] if isinstance(m, dict) and m.get("role") == "user"]
+        return any(leaf in text for leaf in leaves for text in texts)
 
     def is_placeholder_reask(self, body: Any) -> bool:
         """Whether ``body`` re-asks after a placeholder answer (never to be batched)."""
@@ -150,8 +173,11 @@ class GateTransport(httpx2.BaseTransport):
             )
         if ledger.is_placeholder_reask(key.body):
             raise BackendError("internal error: a batch placeholder answer failed validation; report this bug")
-        content = ledger.add(key.key, key.body)
-        self.owner.collected += 1
+        if ledger.derives_from_placeholder(key.body):
+            content = placeholder_content(key.body)
+        else:
+            content = ledger.add(key.key, key.body)
+            self.owner.collected += 1
         return httpx2.Response(
             200,
             json={
