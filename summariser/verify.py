@@ -180,6 +180,11 @@ def check(
             location = None
 
     if len(summary) < MIN_BULLETS:
+        if allow_ungrounded:
+            raise ValidationFailed(
+                f"the model gave only {len(summary)} distinct summary bullets (a briefing needs {MIN_BULLETS}); "
+                "try another model (--model)"
+            )
         raise ValidationFailed(
             f"only {len(summary)} of {len(body.summary)} summary bullets are supported by the sources "
             f"(a briefing needs {MIN_BULLETS}); rerun with --allow-ungrounded to keep them, flagged"

@@ -267,3 +267,10 @@ def test_parts_of_one_article_never_conflict_with_each_other() -> None:
         ]
     )
     assert merged.conflicts == []
+
+
+def test_too_few_bullets_with_allow_ungrounded_names_the_model_not_the_flag(grounder: Grounder) -> None:
+    two = body().summary[:2]
+    with pytest.raises(ValidationFailed) as err:
+        check(body(summary=two), grounder, allow_ungrounded=True)
+    assert "only 2 distinct summary bullets" in err.value.message and "--allow-ungrounded" not in err.value.message
