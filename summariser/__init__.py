@@ -9,6 +9,8 @@ Public API::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .config import Settings, load_settings
 from .errors import (
     AuthError,
@@ -21,8 +23,21 @@ from .errors import (
     SummariserError,
     ValidationFailed,
 )
-from .pipeline import asummarise, summarise
 from .schemas import Article, Briefing
+
+if TYPE_CHECKING:
+    from .pipeline import asummarise, summarise
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline pulls in openai and instructor (~0.5 s); import it on first use so that
+    # commands that need no model (e.g. a regenerate run with nothing to rebuild) start fast.
+    if name in ("summarise", "asummarise"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'summariser' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 

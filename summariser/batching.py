@@ -34,7 +34,6 @@ from .llm.cache import ResponseCache
 from .llm.client import wrapped_transport
 from .llm.collect import BatchLedger
 from .manifest import Manifest
-from .pipeline import summarise
 from .regenerate import Event, Planned, RunReport, run
 from .schemas import Usage
 
@@ -78,6 +77,8 @@ class BatchSummary:
 
 def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> bool:
     """Run one briefing's pipeline behind a collecting gate; True if it queued requests."""
+    from .pipeline import summarise
+
     collector = ledger.collector()
     paths = [articles / f for f in item.job.inputs]
     # Any failure here (a placeholder's or an input's) is met again, and reported, by the build.

@@ -26,7 +26,6 @@ from .config import load_settings
 from .errors import ConfigError, SummariserError
 from .llm.backends import valid_forms
 from .llm.weights import EMBEDDED_MODELS, assemble, model_path
-from .pipeline import summarise
 from .render import read_briefing, to_json, to_markdown, write_atomic
 from .review import write_review
 from .schemas import export_schemas
@@ -85,6 +84,8 @@ def brief(
         raise ConfigError("--no-cache and --refresh exclude each other; pick one")
     cache = "off" if no_cache else "refresh" if refresh else None
     settings = load_settings(model=model, cache=cache, api_key=api_key, allow_ungrounded=allow_ungrounded or None)
+    from .pipeline import summarise
+
     quiet = not sys.stderr.isatty()
     with (
         err_console.status("starting…") as status,

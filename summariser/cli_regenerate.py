@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -28,11 +28,12 @@ from rich.progress import (
 from rich.table import Table
 
 from . import progress as events
-from .batching import BatchOptions, run_batched
+
+if TYPE_CHECKING:
+    from .batching import BatchOptions
 from .config import Settings, load_settings
 from .errors import ConfigError, PartialRun
 from .llm.backends import resolve, valid_forms
-from .llm.batch import check_batchable
 from .manifest import Manifest, folder_lock, load_manifest, sweep_temp_files
 from .regenerate import (
     Planned,
@@ -137,6 +138,9 @@ def regenerate_command(
     spec = resolve(settings.model, settings.api_key)  # an unknown model fails before any work
     batch = None
     if batch_api:
+        from .batching import BatchOptions  # openai's batch client: imported only when used
+        from .llm.batch import check_batchable
+
         check_batchable(spec, settings)
         defaults = BatchOptions()
         batch = BatchOptions(poll=batch_poll or defaults.poll, wait=defaults.wait if batch_wait is None else batch_wait)
@@ -220,6 +224,8 @@ def _run_with_progress(
                 return asyncio.run(
                     run(planned, articles, briefings, manifest, settings, concurrency=concurrency, on_event=on_event)
                 )
+            from .batching import run_batched
+
             report, batched = asyncio.run(
                 run_batched(
                     planned,

@@ -32,7 +32,6 @@ from .errors import InputError, SummariserError
 from .index import write_index
 from .llm.backends import resolve
 from .manifest import Entry, Manifest, file_hash, save_manifest
-from .pipeline import summarise
 from .render import to_json, to_markdown, write_atomic
 from .review import write_review
 from .schemas import SCHEMA_VERSION, Briefing, Usage
@@ -259,6 +258,8 @@ async def run(
     on_event: Event | None = None,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one."""
+    from .pipeline import summarise  # openai + instructor: only when something is built
+
     spec = resolve(settings.model, settings.api_key)
     workers = 1 if spec.embedded is not None else max(1, concurrency)
     report = RunReport(unchanged=sum(1 for p in planned if p.reason is None))

@@ -273,32 +273,12 @@ class QuotesDraft(BaseModel):
     quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations, copied character for character")
 
 
-def _distinct_items(value: list[str]) -> list[str]:
-    """Reject repeated items (a small model sometimes repeats one bullet or theme to fill a list).
-
-    A validator rather than ``uniqueItems``: llama.cpp's grammar cannot enforce uniqueness, so
-    the error goes back to the model as an instructor re-ask.
-    """
-    seen = set()
-    for item in value:
-        key = " ".join(item.lower().split())
-        if key in seen:
-            raise ValueError(f"{item!r} is repeated; every item must say something different")
-        seen.add(key)
-    return value
-
-
 class SummaryDraft(BaseModel):
     """Re-ask for summary bullets when fewer than three of the first answer's are supported."""
 
     summary: list[Sentence] = Field(
         min_length=3, max_length=6, description="3 to 6 bullets, each one sentence the article supports"
     )
-
-    @field_validator("summary")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        return _distinct_items(value)
 
 
 class OverviewDraft(BaseModel):
@@ -317,11 +297,6 @@ class OverviewDraft(BaseModel):
     themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
     implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
     quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations in the article")
-
-    @field_validator("summary", "themes")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        return _distinct_items(value)
 
 
 #: Every model whose JSON Schema is exported to ``schemas/``.

@@ -231,17 +231,3 @@ def test_a_summary_still_unsupported_after_the_reask_fails_clearly(server: FakeO
     with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
         run(server, tmp_path, [ARTICLE])
     assert tasks(server) == ["other", "other", "summary"]  # one re-ask, never more
-
-
-def test_a_repeated_theme_or_bullet_is_sent_back_to_the_model(server: FakeOpenAI, tmp_path: Path) -> None:
-    repeated = json.loads(overview([VERBATIM]))
-    repeated["themes"] = ["Labour dispute", "labour  dispute"]
-    server.push(
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(json.dumps(repeated))),
-        Reply(200, completion(overview([VERBATIM]))),
-    )
-    briefing = run(server, tmp_path, [ARTICLE])
-    assert len(server.requests) == 3 and briefing.themes == ["labour dispute", "grain trade"]
-    reask = json.dumps(server.requests[2].body["messages"])
-    assert "is repeated" in reask  # instructor's re-ask carries the validation error
