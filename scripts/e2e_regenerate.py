@@ -30,6 +30,7 @@ from typing import Any
 from summariser import prompts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+ALLOW = "--allow-ungrounded" in sys.argv
 
 
 def regenerate(
@@ -37,7 +38,8 @@ def regenerate(
 ) -> tuple[float, dict[str, Any], str]:
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "regenerate", str(articles), str(out), "--model", model, "--json"],
+        [sys.executable, "-m", "summariser.cli", "regenerate", str(articles), str(out), "--model", model, "--json"]
+        + (["--allow-ungrounded"] if ALLOW else []),
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -54,6 +56,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="local:qwen2.5-1.5b")
     parser.add_argument("--dev", type=int, default=10)
+    parser.add_argument(
+        "--allow-ungrounded", action="store_true", help="keep unsupported bullets (flagged) instead of failing"
+    )
     args = parser.parse_args()
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
     rows = [json.loads(line) for line in (SHARED / "eval-data" / "frank_cnndm_dev.jsonl").read_text().splitlines()]

@@ -106,6 +106,10 @@ def regenerate_command(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
     prune_orphans: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
+    allow_ungrounded: Annotated[
+        bool,
+        typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
+    ] = False,
     batch_api: Annotated[
         bool,
         typer.Option(
@@ -134,7 +138,7 @@ def regenerate_command(
             raise ConfigError("--group-by event needs a grouping file: pass --groups FILE (name → article files)")
     if groups is not None and group_by is not GroupBy.event:
         raise ConfigError("--groups only applies with --group-by event")
-    settings = load_settings(model=model)
+    settings = load_settings(model=model, allow_ungrounded=allow_ungrounded or None)
     spec = resolve(settings.model, settings.api_key)  # an unknown model fails before any work
     batch = None
     if batch_api:
