@@ -125,17 +125,17 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         )
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
-        overview, rejected = _verbatim_quotes(client, overview, text, common, where)
-        overview = _supported_summary(client, overview, text, common, where)
+        grounder = Grounder([Article(id="part", text=text)])  # one index of the part for both checks
+        overview, rejected = _verbatim_quotes(client, overview, grounder, common, where)
+        overview = _supported_summary(client, overview, grounder, common, where)
         drafts.append(Draft(article.id, entities, overview, rejected))
     return drafts
 
 
 def _verbatim_quotes(
-    client: LLMClient, overview: OverviewDraft, text: str, common: dict[str, Any], where: str
+    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str
 ) -> tuple[OverviewDraft, tuple[str, ...]]:
-    """Re-ask once for quotes that are not verbatim in ``text``; keep the good ones of both answers."""
-    grounder = Grounder([Article(id="part", text=text)])
+    """Re-ask once for quotes not verbatim in the part ``grounder`` indexes; keep the good ones of both answers."""
     rejected = tuple(q.text for q in overview.quotes if not grounder.quote(q.text)[0])
     if not rejected:
         return overview, ()
@@ -147,15 +147,14 @@ def _verbatim_quotes(
 
 
 def _supported_summary(
-    client: LLMClient, overview: OverviewDraft, text: str, common: dict[str, Any], where: str
+    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str
 ) -> OverviewDraft:
-    """Re-ask once for bullets when fewer than three are supported by ``text``.
+    """Re-ask once for bullets when fewer than three are supported by the part ``grounder`` indexes.
 
     Small models sometimes fill the summary with labels ("Themes: …") or commentary ("The
     article highlights …"), which grounding would drop, leaving too few bullets. The re-ask
     names the unsupported bullets; the supported ones of both answers are kept, in order.
     """
-    grounder = Grounder([Article(id="part", text=text)])
     supported = [b for b in overview.summary if grounder.claim(b)]
     if len(supported) >= MIN_BULLETS:
         return overview
