@@ -64,8 +64,8 @@ class AttributeScore(BaseModel):
         return self.correct / self.total if self.total else None
 
 
-class ListFieldScore(BaseModel):
-    """One list field of one briefing: counts, P/R/F1, attribute accuracy and the diff."""
+class ListAggregate(BaseModel):
+    """A list field over all briefings: micro-averaged P/R/F1 and attribute accuracy."""
 
     gold: int
     pred: int
@@ -74,6 +74,11 @@ class ListFieldScore(BaseModel):
     recall: float
     f1: float
     attributes: dict[str, AttributeScore] = Field(default_factory=dict)
+
+
+class ListFieldScore(ListAggregate):
+    """One list field of one briefing: counts, P/R/F1, attribute accuracy and the diff."""
+
     pairs: list[PairDiff] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     extra: list[str] = Field(default_factory=list)
@@ -131,18 +136,6 @@ class BriefingScore(BaseModel):
     names_checked: int | None = None
     """How many people and organisation names were looked up in the source text (None: no text)."""
     names_not_in_source: list[str] = Field(default_factory=list)
-
-
-class ListAggregate(BaseModel):
-    """A list field over all briefings: micro-averaged P/R/F1 and attribute accuracy."""
-
-    gold: int
-    pred: int
-    matched: int
-    precision: float
-    recall: float
-    f1: float
-    attributes: dict[str, AttributeScore] = Field(default_factory=dict)
 
 
 class ScalarAggregate(BaseModel):
