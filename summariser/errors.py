@@ -7,6 +7,11 @@ This module imports nothing from the pipeline.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 __all__ = [
     "AuthError",
     "BackendError",
@@ -82,3 +87,10 @@ class PartialRun(SummariserError):
     """A regenerate run finished, but some briefings could not be built (listed above)."""
 
     exit_code = 7
+
+
+def first_validation_error(err: ValidationError) -> str:
+    """``"where: message"`` of a pydantic error's first problem, for one-line messages."""
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "document"
+    return f"{where}: {first['msg']}"

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .atomic import write_atomic
-from .errors import InputError
+from .errors import InputError, first_validation_error
 from .grounding import best_match
 from .schemas import Briefing, Evidence
 
@@ -24,10 +24,8 @@ def read_briefing(path: Path) -> Briefing:
     try:
         return Briefing.model_validate_json(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "document"
         raise InputError(
-            f"{path} is not a valid briefing ({where}: {first['msg']}); pass a file written by `summariser brief`"
+            f"{path} is not a valid briefing ({first_validation_error(err)}); pass a file written by `summariser brief`"
         ) from None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..atomic import write_atomic
-from ..errors import InputError, SummariserError
+from ..errors import InputError, SummariserError, first_validation_error
 from .models import Baseline, DatasetReport, GoldReport
 
 __all__ = [
@@ -87,9 +87,7 @@ def load_baseline(path: Path) -> Baseline:
     try:
         return Baseline.model_validate_json(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "document"
-        raise InputError(f"{path} is not a summariser eval baseline ({where}: {first['msg']}); {fix}") from None
+        raise InputError(f"{path} is not a summariser eval baseline ({first_validation_error(err)}); {fix}") from None
 
 
 def compare(report: GoldReport | DatasetReport, baseline: Baseline, max_drop: float) -> list[Comparison]:

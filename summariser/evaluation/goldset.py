@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..config import Settings
-from ..errors import InputError
+from ..errors import InputError, first_validation_error
 from ..render import to_json
 from ..schemas import Briefing
 from ..sources import load_sources
@@ -40,12 +40,6 @@ class GoldItem:
     briefing: Briefing
 
 
-def _first_error(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "document"
-    return f"{where}: {first['msg']}"
-
-
 def load_gold(directory: Path) -> list[GoldItem]:
     """Every ``*.json`` gold briefing in ``directory``, validated, sorted by name."""
     if not directory.is_dir():
@@ -61,7 +55,7 @@ def load_gold(directory: Path) -> list[GoldItem]:
         except ValidationError as err:
             kind = "is not valid JSON" if err.errors()[0]["type"] == "json_invalid" else "is not a valid briefing"
             raise InputError(
-                f"gold file {path} {kind} ({_first_error(err)}); fix it to follow the briefing contract"
+                f"gold file {path} {kind} ({first_validation_error(err)}); fix it to follow the briefing contract"
             ) from None
     if not items:
         raise InputError(f"gold folder {directory} has no .json gold briefings; add NAME.json files")
