@@ -80,3 +80,10 @@ def llm_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 def event_articles() -> list[Path]:
     """Two reports of one (invented) event: a dated wire story and an undated HTML page."""
     return [FIXTURES / "event" / "strike_report.txt", FIXTURES / "event" / "strike_talks.html"]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the reliability counters of the hardening tests (tests/reliability/)."""
+    from tests.helpers import figures
+
+    figures.write()
