@@ -84,6 +84,6 @@ def event_articles() -> list[Path]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the reliability counters of the hardening tests (tests/reliability/)."""
-    from tests.helpers import figures
+    from helpers import figures
 
     figures.write()

@@ -1,6 +1,6 @@
 """Reliability figures recorded by the hardening tests, for the README's Reliability table.
 
-A test calls ``record(area, key, n)`` to add ``n`` to a counter; at the end of the session
+A test calls ``helpers.figures.record(area, key, n)`` to add ``n`` to a counter; at the end of the session
 ``tests/conftest.py`` writes every counter to ``test-artifacts/reliability.json`` and
 ``scripts/reliability_table.py`` renders the table from it. Counters only ever count what a
 test really did (faults injected, articles tried, inputs generated, files scanned, hits).
