@@ -8,7 +8,8 @@ nested references silently) and passed to llama.cpp as a grammar constraint.
 
 One model instance per process and model file is kept, and generations are serialised by a
 lock: llama.cpp reuses the longest common token prefix of consecutive prompts, so requests
-that start with the same article re-read only their new tail.
+that start with the same article re-read only their new tail. Greedy constrained requests
+sample through `sampling.GreedyGrammarSampler` (identical tokens, far less grammar work).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import httpx2
 
 from .. import progress
 from ..errors import ModelUnavailable
+from . import sampling
 from .weights import EmbeddedModel, assemble
 
 _LOCK = threading.Lock()
@@ -95,6 +97,7 @@ def load_llama(model: EmbeddedModel) -> Any:
             )
         except Exception as err:  # llama.cpp raises ValueError/RuntimeError on a bad file
             raise ModelUnavailable(f"cannot load {path.name}: {err}; delete it and run again") from None
+        sampling.install(llm)  # same tokens, grammar checked per chosen token (see sampling.py)
         _LOADED[key] = llm
         return llm
 
