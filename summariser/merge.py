@@ -65,13 +65,15 @@ def nullish(value: str | None) -> str | None:
 
 @dataclass
 class Draft:
-    """The drafts made from one article or one part of it."""
+    """What one article (or one part of it) gave: the model's drafts and the text's own mentions."""
 
     doc_id: str
     entities: EntitiesDraft
     overview: OverviewDraft
-    reasked_quotes: tuple[str, ...] = ()
-    """Quotes of the first answer that were not verbatim, so the model was re-asked once."""
+    countries: Sequence[str] = ()
+    """Countries and blocs named in the text (`mentions.countries_in`)."""
+    quotes: Sequence[Quote] = ()
+    """Quotations copied from the text (`mentions.quotes_in`)."""
 
 
 def compatible(a: str, b: str) -> bool:
@@ -170,13 +172,13 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     if len(themes) < 2:
         themes = _unique(_round_robin([o.themes for o in overviews]), key="exact")[:6]
     quotes: list[Quote] = []
-    for o in overviews:
-        for q in o.quotes:
+    for d in drafts:
+        for q in d.quotes:
             if all(fuzz.ratio(fold(q.text), fold(k.text)) < 90 for k in quotes):
                 quotes.append(Quote(text=q.text, speaker=nullish(q.speaker)))
     conflicts: list[Conflict] = []
     people = merge_people(drafts, conflicts)
-    countries = _unique(c for c in (country_name(x) for d in drafts for x in d.entities.countries) if c)
+    countries = _unique(c for c in (country_name(x) for d in drafts for x in d.countries) if c)
     orgs = [
         n
         for n in _unique(n for d in drafts for n in d.entities.organisations)

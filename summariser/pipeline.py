@@ -2,9 +2,10 @@
 
 For every article (or every part of an article too long for the context window) the model
 answers two focused requests — entities, then overview — that share the article as their
-prompt prefix. The drafts of all articles are merged into one briefing; the event date comes
-from the sources' own date expressions (resolved against the publication time), never from
-the model, so it is never guessed.
+prompt prefix; countries and quotations are read from the text itself (`mentions`). The
+drafts of all articles are merged into one briefing; the event date comes from the sources'
+own date expressions (resolved against the publication time), never from the model, so it
+is never guessed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .grounding import Grounder
 from .llm.backends import BackendSpec, resolve
 from .llm.budget import max_tokens_for_model
 from .llm.client import LLMClient
+from .mentions import countries_in, quotes_in
 from .merge import Draft, merge
 from .names import TITLE_WORDS
 from .schemas import (
@@ -36,7 +38,7 @@ from .schemas import (
     GroundingReport,
     MatchCounts,
     OverviewDraft,
-    QuotesDraft,
+    Quote,
     SourceRef,
     SummaryDraft,
 )
@@ -125,25 +127,11 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         )
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
-        grounder = Grounder([Article(id="part", text=text)])  # one index of the part for both checks
-        overview, rejected = _verbatim_quotes(client, overview, grounder, common, where)
-        overview = _supported_summary(client, overview, grounder, common, where)
-        drafts.append(Draft(article.id, entities, overview, rejected))
+        overview = _supported_summary(client, overview, Grounder([Article(id="part", text=text)]), common, where)
+        speakers = [p.name for p in entities.people]
+        quotes = [Quote(text=q.text, speaker=q.speaker) for q in quotes_in(text, speakers)]
+        drafts.append(Draft(article.id, entities, overview, countries_in(text), quotes))
     return drafts
-
-
-def _verbatim_quotes(
-    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str
-) -> tuple[OverviewDraft, tuple[str, ...]]:
-    """Re-ask once for quotes not verbatim in the part ``grounder`` indexes; keep the good ones of both answers."""
-    rejected = tuple(q.text for q in overview.quotes if not grounder.quote(q.text)[0])
-    if not rejected:
-        return overview, ()
-    progress.report(f"quotes again: {where}")
-    again = client.extract(QuotesDraft, prompts.messages("quotes", rejected=list(rejected), **common))
-    kept = [q for q in overview.quotes if q.text not in rejected]
-    kept += [q for q in again.quotes if all(q.text != k.text for k in kept)]
-    return overview.model_copy(update={"quotes": kept[:6]}), rejected
 
 
 def _supported_summary(
@@ -202,7 +190,6 @@ def summarise(
         merge(drafts),
         Grounder(articles),
         allow_ungrounded=base.allow_ungrounded,
-        reasked=[q for d in drafts for q in d.reasked_quotes],
     )
     date, conflicts = _event_date(articles, report)
     notes = [

@@ -67,7 +67,7 @@ def load(name: str) -> Template:
     return Template(name, match.group(1), source)
 
 
-TASKS = ("entities", "overview", "quotes", "summary")
+TASKS = ("entities", "overview", "summary")
 
 
 def versions() -> dict[str, str]:

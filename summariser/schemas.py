@@ -241,7 +241,6 @@ Name = Annotated[str, StringConstraints(min_length=2, max_length=64)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
 Sentence = Annotated[str, StringConstraints(min_length=10, max_length=360)]
-QuoteText = Annotated[str, StringConstraints(min_length=5, max_length=400)]
 
 
 class PersonDraft(BaseModel):
@@ -253,24 +252,13 @@ class PersonDraft(BaseModel):
 
 
 class EntitiesDraft(BaseModel):
-    """Sub-request 1: every person, organisation and country the article names."""
+    """Sub-request 1: every person and organisation the article names.
+
+    Countries are not asked for: `summariser.mentions` reads them from the text.
+    """
 
     people: list[PersonDraft] = Field(max_length=24, description="Every person named in the article")
     organisations: list[Name] = Field(max_length=12, description="Organisations named in the article")
-    countries: list[Label] = Field(max_length=16, description="Countries or blocs, as common English short names")
-
-
-class QuoteDraft(BaseModel):
-    """A quote as the model reports it."""
-
-    text: QuoteText = Field(description="Words inside quotation marks in the article, copied exactly")
-    speaker: Name | None = Field(description="Who said it, else null")
-
-
-class QuotesDraft(BaseModel):
-    """Re-ask for quotes that were not verbatim in the article."""
-
-    quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations, copied character for character")
 
 
 class SummaryDraft(BaseModel):
@@ -282,7 +270,10 @@ class SummaryDraft(BaseModel):
 
 
 class OverviewDraft(BaseModel):
-    """Sub-request 2: headline, place, summary bullets, themes, implications, quotes.
+    """Sub-request 2: headline, place, summary bullets, themes, implications.
+
+    Quotations are not asked for: `summariser.mentions` copies them from the text, so they
+    are verbatim by construction.
 
     Word limits are not validators here: at temperature 0 a re-ask returns the same answer
     (seen: a 53-word bullet three times), so merge repairs them deterministically instead
@@ -296,7 +287,6 @@ class OverviewDraft(BaseModel):
     )
     themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
     implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
-    quotes: list[QuoteDraft] = Field(max_length=6, description="Direct quotations in the article")
 
 
 #: Every model whose JSON Schema is exported to ``schemas/``.
@@ -305,7 +295,6 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
     "entities-draft": EntitiesDraft,
     "overview-draft": OverviewDraft,
-    "quotes-draft": QuotesDraft,
     "summary-draft": SummaryDraft,
 }
 

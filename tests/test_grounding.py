@@ -17,7 +17,6 @@ from summariser.schemas import (
     Person,
     PersonDraft,
     Quote,
-    QuoteDraft,
     SummaryPoint,
 )
 from summariser.verify import check
@@ -236,9 +235,8 @@ def draft(doc_id: str, people: list[PersonDraft]) -> Draft:
         summary=["One sentence of ten chars.", "Two sentences here too.", "Three is the minimum."],
         themes=["a b", "c d"],
         implications=[],
-        quotes=[QuoteDraft(text="a quote here", speaker=None)],
     )
-    return Draft(doc_id, EntitiesDraft(people=people, organisations=[], countries=[]), overview)
+    return Draft(doc_id, EntitiesDraft(people=people, organisations=[]), overview)
 
 
 def test_roles_that_cannot_both_be_true_become_a_conflict() -> None:

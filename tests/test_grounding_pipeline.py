@@ -1,4 +1,4 @@
-"""Grounding inside summarise(): the quote re-ask, the report, provenance and conflicts.
+"""Grounding inside summarise(): quotes from the text, the summary re-ask, the report, provenance, conflicts.
 
 The model is a scripted OpenAI-compatible server on loopback (helpers.fake_server), so each
 test decides exactly what "the model" answers and counts the requests the pipeline sends.
@@ -83,46 +83,23 @@ def tasks(server: FakeOpenAI) -> list[str]:
     out = []
     for request in server.requests:
         prompt = request.body["messages"][-1]["content"]
-        if "not in the article word for word" in prompt:
-            out.append("quotes")
-        elif "the article does not state them" in prompt:
+        if "the article does not state them" in prompt:
             out.append("summary")
         else:
             out.append("other")
     return out
 
 
-def test_a_paraphrased_quote_is_reasked_once_and_the_verbatim_answer_kept(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.push(
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(overview([PARAPHRASE]))),
-        Reply(200, completion(json.dumps({"quotes": [VERBATIM]}))),
-    )
+def test_quotes_are_copied_from_the_text_with_their_speaker_whatever_the_model_says(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([PARAPHRASE]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["other", "other", "quotes"]
-    reask = server.requests[2].body["messages"][-1]["content"]
-    assert PARAPHRASE["text"] in reask  # the re-ask names the offending quote
-    assert [q.text for q in briefing.quotes] == [VERBATIM["text"]]
+    assert tasks(server) == ["other", "other"]  # quotes are never asked for, nor re-asked
+    assert [(q.text, q.speaker) for q in briefing.quotes] == [(VERBATIM["text"], "Marta Kessel")]
     assert briefing.quotes[0].evidence[0].match == "exact"
-    assert briefing.grounding is not None
-    (dropped,) = briefing.grounding.dropped
-    assert dropped.item == PARAPHRASE["text"] and "re-ask" in dropped.reason
-    assert briefing.meta is not None and briefing.meta.usage.requests == 3
-
-
-def test_a_quote_still_paraphrased_after_the_reask_is_dropped_and_reported(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.push(
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(overview([PARAPHRASE]))),
-        Reply(200, completion(json.dumps({"quotes": [PARAPHRASE]}))),
-    )
-    briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["other", "other", "quotes"]  # one re-ask, never more
-    assert briefing.quotes == []
-    assert briefing.grounding is not None
-    (dropped,) = briefing.grounding.dropped
-    assert dropped.reason == "not verbatim in any source after one re-ask"
-    assert dropped.closest is not None and "until the cuts are reversed" in dropped.closest.quote
+    assert PARAPHRASE["text"] not in briefing.model_dump_json()
+    assert briefing.meta is not None and briefing.meta.usage.requests == 2
 
 
 def test_verbatim_quotes_need_no_reask(server: FakeOpenAI, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from summariser.llm.budget import CHARS_PER_TOKEN, UnboundedSchema, max_tokens_for
 from summariser.llm.weights import EMBEDDED_MODELS
-from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, PersonDraft, QuoteDraft
+from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, PersonDraft, SummaryDraft
 
 DRAFTS: list[type[BaseModel]] = [EntitiesDraft, OverviewDraft]
 PROMPT_TOKENS = 6_000
@@ -74,7 +74,7 @@ WIDE = st.characters(
 # --------------------------------------------------------------------------- bounds exist
 
 
-@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft, PersonDraft, QuoteDraft])
+@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft, PersonDraft, SummaryDraft])
 def test_draft_models_are_bounded(model: type[BaseModel]) -> None:
     bound = budget(model)
     assert isinstance(bound, int)

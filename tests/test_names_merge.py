@@ -7,7 +7,7 @@ import pytest
 from summariser.merge import Draft, fit_words, merge
 from summariser.names import country_name, fold, same_person
 from summariser.pipeline import name_candidates
-from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft, QuoteDraft
+from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft, Quote
 
 
 @pytest.mark.parametrize(
@@ -59,14 +59,15 @@ _TOPICS = {
 }
 
 
-def _draft(doc: str, people: list[tuple[str, str | None, str | None]], **overview: object) -> Draft:
+def _draft(
+    doc: str, people: list[tuple[str, str | None, str | None]], quotes: tuple[Quote, ...] = (), **overview: object
+) -> Draft:
     ov: dict[str, object] = {
         "headline": f"Headline from {doc}",
         "location": None,
         "summary": [f"{doc}: {topic}" for topic in _TOPICS[doc]],
         "themes": ["minerals", "trade"],
         "implications": [],
-        "quotes": [],
     }
     ov.update(overview)
     return Draft(
@@ -74,9 +75,10 @@ def _draft(doc: str, people: list[tuple[str, str | None, str | None]], **overvie
         EntitiesDraft(
             people=[PersonDraft(name=n, role=r, affiliation=a) for n, r, a in people],
             organisations=["US Treasury", "JP Morgan"],
-            countries=["U.S.", "UK", "JP Morgan"],
         ),
         OverviewDraft.model_validate(ov),
+        countries=["U.S.", "UK", "JP Morgan"],
+        quotes=quotes,
     )
 
 
@@ -87,7 +89,7 @@ def test_merge_deduplicates_people_and_keeps_roles_from_either_article() -> None
         [("Scott Bessent", "Treasury Secretary", "United States"), ("Baltic Cereals", "director", None),
          ("Tomas Rinne", "trading director", "Baltic Cereals")],
         location="Washington",
-        quotes=[QuoteDraft(text="derisking rather than decoupling", speaker="Bessent")],
+        quotes=(Quote(text="derisking rather than decoupling", speaker="Bessent"),),
     )  # fmt: skip
     body = merge([a, b])
     names = [p.name for p in body.people]

@@ -82,7 +82,7 @@ def test_meta_records_model_prompts_and_usage(event_run: tuple[Briefing, Setting
     briefing, _ = event_run
     assert briefing.meta is not None
     assert briefing.meta.model == "local:qwen2.5-1.5b"
-    assert set(briefing.meta.prompts) == {"system", "article", "entities", "overview", "quotes", "summary"}
+    assert set(briefing.meta.prompts) == {"system", "article", "entities", "overview", "summary"}
     usage = briefing.meta.usage
     assert usage.requests == 4 and usage.cache_hits == 0
     assert usage.prompt_tokens > 1000 and usage.completion_tokens > 100

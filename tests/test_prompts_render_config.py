@@ -20,7 +20,7 @@ from summariser.schemas import Briefing
 
 def test_every_template_has_a_version() -> None:
     versions = prompts.versions()
-    assert set(versions) == {"system", "article", "entities", "overview", "quotes", "summary"}
+    assert set(versions) == {"system", "article", "entities", "overview", "summary"}
     assert all(v.isdigit() for v in versions.values())
     names = {p.stem for p in prompts.prompts_dir().glob("*.j2")}
     assert names == set(versions), "a template in prompts/ is not listed in prompts.versions()"

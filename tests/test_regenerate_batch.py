@@ -34,7 +34,7 @@ from summariser.llm.batch import BatchOptions, chunks
 from summariser.llm.collect import minimal_instance
 from summariser.manifest import Manifest, load_manifest
 from summariser.regenerate import Job, Planned
-from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, QuotesDraft
+from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, SummaryDraft
 
 EVENT = CASSETTES / "test_pipeline__event_pair.json"
 TEXT = CASSETTES / "test_pipeline__test_text_string_source.json"
@@ -266,7 +266,7 @@ def test_an_endpoint_without_the_batch_api_or_without_the_cache_is_a_config_erro
     assert not [r for r in plain.requests if r.path == FakeOpenAI.ROUTE]
 
 
-@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft, QuotesDraft])
+@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft, SummaryDraft])
 def test_placeholders_are_valid_answers(model: type[BaseModel]) -> None:
     model.model_validate(minimal_instance(model.model_json_schema()))
 

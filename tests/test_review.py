@@ -8,7 +8,6 @@ the page after the click is saved to ``test-artifacts/review.png``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers.fake_server import FakeOpenAI, Reply, completion
-from test_grounding_pipeline import KESSEL, OTHER, PARAPHRASE, VERBATIM, entities, overview, run
+from test_grounding_pipeline import KESSEL, OTHER, entities, overview, run
 
 from summariser.render import to_json
 from summariser.review import render_review, segments
@@ -28,18 +27,18 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+INVENTED = {"name": "Petra Invented", "role": "spokeswoman", "affiliation": None}
 
 
 @pytest.fixture
 def briefing(tmp_path: Path) -> Briefing:
-    """A merged, grounded briefing of two articles with one paraphrased quote dropped."""
+    """A merged, grounded briefing of two articles with one invented person dropped."""
     from test_grounding_pipeline import ARTICLE
 
     with FakeOpenAI() as server:
         server.push(
-            Reply(200, completion(entities([KESSEL]))),
-            Reply(200, completion(overview([VERBATIM, PARAPHRASE]))),
-            Reply(200, completion(json.dumps({"quotes": [PARAPHRASE]}))),
+            Reply(200, completion(entities([KESSEL, INVENTED]))),
+            Reply(200, completion(overview([]))),
             Reply(
                 200, completion(entities([{"name": "Henrik Aalto", "role": "Transport Minister", "affiliation": None}]))
             ),
@@ -90,7 +89,7 @@ def test_segments_cut_the_text_at_every_evidence_boundary() -> None:
 def test_the_page_is_self_contained_and_keeps_the_source_text_intact(briefing: Briefing, tmp_path: Path) -> None:
     html = review_file(briefing, tmp_path).read_text(encoding="utf-8")
     assert " src=" not in html and " href=" not in html and "@import" not in html and "url(" not in html
-    assert PARAPHRASE["text"] in html  # the dropped quote is listed
+    assert INVENTED["name"] in html  # the dropped person is listed
     assert html.count('class="source"') == 2
 
 
@@ -175,7 +174,7 @@ def test_clicking_a_bullet_highlights_its_source_span_in_chromium(
     assert names and all(briefing.people[0].name.split()[-1] in n for n in names)
 
     dropped = browser.find_element(By.ID, "dropped")
-    assert PARAPHRASE["text"] in dropped.text and "re-ask" in dropped.text
+    assert INVENTED["name"] in dropped.text and "named in no source" in dropped.text
 
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "review.png"))

@@ -70,7 +70,7 @@ class GreedyGrammarSampler:
         return token
 
     def _allows(self, token: int, logit: float) -> bool:
-        self._one[0].id = token
+        self._one[0].id = token  # type: ignore[assignment]  # ctypes converts the int
         self._one[0].logit = logit
         self._one[0].p = 0.0
         self._one_array.size = 1
