@@ -60,6 +60,12 @@ def _main(
         logging.getLogger(name).setLevel(level)
     if _state["debug"]:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        from .llm.cassette import RedactingFilter
+
+        # Keys, organisation/project ids and URL passwords never reach the log (headers echoed back, URLs).
+        for handler in logging.getLogger().handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(RedactingFilter())
 
 
 @app.command(epilog="Example: summariser brief article1.txt article2.html --format markdown -o briefing.md")
@@ -172,8 +178,8 @@ def main() -> None:
         app(standalone_mode=False)
     except SummariserError as err:
         if _state["debug"]:
-            raise
-        sys.stderr.write(f"error: {err.message}\n")
+            _traceback(err)
+        sys.stderr.write(_clean(f"error: {err.message}\n"))
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted; nothing was written\n")
@@ -189,10 +195,26 @@ def main() -> None:
         if isinstance(err, click.exceptions.Exit):
             sys.exit(err.exit_code)
         if _state["debug"]:
-            raise
+            _traceback(err)
         detail = " ".join(str(err).split())[:300]
-        sys.stderr.write(f"internal error: {type(err).__name__}: {detail} (rerun with --debug for a traceback)\n")
+        message = f"internal error: {type(err).__name__}: {detail} (rerun with --debug for a traceback)\n"
+        sys.stderr.write(_clean(message))
         sys.exit(70)
+
+
+def _clean(text: str) -> str:
+    """``text`` without any known secret (a server may echo the key back in an error message)."""
+    from .llm.cassette import redact, secret_values
+
+    clean: str = redact(text, secret_values())
+    return clean
+
+
+def _traceback(err: BaseException) -> None:
+    """Print ``err``'s traceback (``--debug``), secrets redacted."""
+    import traceback
+
+    sys.stderr.write(_clean("".join(traceback.format_exception(err))))
 
 
 if __name__ == "__main__":

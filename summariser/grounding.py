@@ -29,6 +29,7 @@ from typing import Any
 import snowballstemmer
 from rapidfuzz import fuzz
 
+from . import guard
 from .names import country_variants, strip_titles
 from .schemas import Article, Evidence, MatchKind
 
@@ -40,6 +41,10 @@ QUOTE_CLOSEST = 75.0
 CLAIM_SUPPORT = 0.6
 #: Share of a role's content words that must be stated next to the person's name.
 ROLE_SUPPORT = 0.66
+#: Words allowed between a role and the name it belongs to: before it ("Canada's Minister of
+#: Finance X"), and after it in an apposition ("X, who is managing director of Y").
+ROLE_GAP_BEFORE = 2
+ROLE_GAP_AFTER = 4
 #: Consecutive sentences a claim may draw on.
 CLAIM_WINDOW = 3
 
@@ -135,6 +140,8 @@ class _Source:
     norm: Normalised
     sentences: tuple[tuple[int, int], ...]
     numbers: frozenset[str]
+    raw: str
+    """The article text as it is; ``text`` is the same with spans addressed to the model blanked."""
 
     @cached_property
     def sentence_stems(self) -> tuple[frozenset[str], ...]:
@@ -157,22 +164,39 @@ class Grounder:
     """Searches items in the cleaned texts of a set of articles."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
+        """Index ``articles``; text addressed to the model (`guard.spans`) is no evidence for anything."""
         self.articles = tuple(articles)
         self.sources: list[_Source] = []
+        self.injected: list[str] = []  # folded, also backwards (written right to left)
+        injected_words: set[str] = set()
         for a in articles:
-            spans = _sentences(a.text)
+            found = guard.spans(a.text)
+            self.injected += [f for s, e in found for f in (guard.fold(a.text[s:e]), guard.fold(a.text[s:e])[::-1])]
+            injected_words.update(*(stems(a.text[s:e]) for s, e in found))
+            text = guard.mask(a.text, found) if found else a.text  # same offsets, nothing to find inside
+            spans = _sentences(text)
             self.sources.append(
                 _Source(
                     a.id,
-                    a.text,
-                    normalise(a.text),
+                    text,
+                    normalise(text),
                     tuple(spans),
-                    frozenset(numbers(a.text)),
+                    frozenset(numbers(text)),
+                    a.text,
                 )
             )
+        #: Words the sources use only in text addressed to the model: a claim using one is not supported.
+        if injected_words:
+            injected_words = injected_words.difference(*(stems(src.text) for src in self.sources))
+        self.injected_words = frozenset(injected_words)
+
+    def addressed_to_model(self, item: str) -> bool:
+        """Whether ``item`` occurs in a span of a source addressed to the model (`guard.spans`: prompt injection)."""
+        key = guard.fold(item)
+        return len(key) >= 3 and any(key in span for span in self.injected)
 
     def _evidence(self, src: _Source, start: int, end: int, match: MatchKind) -> Evidence:
-        return Evidence(doc_id=src.doc_id, start=start, end=end, quote=src.text[start:end], match=match)
+        return Evidence(doc_id=src.doc_id, start=start, end=end, quote=src.raw[start:end], match=match)
 
     def _find(self, src: _Source, needle: str, *, bounded: bool, cased: bool = False) -> Evidence | None:
         """Exact, then normalised occurrence of ``needle`` in one source."""
@@ -274,7 +298,7 @@ class Grounder:
         if verbatim:
             return verbatim
         want, nums = stems(text), numbers(text)
-        if not want:
+        if not want or want & self.injected_words:
             return []
         out = []
         for src in self.sources:
@@ -294,22 +318,34 @@ class Grounder:
         return out
 
     def near(self, name: str, phrase: str) -> bool:
-        """Whether ``phrase`` (e.g. a role) is stated in the sentence that mentions ``name`` or the one before.
+        """Whether ``phrase`` (a role) is written next to a mention of ``name``, as titles are.
 
+        Before the name ("Canada's Minister of Finance François-Philippe Champagne") with at
+        most `ROLE_GAP_BEFORE` other words between, or after it as an apposition ("Jay Horine,
+        managing director of JP Morgan") with at most `ROLE_GAP_AFTER`; in the same sentence.
         Stems match when one is a prefix of the other ("commissioner" / "Commission's"), and
-        two thirds of the phrase's content words must be there (`ROLE_SUPPORT`).
+        two thirds of the phrase's content words must be there (`ROLE_SUPPORT`). A role the
+        model inferred from further away ("finance ministries were represented by France's
+        Roland Lescure" → "Minister of Finance") is not stated, so it is not supported; nor is
+        one read off a possessive ("the European Commission's Valdis Dombrovskis" names his
+        affiliation, not a title).
         """
         want = stems(phrase)
         if not want:
             return True
+        size = len(_WORD.findall(phrase))
         for ev in self.person(name):
             src = next(s for s in self.sources if s.doc_id == ev.doc_id)
-            for k, (s, e) in enumerate(src.sentences):
-                if s <= ev.start < e or s < ev.end <= e:
-                    window = src.sentence_stems[k] | (src.sentence_stems[k - 1] if k else frozenset())
-                    hits = sum(1 for w in want if any(h.startswith(w) or w.startswith(h) for h in window if len(h) > 3))
-                    if hits / len(want) >= ROLE_SUPPORT:
-                        return True
+            start, end = next(((s, e) for s, e in src.sentences if s <= ev.start < e), (0, len(src.text)))
+            before = _WORD.findall(src.text[start : ev.start])[-(size + ROLE_GAP_BEFORE) :]
+            owners = [k for k, w in enumerate(before) if re.search(r"['’]s$", w)]
+            before = before[owners[-1] + 1 :] if owners else before  # "France's" is whose, not what
+            after = _WORD.findall(src.text[ev.end : max(end, ev.end)])[: size + ROLE_GAP_AFTER]
+            for words in (before, after):
+                window = stems(" ".join(words))
+                hits = sum(1 for w in want if any(h.startswith(w) or w.startswith(h) for h in window if len(h) > 3))
+                if hits / len(want) >= ROLE_SUPPORT:
+                    return True
         return False
 
 

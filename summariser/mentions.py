@@ -10,8 +10,10 @@ they are read from it:
   "Georgia", "Chad") are skipped when they sit in a longer capitalised name
   ("Michael Jordan", "Georgia Tech"), as is "Mexico" in "New Mexico".
 * `quotes_in` — passages inside quotation marks, verbatim by construction, with a speaker
-  attributed from the people the model found: the person named closest to the quote in
-  its sentence (or, for "he said", the last one named before it in the paragraph).
+  attributed from the people the model found: the person named closest to the quote in its
+  sentence as the subject or agent of a speech verb ("Carney framed …", "said Reeves"), or,
+  for "he said", the last one named before it; otherwise no speaker (a phrase the article
+  only quotes, "a key theme was “derisking rather than decoupling”", is nobody's).
 """
 
 from __future__ import annotations
@@ -95,6 +97,14 @@ class FoundQuote:
 
 _QUOTE = re.compile(r"“((?:[^“”\n]|\n(?!\s*\n)){3,}?)”|\"((?:[^\"\n]|\n(?!\s*\n)){3,}?)\"")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+(?=[A-Z“\"])")
+_SPEECH = (
+    r"(?:said|says|say|told|tells|tell|added|adds|stated|states|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|"
+    r"argued|argues|warned|warns|framed|frames|called|calls|described|describes|insisted|insists|noted|notes|"
+    r"wrote|writes|asked|asks|explained|explains|declared|declares|urged|urges|claimed|claims|announced|"
+    r"announces|replied|replies|according\s+to)"
+)
+_SPEECH_AFTER = re.compile(rf"^\W*(?:\w+\W+){{0,3}}?{_SPEECH}\b", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}\W+(?:\w+\W+){{0,2}}$", re.IGNORECASE)
 _PRONOUN_SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|stated)\b", re.IGNORECASE)
 
 
@@ -106,32 +116,39 @@ def _fit(quote: str) -> str:
     return cut[: end + 1] if end > 40 else ""
 
 
-def _mentions(text: str, people: Sequence[str]) -> list[tuple[int, str]]:
-    """Positions where each person is named (full name or surname), sorted."""
-    out: list[tuple[int, str]] = []
+def _mentions(text: str, people: Sequence[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, person)`` wherever a person is named (full name or surname), sorted."""
+    out: list[tuple[int, int, str]] = []
     for name in people:
         words = name.split()
         forms = {name, words[-1]} if len(words) > 1 and len(words[-1]) > 2 else {name}
         for form in forms:
             for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
-                out.append((m.start(), name))
+                out.append((m.start(), m.end(), name))
     return sorted(out)
 
 
-def _speaker(text: str, start: int, end: int, mentions: list[tuple[int, str]]) -> str | None:
+def _speaks(text: str, pos: int, end: int) -> bool:
+    """Whether the name mentioned at ``text[pos:end]`` is the subject or agent of a speech verb."""
+    after = re.split(r"[.!?\n]", text[end : end + 60], maxsplit=1)[0]
+    before = re.split(r"[.!?\n]", text[max(0, pos - 40) : pos])[-1]
+    return bool(_SPEECH_AFTER.search(after) or _SPEECH_BEFORE.search(before))
+
+
+def _speaker(text: str, start: int, end: int, mentions: list[tuple[int, int, str]]) -> str | None:
     """The person named nearest the quote in its sentence; for "he said", the last one named before."""
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    following = _SENTENCE_END.search(text, end)
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start + 1)), default=0)
+    following = _SENTENCE_END.search(text, max(start, end - 2))
     sentence_end = following.start() + 1 if following else len(text)
     nearby = [
         (start - pos if pos < start else pos - end, name)
-        for pos, name in mentions
-        if sentence_start <= pos < sentence_end and not start <= pos < end
+        for pos, stop, name in mentions
+        if sentence_start <= pos < sentence_end and not start <= pos < end and _speaks(text, pos, stop)
     ]
     if nearby:
         return min(nearby)[1]
     if _PRONOUN_SAID.search(text[end:sentence_end]) or _PRONOUN_SAID.search(text[sentence_start:start]):
-        earlier = [name for pos, name in mentions if pos < sentence_start]
+        earlier = [name for pos, _, name in mentions if pos < sentence_start]
         return earlier[-1] if earlier else None
     return None
 

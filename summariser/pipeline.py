@@ -21,6 +21,7 @@ from . import progress, prompts
 from .config import Settings, load_settings
 from .errors import InputError
 from .grounding import Grounder
+from .guard import delimit, mask
 from .llm.backends import BackendSpec, resolve
 from .llm.budget import max_tokens_for_model
 from .llm.client import LLMClient
@@ -115,22 +116,23 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
     drafts = []
     for i, text in enumerate(parts, start=1):
         part = f"{i}/{len(parts)}" if len(parts) > 1 else None
+        data = mask(text)  # what the text states, without anything addressed to the model
         common: dict[str, Any] = {
             "article_id": article.id,
-            "text": text.replace("</article>", "</ article>"),
+            "text": delimit(text),  # data, not instructions: see summariser.guard
             "part": part,
         }
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
         progress.report(f"people and organisations: {where}")
         entities = client.extract(
-            EntitiesDraft, prompts.messages("entities", candidates=name_candidates(text), **common)
+            EntitiesDraft, prompts.messages("entities", candidates=name_candidates(data), **common)
         )
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
         overview = _supported_summary(client, overview, Grounder([Article(id="part", text=text)]), common, where)
         speakers = [p.name for p in entities.people]
-        quotes = [Quote(text=q.text, speaker=q.speaker) for q in quotes_in(text, speakers)]
-        drafts.append(Draft(article.id, entities, overview, countries_in(text), quotes))
+        quotes = [Quote(text=q.text, speaker=q.speaker) for q in quotes_in(data, speakers)]
+        drafts.append(Draft(article.id, entities, overview, countries_in(data), quotes))
     return drafts
 
 

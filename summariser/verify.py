@@ -59,7 +59,9 @@ class Checker:
         setattr(counts, kind, getattr(counts, kind) + 1)
 
     def drop(self, field: str, item: str, reason: str, closest: Evidence | None = None) -> None:
-        """Report a dropped item (or a value set to null)."""
+        """Report a dropped item (or a value set to null), naming text addressed to the model as the cause."""
+        if "." not in field and self.grounder.addressed_to_model(item):
+            reason += "; the source has it only in text addressed to the model (possible prompt injection)"
         self.report.dropped.append(GroundingIssue(field=field, item=item, reason=reason, closest=closest))
 
     def claims(self, field: str, texts: Sequence[str]) -> list[tuple[str, list[Evidence]]]:

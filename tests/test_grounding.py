@@ -272,3 +272,26 @@ def test_too_few_bullets_with_allow_ungrounded_names_the_model_not_the_flag(grou
     with pytest.raises(ValidationFailed) as err:
         check(body(summary=two), grounder, allow_ungrounded=True)
     assert "only 2 distinct summary bullets" in err.value.message and "--allow-ungrounded" not in err.value.message
+
+
+# --------------------------------------------------------------------------- roles
+
+ROLES_TEXT = (
+    "Attendees included Australia’s Treasurer Jim Chalmers and the European Commission’s Valdis Dombrovskis. "
+    "Major European finance ministries were represented by France’s Roland Lescure. "
+    "Jay Horine, who is managing director of JP Morgan, spoke first."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "stated"),
+    [
+        ("Jim Chalmers", "Treasurer", True),  # title right before the name
+        ("Jay Horine", "Managing Director", True),  # apposition after the name
+        ("Roland Lescure", "Minister of Finance", False),  # inferred from "finance ministries … by"
+        ("Valdis Dombrovskis", "Commissioner", False),  # "Commission's" is his affiliation, not a title
+        ("Jim Chalmers", "Managing Director", False),  # another person's role, another sentence
+    ],
+)
+def test_a_role_is_supported_only_when_written_next_to_the_name(name: str, role: str, stated: bool) -> None:
+    assert Grounder([Article(id="r", text=ROLES_TEXT)]).near(name, role) is stated

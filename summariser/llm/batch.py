@@ -33,7 +33,7 @@ from ..errors import BackendError, ConfigError, SummariserError
 from ..schemas import Usage
 from .backends import BackendSpec
 from .cache import ResponseCache
-from .client import translate
+from .client import endpoint_auth, translate
 from .exchange import cacheable
 from .retry import RetryingTransport
 
@@ -138,11 +138,12 @@ class BatchRunner:
         self.options = options
         self.sleep = sleep
         self.state = _State(state)
+        base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
         self._http = httpx2.Client(
-            transport=RetryingTransport(httpx2.HTTPTransport(), settings.retry), timeout=settings.timeout
+            transport=RetryingTransport(httpx2.HTTPTransport(), settings.retry), timeout=settings.timeout, auth=auth
         )
         self.client = openai.OpenAI(
-            base_url=spec.base_url, api_key=spec.api_key or "local", http_client=self._http, max_retries=0
+            base_url=base_url, api_key=spec.api_key or "local", http_client=self._http, max_retries=0
         )
 
     def close(self) -> None:

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx2
 import instructor
 import openai
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..errors import (
     AuthError,
@@ -32,15 +32,16 @@ from ..errors import (
     InputError,
     SummariserError,
     ValidationFailed,
+    first_validation_error,
 )
 from ..schemas import Usage
-from .backends import PLACEHOLDER_KEYS, BackendSpec
+from .backends import BackendSpec
 from .budget import max_tokens_for_model
 from .cache import HIT_HEADER, CachingTransport, ResponseCache
-from .cassette import CassetteTransport
+from .cassette import CassetteTransport, register_secrets, secret_values, url_secrets
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
-from .retry import RetryingTransport
+from .retry import RetryingTransport, TruncatedBody
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -93,8 +94,23 @@ class MeteringTransport(httpx2.BaseTransport):
         self.inner.close()
 
 
+def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
+    """The base URL without ``user:password@`` and, if it had them, the Basic auth they stand for.
+
+    Credentials in the URL would otherwise travel with every request URL into debug logs
+    and error messages; as client auth they only ever reach the ``Authorization`` header.
+    """
+    parts = urlsplit(spec.base_url)
+    if parts.username is None and parts.password is None:
+        return spec.base_url, None
+    auth = httpx2.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
+    return spec.identity, auth
+
+
 def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport, ResponseCache | None]:
     """Assemble the transport chain for ``spec`` under ``settings`` (a `Settings`)."""
+    secrets = secret_values(spec.api_key, settings.api_key, *url_secrets(spec.base_url))
+    register_secrets(secrets)  # for the --debug log filter
     base: httpx2.BaseTransport
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
@@ -102,14 +118,11 @@ def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport
         base = ResponseFormatFallback(httpx2.HTTPTransport())
     if settings.cassette is not None:
         inner = base if settings.cassette_mode == "record" else None
-        secrets = [s for s in (spec.api_key, settings.api_key) if s and s not in PLACEHOLDER_KEYS]
-        parts = urlsplit(spec.base_url)
-        secrets += [s for s in (parts.username, parts.password) if s]
         base = CassetteTransport(settings.cassette, spec.identity, settings.cassette_mode, inner, secrets)
     chain: httpx2.BaseTransport = RetryingTransport(base, settings.retry)
     cache = None
     if settings.cache != "off":
-        cache = ResponseCache(settings.response_cache_dir())
+        cache = ResponseCache(settings.response_cache_dir(), secrets)
         chain = CachingTransport(chain, cache, spec.identity, settings.cache)
     wrap = _WRAP.get()
     if wrap is not None:
@@ -124,9 +137,10 @@ class LLMClient:
         self.spec = spec
         self.settings = settings
         self.transport, self._cache = build_transport(spec, settings)
-        self._http = httpx2.Client(transport=self.transport, timeout=settings.timeout)
+        base_url, auth = endpoint_auth(spec)
+        self._http = httpx2.Client(transport=self.transport, timeout=settings.timeout, auth=auth)
         raw = openai.OpenAI(
-            base_url=spec.base_url,
+            base_url=base_url,
             api_key=spec.api_key or "local",
             http_client=self._http,
             max_retries=0,
@@ -152,7 +166,7 @@ class LLMClient:
                 max_tokens=max_tokens,
             )
         except Exception as err:  # translate every backend failure into the error tree
-            raise translate(err, self.spec) from err
+            raise translate(err, self.spec, max_tokens=max_tokens) from err
         return result
 
     def close(self) -> None:
@@ -172,8 +186,14 @@ def _chain(err: BaseException) -> list[BaseException]:
     return chain
 
 
-def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
-    """Map an exception from instructor/openai/httpx2 to a one-line summariser error."""
+def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None = None) -> SummariserError:
+    """Map an exception from instructor/openai/httpx2 to a one-line summariser error.
+
+    Complete answers that cannot be used are told apart by cause: cut at ``max_tokens``
+    (``finish_reason: length``; not re-asked: the budget already fits any valid answer, so
+    the model ran away), an empty ``choices`` list (nothing to re-ask about), and answers
+    that never validated in ``1 + reasks`` attempts (named by their first problem).
+    """
     chain = _chain(err)
     ours = next((e for e in chain if isinstance(e, SummariserError)), None)
     if ours is not None:
@@ -197,14 +217,45 @@ def translate(err: BaseException, spec: BackendSpec) -> SummariserError:
     if isinstance(err, openai.APITimeoutError):
         return EndpointError(f"{where} timed out after retries; check the server or raise --timeout")
     if isinstance(err, openai.APIConnectionError):
-        return EndpointError(f"cannot reach {spec.base_url} ({_short(root)}); check the URL and that the server runs")
+        if any(isinstance(e, TruncatedBody) for e in chain):
+            return EndpointError(
+                f"{where} kept sending truncated JSON bodies after retries ({_short(root)}); "
+                "check the server and any proxy in between"
+            )
+        if any(isinstance(e, httpx2.ReadError | httpx2.RemoteProtocolError) for e in chain):
+            return EndpointError(
+                f"{where} dropped the connection mid-answer after retries ({_short(root)}); check the server"
+            )
+        return EndpointError(f"cannot reach {spec.identity} ({_short(root)}); check the URL and that the server runs")
     if isinstance(err, openai.APIStatusError):
-        return EndpointError(f"{where} kept failing (HTTP {err.status_code}) after retries; try again later")
-    if type(err).__name__ in {"InstructorRetryException", "ValidationError", "IncompleteOutputException"}:
+        cause = "rate limited, HTTP 429" if err.status_code == 429 else f"HTTP {err.status_code}"
+        return EndpointError(f"{where} kept failing ({cause}) after retries; try again later")
+    if any(type(e).__name__ == "IncompleteOutputException" for e in chain):
+        limit = f"max_tokens={max_tokens}" if max_tokens else "max_tokens"
         return ValidationFailed(
-            f"{where} never produced a valid answer ({_short(err)}); try another model or check the prompt"
+            f"{where} cut its answer at {limit} (finish_reason: length) before the JSON ended; try another model"
+        )
+    if _no_choices(chain):
+        return BackendError(f"{where} answered with an empty choices list (no completion to read); check the server")
+    if type(err).__name__ in {"InstructorRetryException", "ValidationError"}:
+        attempts = getattr(err, "n_attempts", None)
+        tries = f" in {attempts} attempts" if isinstance(attempts, int) and attempts > 1 else ""
+        invalid = next((e for e in chain if isinstance(e, ValidationError)), None)
+        reason = first_validation_error(invalid) if invalid is not None else _short(root)
+        return ValidationFailed(
+            f"{where} never produced a valid answer{tries} ({reason}); try another model or check the prompt"
         )
     return BackendError(f"{where} failed: {_short(err)}")
+
+
+def _no_choices(chain: list[BaseException]) -> bool:
+    """True if instructor failed on a completion whose ``choices`` list is empty."""
+    for e in chain:
+        for attr in ("raw_response", "last_completion"):
+            choices = getattr(getattr(e, attr, None), "choices", None)
+            if isinstance(choices, list) and not choices:
+                return True
+    return False
 
 
 def _api_message(err: openai.APIStatusError) -> str:

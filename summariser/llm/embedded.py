@@ -19,6 +19,8 @@ import contextlib
 import json
 import os
 import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -30,6 +32,41 @@ from .weights import EmbeddedModel, assemble
 
 _LOCK = threading.Lock()
 _LOADED: dict[str, Any] = {}
+
+
+@dataclass
+class Timings:
+    """Where the embedded model's time went, summed over requests (read by ``bench/``).
+
+    ``prompt_*`` and ``decode_*`` are llama.cpp's own counters (prompt tokens evaluated, not
+    reused from the previous request; generated tokens); ``wall_s`` is the whole request as
+    the transport saw it, so ``completion_tokens / (wall_s - prompt_s)`` is the decode speed
+    the pipeline achieves and ``decode_tokens / decode_s`` is llama.cpp's raw decode speed.
+    """
+
+    requests: int = 0
+    wall_s: float = 0.0
+    prompt_tokens: int = 0
+    prompt_s: float = 0.0
+    decode_tokens: int = 0
+    decode_s: float = 0.0
+    completion_tokens: int = 0
+    truncated: int = 0
+    """Answers cut at ``max_tokens`` (finish_reason "length")."""
+
+
+#: Counters of this process; `bench/` resets and reads them.
+TIMINGS = Timings()
+
+
+def _perf(llm: Any) -> tuple[float, float, int, int]:
+    try:
+        from llama_cpp import llama_perf_context
+
+        data = llama_perf_context(llm._ctx.ctx)
+        return data.t_p_eval_ms / 1000, data.t_eval_ms / 1000, int(data.n_p_eval), int(data.n_eval)
+    except Exception:  # counters are a diagnostic: never fail a request over them
+        return 0.0, 0.0, 0, 0
 
 
 @atexit.register
@@ -131,12 +168,27 @@ class EmbeddedTransport(httpx2.BaseTransport):
         llm = load_llama(self.model)
         with _LOCK:
             progress.report(f"generating with local:{self.model.alias}")
+            before, started = _perf(llm), time.perf_counter()
             try:
                 result = llm.create_chat_completion(**kwargs)
             except ValueError as err:  # e.g. "Requested tokens (…) exceed context window of …"
                 return _error(400, str(err), code="context_length_exceeded" if "context" in str(err) else None)
+            _account(time.perf_counter() - started, before, _perf(llm), result)
         result["model"] = self.model.alias
         return httpx2.Response(200, json=result)
+
+
+def _account(
+    wall: float, before: tuple[float, float, int, int], after: tuple[float, float, int, int], result: Any
+) -> None:
+    TIMINGS.requests += 1
+    TIMINGS.wall_s += wall
+    TIMINGS.prompt_s += after[0] - before[0]
+    TIMINGS.decode_s += after[1] - before[1]
+    TIMINGS.prompt_tokens += after[2] - before[2]
+    TIMINGS.decode_tokens += after[3] - before[3]
+    TIMINGS.completion_tokens += int((result.get("usage") or {}).get("completion_tokens") or 0)
+    TIMINGS.truncated += sum(1 for c in result.get("choices") or [] if c.get("finish_reason") == "length")
 
 
 def _error(status: int, message: str, code: str | None = None) -> httpx2.Response:

@@ -1,14 +1,20 @@
 """Retry policy for transient failures, as an httpx2 transport (tenacity underneath).
 
-Retried: 408/409/425/429/500/502/503/504, timeouts, connection errors and resets — with
-exponential backoff and jitter, or the server's ``Retry-After`` when it sends one (capped).
-Never retried: 400, 401, 403, 404, 422 and other client errors. After the last attempt the
-final response is returned (or the final exception raised) so the caller sees the real cause.
+Retried: 408/409/425/429/500/502/503/504, timeouts, connection errors and resets, and a
+chat completion answered 200 with a JSON body cut short (`TruncatedBody`) — with exponential backoff and jitter, or
+the server's ``Retry-After`` when it sends one (capped). Never retried: 400, 401, 403, 404,
+422 and other client errors. After the last attempt the final response is returned (or the
+final exception raised) so the caller sees the real cause.
+
+Only answers without a readable ``usage`` block are retried here, below the metering layer,
+so no attempt that spent tokens is hidden from the token count. Complete answers that are
+unusable (invalid, cut at ``max_tokens``, no choices) are the client's business.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +34,30 @@ class RetryPolicy:
     initial: float = 0.5
     max_backoff: float = 20.0
     max_retry_after: float = 60.0
+
+
+class TruncatedBody(httpx2.RemoteProtocolError):
+    """A 200 JSON response whose body arrived whole at the transport but is cut short.
+
+    The server (or a proxy) ended the message early with a consistent length: as transient
+    as a reset mid-body, and retried the same way.
+    """
+
+
+def _truncated_json(response: httpx2.Response) -> bool:
+    """True if ``response`` (already read) claims to be one JSON document but its body does not parse.
+
+    Only ``application/json`` (or ``+json``) counts: JSON Lines (``application/jsonl``, e.g. a
+    batch's result file) is many documents and is never one to parse.
+    """
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        return False
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return True
+    return False
 
 
 class _Transient(Exception):
@@ -91,6 +121,10 @@ class RetryingTransport(httpx2.BaseTransport):
         except TRANSIENT_ERRORS as err:
             response.close()
             raise _Transient(None, err) from err
+        if response.status_code == 200 and request.url.path.endswith("/chat/completions") and _truncated_json(response):
+            size = len(response.content)
+            response.close()
+            raise _Transient(None, TruncatedBody(f"HTTP 200 with a JSON body cut short after {size} bytes"))
         if response.status_code in RETRY_STATUS:
             raise _Transient(response)
         return response

@@ -1,0 +1,225 @@
+"""Quality-and-speed report of the embedded models: every configuration in one run, same articles.
+
+    .venv/bin/python bench/bench_quality.py [--articles 50] [--configs qwen2.5-1.5b qwen2.5-0.5b]
+                                            [--out bench/results/quality.md]
+
+For each configuration (an embedded model with the default pipeline), with a fresh response
+cache so the model really runs:
+
+* FRANK dev (CNN/DailyMail articles, ``../shared/eval-data/frank_cnndm_dev.jsonl``), the first
+  ``--articles``: ROUGE-1/2/Lsum F1 of the summary bullets against the reference highlights,
+  beside Lead-3 on the same articles — over the articles briefed, and over all of them with a
+  failed article scoring 0; the share of articles briefed, why the others failed, the
+  grounding rate, seconds per briefing (and for the articles of 600–800 words);
+* the project's gold briefings (``gold/``: seeds 000, 003 and the pair merged): people F1,
+  role accuracy, country F1, quote F1, event date exact, names not in the source;
+* speed from llama.cpp's own counters over every request of the configuration: decode
+  tokens/s as the pipeline achieves it (completion tokens ÷ (request time − prompt time)),
+  llama.cpp's raw decode speed in the same requests (generated tokens ÷ llama.cpp's decode
+  time), their ratio, and answers cut at ``max_tokens``.
+
+The machine is shared and noisy: compare configurations within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASET = ROOT.parent / "shared" / "eval-data" / "frank_cnndm_dev.jsonl"
+
+from summariser.config import Settings  # noqa: E402
+from summariser.errors import SummariserError  # noqa: E402
+from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
+from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold  # noqa: E402
+from summariser.evaluation.textscore import rouge, sentences  # noqa: E402
+from summariser.llm import embedded  # noqa: E402
+from summariser.pipeline import summarise  # noqa: E402
+from summariser.render import to_json  # noqa: E402
+from summariser.schemas import Briefing  # noqa: E402
+from summariser.sources import make_article  # noqa: E402
+
+
+@dataclass
+class ConfigResult:
+    """Everything measured for one configuration."""
+
+    name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    gold: dict[str, Any] = field(default_factory=dict)
+    timings: embedded.Timings = field(default_factory=embedded.Timings)
+
+
+def _reset_timings() -> None:
+    embedded.TIMINGS.__dict__.update(embedded.Timings().__dict__)
+
+
+def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
+    """Brief the dataset rows and the gold articles with ``local:alias``; fresh cache."""
+    settings = Settings(model=f"local:{alias}", cache="on", cache_dir=cache_dir)
+    result = ConfigResult(alias)
+    _reset_timings()
+    for i, row in enumerate(rows, 1):
+        reference = sentences(row.reference)
+        item: dict[str, Any] = {
+            "id": row.id,
+            "words": len(row.article.split()),
+            "lead3": {k: v for k, v in rouge(reference, lead3(row.article)).items() if k in ROUGE_KEYS},
+        }
+        started = time.perf_counter()
+        try:
+            briefing = summarise(make_article(row.article), settings=settings)
+        except SummariserError as err:
+            item["error"] = f"{type(err).__name__}: {err.message}"
+        else:
+            scores = rouge(reference, [p.text for p in briefing.summary])
+            item["model"] = {k: scores[k] for k in ROUGE_KEYS}
+            item["grounding"] = briefing.grounding.rate if briefing.grounding else None
+            item["bullets"] = len(briefing.summary)
+            item["valid"] = _round_trips(briefing)
+        item["seconds"] = round(time.perf_counter() - started, 2)
+        result.rows.append(item)
+        status = "ok" if "model" in item else item["error"][:90]
+        print(f"  [{alias}] {i}/{len(rows)} {row.id} {item['seconds']:.0f}s {status}", file=sys.stderr, flush=True)
+    gold_dir = ROOT / "gold"
+    gold = load_gold(gold_dir)
+    started = time.perf_counter()
+    predictions = generate_predictions(gold, gold_dir, settings)
+    result.gold = evaluate(gold_dir, predictions, gold).model_dump(mode="json")
+    result.gold["seconds"] = round(time.perf_counter() - started, 1)
+    result.timings = embedded.Timings(**embedded.TIMINGS.__dict__)
+    return result
+
+
+def _round_trips(briefing: Briefing) -> bool:
+    """Whether the briefing's JSON validates against the contract again (what a reader would load)."""
+    try:
+        Briefing.model_validate_json(to_json(briefing))
+    except ValueError:
+        return False
+    return True
+
+
+def _mean_rouge(items: list[dict[str, Any]], key: str, zero_failures: bool = False) -> dict[str, float]:
+    values = [i.get(key) or (dict.fromkeys(ROUGE_KEYS, 0.0) if zero_failures else None) for i in items]
+    values = [v for v in values if v is not None]
+    if not values:
+        return dict.fromkeys(ROUGE_KEYS, 0.0)
+    return {k: 100 * sum(v[k] for v in values) / len(values) for k in ROUGE_KEYS}
+
+
+def _r(scores: dict[str, float]) -> str:
+    return " / ".join(f"{scores[k]:.1f}" for k in ROUGE_KEYS)
+
+
+def _metric(gold: dict[str, Any], name: str) -> str:
+    value = (gold.get("metrics") or {}).get(name)
+    return "—" if value is None else f"{value:.3f}"
+
+
+def table(results: list[ConfigResult], n: int) -> list[str]:
+    """The README table: one column per configuration."""
+    head = "| measure | " + " | ".join(f"`local:{r.name}`" for r in results) + " |"
+    lines = [head, "|---|" + "---|" * len(results)]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    briefed = [[i for i in r.rows if "model" in i] for r in results]
+    pairs = list(zip(briefed, results, strict=True))
+    row(f"FRANK dev: articles briefed / tried (N = {n})", [f"{len(b)} / {len(r.rows)}" for b, r in pairs])
+    row("ROUGE-1/2/Lsum, articles briefed", [_r(_mean_rouge(b, "model")) for b in briefed])
+    row("Lead-3 on the same articles", [_r(_mean_rouge(b, "lead3")) for b in briefed])
+    row("ROUGE-1/2/Lsum, all N (a failure scores 0)", [_r(_mean_rouge(r.rows, "model", True)) for r in results])
+    row("Lead-3, all N", [_r(_mean_rouge(r.rows, "lead3")) for r in results])
+    rates = [[i["grounding"] for i in b if i.get("grounding") is not None] for b in briefed]
+    row("grounding rate (mean over briefed)", [f"{statistics.mean(g):.3f}" if g else "—" for g in rates])
+    row(
+        "seeds gold: people F1 / role acc.",
+        [f"{_metric(r.gold, 'people.f1')} / {_metric(r.gold, 'people.role')}" for r in results],
+    )
+    row("seeds gold: country F1", [_metric(r.gold, "countries.f1") for r in results])
+    row(
+        "seeds gold: quote F1 / speaker acc.",
+        [f"{_metric(r.gold, 'quotes.f1')} / {_metric(r.gold, 'quotes.speaker')}" for r in results],
+    )
+    row("seeds gold: event date exact", [_metric(r.gold, "event_date.accuracy") for r in results])
+    row("seeds gold: summary ROUGE-Lsum", [_metric(r.gold, "summary.rougeLsum") for r in results])
+    row(
+        "seeds gold: share of names found in the source", [_metric(r.gold, "briefing.names_in_source") for r in results]
+    )
+    valid = []
+    for b, r in pairs:
+        gold_valid = sum(1 for g in r.gold.get("briefings", []) if g.get("valid"))
+        produced = len(b) + len(r.gold.get("briefings", []))
+        valid.append(f"{sum(1 for i in b if i.get('valid')) + gold_valid} of {produced}")
+    row("schema-valid briefings, of those produced (FRANK + seeds)", valid)
+    row("answers cut at max_tokens", [str(r.timings.truncated) for r in results])
+    row("seconds per briefing, FRANK (median / mean)", [
+        f"{statistics.median(i['seconds'] for i in r.rows):.1f} / {statistics.mean(i['seconds'] for i in r.rows):.1f}"
+        for r in results])  # fmt: skip
+    mid = [[i["seconds"] for i in r.rows if 600 <= i["words"] <= 800] for r in results]
+    row("seconds per briefing, 600–800-word articles (median, n)", [
+        f"{statistics.median(m):.1f} (n={len(m)})" if m else "—" for m in mid])  # fmt: skip
+    row("seconds for the 3 gold briefings (seeds)", [f"{r.gold.get('seconds', 0):.0f}" for r in results])
+    speeds = []
+    for r in results:
+        t = r.timings
+        pipeline = t.completion_tokens / max(t.wall_s - t.prompt_s, 1e-9)
+        raw = t.decode_tokens / max(t.decode_s, 1e-9)
+        speeds.append((pipeline, raw))
+    row("decode tokens/s in the pipeline", [f"{p:.1f}" for p, _ in speeds])
+    row("raw llama.cpp decode tokens/s, same requests", [f"{raw:.1f}" for _, raw in speeds])
+    row("pipeline ÷ raw decode speed", [f"{p / raw:.2f}" if raw else "—" for p, raw in speeds])
+    row("prompt tokens evaluated / s", [
+        f"{r.timings.prompt_tokens / max(r.timings.prompt_s, 1e-9):.0f}" for r in results])  # fmt: skip
+    row("requests / completion tokens", [f"{r.timings.requests} / {r.timings.completion_tokens}" for r in results])
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--configs", nargs="+", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
+    parser.add_argument("--dataset", type=Path, default=DATASET)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.md")
+    args = parser.parse_args(argv)
+    rows = read_dataset(args.dataset, args.articles)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for alias in args.configs:
+            print(f"configuration local:{alias}", file=sys.stderr, flush=True)
+            results.append(run_config(alias, rows, Path(tmp) / alias))
+    failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
+    text = [
+        f"bench/bench_quality.py on {platform.machine()}, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}; `--articles {args.articles}`; fresh response cache per configuration",
+        "",
+        *table(results, len(rows)),
+        "",
+        "Failed articles:",
+        "",
+        *[f"- `local:{name}`: {line}" for name, lines in failures.items() for line in lines],
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(text) + "\n", encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps([{"name": r.name, "rows": r.rows, "gold_metrics": r.gold.get("metrics"),
+                     "timings": r.timings.__dict__} for r in results], indent=1) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    print("\n".join(text))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,338 @@
+"""Hardening, concurrency and crashes.
+
+* Two ``summariser regenerate`` processes on the same folder: one holds the folder's lock,
+  the other refuses with one clear line (exit 2) or runs after it; neither corrupts a
+  briefing or the manifest.
+* ``regenerate`` SIGKILLed at several points — at fixed delays after it took the lock, and
+  inside response-cache writes (diskcache's value-file writer slowed down so the kill lands
+  mid-file): every briefing on disk is whole and valid after every kill, no briefing that
+  was saved is ever lost, and the next run completes every article, reading the cache
+  without error and leaving no temporary file behind.
+* A process killed in the middle of diskcache writes leaves a cache that a new process
+  reads completely; damaged entries (a value file cut short, mid UTF-8 character, garbage
+  or missing) are misses, never errors.
+
+The kill points are not exact (processes start at their own pace): the tests assert what
+must hold wherever the kill landed, and count kills, not timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES
+from helpers import figures
+from helpers.echo_model import echo_answer
+from helpers.fake_server import FakeOpenAI
+
+from summariser.llm.cache import ResponseCache
+from summariser.manifest import LOCK, MANIFEST, load_manifest
+from summariser.schemas import Briefing
+
+#: Runs the CLI with diskcache's value-file writer slowed down: the value is written in
+#: small chunks with a pause between them, and a marker file exists while a write is under
+#: way, so the test can kill the process in the middle of writing a cache entry.
+LAUNCHER = """
+import os, sys, time
+import diskcache.core as dc
+import summariser.llm.cache as cache
+
+marker = os.environ["CRASH_MARKER"]
+real_write = dc.Disk._write
+
+def slow_write(self, full_path, iterator, mode, encoding=None):
+    def chunks():
+        for chunk in iterator:
+            for i in range(0, len(chunk), 200):
+                yield chunk[i : i + 200]
+                time.sleep(0.02)
+    with open(marker, "w") as handle:
+        handle.write(full_path)
+    size = real_write(self, full_path, chunks(), mode, encoding)
+    os.unlink(marker)
+    return size
+
+dc.Disk._write = slow_write
+real_init = cache.ResponseCache.__init__
+
+def init(self, directory, secrets=()):
+    real_init(self, directory, secrets)
+    self._cache.reset("disk_min_file_size", 0)  # every value in a file of its own
+
+cache.ResponseCache.__init__ = init
+from summariser.cli import main
+
+sys.argv = ["summariser", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(responder=echo_answer, delay=0.05) as fake:
+        yield fake
+
+
+def make_articles(folder: Path, n: int) -> list[str]:
+    """``n`` small distinct articles (plus two fixtures); their briefing names."""
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "articles" / "harbour_fees.md", folder / "harbour_fees.md")
+    (folder / "desk").mkdir()
+    shutil.copy(FIXTURES / "articles" / "port_strike.txt", folder / "desk" / "port_strike.txt")
+    names = ["harbour_fees", "desk/port_strike"]
+    for i in range(n):
+        (folder / f"wire_{i}.txt").write_text(
+            f"Dock workers in Valdmar held rally number {i} on Monday. Union leader Marta Kessel spoke to a "
+            f"crowd of {200 + i} people. The port authority said talks would resume on Friday morning.",
+            encoding="utf-8",
+        )
+        names.append(f"wire_{i}")
+    return sorted(names)
+
+
+def command(server: FakeOpenAI, articles: Path, out: Path, *extra: str, launcher: Path | None = None) -> list[str]:
+    head = [sys.executable, str(launcher)] if launcher else [sys.executable, "-m", "summariser.cli"]
+    return [*head, "regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo", *extra]
+
+
+def intact(out: Path) -> set[str]:
+    """Names of the briefings whose JSON is on disk; every one must parse and validate."""
+    names = set()
+    for path in out.rglob("*.json"):
+        if path.name == MANIFEST or path.name.startswith("."):
+            continue
+        Briefing.model_validate_json(path.read_bytes())  # a half-written file fails here
+        names.add(path.relative_to(out).with_suffix("").as_posix())
+    return names
+
+
+def check_manifest(out: Path) -> set[str]:
+    """The manifest loads, and every briefing it lists has all its files, whole."""
+    manifest = load_manifest(out)
+    for name, entry in manifest.briefings.items():
+        for file in entry.files:
+            assert (out / file).stat().st_size > 0, f"{name}: {file} missing or empty"
+        Briefing.model_validate_json((out / f"{name}.json").read_bytes())
+    return set(manifest.briefings)
+
+
+def read_whole_cache(directory: Path) -> tuple[int, int]:
+    """Open the cache in a fresh process and read every key: (keys, readable entries)."""
+    script = (
+        "import json, sys; from pathlib import Path; from summariser.llm.cache import ResponseCache\n"
+        "c = ResponseCache(Path(sys.argv[1])); keys = list(c._cache.iterkeys())\n"
+        "ok = sum(1 for k in keys if isinstance(c.get(k), dict))\n"
+        "print(json.dumps([len(keys), ok]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(directory)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    keys, ok = json.loads(result.stdout)
+    return int(keys), int(ok)
+
+
+def wait_for(condition: Any, proc: subprocess.Popen[str], timeout: float = 30.0) -> bool:
+    """Poll ``condition()`` until true (True) or the process ended (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.005)
+    raise AssertionError("the run neither reached the kill point nor ended")
+
+
+def reach_kill_point(proc: subprocess.Popen[str], kind: str, n: int, marker: Path, lock: Path) -> bool:
+    """Wait for the kill point ``(kind, n)`` of a run; False if the run ended before it.
+
+    ``("write", n)``: the n-th response-cache write of the run is under way (its marker
+    exists); ``("after", n)``: n ms after the run took the folder's lock (its pid is in it).
+    """
+    if kind == "after":
+        reached = wait_for(lambda: lock.exists() and lock.read_text() == str(proc.pid), proc)
+        time.sleep(n / 1000)
+        return reached
+    seen = 0
+    while wait_for(marker.exists, proc):
+        seen += 1
+        if seen >= n:
+            return True
+        wait_for(lambda: not marker.exists(), proc)  # let this write finish
+    return False
+
+
+# --------------------------------------------------------------------------- two at once
+
+
+def test_two_regenerate_runs_on_one_folder_serialise_or_refuse(server: FakeOpenAI, tmp_path: Path) -> None:
+    articles, out = tmp_path / "articles", tmp_path / "briefings"
+    names = make_articles(articles, 2)
+    server.delay = 0.15  # the run that gets the lock holds it for a few seconds
+    procs = [
+        subprocess.Popen(
+            command(server, articles, out, "-j", "1", "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(p, *p.communicate(timeout=90)) for p in procs]
+    figures.record("crash", "concurrent_runs", len(procs))
+
+    codes = sorted(p.returncode for p, _, _ in results)
+    assert codes in ([0, 0], [0, 2]), [err for _, _, err in results]
+    built = 0
+    for proc, stdout, stderr in results:
+        if proc.returncode == 2:  # refused: one clear line, nothing else, nothing built
+            lines = stderr.strip().splitlines()
+            assert len(lines) == 1, stderr
+            assert lines[0].startswith("error: another summariser regenerate (pid ")
+            assert str(out) in lines[0] and "wait for it to finish" in lines[0]
+            assert "Traceback" not in stderr and stdout == ""
+        else:
+            built += json.loads(stdout)["built"]
+    assert built == len(names)  # serialised or refused: each briefing built exactly once
+    assert intact(out) == set(names) == check_manifest(out)
+    assert not list(out.rglob(".*.tmp"))
+    assert (out / LOCK).read_text() == ""  # released, no stale pid
+
+
+# --------------------------------------------------------------------------- kill -9 mid-run
+
+
+def test_sigkill_at_any_point_loses_no_briefing_and_the_next_run_completes(server: FakeOpenAI, tmp_path: Path) -> None:
+    articles, out = tmp_path / "articles", tmp_path / "briefings"
+    names = make_articles(articles, 4)
+    cache_dir = Path(os.environ["SUMMARISER_CACHE_DIR"])
+    launcher = tmp_path / "launcher.py"
+    launcher.write_text(LAUNCHER, encoding="utf-8")
+    marker = tmp_path / "cache-write-in-progress"
+    env = {**os.environ, "CRASH_MARKER": str(marker)}
+
+    # Kill points (see `reach_kill_point`): inside cache writes, and at delays into the run.
+    schedule = [("write", 1), ("after", 300), ("write", 3), ("after", 30), ("write", 2)]
+    kills = in_write = lost = 0
+    saved: set[str] = set()
+    for kind, n in schedule:
+        marker.unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            command(server, articles, out, "-j", "2", launcher=launcher),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        try:
+            reached = reach_kill_point(proc, kind, n, marker, out / LOCK)
+            if reached and proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+                in_write += marker.exists()
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        # Wherever the kill landed: every briefing on disk is whole, the manifest loads and
+        # lists only complete briefings, and nothing saved before is gone.
+        now = intact(out) if out.exists() else set()
+        listed = check_manifest(out) if out.exists() else set()
+        assert listed <= now
+        lost += len(saved - now)
+        saved = now
+    figures.record("crash", "kills", kills)
+    assert kills >= 4 and in_write >= 1  # most kill points were reached; at least one mid cache write
+
+    keys, readable = read_whole_cache(cache_dir)  # the cache the killed runs left opens and reads
+    assert readable <= keys
+
+    final = subprocess.run(
+        command(server, articles, out, "--json"), capture_output=True, text=True, env=env, timeout=90
+    )
+    assert final.returncode == 0, final.stderr
+    report = json.loads(final.stdout)
+    assert report["failed"] == {}
+    assert report["built"] + report["unchanged"] == len(names)
+    if report["built"]:
+        assert report["usage"]["cache_hits"] >= 1  # what the killed runs cached is read back
+    done = intact(out)
+    lost += len(saved - done) + len(set(names) - done)
+    figures.record("crash", "briefings_lost", lost)
+    assert lost == 0
+    assert done == set(names) == check_manifest(out)
+    assert not list(out.rglob(".*.tmp"))
+
+
+# --------------------------------------------------------------------------- kill -9 mid diskcache write
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from summariser.llm.cache import ResponseCache
+
+cache = ResponseCache(Path(sys.argv[1]))
+cache._cache.reset("disk_min_file_size", 1024)  # the big values go to files
+run = sys.argv[2]
+for i in range(100000):
+    size = 10 if i % 2 else 6000  # small ones in SQLite, big ones in value files
+    body = {"run": run, "i": i, "text": "Valdmar – Kessel “quoted” ë " * size}
+    cache.set(f"{run}-{i}", body)
+    if i == 0:
+        print("ready", flush=True)
+"""
+
+
+def test_a_cache_killed_mid_write_reads_back_and_damage_is_a_miss(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    writer = tmp_path / "writer.py"
+    writer.write_text(WRITER, encoding="utf-8")
+    kills = 0
+    for run, delay in enumerate((0.0, 0.05, 0.2)):
+        proc = subprocess.Popen(
+            [sys.executable, str(writer), str(directory), str(run)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        kills += 1
+        reader = ResponseCache(directory)  # opened afresh after each kill
+        keys = list(reader._cache.iterkeys())
+        assert len(keys) >= run + 1 and all(isinstance(reader.get(k), dict) for k in keys)  # committed = whole
+        reader.close()
+    figures.record("crash", "kills", kills)
+
+    # Damage the value files as a crash of the OS (or a full disk) could, then read.
+    cache = ResponseCache(directory)
+    files = sorted(p for p in directory.rglob("*.val"))
+    referenced = [k for k in cache._cache.iterkeys() if cache._cache.get(k, read=True) is not None]
+    assert len(files) >= 4 and referenced
+    raw = files[0].read_bytes()
+    cut = raw.index("ë".encode()) + 1  # in the middle of a two-byte character
+    files[0].write_bytes(raw[:cut])
+    files[1].write_bytes(raw[: len(raw) // 2].replace(b'"', b""))  # cut short: not JSON
+    files[2].write_bytes(b"\xff\xfe\x00garbage")
+    files[3].unlink()
+    keys = list(cache._cache.iterkeys())
+    bodies = [cache.get(k) for k in keys]  # no exception for any of them
+    misses = sum(1 for b in bodies if b is None)
+    assert misses >= 4 and all(b is None or b["text"].startswith("Valdmar") for b in bodies)
+    cache.set("after", {"ok": True})  # and the cache still takes writes
+    assert cache.get("after") == {"ok": True}
+    cache.close()
+    again, readable = read_whole_cache(directory)  # in a new process
+    # The damaged entries were dropped, the rest reads (a key whose value file is gone stays a
+    # miss until it is written again: diskcache cannot tell it from an absent key).
+    assert again - 1 <= readable <= again
