@@ -13,7 +13,7 @@ import unicodedata
 
 from .dates import parse_timestamp
 
-__all__ = ["clean_text", "looks_like_title"]
+__all__ = ["clean_line", "clean_text", "looks_like_title"]
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _INVISIBLE = re.compile(  # control, zero-width and bidi characters, lone surrogates
@@ -63,6 +63,16 @@ def _strip_junk(line: str, removed: list[str]) -> tuple[str | None, bool]:
         else:
             break
     return line, glued
+
+
+def clean_line(text: str) -> str:
+    """One line of metadata (a title) made safe to show and store.
+
+    NFC, no control, zero-width or bidi characters and no lone surrogates (a JSON ``"\\ud800"``
+    escape decodes to one, and it cannot be written as UTF-8), whitespace collapsed to
+    single spaces. Empty when nothing visible is left.
+    """
+    return " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).split())
 
 
 def looks_like_title(line: str, min_words: int = 1) -> bool:

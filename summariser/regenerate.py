@@ -136,8 +136,11 @@ def group_jobs(articles: Path, groups_file: Path) -> list[Job]:
     """
     try:
         data = yaml.safe_load(groups_file.read_text(encoding="utf-8"))  # YAML is a superset of JSON
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read the grouping file {groups_file}: {err}; fix or pass another --groups") from None
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: bad UTF-8, a huge integer
+        detail = " ".join(str(err).split())[:160] or "nested too deeply"
+        raise InputError(
+            f"cannot read the grouping file {groups_file}: {detail}; fix or pass another --groups"
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
         raise InputError(f"{groups_file} must map each group name to a non-empty list of article files")
     known = set(discover(articles))

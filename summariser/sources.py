@@ -7,6 +7,10 @@ a leading category label and a trailing disclaimer, and is idempotent. `make_art
 the title and the publication time from the top lines and gives a stable content-hash id,
 so the same text gets the same id whatever file it came from. Every bad input raises a
 one-line `InputError` that names the input and the fix.
+
+Inputs over `MAX_INPUT_BYTES` (20 MB) are refused before they are read in full: a file is
+read with a bounded ``read(limit + 1)``, so memory stays bounded however large it is. The
+``SUMMARISER_MAX_INPUT_MB`` environment variable raises (or lowers) the limit.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .cleaning import clean_text, looks_like_title
+from .cleaning import clean_line, clean_text, looks_like_title
 from .dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .schemas import Article
 
 __all__ = [  # noqa: RUF022 - grouped: constants, dates (re-exported from .dates), functions
@@ -37,10 +41,13 @@ __all__ = [  # noqa: RUF022 - grouped: constants, dates (re-exported from .dates
     "load_source",
     "load_sources",
     "make_article",
+    "max_input_bytes",
 ]
 
-#: Inputs larger than this are refused before they are read in full.
+#: Inputs larger than this are refused before they are read in full (see `max_input_bytes`).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+#: Environment variable that overrides `MAX_INPUT_BYTES`, in MB (2**20 bytes).
+MAX_INPUT_ENV = "SUMMARISER_MAX_INPUT_MB"
 #: Suffixes read with a dedicated reader (anything else is plain text).
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 #: Keys of a JSON article object that may hold its text, in order of preference.
@@ -51,11 +58,35 @@ Source = str | os.PathLike[str] | Article
 # --------------------------------------------------------------------------- articles
 
 
+def max_input_bytes() -> int:
+    """The input size limit in bytes: ``SUMMARISER_MAX_INPUT_MB`` if set, else `MAX_INPUT_BYTES`."""
+    value = os.environ.get(MAX_INPUT_ENV, "").strip()
+    if not value:
+        return MAX_INPUT_BYTES
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < 2**20:  # also refuses nan and inf
+        raise ConfigError(f"{MAX_INPUT_ENV}={value[:40]!r} is not a size in MB; use a number such as 50")
+    return int(megabytes * 2**20)
+
+
+def _too_big(where: str, size: int, limit: int) -> InputError:
+    """The one-line error for an input of ``size`` bytes (at least) over the ``limit``."""
+    shown = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size} bytes"
+    return InputError(
+        f"{where} is over the {limit / 2**20:g} MB input limit ({shown}); pass one article at a time, "
+        f"or raise the limit with {MAX_INPUT_ENV}={max(1, -(-size // 2**20))}"
+    )
+
+
 def _build(text: str, title: str | None, published: datetime | None, path: str | None, where: str) -> Article:
     """`make_article` with ``where`` (file, item or line) named in its errors."""
-    limit = MAX_INPUT_BYTES
-    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
-        raise InputError(f"{where} is over the {limit / 2**20:g} MB input limit; pass one article at a time")
+    limit = max_input_bytes()
+    size = len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise _too_big(where, size, limit)
     if not text.strip():
         fix = "a file that contains the article text" if path else "the text of an article or a path to one"
         raise InputError(f"{where} is empty; pass {fix}")
@@ -63,7 +94,7 @@ def _build(text: str, title: str | None, published: datetime | None, path: str |
     if not cleaned:
         raise InputError(f"{where} has no article text left once page junk is removed; pass the article")
     first = next(line.strip() for line in cleaned.split("\n") if line.strip())
-    title = " ".join(title.split()) if title else (first if looks_like_title(first) else None)
+    title = (clean_line(title) or None) if title else (first if looks_like_title(first) else None)
     digest = hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     published = published if published is not None else find_timestamp(cleaned)
     return Article(id=digest, title=title, published=published, text=cleaned, path=path, removed=(*removed,))
@@ -84,24 +115,47 @@ def make_article(
 
 # --------------------------------------------------------------------------- readers
 
-_MD_RULES = [
-    (re.compile(r"<!--.*?-->", re.S), ""),
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),
-    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M), ""),
-    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1"),
+# Every pattern runs in linear time on hostile input: a span's body cannot contain the
+# character that closes it (a link text no "[" or "]", a bold span no "**"), so an opener
+# without a closer is given up at the next delimiter, not at the end of the text.
+_MD_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"!\[[^\[\]]*\]\([^()\n]*\)"), ""),
+    (re.compile(r"\[([^\[\]]+)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])"), r"\1"),
+    (re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+.*$", re.M), ""),
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$", re.M), lambda m: _heading_text(m.group(1))),
     (re.compile(r"^ {0,3}> ?", re.M), ""),
     (re.compile(r"^ {0,3}(?:(?:[-*_][ \t]*){3,}|```.*|~~~.*)$", re.M), ""),  # rules and code fences
     (re.compile(r"^([ \t]*)[*+][ \t]+", re.M), r"\1- "),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)((?:[^_\n]|(?<=\w)_(?=\w))+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~((?:[^~\n]|~(?!~))+?)~~"), r"\1"),
     (re.compile(r"`([^`\n]+)`"), r"\1"),
 ]
 
 
+def _heading_text(line: str) -> str:
+    """An ATX heading's text without its optional closing ``#`` run (string operations: linear time)."""
+    text = line.rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare and bare[-1] in " \t":
+        text = bare.rstrip(" \t")
+    return text
+
+
+def _drop_comments(md: str) -> str:
+    """``md`` without ``<!-- … -->`` comments; an unclosed ``<!--`` stays as text (linear time)."""
+    kept, pos = [], 0
+    while (start := md.find("<!--", pos)) != -1 and (end := md.find("-->", start + 4)) != -1:
+        kept.append(md[pos:start])
+        pos = end + 3
+    kept.append(md[pos:])
+    return "".join(kept)
+
+
 def _strip_markdown(md: str) -> str:
+    md = _drop_comments(md)
     for pattern, replacement in _MD_RULES:
         md = pattern.sub(replacement, md)
     return md
@@ -112,8 +166,8 @@ def _from_markdown(md: str, path: str) -> Article:
     if front := re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n", md, re.S):  # YAML front matter
         md = md[front.end() :]
         meta = dict(re.findall(r"(?m)^(\w+):[ \t]*[\"']?(.*?)[\"']?[ \t]*$", front.group(1)))
-    heading = re.search(r"(?m)^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", md)
-    title = meta.get("title") or (_strip_markdown(heading.group(1)) if heading else None)
+    heading = re.search(r"(?m)^ {0,3}#[ \t]+(.+)$", md)
+    title = meta.get("title") or (_strip_markdown(_heading_text(heading.group(1))) if heading else None)
     stamp = meta.get("published") or meta.get("date")
     return _build(_strip_markdown(md), title, parse_timestamp(stamp) if stamp else None, path, path)
 
@@ -175,6 +229,9 @@ def _parse_json(text: str, where: str) -> Any:
         raise InputError(f"{where} is not valid JSON ({problem}); fix it or save the text as .txt") from exc
     except (RecursionError, MemoryError) as exc:
         raise InputError(f'{where} is JSON nested too deeply to read; pass flat objects with "text"') from exc
+    except ValueError as exc:  # e.g. an integer over sys.get_int_max_str_digits() digits
+        detail = " ".join(str(exc).split())[:80]
+        raise InputError(f"{where} holds a JSON value that cannot be read ({detail}); fix it") from exc
 
 
 def _from_json(text: str, path: str, lines: bool) -> list[Article]:
@@ -192,15 +249,17 @@ def _from_json(text: str, path: str, lines: bool) -> list[Article]:
 
 def _read(path: Path, name: str) -> str:
     """The text of a file, refusing missing, directory, too large, binary and non-UTF-8 inputs."""
-    limit, too_big = MAX_INPUT_BYTES, f"{name} is over the {MAX_INPUT_BYTES / 2**20:g} MB input limit"
+    limit = max_input_bytes()
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
             raise InputError(f"{name} is a directory; pass the article files inside it, e.g. {name}/*.txt")
         if info.st_size > limit:
-            raise InputError(f"{too_big}; pass one article at a time")
-        with path.open("rb") as handle:
+            raise _too_big(name, info.st_size, limit)
+        with path.open("rb") as handle:  # bounded: a device or a growing file is never read in full
             data = handle.read(limit + 1)
+    except ValueError as exc:  # "embedded null byte"
+        raise InputError(f"{name!r} is not a usable file name ({exc}); check the path") from exc
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise InputError(f"no such file: {name}; check the path") from exc
     except PermissionError as exc:
@@ -208,7 +267,10 @@ def _read(path: Path, name: str) -> str:
     except OSError as exc:
         raise InputError(f"{name} cannot be read ({exc.strerror or exc}); check the file") from exc
     if len(data) > limit:
-        raise InputError(f"{too_big}; pass one article at a time")
+        raise InputError(
+            f"{name} is over the {limit / 2**20:g} MB input limit (it grew, or is a device); "
+            f"pass one article at a time, or raise the limit with {MAX_INPUT_ENV}"
+        )
     if not data.strip():
         raise InputError(f"{name} is empty; pass a file that contains the article text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -232,7 +294,7 @@ def _is_path(value: str) -> bool:
     try:
         if Path(value).expanduser().exists():
             return True
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: "~name" of an unknown user
         return False
     separator = "/" in value or os.sep in value
     return value.strip().lower().endswith(SUFFIXES) or (separator and len(value.split()) <= 3)
@@ -252,8 +314,17 @@ def load_source(source: Source) -> list[Article]:
     if not isinstance(source, str | os.PathLike):
         kind = type(source).__name__
         raise InputError(f"cannot read {kind} objects as articles; pass a path, article text or an Article")
-    name = os.fspath(source)
-    path = Path(name).expanduser()
+    raw_name = os.fspath(source)
+    name = os.fsdecode(raw_name) if isinstance(raw_name, bytes) else raw_name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of the file name, kept as lone surrogates
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise InputError(f"the file name {shown} is not valid UTF-8; rename the file") from None
+    try:
+        path = Path(name).expanduser()
+    except RuntimeError:  # "~name/…" of a user without a home directory
+        raise InputError(f"no such file: {name}; check the path (its ~user part names no home directory)") from None
     text, suffix = _read(path, name), path.suffix.lower()
     if suffix in (".md", ".markdown"):
         return [_from_markdown(text, name)]

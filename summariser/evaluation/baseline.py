@@ -84,6 +84,9 @@ def load_baseline(path: Path) -> Baseline:
         json.loads(raw)
     except json.JSONDecodeError as err:
         raise InputError(f"baseline {path} is not valid JSON ({err.msg}, line {err.lineno}); {fix}") from None
+    except (ValueError, RecursionError) as err:  # nested too deeply, an integer too long
+        detail = " ".join(str(err).split())[:80]
+        raise InputError(f"baseline {path} cannot be read as JSON ({detail}); {fix}") from None
     try:
         return Baseline.model_validate_json(raw)
     except ValidationError as err:

@@ -51,20 +51,27 @@ def read_dataset(path: Path, limit: int | None = None) -> list[DatasetRow]:
     except OSError as err:
         raise InputError(f"cannot read dataset {path} ({err.strerror or err}); check the path") from None
     with handle:
-        for number, line in enumerate(handle, 1):
-            if limit is not None and len(rows) >= limit:
-                break
-            if not line.strip():
-                continue
-            where = f"{path} line {number}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{where} is not valid JSON ({err.msg}); fix or remove the line") from None
-            fields = ("id", "article", "reference")
-            if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) and obj[k].strip() for k in fields):
-                raise InputError(f'{where} needs string fields "id", "article" and "reference"')
-            rows.append(DatasetRow(obj["id"], obj["article"], obj["reference"]))
+        try:
+            for number, line in enumerate(handle, 1):
+                if limit is not None and len(rows) >= limit:
+                    break
+                if not line.strip():
+                    continue
+                where = f"{path} line {number}"
+                try:
+                    obj = json.loads(line)
+                except (ValueError, RecursionError) as err:  # also: nested too deeply, an integer too long
+                    detail = err.msg if isinstance(err, json.JSONDecodeError) else " ".join(str(err).split())[:80]
+                    raise InputError(f"{where} is not valid JSON ({detail}); fix or remove the line") from None
+                fields = ("id", "article", "reference")
+                if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) and obj[k].strip() for k in fields):
+                    raise InputError(f'{where} needs string fields "id", "article" and "reference"')
+                rows.append(DatasetRow(obj["id"], obj["article"], obj["reference"]))
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"dataset {path} is not UTF-8 text ({err.reason} after {len(rows)} articles); "
+                "convert it, e.g. `iconv -f latin1 -t utf-8`"
+            ) from err
     if not rows:
         raise InputError(f"dataset {path} holds no articles; put one JSON object a line")
     return rows

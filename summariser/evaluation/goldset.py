@@ -100,7 +100,7 @@ def read_sources_map(directory: Path, *, required: bool) -> dict[str, list[Path]
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: bad UTF-8, a huge integer
         detail = " ".join(str(err).split())[:120]
         raise InputError(f"{path} cannot be read as YAML ({detail}); fix it") from None
     ok = isinstance(data, dict) and all(

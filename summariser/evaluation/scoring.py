@@ -67,8 +67,10 @@ def parse_prediction(raw: str | bytes) -> tuple[Briefing | None, list[str]]:
     """Validate raw JSON against the `Briefing` model: the briefing, or None and the reasons it is invalid."""
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        return None, [f"not JSON: {err}"]
+    except RecursionError:
+        return None, ["not JSON that can be read: nested too deeply"]
+    except ValueError as err:  # JSONDecodeError, UnicodeDecodeError, an integer with too many digits
+        return None, [f"not JSON: {' '.join(str(err).split())[:200]}"]
     try:
         return Briefing.model_validate(data), []
     except ValidationError as err:
