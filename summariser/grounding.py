@@ -160,6 +160,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (the splitter grounding uses), stripped."""
+    return [text[s:e].strip() for s, e in _sentences(text)]
+
+
 class Grounder:
     """Searches items in the cleaned texts of a set of articles."""
 

@@ -74,6 +74,8 @@ class Draft:
     """Countries and blocs named in the text (`mentions.countries_in`)."""
     quotes: Sequence[Quote] = ()
     """Quotations copied from the text (`mentions.quotes_in`)."""
+    lead_bullets: int = 0
+    """Summary bullets taken from the text's opening sentences (too few of the model's were supported)."""
 
 
 def compatible(a: str, b: str) -> bool:
@@ -137,7 +139,8 @@ def _round_robin(lists: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def _distinct(texts: Iterable[str], threshold: float = 80.0) -> list[str]:
+def distinct(texts: Iterable[str], threshold: float = 80.0) -> list[str]:
+    """``texts`` without near-duplicates (rapidfuzz token-set ratio ≥ ``threshold``), first kept."""
     out: list[str] = []
     for text in texts:
         if all(fuzz.token_set_ratio(fold(text), fold(o)) < threshold for o in out):
@@ -165,7 +168,7 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     """Merge the drafts of all articles (in the user's order) into one briefing body."""
     overviews = [d.overview for d in drafts]
     all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([o.summary for o in overviews])]
-    bullets = _distinct(all_bullets)
+    bullets = distinct(all_bullets)
     if len(bullets) < 3:  # near-duplicates collapsed too far: keep the model's own bullets
         bullets = _unique(all_bullets, key="exact")
     themes = _unique(_round_robin([o.themes for o in overviews]))[:6]
@@ -202,6 +205,6 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         countries=countries,
         quotes=quotes,
         themes=themes,
-        implications=[Implication(text=t) for t in _distinct(_round_robin([o.implications for o in overviews]))],
+        implications=[Implication(text=t) for t in distinct(_round_robin([o.implications for o in overviews]))],
         conflicts=conflicts,
     )

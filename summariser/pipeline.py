@@ -20,15 +20,16 @@ from typing import Any
 from . import progress, prompts
 from .config import Settings, load_settings
 from .errors import InputError
-from .grounding import Grounder
+from .grounding import Grounder, sentences
 from .guard import delimit, mask
 from .llm.backends import BackendSpec, resolve
 from .llm.budget import max_tokens_for_model
 from .llm.client import LLMClient
 from .mentions import countries_in, quotes_in
-from .merge import Draft, merge
+from .merge import Draft, distinct, merge
 from .names import TITLE_WORDS
 from .schemas import (
+    BULLET_MAX_WORDS,
     Article,
     Briefing,
     BriefingMeta,
@@ -50,6 +51,10 @@ Source = str | os.PathLike[str] | Article
 
 #: Characters per token assumed when planning prompts (pessimistic for English news).
 PROMPT_CHARS_PER_TOKEN = 3.0
+#: The most summary bullets a part contributes (the schema's cap).
+MAX_BULLETS = 6
+#: Opening sentences shorter than this are datelines or captions, not facts to summarise.
+LEAD_MIN_WORDS = 8
 #: Tokens reserved for the system prompt, the task instructions and the chat template.
 PROMPT_OVERHEAD_TOKENS = 700
 
@@ -129,33 +134,41 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         )
         progress.report(f"summary: {where}")
         overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
-        overview = _supported_summary(client, overview, Grounder([Article(id="part", text=text)]), common, where)
+        grounder = Grounder([Article(id="part", text=text)])
+        overview, lead = _supported_summary(client, overview, grounder, common, where, data)
         speakers = [p.name for p in entities.people]
         quotes = [Quote(text=q.text, speaker=q.speaker) for q in quotes_in(data, speakers)]
-        drafts.append(Draft(article.id, entities, overview, countries_in(data), quotes))
+        drafts.append(Draft(article.id, entities, overview, countries_in(data), quotes, lead))
     return drafts
 
 
 def _supported_summary(
-    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str
-) -> OverviewDraft:
-    """Re-ask once for bullets when fewer than three are supported by the part ``grounder`` indexes.
+    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str, text: str
+) -> tuple[OverviewDraft, int]:
+    """Make sure at least three different summary bullets are supported by the part ``grounder`` indexes.
 
-    Small models sometimes fill the summary with labels ("Themes: …") or commentary ("The
-    article highlights …"), which grounding would drop, leaving too few bullets. The re-ask
-    names the unsupported bullets; the supported ones of both answers are kept, in order.
+    Small models sometimes fill the summary with labels ("Themes: …"), commentary ("The
+    article highlights …") or one bullet twice. Then the model is re-asked once, naming the
+    unsupported bullets, and the supported ones of both answers are kept, in order. If that
+    still leaves fewer than three, the part's opening sentences (news puts the main facts
+    first) that say something new fill the gap — verbatim, so exactly grounded; the number
+    used is returned and noted in the briefing. Unsupported bullets stay at the end for
+    `verify` to drop and report (or keep flagged with ``allow_ungrounded``).
     """
-    supported = [b for b in overview.summary if grounder.claim(b)]
+    bullets = distinct(overview.summary)
+    supported = [b for b in bullets if grounder.claim(b)]
     if len(supported) >= MIN_BULLETS:
-        return overview
-    rejected = [b for b in overview.summary if b not in supported]
+        return overview.model_copy(update={"summary": bullets}), 0
+    rejected = [b for b in bullets if b not in supported]
     progress.report(f"summary again: {where}")
     again = client.extract(SummaryDraft, prompts.messages("summary", rejected=rejected, **common))
-    fresh = [b for b in again.summary if b not in supported and grounder.claim(b)]
-    merged = (supported + fresh)[:6]
-    if len(merged) < MIN_BULLETS:  # keep the first answer: verify reports it (or keeps it flagged)
-        return overview
-    return overview.model_copy(update={"summary": merged})
+    merged = distinct([*supported, *(b for b in again.summary if grounder.claim(b))])[:MAX_BULLETS]
+    lead: list[str] = []
+    if len(merged) < MIN_BULLETS:
+        candidates = [s for s in sentences(text) if LEAD_MIN_WORDS <= len(s.split()) <= BULLET_MAX_WORDS]
+        lead = distinct([*merged, *candidates])[len(merged) : MIN_BULLETS]
+    summary = [*merged, *lead, *rejected][:MAX_BULLETS]
+    return overview.model_copy(update={"summary": summary}), len(lead)
 
 
 def summarise(
@@ -198,6 +211,12 @@ def summarise(
         f"{a.path or a.id} was longer than the context window and was read in {len(p)} overlapping parts"
         for a, p in plans
         if len(p) > 1
+    ]
+    notes += [
+        f"{d.lead_bullets} summary bullet(s) are sentences from the opening of {d.doc_id}: fewer than "
+        f"{MIN_BULLETS} of the model's bullets were supported by the article"
+        for d in drafts
+        if d.lead_bullets
     ]
     return Briefing(
         headline=body.headline,

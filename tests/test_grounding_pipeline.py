@@ -154,7 +154,9 @@ def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(serve
     assert {v.value for v in conflict.values} == {"union leader", "chief negotiator"}
 
 
-def test_unsupported_bullets_fail_clearly_unless_allowed(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_unsupported_bullets_give_way_to_the_articles_opening_sentences_and_are_reported(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     invented = [
         "The government agreed a deal that restores night-shift pay for every port worker.",
         "Shipping lines cancelled all sailings to the country for the rest of the year.",
@@ -166,12 +168,17 @@ def test_unsupported_bullets_fail_clearly_unless_allowed(server: FakeOpenAI, tmp
         Reply(200, completion(json.dumps({"summary": invented}))),  # the one re-ask repeats them
     ]
     server.push(*answers)
-    with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
-        run(server, tmp_path, [ARTICLE])
+    briefing = run(server, tmp_path, [ARTICLE])
+    opening = [line for line in ARTICLE.splitlines() if len(line.split()) >= 8]
+    assert [p.text for p in briefing.summary] == opening  # verbatim, so exactly grounded
+    assert all(p.evidence and p.evidence[0].match == "exact" for p in briefing.summary)
+    assert briefing.grounding is not None
+    assert {d.item for d in briefing.grounding.dropped if d.field == "summary"} == set(invented)
+    assert briefing.meta is not None and any("opening" in note for note in briefing.meta.notes)
     server.push(*answers)
-    briefing = run(server, tmp_path, [ARTICLE], allow_ungrounded=True)
-    assert [p.text for p in briefing.summary] == invented and all(not p.evidence for p in briefing.summary)
-    assert briefing.grounding is not None and len(briefing.grounding.ungrounded) == 3
+    flagged = run(server, tmp_path, [ARTICLE], allow_ungrounded=True)
+    assert [p.text for p in flagged.summary] == opening + invented
+    assert flagged.grounding is not None and len(flagged.grounding.ungrounded) == 3
 
 
 def test_a_summary_with_too_few_supported_bullets_is_reasked_once(server: FakeOpenAI, tmp_path: Path) -> None:
@@ -198,13 +205,16 @@ def test_a_summary_with_too_few_supported_bullets_is_reasked_once(server: FakeOp
     assert all(p.evidence for p in briefing.summary)
 
 
-def test_a_summary_still_unsupported_after_the_reask_fails_clearly(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_a_summary_still_unsupported_with_no_opening_to_fall_back_on_fails_clearly(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     junk = ["Themes: labour, ports, grain", "Implications: None", "Quotes: none in the article at all"]
     server.push(
         Reply(200, completion(entities([KESSEL]))),
         Reply(200, completion(overview([VERBATIM], summary=junk))),
         Reply(200, completion(json.dumps({"summary": junk}))),
     )
+    short = "Dock strike\n\nDock workers at the port of Valdmar walked off the job on Monday, halting grain shipments.\n"
     with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
-        run(server, tmp_path, [ARTICLE])
+        run(server, tmp_path, [short])
     assert tasks(server) == ["other", "other", "summary"]  # one re-ask, never more

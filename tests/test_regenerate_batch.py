@@ -135,9 +135,9 @@ def test_reasks_go_out_in_a_second_batch_round(tmp_path: Path, monkeypatch: pyte
     rounds = [[line["body"]["response_format"]["json_schema"]["name"] for line in fake.upload_lines(n)] for n in (0, 1)]
     assert len(fake.uploads) == 2
     assert sorted(rounds[0]) == ["EntitiesDraft"] * 3 + ["OverviewDraft"] * 3  # three parts
-    # Asked only once the real overviews were seen: the quote re-ask, and the summary re-ask of
-    # the part whose bullets the article does not support (as in the real recorded run).
-    assert sorted(rounds[1]) == ["QuotesDraft", "SummaryDraft"]
+    # Asked only once the real overviews were seen: the summary re-asks of the parts whose
+    # bullets the article does not support (as in the real recorded run: all three parts).
+    assert sorted(rounds[1]) == ["SummaryDraft"] * 3
     briefing = Briefing.model_validate_json((out / "hearing.json").read_bytes())
     assert briefing.meta is not None and any("overlapping parts" in n for n in briefing.meta.notes)
 
@@ -211,7 +211,7 @@ def test_a_follow_up_beyond_the_last_round_fails_its_briefing_until_a_rerun_batc
         assert not (out / "hearing.json").exists()
         report, done = asyncio.run(run_batched(planned, folder, out, load_manifest(out), settings, options=one_round))
     assert [o.ok for o in report.outcomes] == [True] and fake.chat_requests == []
-    assert [len(fake.upload_lines(n)) for n in (0, 1)] == [6, 2]
+    assert [len(fake.upload_lines(n)) for n in (0, 1)] == [6, 3]
     # Progress names each batch, its status and its counts.
     assert "batch batch-2: completed (6/6 done, 0 failed)" in events
     assert (

@@ -29,6 +29,9 @@ GateMode = Literal["collect", "enforce"]
 CHAT_ROUTE = "/chat/completions"
 
 
+_LETTERS = "xyzabcdefghijklmnopqrstuvw"
+
+
 def minimal_instance(schema: Any, defs: dict[str, Any] | None = None) -> Any:
     """The smallest value valid against a (pydantic-generated) JSON Schema: nulls, short strings, few items."""
     if not isinstance(schema, dict):
@@ -52,7 +55,9 @@ def minimal_instance(schema: Any, defs: dict[str, Any] | None = None) -> Any:
         props = schema.get("properties", {})
         return {name: minimal_instance(props.get(name, {}), defs) for name in schema.get("required", [])}
     if kind == "array":
-        return [minimal_instance(schema.get("items", {}), defs) for _ in range(int(schema.get("minItems", 0)))]
+        items = [minimal_instance(schema.get("items", {}), defs) for _ in range(int(schema.get("minItems", 0)))]
+        # Distinct strings: a model may require different items (OverviewDraft's themes).
+        return [f"{v[:-1]}{_LETTERS[i % 26]}" if isinstance(v, str) and v else v for i, v in enumerate(items)]
     if kind == "string":
         return "x" * max(1, int(schema.get("minLength", 1)))
     if kind in ("integer", "number"):
