@@ -215,8 +215,6 @@ def test_a_summary_still_unsupported_with_no_opening_to_fall_back_on_fails_clear
         Reply(200, completion(json.dumps({"summary": junk}))),
     )
     short = "Dock strike\n\nDock workers at the port of Valdmar walked off the job on Monday, halting shipments.\n"
-        "Dock strike\n\nDock workers at the port of Valdmar walked off the job on Monday, halting grain shipments.\n"
-    )
     with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
         run(server, tmp_path, [short])
     assert tasks(server) == ["other", "other", "summary"]  # one re-ask, never more
