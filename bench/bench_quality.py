@@ -93,8 +93,13 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
     gold_dir = ROOT / "gold"
     gold = load_gold(gold_dir)
     started = time.perf_counter()
-    predictions = generate_predictions(gold, gold_dir, settings)
-    result.gold = evaluate(gold_dir, predictions, gold).model_dump(mode="json")
+    try:
+        predictions = generate_predictions(gold, gold_dir, settings)
+    except SummariserError as err:  # a gold briefing the configuration cannot make: shown, not fatal
+        result.gold = {"error": f"{type(err).__name__}: {err.message}"}
+        print(f"  [{alias}] seeds gold failed: {err.message}", file=sys.stderr, flush=True)
+    else:
+        result.gold = evaluate(gold_dir, predictions, gold).model_dump(mode="json")
     result.gold["seconds"] = round(time.perf_counter() - started, 1)
     result.timings = embedded.Timings(**embedded.TIMINGS.__dict__)
     return result
@@ -200,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"configuration local:{alias}", file=sys.stderr, flush=True)
             results.append(run_config(alias, rows, Path(tmp) / alias))
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
+    for r in results:
+        if "error" in r.gold:
+            failures[r.name].append(f"seeds gold: {r.gold['error']}")
     text = [
         f"bench/bench_quality.py on {platform.machine()}, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d')}; `--articles {args.articles}`; fresh response cache per configuration",
