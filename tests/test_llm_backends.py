@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from summariser.errors import ConfigError
@@ -166,3 +168,26 @@ def test_identity_does_not_depend_on_the_key(monkeypatch: pytest.MonkeyPatch) ->
     old = resolve("openai:gpt-4o-mini").identity
     monkeypatch.setenv("OPENAI_API_KEY", "sk-new-key-2")
     assert resolve("openai:gpt-4o-mini").identity == old
+
+
+def test_a_gguf_file_of_ones_own_runs_in_process_keyed_by_its_content(tmp_path: Path) -> None:
+    from summariser.llm.weights import assemble
+
+    path = tmp_path / "my-model.gguf"
+    path.write_bytes(b"GGUF" + b"\0" * 60)
+    spec = resolve(f"local:{path}")
+    assert spec.kind == "local" and spec.embedded is not None and spec.embedded.file == str(path)
+    assert assemble(spec.embedded) == path  # used in place, never copied
+    path.write_bytes(b"GGUF" + b"\1" * 60)
+    assert resolve(f"local:{path}").identity != spec.identity  # other weights, other cache keys
+
+
+def test_a_model_file_that_is_missing_or_not_gguf_is_a_clear_error(tmp_path: Path) -> None:
+    from summariser.errors import ModelUnavailable
+
+    with pytest.raises(ModelUnavailable, match="cannot be read"):
+        resolve(f"local:{tmp_path / 'absent.gguf'}")
+    fake = tmp_path / "notes.gguf"
+    fake.write_text("not a model")
+    with pytest.raises(ModelUnavailable, match="not a GGUF model file"):
+        resolve(f"local:{fake}")
