@@ -11,7 +11,8 @@ Measured in one process, one run (the machine is shared and noisy: compare the r
     prompts (no grammar, no instructor, no HTTP layer, end-of-turn suppressed so every
     request produces exactly as many tokens as the briefing's did), and the ratio (a)/(b);
     (b') the same with the briefing's JSON-Schema grammar, which separates the cost of
-    constrained decoding from the cost of the pipeline around it;
+    constrained decoding from the cost of the pipeline around it; (b'') the same again with
+    llama-cpp-python's own grammar sampler instead of `summariser.llm.sampling`;
 (c) cached throughput: ``summarise()`` of the same article ``--hits`` times from the cache
     (briefings/s), and the per-call cost of one structured call through the full client
     (metering + cache hit + instructor + pydantic) against a bare instructor call answered by
@@ -37,6 +38,7 @@ from summariser import Settings, summarise
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
 from summariser.llm.embedded import inline_refs, load_llama, threads
+from summariser.llm.sampling import stock_sampler
 from summariser.schemas import EntitiesDraft
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,7 +148,7 @@ def main() -> int:
 
         # (b) raw llama.cpp, same prompts, same number of generated tokens; (b') with the grammar.
         # Rounds are interleaved and the fastest of each is kept: the machine is shared.
-        raw_times, gram_times = [], []
+        raw_times, gram_times, stock_times = [], [], []
         for round_ in range(args.rounds):
             if round_:
                 t0 = time.perf_counter()
@@ -156,7 +158,9 @@ def main() -> int:
             raw_times.append(raw_s)
             gram_s, _, gram_completion = raw_generation(llm, exchanges, grammar=True)
             gram_times.append(gram_s)
-        brief_s, raw_s, gram_s = min(brief_times), min(raw_times), min(gram_times)
+            with stock_sampler(llm):
+                stock_times.append(raw_generation(llm, exchanges, grammar=True)[0])
+        brief_s, raw_s, gram_s, stock_s = min(brief_times), min(raw_times), min(gram_times), min(stock_times)
 
         # (c) cache hits through the whole pipeline.
         cached = Settings(model=args.model, cache_dir=Path(tmp) / "cache")
@@ -183,6 +187,10 @@ def main() -> int:
         (
             "(b') raw llama.cpp with the same JSON-Schema grammar",
             f"{gram_s:.1f} s — {gram_completion} completion tokens; (a)/(b') = {brief_s / gram_s:.2f}×",
+        ),
+        (
+            "(b'') the same with llama-cpp-python's own grammar sampler (whole vocabulary checked per token)",
+            f"{stock_s:.1f} s; (b'')/(b') = {stock_s / gram_s:.2f}×",
         ),
         (
             "decode speed in the briefing (completion tokens / wall time)",

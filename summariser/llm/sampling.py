@@ -21,6 +21,8 @@ from __future__ import annotations
 import ctypes
 import math
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -119,4 +121,16 @@ def install(llm: Any) -> None:
             return original(**kwargs)
         return GreedyGrammarSampler(llm, grammar, float(kwargs.get("repeat_penalty", 1.0)), llm.last_n_tokens_size)
 
+    llm._stock_init_sampler = original
     llm._init_sampler = init_sampler
+
+
+@contextmanager
+def stock_sampler(llm: Any) -> Iterator[None]:
+    """Inside the block ``llm`` samples with llama-cpp-python's own chain (for benchmarks)."""
+    fast = llm._init_sampler
+    llm._init_sampler = getattr(llm, "_stock_init_sampler", fast)
+    try:
+        yield
+    finally:
+        llm._init_sampler = fast
