@@ -171,9 +171,6 @@ def merge(drafts: Sequence[Draft]) -> Merged:
     bullets = distinct(all_bullets)
     if len(bullets) < 3:  # near-duplicates collapsed too far: keep the model's own bullets
         bullets = _unique(all_bullets, key="exact")
-    themes = _unique(_round_robin([o.themes for o in overviews]))[:6]
-    if len(themes) < 2:
-        themes = _unique(_round_robin([o.themes for o in overviews]), key="exact")[:6]
     quotes: list[Quote] = []
     for d in drafts:
         for q in d.quotes:
@@ -196,9 +193,13 @@ def merge(drafts: Sequence[Draft]) -> Merged:
             orgs.append(p.name)
             org_keys.add(fold(p.name))
     people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
+    location = next((loc for loc in (nullish(o.location) for o in overviews) if loc), None)
+    themes = _unique(_round_robin([o.themes for o in overviews]))[:6]
+    if len(themes) < 2:  # blank or repeated labels (seen: ["  ", "  "] three times): name what it is about
+        themes = _unique([*themes, *(x for x in [location, *orgs, *countries] if x)])[:2]
     return Merged(
         headline=fit_words(overviews[0].headline, HEADLINE_MAX_WORDS).rstrip("."),
-        location=next((loc for loc in (nullish(o.location) for o in overviews) if loc), None),
+        location=location,
         summary=[SummaryPoint(text=b) for b in bullets],
         people=people,
         organisations=[Organisation(name=n) for n in orgs],

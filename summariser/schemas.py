@@ -288,14 +288,6 @@ class OverviewDraft(BaseModel):
     themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
     implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
 
-    @field_validator("themes")
-    @classmethod
-    def _distinct_themes(cls, value: list[str]) -> list[str]:
-        # A briefing needs two different themes; "Sports", "sports" is one (seen on FRANK).
-        if len({" ".join(t.lower().split()) for t in value}) < 2:
-            raise ValueError("themes must hold at least 2 different labels")
-        return value
-
 
 #: Every model whose JSON Schema is exported to ``schemas/``.
 EXPORTED_MODELS: dict[str, type[BaseModel]] = {

@@ -116,3 +116,10 @@ def test_nullish_strings_become_null() -> None:
     body = merge([d])
     assert [(p.role, p.affiliation) for p in body.people] == [("port director", None), (None, "JP Morgan")]
     assert body.location is None
+
+
+def test_blank_or_repeated_themes_give_way_to_what_the_article_is_about() -> None:
+    body = merge([_draft("a", [("Jay Horine", None, None)], themes=["  ", "  "], location="Valdmar")])
+    assert body.themes == ["Valdmar", "US Treasury"]  # location, then the first organisation
+    body = merge([_draft("a", [], themes=["Sports", "sports"])])
+    assert body.themes[0] == "Sports" and len(body.themes) == 2 and "sports" not in body.themes
