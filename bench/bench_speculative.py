@@ -114,7 +114,10 @@ def cost(model_alias: str, n_pred: int = 10) -> dict[str, float]:
         out[f"prompt_s_logits_all_{logits_all}"] = time.perf_counter() - started
         out["prompt_tokens"] = len(ids)
         if not logits_all:
-            token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            import llama_cpp
+
+            last = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+            token = int(np.argmax(np.ctypeslib.as_array(last, shape=(llm.n_vocab(),))))
             started = time.perf_counter()
             for _ in range(n_pred + 1):
                 llm.eval([token])
