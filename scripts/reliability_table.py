@@ -51,7 +51,8 @@ def table(counts: dict[str, dict[str, int]]) -> list[str]:
         ("… that raised anything but a summariser error, or printed a traceback",
          "not run" if get("inputs", "tried") is None else "0 (any one fails the run)", "0"),
         ("memory for a 50 MB input (.txt / .html; whole CLI process)",
-         f"+{show(get('inputs', 'peak_rss_growth_mib_50mb_txt'))} / +{show(get('inputs', 'peak_rss_growth_mib_50mb_html'))} MiB "
+         f"+{show(get('inputs', 'peak_rss_growth_mib_50mb_txt'))} / "
+         f"+{show(get('inputs', 'peak_rss_growth_mib_50mb_html'))} MiB "
          f"(refused before reading); {show(get('inputs', 'peak_rss_mib_cli_50mb'))} MiB", "bounded"),
         ("files written scanned for a fake key / org / project / URL password",
          show(get("secrets", "files_scanned")), "—"),
