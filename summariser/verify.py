@@ -107,12 +107,8 @@ def check(
     grounder: Grounder,
     *,
     allow_ungrounded: bool = False,
-    reasked: Sequence[str] = (),
 ) -> tuple[Merged, GroundingReport]:
-    """Ground every item of ``body``; return the kept items (with evidence) and the report.
-
-    ``reasked`` are quotes the model was already re-asked about (named in the drop reason).
-    """
+    """Ground every item of ``body``; return the kept items (with evidence) and the report."""
     c = Checker(grounder, allow_ungrounded=allow_ungrounded)
     summary = [SummaryPoint(text=t, evidence=ev) for t, ev in c.claims("summary", [p.text for p in body.summary])]
     implications = [
@@ -159,12 +155,10 @@ def check(
             c.report.countries[country] = evidence
 
     quotes = []
-    asked = set(reasked)
     for quote in body.quotes:
         evidence, closest = grounder.quote(quote.text)
         if not evidence:
-            again = " after one re-ask" if quote.text in asked else ""
-            c.drop("quotes", quote.text, f"not verbatim in any source{again}", closest)
+            c.drop("quotes", quote.text, "not verbatim in any source", closest)
             continue
         c.count("quotes", evidence)
         speaker = quote.speaker
@@ -172,8 +166,6 @@ def check(
             c.drop("quotes.speaker", f"{quote.text[:60]} — {speaker}", "speaker named in no source")
             speaker = None
         quotes.append(Quote(text=quote.text, speaker=speaker, evidence=evidence))
-    for text in asked - {q.text for q in body.quotes}:
-        c.drop("quotes", text, "not verbatim in the article; the re-ask did not repeat it")
 
     location = body.location
     if location:

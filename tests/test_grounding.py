@@ -211,13 +211,6 @@ def test_too_few_supported_bullets_is_a_clear_error(grounder: Grounder) -> None:
         check(body(summary=invented), grounder)
 
 
-def test_a_reasked_quote_that_is_still_not_verbatim_says_so(grounder: Grounder) -> None:
-    _, report = check(body(), grounder, reasked=["We will never give in", "A quote the re-ask dropped"])
-    why = reasons(report)
-    assert why["quotes:We will never give in"] == "not verbatim in any source after one re-ask"
-    assert "re-ask did not repeat it" in why["quotes:A quote the re-ask dropped"]
-
-
 def test_location_named_nowhere_becomes_null(grounder: Grounder) -> None:
     kept, report = check(body(location="Rotterdam"), grounder)
     assert kept.location is None and "location:Rotterdam" in reasons(report)
