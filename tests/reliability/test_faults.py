@@ -146,6 +146,18 @@ def new_client(responses: Path) -> LLMClient:
     return LLMClient(resolve(MODEL), Settings(cache="on", cache_dir=responses, retry=POLICY, reasks=REASKS))
 
 
+def assert_usage(client: LLMClient, fault: FaultTransport, requests: int) -> int:
+    """The client reports ``requests`` and exactly the tokens the fault transport handed out; their prompt tokens."""
+    prompt, completion = fault.tokens
+    assert client.usage.model_dump() == {
+        "requests": requests,
+        "cache_hits": 0,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+    }
+    return prompt
+
+
 def assert_waits(waits: list[float], played: list[Fault], given_up: int = 0) -> None:
     """One wait per retried transport fault: the server's Retry-After, else a capped backoff.
 
@@ -188,13 +200,7 @@ def test_one_fault_then_a_good_answer(
         # A retried transport fault is one request above the retry layer; a re-ask is two.
         requests = 2 if kind in COMPLETE_FAULTS else 1
     assert_waits(waits, fault.faults)
-    prompt, completion = fault.tokens
-    assert client.usage.model_dump() == {
-        "requests": requests,
-        "cache_hits": 0,
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-    }
+    prompt = assert_usage(client, fault, requests)
     if kind in COMPLETE_FAULTS:  # the unusable answer's tokens are in the sum, not just the good one's
         assert fault.sent[0].prompt_tokens > 0 and prompt > fault.sent[1].prompt_tokens
 
@@ -314,13 +320,7 @@ def test_mixed_faults_ending_in_success(
     assert client.extract(City, MESSAGES).model_dump() == PARIS
     assert fault.faults == script
     assert_waits(waits, script)
-    prompt, completion = fault.tokens
-    assert client.usage.model_dump() == {
-        "requests": requests,
-        "cache_hits": 0,
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-    }
+    assert_usage(client, fault, requests)
     bodies = cached(responses)
     assert len(bodies) == 1 and content(bodies[0]) == GOOD
     tally(fault, survived=True)
