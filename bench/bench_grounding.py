@@ -32,8 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from summariser import Settings, grounding, pipeline, summarise
-from summariser.grounding import Grounder
+from summariser import Settings, summarise
+from summariser.brief import pipeline
+from summariser.brief.grounding import search as grounding
+from summariser.brief.grounding.search import Grounder
 from summariser.schemas import Article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -40,17 +40,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "eval-data" / "frank_cnndm_dev.jsonl"
 
+from summariser.brief.pipeline import summarise  # noqa: E402
 from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
 from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold  # noqa: E402
 from summariser.evaluation.textscore import rouge, sentences  # noqa: E402
+from summariser.ingest.read import make_article  # noqa: E402
 from summariser.llm import embedded  # noqa: E402
 from summariser.llm.weights import cache_root  # noqa: E402
-from summariser.pipeline import summarise  # noqa: E402
-from summariser.render import to_json  # noqa: E402
+from summariser.output.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
-from summariser.sources import make_article  # noqa: E402
 
 
 @dataclass

@@ -39,7 +39,7 @@ from helpers.fake_server import FakeOpenAI  # noqa: E402
 from summariser.llm.weights import EMBEDDED_MODELS, assemble  # noqa: E402
 
 DATASET = ROOT.parent / "shared" / "eval-data" / "frank_cnndm_dev.jsonl"
-CLI = [sys.executable, "-m", "summariser.cli", "regenerate"]
+CLI = [sys.executable, "-m", "summariser", "regenerate"]
 
 
 def free_port() -> int:

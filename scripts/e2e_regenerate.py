@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from summariser import prompts
+from summariser.brief import prompts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ALLOW = "--allow-ungrounded" in sys.argv
@@ -38,7 +38,7 @@ def regenerate(
 ) -> tuple[float, dict[str, Any], str]:
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "regenerate", str(articles), str(out), "--model", model, "--json"]
+        [sys.executable, "-m", "summariser", "regenerate", str(articles), str(out), "--model", model, "--json"]
         + (["--allow-ungrounded"] if ALLOW else []),
         capture_output=True,
         text=True,

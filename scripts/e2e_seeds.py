@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from summariser import Briefing, summarise
-from summariser.names import same_person
+from summariser.text.names import same_person
 
 # Seed 003 names these 17 people (read from the article by hand).
 SEED_003_PEOPLE = [

@@ -26,14 +26,14 @@ from .errors import (
 from .schemas import Article, Briefing
 
 if TYPE_CHECKING:
-    from .pipeline import asummarise, summarise
+    from .brief.pipeline import asummarise, summarise
 
 
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in openai and instructor (~0.5 s); import it on first use so that
     # commands that need no model (e.g. a regenerate run with nothing to rebuild) start fast.
     if name in ("summarise", "asummarise"):
-        from . import pipeline
+        from .brief import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'summariser' has no attribute {name!r}")

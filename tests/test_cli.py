@@ -23,7 +23,7 @@ EVENT = [str(FIXTURES / "event" / "strike_report.txt"), str(FIXTURES / "event" /
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "summariser.cli", *args],
+        [sys.executable, "-m", "summariser", *args],
         capture_output=True,
         text=True,
         env=full_env,

@@ -1,4 +1,4 @@
-"""Tests of summariser.dates: datelines, explicit and relative date mentions, the event date."""
+"""Tests of summariser.text.dates: datelines, explicit and relative date mentions, the event date."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
-from summariser.sources import make_article
+from summariser.ingest.read import make_article
+from summariser.text.dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
 
 UTC = dt.UTC
 # 2026-01-13 is a Tuesday; 2026-01-12 a Monday.

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from helpers.briefings import gold_briefing, write_set
 
-import summariser.pipeline
+import summariser.brief.pipeline
 from summariser.config import Settings
 from summariser.errors import ConfigError, InputError, ValidationFailed
 from summariser.evaluation import evaluate, generate_predictions, lead3, load_gold, read_dataset, run_dataset
@@ -70,7 +70,7 @@ def test_read_dataset_honours_the_limit(dataset: Path) -> None:
 def test_failures_are_counted_and_lead3_is_scored_on_the_same_articles(
     dataset: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(summariser.pipeline, "summarise", fake_summarise)
+    monkeypatch.setattr(summariser.brief.pipeline, "summarise", fake_summarise)
     seen: list[tuple[int, str, bool | None]] = []
     report = run_dataset(
         dataset, Settings(), on_article=lambda i, n, r, a: seen.append((i, a, None if r is None else r.ok))
@@ -93,7 +93,7 @@ def test_an_error_that_would_fail_every_article_stops_the_run(dataset: Path, mon
     def no_model(*_: Any, **__: Any) -> Briefing:
         raise ConfigError("unknown model 'nope'")
 
-    monkeypatch.setattr(summariser.pipeline, "summarise", no_model)
+    monkeypatch.setattr(summariser.brief.pipeline, "summarise", no_model)
     with pytest.raises(ConfigError):
         run_dataset(dataset, Settings())
 
@@ -110,7 +110,7 @@ def test_gold_articles_are_briefed_from_sources_yaml(tmp_path: Path, monkeypatch
         calls.append(paths)
         return gold_briefing()
 
-    monkeypatch.setattr(summariser.pipeline, "summarise", record)
+    monkeypatch.setattr(summariser.brief.pipeline, "summarise", record)
     gold = load_gold(gold_dir)
     saved = tmp_path / "made"
     raw = generate_predictions(gold, gold_dir, Settings(), save_to=saved)
@@ -124,6 +124,6 @@ def test_a_gold_name_missing_from_sources_yaml_fails_before_any_briefing(
 ) -> None:
     gold_dir, _ = write_set(tmp_path, {"port": gold_briefing(), "other": gold_briefing()}, {})
     (gold_dir / "sources.yaml").write_text("port: [a.txt]\n", encoding="utf-8")
-    monkeypatch.setattr(summariser.pipeline, "summarise", lambda *a, **k: pytest.fail("briefed too early"))
+    monkeypatch.setattr(summariser.brief.pipeline, "summarise", lambda *a, **k: pytest.fail("briefed too early"))
     with pytest.raises(InputError, match="no entry for gold other"):
         generate_predictions(load_gold(gold_dir), gold_dir, Settings())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from summariser.brief.grounding.rules import check
+from summariser.brief.grounding.search import Grounder, best_match, normalise
+from summariser.brief.merge import Draft, Merged, merge
 from summariser.errors import ValidationFailed
-from summariser.grounding import Grounder, best_match, normalise
-from summariser.merge import Draft, Merged, merge
 from summariser.schemas import (
     Article,
     EntitiesDraft,
@@ -19,7 +20,6 @@ from summariser.schemas import (
     Quote,
     SummaryPoint,
 )
-from summariser.verify import check
 
 WIRE = Article(
     id="wire",

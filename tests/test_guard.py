@@ -1,4 +1,4 @@
-"""summariser.guard: article text goes into a prompt as delimited data; injected spans are no evidence."""
+"""summariser.text.guard: article text goes into a prompt as delimited data; injected spans are no evidence."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import time
 import pytest
 from conftest import FIXTURES
 
-from summariser import guard
-from summariser.grounding import Grounder
+from summariser.brief.grounding.rules import Checker
+from summariser.brief.grounding.search import Grounder
+from summariser.ingest.read import load_sources
 from summariser.schemas import Article
-from summariser.sources import load_sources
-from summariser.verify import Checker
+from summariser.text import guard
 
 NEWS = (
     "PORTVILLE — The city council approved a new bus line on Tuesday.\n\n"

@@ -1,8 +1,8 @@
-"""Countries and quotations read from the text itself (summariser.mentions)."""
+"""Countries and quotations read from the text itself (summariser.brief.mentions)."""
 
 from __future__ import annotations
 
-from summariser.mentions import countries_in, quotes_in
+from summariser.brief.mentions import countries_in, quotes_in
 
 TEXT = (
     "Michael Jordan met officials in Jordan and New Mexico. The U.S. and the UK signed; the European "

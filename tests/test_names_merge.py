@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from summariser.merge import Draft, fit_words, merge
-from summariser.names import country_name, fold, same_person
-from summariser.pipeline import name_candidates
+from summariser.brief.merge import Draft, fit_words, merge
+from summariser.brief.pipeline import name_candidates
 from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft, Quote
+from summariser.text.names import country_name, fold, same_person
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ import pytest
 from conftest import CASSETTES, FIXTURES, RECORDING
 
 from summariser import Briefing, CassetteMiss, InputError, Settings, asummarise, summarise
+from summariser.brief.pipeline import name_candidates, plan_parts
+from summariser.ingest.read import load_sources
 from summariser.llm import embedded
 from summariser.llm.backends import resolve
-from summariser.pipeline import name_candidates, plan_parts
-from summariser.sources import load_sources
 
 EVENT_CASSETTE = CASSETTES / "test_pipeline__event_pair.json"
 JUNK = ("related articles", "back to top", "holds no licenses", "recommendation to buy")

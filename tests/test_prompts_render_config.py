@@ -9,10 +9,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from summariser import prompts
+from summariser.brief import prompts
 from summariser.config import Settings, load_settings
 from summariser.errors import ConfigError
-from summariser.render import to_json, to_markdown, write_atomic
+from summariser.output.render import to_json, to_markdown, write_atomic
 from summariser.schemas import Briefing
 
 # ---------------------------------------------------------------- prompts

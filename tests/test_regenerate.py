@@ -23,10 +23,10 @@ from conftest import FIXTURES
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply
 
-from summariser import prompts
+from summariser.brief import prompts
 from summariser.config import Settings
-from summariser.manifest import LOCK, folder_lock, load_manifest
-from summariser.regenerate import plan, single_jobs
+from summariser.regenerate.manifest import LOCK, folder_lock, load_manifest
+from summariser.regenerate.run import plan, single_jobs
 from summariser.schemas import Briefing
 
 ARTICLES = ["harbour_fees.md", "port_strike.html", "port_strike.txt", "rail_tender.json"]
@@ -52,7 +52,7 @@ def articles(tmp_path: Path) -> Path:
 
 def regenerate(server: FakeOpenAI, *args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "regenerate", *map(str, args), "--model", f"{server.base_url}#echo"],
+        [sys.executable, "-m", "summariser", "regenerate", *map(str, args), "--model", f"{server.base_url}#echo"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -153,7 +153,7 @@ def test_a_new_prompt_template_version_rebuilds_every_briefing(
         overview.read_text(encoding="utf-8").replace(f"version: {old}", "version: 99", 1), encoding="utf-8"
     )
     env = {**os.environ, "SUMMARISER_PROMPTS_DIR": str(custom)}
-    args = [sys.executable, "-m", "summariser.cli", "regenerate", str(articles), str(out)]
+    args = [sys.executable, "-m", "summariser", "regenerate", str(articles), str(out)]
     args += ["--model", f"{server.base_url}#echo"]
     dry = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, env=env, timeout=120)
     assert dry.stdout.count(f"(prompt versions changed: overview {old}→99)") == 4
@@ -247,7 +247,7 @@ def test_a_killed_run_leaves_every_briefing_intact_and_the_next_run_completes_it
             [
                 sys.executable,
                 "-m",
-                "summariser.cli",
+                "summariser",
                 "regenerate",
                 str(articles),
                 str(out),

@@ -27,13 +27,13 @@ from pydantic import BaseModel
 from test_pipeline import _long_article
 
 from summariser import progress
-from summariser.batching import STATE_FILE, prefill, run_batched
 from summariser.config import Settings, load_settings
 from summariser.errors import ConfigError
-from summariser.llm.batch import BatchOptions, chunks
-from summariser.llm.collect import minimal_instance
-from summariser.manifest import Manifest, load_manifest
-from summariser.regenerate import Job, Planned
+from summariser.llm.batch.gate import minimal_instance
+from summariser.llm.batch.jobs import BatchOptions, chunks
+from summariser.regenerate.batch import STATE_FILE, prefill, run_batched
+from summariser.regenerate.manifest import Manifest, load_manifest
+from summariser.regenerate.run import Job, Planned
 from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, SummaryDraft
 
 EVENT = CASSETTES / "test_pipeline__event_pair.json"
@@ -61,7 +61,7 @@ def server() -> Iterator[FakeBatchServer]:
 
 
 def regenerate(server: FakeOpenAI, model: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "summariser.cli", "regenerate", *map(str, args)]
+    command = [sys.executable, "-m", "summariser", "regenerate", *map(str, args)]
     return subprocess.run(
         [*command, "--model", f"{server.base_url}#{model}"], capture_output=True, text=True, timeout=120
     )
@@ -223,7 +223,7 @@ def test_the_embedded_model_with_batch_api_is_a_one_line_config_error(tmp_path: 
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text("Dock workers in Valdmar went on strike on Monday over night-shift pay.")
-    command = [sys.executable, "-m", "summariser.cli", "regenerate", str(folder), str(tmp_path / "out")]
+    command = [sys.executable, "-m", "summariser", "regenerate", str(folder), str(tmp_path / "out")]
     for extra, needle in ((["--model", "local", "--batch-api"], "--model openai:"), (["--batch-wait", "5"], "only")):
         result = subprocess.run([*command, *extra], capture_output=True, text=True, timeout=60)
         assert result.returncode == 2

@@ -19,8 +19,8 @@ import pytest
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from test_grounding_pipeline import KESSEL, OTHER, entities, overview, run
 
-from summariser.render import to_json
-from summariser.review import render_review, segments
+from summariser.output.render import to_json
+from summariser.output.review import render_review, segments
 from summariser.schemas import Briefing, Evidence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def review_file(briefing: Briefing, tmp_path: Path) -> Path:
     src.write_text(to_json(briefing), encoding="utf-8")
     out = tmp_path / "page" / "review.html"
     result = subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "review", str(src), "-o", str(out)],
+        [sys.executable, "-m", "summariser", "review", str(src), "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -109,7 +109,7 @@ def test_review_of_a_file_that_is_not_a_briefing_fails_in_one_line(tmp_path: Pat
     bad = tmp_path / "notes.json"
     bad.write_text('{"headline": 3}', encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "review", str(bad)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "summariser", "review", str(bad)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error: ") and "not a valid briefing" in result.stderr

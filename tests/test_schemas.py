@@ -29,7 +29,7 @@ def test_schemas_folder_matches_the_models() -> None:
 
 def test_cli_export_writes_the_same_files(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "summariser.cli", "schemas", str(tmp_path)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "summariser", "schemas", str(tmp_path)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     for name, text in schema_documents().items():

@@ -1,4 +1,4 @@
-"""Tests of summariser.sources: reading, cleaning and building articles from every input kind."""
+"""Tests of summariser.ingest.read: reading, cleaning and building articles from every input kind."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summariser import sources
-from summariser.dates import event_date
 from summariser.errors import InputError
+from summariser.ingest import read as sources
+from summariser.ingest.read import clean_text, load_source, load_sources, make_article
 from summariser.schemas import Article
-from summariser.sources import clean_text, load_source, load_sources, make_article
+from summariser.text.dates import event_date
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"

@@ -101,8 +101,8 @@ def run_dataset(
     ``on_article(index, total, result, article_id)`` is called before each article (result None)
     and after it (with its result), for progress display.
     """
-    from ..pipeline import summarise
-    from ..sources import make_article
+    from ..brief.pipeline import summarise
+    from ..ingest.read import make_article
 
     rows = read_dataset(path, limit)
     results: list[DatasetArticle] = []

@@ -20,9 +20,9 @@ from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import InputError, first_validation_error
-from ..render import to_json
+from ..ingest.read import load_sources
+from ..output.render import to_json
 from ..schemas import Briefing
-from ..sources import load_sources
 from .models import GoldReport
 from .scoring import DEFAULT_THRESHOLD, aggregate, score_briefing
 
@@ -131,7 +131,7 @@ def generate_predictions(
     With ``save_to``, each prediction is also written there as ``NAME.json`` (atomically).
     """
     from ..atomic import write_atomic
-    from ..pipeline import summarise
+    from ..brief.pipeline import summarise
 
     sources = read_sources_map(directory, required=True)
     paths = {g.name: _articles_of(g.name, sources, directory) for g in gold}  # check all before any work

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from ..names import strip_titles
 from ..schemas import Briefing
+from ..text.names import strip_titles
 from .models import (
     AttributeDiff,
     AttributeScore,

@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..names import ALIASES, BLOCS, DEMONYMS, country_name, fold, same_person, strip_titles
+from ..text.names import ALIASES, BLOCS, DEMONYMS, country_name, fold, same_person, strip_titles
 
 __all__ = [
     "ATTRIBUTE_MATCH",

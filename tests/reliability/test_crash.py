@@ -36,7 +36,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 
 from summariser.llm.cache import ResponseCache
-from summariser.manifest import LOCK, MANIFEST, load_manifest
+from summariser.regenerate.manifest import LOCK, MANIFEST, load_manifest
 from summariser.schemas import Briefing
 
 #: Runs the CLI with diskcache's value-file writer slowed down: the value is written in
@@ -101,7 +101,7 @@ def make_articles(folder: Path, n: int) -> list[str]:
 
 
 def command(server: FakeOpenAI, articles: Path, out: Path, *extra: str, launcher: Path | None = None) -> list[str]:
-    head = [sys.executable, str(launcher)] if launcher else [sys.executable, "-m", "summariser.cli"]
+    head = [sys.executable, str(launcher)] if launcher else [sys.executable, "-m", "summariser"]
     return [*head, "regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo", *extra]
 
 

@@ -32,6 +32,7 @@ from helpers.echo_model import echo_answer
 from helpers.faults import COMPLETE_FAULTS, TRANSPORT_FAULTS, Fault, FaultTransport, install
 from pydantic import BaseModel, Field
 
+from summariser.brief.pipeline import summarise
 from summariser import cli
 from summariser.config import Settings
 from summariser.errors import BackendError, EndpointError, SummariserError, ValidationFailed
@@ -39,7 +40,6 @@ from summariser.llm.backends import resolve
 from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
 from summariser.llm.retry import RetryPolicy
-from summariser.pipeline import summarise
 
 MODEL = "http://fault.test/v1#fault"
 ATTEMPTS = 3

@@ -15,7 +15,7 @@ with a reason; and that a run which fails (too few supported bullets) fails with
     SUMMARISER_RECORD=1 .venv/bin/pytest -q tests/reliability/test_injection.py -k hostile_article
 
 The other tests check the checks without a model: the manifest's injected strings occur in
-their article only inside text `summariser.guard` takes out; every request carries the
+their article only inside text `summariser.text.guard` takes out; every request carries the
 article as one delimited block with nothing injected in it (a deterministic echo stand-in);
 and a stand-in that *obeys* every injection is caught — grounding drops its people, quotes
 and bullets with the injection named as the reason, and an injected headline (not grounded)
@@ -39,10 +39,12 @@ from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply, completion
 
-from summariser import CassetteMiss, SummariserError, guard, prompts, summarise
+from summariser import CassetteMiss, SummariserError, summarise
+from summariser.brief import prompts
 from summariser.config import Settings
+from summariser.ingest.read import load_sources
 from summariser.schemas import Briefing, GroundingIssue
-from summariser.sources import load_sources
+from summariser.text import guard
 
 HOSTILE = FIXTURES / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "manifest.yaml").read_text(encoding="utf-8"))

@@ -32,17 +32,18 @@ from helpers.fake_server import FakeOpenAI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summariser import cli, prompts
-from summariser.cleaning import clean_text
+from summariser.brief import prompts
+from summariser.brief.grounding.search import Grounder
+from summariser.brief.pipeline import name_candidates, plan_parts, summarise
+from summariser import cli
 from summariser.config import Settings
-from summariser.dates import event_date, find_date_mentions
 from summariser.errors import InputError, SummariserError
-from summariser.grounding import Grounder
+from summariser.ingest.cleaning import clean_text
+from summariser.ingest.read import MAX_INPUT_BYTES, load_sources, make_article
 from summariser.llm.backends import resolve
-from summariser.pipeline import name_candidates, plan_parts, summarise
-from summariser.render import to_json, to_markdown
+from summariser.output.render import to_json, to_markdown
 from summariser.schemas import Article, Briefing
-from summariser.sources import MAX_INPUT_BYTES, load_sources, make_article
+from summariser.text.dates import event_date, find_date_mentions
 
 SUFFIXES = [".txt", ".md", ".html", ".json", ".jsonl"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -544,7 +545,7 @@ def test_console_script_shows_a_traceback_only_with_debug(tmp_path: Path, debug:
 _PEAK = """
 import sys
 from summariser.errors import SummariserError
-from summariser.sources import load_sources
+from summariser.ingest.read import load_sources
 
 def peak_kib():  # VmHWM: the peak RSS of this program only (ru_maxrss would include the forking pytest)
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))

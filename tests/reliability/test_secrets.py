@@ -38,10 +38,10 @@ from summariser.llm.cache import CachingTransport, ResponseCache
 from summariser.llm.cassette import CassetteTransport, RedactingFilter, redact, secret_values, url_secrets
 from summariser.llm.exchange import canonical
 from summariser.llm.retry import RetryPolicy
-from summariser.manifest import load_manifest
+from summariser.regenerate.manifest import load_manifest
 from summariser.schemas import Briefing
 
-CLI = [sys.executable, "-m", "summariser.cli"]
+CLI = [sys.executable, "-m", "summariser"]
 ARTICLE = FIXTURES / "articles" / "harbour_fees.md"
 
 

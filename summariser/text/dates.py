@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .schemas import Article
+from ..schemas import Article
 
 __all__ = [
     "HEADER_LINES",

@@ -1,7 +1,7 @@
 """The ``summariser eval`` command: option handling, progress and rich tables.
 
 Scoring lives in `summariser.evaluation` (no CLI framework there); this module only turns
-options into calls and results into tables, JSON and HTML. `summariser.cli` registers
+options into calls and results into tables, JSON and HTML. `summariser.cli.app` registers
 `eval_command` as ``eval``.
 """
 
@@ -15,11 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import progress
-from .atomic import write_atomic
-from .config import load_settings
-from .errors import ConfigError
-from .evaluation import (
+from .. import progress
+from ..atomic import write_atomic
+from ..config import load_settings
+from ..errors import ConfigError
+from ..evaluation import (
     DEFAULT_MAX_DROP,
     DEFAULT_THRESHOLD,
     Comparison,
@@ -37,8 +37,8 @@ from .evaluation import (
     save_baseline,
     write_html,
 )
-from .evaluation.models import DatasetArticle
-from .llm.backends import valid_forms
+from ..evaluation.models import DatasetArticle
+from ..llm.backends import valid_forms
 
 __all__ = ["eval_command"]
 

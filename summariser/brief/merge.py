@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .names import country_name, fold, same_person
-from .schemas import (
+from ..schemas import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
     Conflict,
@@ -33,6 +32,7 @@ from .schemas import (
     Quote,
     SummaryPoint,
 )
+from ..text.names import country_name, fold, same_person
 
 
 def fit_words(text: str, limit: int) -> str:

@@ -3,7 +3,7 @@
 `plan` decides, per briefing, whether it must be (re)built and why — new, inputs changed,
 prompt versions changed, schema version changed, model changed, output files missing, or
 forced — by comparing the inputs' SHA-256 and the run's settings with the manifest
-(`summariser.manifest`). `run` builds what the plan asks for: concurrently against an HTTP
+(`summariser.regenerate.manifest`). `run` builds what the plan asks for: concurrently against an HTTP
 endpoint (bounded by ``concurrency``), one briefing at a time on the embedded model (so the
 requests of one article follow each other and llama.cpp reuses their shared prompt prefix).
 Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
@@ -26,16 +26,16 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import prompts
-from .config import Settings
-from .errors import InputError, SummariserError
-from .index import write_index
-from .llm.backends import resolve
+from ..brief import prompts
+from ..config import Settings
+from ..errors import InputError, SummariserError
+from ..ingest.read import SUFFIXES
+from ..llm.backends import resolve
+from ..output.index import write_index
+from ..output.render import to_json, to_markdown, write_atomic
+from ..output.review import write_review
+from ..schemas import SCHEMA_VERSION, Briefing, Usage
 from .manifest import Entry, Manifest, file_hash, save_manifest
-from .render import to_json, to_markdown, write_atomic
-from .review import write_review
-from .schemas import SCHEMA_VERSION, Briefing, Usage
-from .sources import SUFFIXES
 
 __all__ = ["Job", "Outcome", "Planned", "RunReport", "discover", "group_jobs", "plan", "run", "single_jobs"]
 
@@ -261,7 +261,7 @@ async def run(
     on_event: Event | None = None,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one."""
-    from .pipeline import summarise  # openai + instructor: only when something is built
+    from ..brief.pipeline import summarise  # openai + instructor: only when something is built
 
     spec = resolve(settings.model, settings.api_key)
     workers = 1 if spec.embedded is not None else max(1, concurrency)

@@ -17,18 +17,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import progress
-from .cli_eval import EPILOG as EVAL_EPILOG
-from .cli_eval import eval_command
-from .cli_regenerate import EPILOG as REGENERATE_EPILOG
-from .cli_regenerate import regenerate_command
-from .config import load_settings
-from .errors import ConfigError, SummariserError
-from .llm.backends import valid_forms
-from .llm.weights import EMBEDDED_MODELS, assemble, model_path
-from .render import read_briefing, to_json, to_markdown, write_atomic
-from .review import write_review
-from .schemas import export_schemas
+from .. import progress
+from ..config import load_settings
+from ..errors import ConfigError, SummariserError
+from ..llm.backends import valid_forms
+from ..llm.weights import EMBEDDED_MODELS, assemble, model_path
+from ..output.render import read_briefing, to_json, to_markdown, write_atomic
+from ..output.review import write_review
+from ..schemas import export_schemas
+from .eval import EPILOG as EVAL_EPILOG
+from .eval import eval_command
+from .regenerate import EPILOG as REGENERATE_EPILOG
+from .regenerate import regenerate_command
 
 app = typer.Typer(
     help="Turn news articles into structured, verifiable briefings.",
@@ -60,7 +60,7 @@ def _main(
         logging.getLogger(name).setLevel(level)
     if _state["debug"]:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-        from .llm.cassette import RedactingFilter
+        from ..llm.cassette import RedactingFilter
 
         # Keys, organisation/project ids and URL passwords never reach the log (headers echoed back, URLs).
         for handler in logging.getLogger().handlers:
@@ -90,7 +90,7 @@ def brief(
         raise ConfigError("--no-cache and --refresh exclude each other; pick one")
     cache = "off" if no_cache else "refresh" if refresh else None
     settings = load_settings(model=model, cache=cache, api_key=api_key, allow_ungrounded=allow_ungrounded or None)
-    from .pipeline import summarise
+    from ..brief.pipeline import summarise
 
     quiet = not sys.stderr.isatty()
     with (
@@ -204,7 +204,7 @@ def main() -> None:
 
 def _clean(text: str) -> str:
     """``text`` without any known secret (a server may echo the key back in an error message)."""
-    from .llm.cassette import redact, secret_values
+    from ..llm.cassette import redact, secret_values
 
     clean: str = redact(text, secret_values())
     return clean

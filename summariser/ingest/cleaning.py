@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .dates import parse_timestamp
+from ..text.dates import parse_timestamp
 
 __all__ = ["clean_line", "clean_text", "looks_like_title"]
 

@@ -1,7 +1,7 @@
 """The ``summariser regenerate`` command: options, progress bar and the summary table.
 
-The work is in `summariser.regenerate` (planning, building, manifest) — this module turns
-options into calls and events into a rich progress display. `summariser.cli` registers
+The work is in `summariser.regenerate.run` (planning, building, manifest) — this module turns
+options into calls and events into a rich progress display. `summariser.cli.app` registers
 `regenerate_command` as ``regenerate``.
 """
 
@@ -27,15 +27,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from . import progress as events
+from .. import progress as events
 
 if TYPE_CHECKING:
-    from .batching import BatchOptions
-from .config import Settings, load_settings
-from .errors import ConfigError, PartialRun
-from .llm.backends import resolve, valid_forms
-from .manifest import Manifest, folder_lock, load_manifest, sweep_temp_files
-from .regenerate import (
+    from ..regenerate.batch import BatchOptions
+from ..config import Settings, load_settings
+from ..errors import ConfigError, PartialRun
+from ..llm.backends import resolve, valid_forms
+from ..regenerate.manifest import Manifest, folder_lock, load_manifest, sweep_temp_files
+from ..regenerate.run import (
     Planned,
     RunReport,
     dry_run_lines,
@@ -142,8 +142,8 @@ def regenerate_command(
     spec = resolve(settings.model, settings.api_key)  # an unknown model fails before any work
     batch = None
     if batch_api:
-        from .batching import BatchOptions  # openai's batch client: imported only when used
-        from .llm.batch import check_batchable
+        from ..llm.batch.jobs import check_batchable
+        from ..regenerate.batch import BatchOptions  # openai's batch client: imported only when used
 
         check_batchable(spec, settings)
         defaults = BatchOptions()
@@ -228,7 +228,7 @@ def _run_with_progress(
                 return asyncio.run(
                     run(planned, articles, briefings, manifest, settings, concurrency=concurrency, on_event=on_event)
                 )
-            from .batching import run_batched
+            from ..regenerate.batch import run_batched
 
             report, batched = asyncio.run(
                 run_batched(

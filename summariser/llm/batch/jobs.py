@@ -27,15 +27,15 @@ from typing import Any, Literal
 import httpx2
 import openai
 
-from .. import progress
-from ..atomic import write_atomic
-from ..errors import BackendError, ConfigError, SummariserError
-from ..schemas import Usage
-from .backends import BackendSpec
-from .cache import ResponseCache
-from .client import endpoint_auth, translate
-from .exchange import cacheable
-from .retry import RetryingTransport
+from ... import progress
+from ...atomic import write_atomic
+from ...errors import BackendError, ConfigError, SummariserError
+from ...schemas import Usage
+from ..backends import BackendSpec
+from ..cache import ResponseCache
+from ..client import endpoint_auth, translate
+from ..exchange import cacheable
+from ..retry import RetryingTransport
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
 DONE = frozenset({"completed", "expired", "cancelled", "failed"})

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .atomic import write_atomic
-from .manifest import Manifest
+from ..atomic import write_atomic
+from ..regenerate.manifest import Manifest
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .atomic import write_atomic
-from .errors import ConfigError, InputError
+from ..atomic import write_atomic
+from ..errors import ConfigError, InputError
 
 MANIFEST = "manifest.json"
 LOCK = ".summariser.lock"

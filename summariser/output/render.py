@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .atomic import write_atomic
-from .errors import InputError, first_validation_error
-from .grounding import best_match
-from .schemas import Briefing, Evidence
+from ..atomic import write_atomic
+from ..brief.grounding.search import best_match
+from ..errors import InputError, first_validation_error
+from ..schemas import Briefing, Evidence
 
 __all__ = ["read_briefing", "to_json", "to_markdown", "write_atomic"]
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .names import ALIASES, BLOCS, country_name, country_variants, fold
+from ..text.names import ALIASES, BLOCS, country_name, country_variants, fold
 
 #: Country names that are also people's names or US states: need care in context.
 AMBIGUOUS = frozenset({"Jordan", "Georgia", "Chad", "Turkey", "Guinea", "Niger", "Mali", "Israel", "Lebanon"})

@@ -26,16 +26,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import progress
-from .config import Settings
-from .llm.backends import resolve
-from .llm.batch import BatchOptions, BatchOutcome, BatchRunner, check_batchable
-from .llm.cache import ResponseCache
-from .llm.client import wrapped_transport
-from .llm.collect import BatchLedger
+from .. import progress
+from ..config import Settings
+from ..llm.backends import resolve
+from ..llm.batch.gate import BatchLedger
+from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batchable
+from ..llm.cache import ResponseCache
+from ..llm.client import wrapped_transport
+from ..schemas import Usage
 from .manifest import Manifest
-from .regenerate import Event, Planned, RunReport, run
-from .schemas import Usage
+from .run import Event, Planned, RunReport, run
 
 __all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
 
@@ -77,7 +77,7 @@ class BatchSummary:
 
 def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> bool:
     """Run one briefing's pipeline behind a collecting gate; True if it queued requests."""
-    from .pipeline import summarise
+    from ..brief.pipeline import summarise
 
     collector = ledger.collector()
     paths = [articles / f for f in item.job.inputs]

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 _VERSION = re.compile(r"\{#-?\s*version:\s*([\w.]+)\s*-?#\}")
 
@@ -33,10 +33,10 @@ def prompts_dir() -> Path:
     override = os.environ.get("SUMMARISER_PROMPTS_DIR")
     if override:
         return Path(override)
-    packaged = Path(__file__).parent / "_prompts"
+    packaged = Path(__file__).resolve().parents[1] / "_prompts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ recorded in its `Evidence`:
 
 Offsets always point into the cleaned article text (``Article.text``, also exposed as
 ``SourceRef.text`` in the briefing). `Grounder` does the searching; `check` applies the
-rules that make grounding bite (see `summariser.pipeline`): quotes must be verbatim, names
+rules that make grounding bite (see `summariser.brief.pipeline`): quotes must be verbatim, names
 must occur in a source, unsupported bullets are dropped unless the user allows them.
 """
 
@@ -29,9 +29,9 @@ from typing import Any
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from . import guard
-from .names import country_variants, strip_titles
-from .schemas import Article, Evidence, MatchKind
+from ...schemas import Article, Evidence, MatchKind
+from ...text import guard
+from ...text.names import country_variants, strip_titles
 
 #: Minimum rapidfuzz partial-alignment score (0–100) for a fuzzy name match.
 NAME_FUZZY = 90.0

@@ -20,10 +20,10 @@ from typing import Any, Literal
 
 import httpx2
 
-from ..errors import BackendError
-from .backends import BackendSpec
-from .cache import ResponseCache
-from .exchange import canonical
+from ...errors import BackendError
+from ..backends import BackendSpec
+from ..cache import ResponseCache
+from ..exchange import canonical
 
 GateMode = Literal["collect", "enforce"]
 CHAT_ROUTE = "/chat/completions"

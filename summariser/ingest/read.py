@@ -25,10 +25,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError, InputError
+from ..schemas import Article
+from ..text.dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
 from .cleaning import clean_line, clean_text, looks_like_title
-from .dates import DateMention, event_date, find_date_mentions, find_timestamp, parse_timestamp
-from .errors import ConfigError, InputError
-from .schemas import Article
 
 __all__ = [  # noqa: RUF022 - grouped: constants, dates (re-exported from .dates), functions
     "MAX_INPUT_BYTES",

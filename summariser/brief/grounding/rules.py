@@ -22,11 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .errors import ValidationFailed
-from .grounding import Grounder, best_match
-from .merge import Merged
-from .names import country_name, fold, not_a_person
-from .schemas import (
+from ...errors import ValidationFailed
+from ...schemas import (
     Evidence,
     GroundingIssue,
     GroundingReport,
@@ -37,6 +34,9 @@ from .schemas import (
     Quote,
     SummaryPoint,
 )
+from ...text.names import country_name, fold, not_a_person
+from ..merge import Merged
+from .search import Grounder, best_match
 
 #: The contract's list limits, applied after unsupported items are gone.
 MAX_BULLETS = 6

@@ -17,18 +17,14 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import progress, prompts
-from .config import Settings, load_settings
-from .errors import InputError
-from .grounding import Grounder, sentences
-from .guard import delimit, mask
-from .llm.backends import BackendSpec, resolve
-from .llm.budget import max_tokens_for_model
-from .llm.client import LLMClient
-from .mentions import countries_in, quotes_in
-from .merge import Draft, distinct, merge
-from .names import TITLE_WORDS
-from .schemas import (
+from .. import progress
+from ..config import Settings, load_settings
+from ..errors import InputError
+from ..ingest.read import event_date, load_sources
+from ..llm.backends import BackendSpec, resolve
+from ..llm.budget import max_tokens_for_model
+from ..llm.client import LLMClient
+from ..schemas import (
     BULLET_MAX_WORDS,
     Article,
     Briefing,
@@ -44,8 +40,13 @@ from .schemas import (
     SourceRef,
     SummaryDraft,
 )
-from .sources import event_date, load_sources
-from .verify import MIN_BULLETS, check
+from ..text.guard import delimit, mask
+from ..text.names import TITLE_WORDS
+from . import prompts
+from .grounding.rules import MIN_BULLETS, check
+from .grounding.search import Grounder, sentences
+from .mentions import countries_in, quotes_in
+from .merge import Draft, distinct, merge
 
 Source = str | os.PathLike[str] | Article
 
@@ -124,7 +125,7 @@ def _drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> li
         data = mask(text)  # what the text states, without anything addressed to the model
         common: dict[str, Any] = {
             "article_id": article.id,
-            "text": delimit(text),  # data, not instructions: see summariser.guard
+            "text": delimit(text),  # data, not instructions: see summariser.text.guard
             "part": part,
         }
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
