@@ -95,7 +95,7 @@ def per_call_overhead(cassette: Path, identity: str, calls: int = 300) -> tuple[
     spec = resolve("local")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(cache_dir=Path(tmp), cassette=cassette, cassette_mode="replay")
-        client = LLMClient(spec, settings)
+        client = LLMClient(spec, settings.llm_options())
         client.extract(EntitiesDraft, messages)  # fills the cache from the cassette
         timings = {}
         for name, fn in (

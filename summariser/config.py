@@ -17,8 +17,8 @@ from typing import Any, Literal, get_args
 from .errors import ConfigError
 from .llm.cache import CacheMode
 from .llm.cassette import CassetteMode
+from .llm.options import LLMOptions
 from .llm.retry import RetryPolicy
-from .llm.weights import cache_root
 
 ChunkPolicy = Literal["chunk", "fail"]
 
@@ -45,9 +45,24 @@ class Settings:
     allow_ungrounded: bool = False
     """Keep summary bullets and implications that no source span supports (flagged in the report)."""
 
+    def llm_options(self) -> LLMOptions:
+        """The part of these settings that the LLM layer uses."""
+        return LLMOptions(
+            api_key=self.api_key,
+            cache=self.cache,
+            cache_dir=self.cache_dir,
+            cassette=self.cassette,
+            cassette_mode=self.cassette_mode,
+            retry=self.retry,
+            reasks=self.reasks,
+            timeout=self.timeout,
+            temperature=self.temperature,
+            seed=self.seed,
+        )
+
     def response_cache_dir(self) -> Path:
         """Directory of the response cache."""
-        return self.cache_dir or cache_root() / "responses"
+        return self.llm_options().response_cache_dir()
 
 
 def _config_file() -> Path | None:
@@ -60,31 +75,62 @@ def _config_file() -> Path | None:
     return path if path.exists() else None
 
 
+_WHOLE = {"reasks", "seed"}
+_REAL = {"timeout", "temperature"}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "cache": get_args(CacheMode),
+    "cassette_mode": get_args(CassetteMode),
+    "long_articles": get_args(ChunkPolicy),
+}
+
+
 def _coerce(name: str, value: Any) -> Any:
+    """``value`` as the type of setting ``name``; a `ConfigError` naming the setting when it cannot be."""
     if name in {"cache_dir", "cassette"}:
+        if not isinstance(value, str | os.PathLike):
+            raise ConfigError(f"{name} must be a path, not {value!r}")
         return Path(value).expanduser() if value else None
-    if name == "reasks":
-        return int(value)
-    if name in {"timeout", "temperature"}:
-        return float(value)
-    if name == "seed":
-        return int(value)
+    if name in _WHOLE | _REAL:
+        kind = int if name in _WHOLE else float
+        try:
+            if isinstance(value, bool) or (kind is int and isinstance(value, float)):
+                raise ValueError
+            return kind(value)
+        except (TypeError, ValueError):
+            what = "a whole number" if kind is int else "a number"
+            raise ConfigError(f"{name} must be {what}, not {value!r}") from None
     if name == "allow_ungrounded":
         if isinstance(value, str):
             if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
                 raise ConfigError(f"allow_ungrounded must be true or false, not {value!r}")
             return value.lower() in {"1", "true", "yes"}
         return bool(value)
-    if name == "cache" and value not in get_args(CacheMode):
-        raise ConfigError(f"cache must be one of on/off/refresh, not {value!r}")
-    if name == "cassette_mode" and value not in get_args(CassetteMode):
-        raise ConfigError(f"cassette_mode must be replay or record, not {value!r}")
-    if name == "long_articles" and value not in get_args(ChunkPolicy):
-        raise ConfigError(f"long_articles must be chunk or fail, not {value!r}")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(f"{name} must be one of {'/'.join(_CHOICES[name])}, not {value!r}")
+    if name in {"model", "api_key"} and not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string, not {value!r}")
+    if name == "retry" and not isinstance(value, RetryPolicy):
+        raise ConfigError(f"retry must be a summariser.llm.retry.RetryPolicy, not {value!r}")
     return value
 
 
+#: Every setting, in declaration order.
+FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
 _ENV_KEYS = ("model", "cache", "cache_dir", "cassette", "reasks", "timeout", "long_articles", "allow_ungrounded")
+
+
+def _validated(changes: dict[str, Any], where: str, valid: tuple[str, ...] = FIELDS) -> dict[str, Any]:
+    """``changes`` (None values skipped) coerced; an unknown name is a `ConfigError` listing the valid ones."""
+    unknown = sorted(set(changes) - set(valid))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} {where}; valid: {', '.join(valid)}")
+    return {key: _coerce(key, value) for key, value in changes.items() if value is not None}
+
+
+def override(base: Settings, **changes: Any) -> Settings:
+    """``base`` with ``changes`` applied (None = keep), validated like the config file and the environment."""
+    values = _validated(changes, "in the overrides")
+    return dataclasses.replace(base, **values) if values else base
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -99,19 +145,12 @@ def load_settings(**overrides: Any) -> Settings:
         for key, value in data.items():
             if key == "api_key":
                 raise ConfigError(f"{path} holds an api_key; keep keys in the environment (SUMMARISER_API_KEY)")
-            if key not in {f.name for f in dataclasses.fields(Settings)}:
-                raise ConfigError(f"unknown setting {key!r} in {path}; valid: {', '.join(_ENV_KEYS)}")
-            values[key] = _coerce(key, value)
+            values.update(_validated({key: value}, f"in {path}", tuple(f for f in FIELDS if f != "api_key")))
     for key in _ENV_KEYS:
         env = os.environ.get(f"SUMMARISER_{key.upper()}")
         if env:
             values[key] = _coerce(key, env)
     if os.environ.get("SUMMARISER_RECORD") == "1":
         values["cassette_mode"] = "record"
-    for key, value in overrides.items():
-        if value is not None:
-            values[key] = _coerce(key, value)
-    try:
-        return Settings(**values)
-    except TypeError as err:
-        raise ConfigError(f"bad setting: {err}") from None
+    values.update(_validated(overrides, "in the overrides"))
+    return Settings(**values)

@@ -10,8 +10,9 @@ import httpx2
 import pytest
 
 from summariser.errors import CassetteMiss
-from summariser.llm.cassette import FORMAT_VERSION, CassetteTransport, redact
+from summariser.llm.cassette import FORMAT_VERSION, CassetteTransport
 from summariser.llm.exchange import canonical
+from summariser.llm.secrets import redact
 
 SECRET = "sk-test-SECRET123"
 IDENTITY = "http://backend.test/v1"

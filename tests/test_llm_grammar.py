@@ -24,10 +24,10 @@ import httpx2
 import pytest
 from pydantic import BaseModel, Field, StringConstraints
 
-from summariser.config import Settings
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
 from summariser.llm.embedded import EmbeddedTransport
+from summariser.llm.options import LLMOptions
 from summariser.llm.weights import EMBEDDED_MODELS
 
 pytestmark = pytest.mark.model
@@ -167,7 +167,7 @@ def test_bounds_hold_through_the_whole_client_chain(transport: EmbeddedTransport
     class Bounded(BaseModel):
         items: list[Item] = Field(min_length=3, max_length=4)
 
-    client = LLMClient(resolve(f"local:{SMALL.alias}"), Settings(cache="off", cache_dir=tmp_path, reasks=0))
+    client = LLMClient(resolve(f"local:{SMALL.alias}"), LLMOptions(cache="off", cache_dir=tmp_path, reasks=0))
     try:
         result = client.extract(Bounded, [SYSTEM, {"role": "user", "content": LONG_NAMES}])
     finally:

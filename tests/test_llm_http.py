@@ -16,11 +16,11 @@ import pytest
 from helpers.fake_server import CloseMidResponse, FakeOpenAI, Reply, completion, error_body, unused_port
 from pydantic import BaseModel, Field
 
-from summariser.config import Settings
 from summariser.errors import AuthError, BackendError, ConfigError, EndpointError, ValidationFailed
 from summariser.llm.backends import resolve
 from summariser.llm.budget import max_tokens_for
 from summariser.llm.client import LLMClient, MeteringTransport
+from summariser.llm.options import LLMOptions
 from summariser.llm.retry import RetryingTransport, RetryPolicy
 
 SECRET = "sk-test-SECRET123"
@@ -50,7 +50,7 @@ def make_client(url: str, tmp_path: Path, **settings: Any) -> LLMClient:
     settings.setdefault("retry", FAST)
     settings.setdefault("cache_dir", tmp_path / "responses")
     settings.setdefault("timeout", 5.0)
-    return LLMClient(resolve(url, api_key=SECRET), Settings(**settings))
+    return LLMClient(resolve(url, api_key=SECRET), LLMOptions(**settings))
 
 
 @pytest.fixture
@@ -251,7 +251,7 @@ def test_cache_serves_the_second_identical_call(server: FakeOpenAI, tmp_path: Pa
     # A new client on the same directory (another run) hits too, whatever key it holds.
     again = LLMClient(
         resolve(f"{server.base_url}#fake", api_key="sk-rotated-key-456"),
-        Settings(cache="on", cache_dir=tmp_path / "responses", retry=FAST, timeout=5.0),
+        LLMOptions(cache="on", cache_dir=tmp_path / "responses", retry=FAST, timeout=5.0),
     )
     try:
         assert again.extract(City, MESSAGES).name == "Paris"

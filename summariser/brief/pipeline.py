@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .. import progress
-from ..config import Settings, load_settings
+from ..config import Settings, load_settings, override
 from ..errors import InputError
 from ..ingest.read import event_date, load_sources
 from ..llm.backends import BackendSpec, resolve
 from ..llm.budget import max_tokens_for_model
-from ..llm.client import LLMClient
+from ..llm.client import LLMClient, Wrapper
 from ..schemas import (
     BULLET_MAX_WORDS,
     Article,
@@ -183,21 +183,23 @@ def summarise(
 
     ``sources`` are paths (``.txt``, ``.md``, ``.html``, ``.json``, ``.jsonl``), article text
     strings or `Article` objects. ``model`` is a model string (default: the embedded model);
-    other keyword arguments override `Settings` fields (e.g. ``cache="off"``).
+    other keyword arguments override `Settings` fields (e.g. ``cache="off"``), validated as the
+    config file is: a misspelt name or a bad value is a `ConfigError` naming the valid ones.
     Raises only `SummariserError` subclasses.
     """
-    base = settings or load_settings()
-    if model is not None or overrides:
-        fields = {**base.__dict__, **{k: v for k, v in overrides.items() if v is not None}}
-        if model is not None:
-            fields["model"] = model
-        base = Settings(**fields)
+    base = override(settings or load_settings(), model=model, **overrides)
+    return build(sources, base)
+
+
+def build(sources: Source | Iterable[Source], settings: Settings, *, wrap: Wrapper | None = None) -> Briefing:
+    """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds)."""
+    base = settings
     articles = load_sources(_as_list(sources))
     if not articles:
         raise InputError("no articles given; pass at least one file or text")
     spec = resolve(base.model, base.api_key)
     plans = [(a, plan_parts(a, spec, base)) for a in articles]
-    client = LLMClient(spec, base)
+    client = LLMClient(spec, base.llm_options(), wrap=wrap)
     try:
         drafts = [d for article, parts in plans for d in _drafts_for(client, article, parts)]
     finally:

@@ -4,7 +4,7 @@ Only complete, schema-valid answers are stored (`exchange.cacheable`), so a trun
 failed or invalid response can never poison the cache. Modes: ``on`` (read and write),
 ``refresh`` (write only: recompute and overwrite), ``off``.
 
-Headers are never stored, and every secret value (`cassette.secret_values`) is redacted
+Headers are never stored, and every secret value (`secrets.secret_values`) is redacted
 from a body before it is stored. An entry that cannot be read back (a value file cut short
 by a killed process or a full disk, bytes that are not UTF-8 or not JSON) is a miss, never
 an error: it is dropped and the answer is recomputed.
@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import httpx2
 
-from .cassette import redact, secret_values
 from .exchange import cacheable, canonical
+from .secrets import redact, secret_values
 
 CacheMode = Literal["on", "off", "refresh"]
 HIT_HEADER = "x-summariser-cache"

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx2
 import instructor
 import openai
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
 from ..errors import (
@@ -38,30 +37,20 @@ from ..schemas import Usage
 from .backends import BackendSpec
 from .budget import max_tokens_for_model
 from .cache import HIT_HEADER, CachingTransport, ResponseCache
-from .cassette import CassetteTransport, register_secrets, secret_values, url_secrets
+from .cassette import CassetteTransport
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
+from .options import LLMOptions
 from .retry import RetryingTransport, TruncatedBody
+from .secrets import register_secrets, secret_values, url_secrets
 
 T = TypeVar("T", bound=BaseModel)
 
 Wrapper = Callable[[httpx2.BaseTransport, ResponseCache | None, BackendSpec], httpx2.BaseTransport]
-"""``wrap(chain, cache, spec)``: a transport put between Metering and the rest of the chain."""
+"""``wrap(chain, cache, spec)``: a transport put between Metering and the rest of the chain.
 
-_WRAP: ContextVar[Wrapper | None] = ContextVar("summariser_transport_wrap", default=None)
-
-
-@contextmanager
-def wrapped_transport(wrap: Wrapper) -> Iterator[None]:
-    """Inside the block (this context and copies of it), new clients use ``Metering → wrap(chain)``.
-
-    The batch rounds of ``regenerate --batch-api`` use it to see every request before the cache.
-    """
-    token = _WRAP.set(wrap)
-    try:
-        yield
-    finally:
-        _WRAP.reset(token)
+The batch rounds of ``regenerate --batch-api`` pass one to see every request before the cache.
+"""
 
 
 class MeteringTransport(httpx2.BaseTransport):
@@ -107,24 +96,25 @@ def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
     return spec.identity, auth
 
 
-def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport, ResponseCache | None]:
-    """Assemble the transport chain for ``spec`` under ``settings`` (a `Settings`)."""
-    secrets = secret_values(spec.api_key, settings.api_key, *url_secrets(spec.base_url))
+def build_transport(
+    spec: BackendSpec, options: LLMOptions, wrap: Wrapper | None = None
+) -> tuple[MeteringTransport, ResponseCache | None]:
+    """Assemble the transport chain for ``spec``; ``wrap`` goes between Metering and the cache."""
+    secrets = secret_values(spec.api_key, options.api_key, *url_secrets(spec.base_url))
     register_secrets(secrets)  # for the --debug log filter
     base: httpx2.BaseTransport
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
     else:
         base = ResponseFormatFallback(httpx2.HTTPTransport())
-    if settings.cassette is not None:
-        inner = base if settings.cassette_mode == "record" else None
-        base = CassetteTransport(settings.cassette, spec.identity, settings.cassette_mode, inner, secrets)
-    chain: httpx2.BaseTransport = RetryingTransport(base, settings.retry)
+    if options.cassette is not None:
+        inner = base if options.cassette_mode == "record" else None
+        base = CassetteTransport(options.cassette, spec.identity, options.cassette_mode, inner, secrets)
+    chain: httpx2.BaseTransport = RetryingTransport(base, options.retry)
     cache = None
-    if settings.cache != "off":
-        cache = ResponseCache(settings.response_cache_dir(), secrets)
-        chain = CachingTransport(chain, cache, spec.identity, settings.cache)
-    wrap = _WRAP.get()
+    if options.cache != "off":
+        cache = ResponseCache(options.response_cache_dir(), secrets)
+        chain = CachingTransport(chain, cache, spec.identity, options.cache)
     if wrap is not None:
         chain = wrap(chain, cache, spec)
     return MeteringTransport(chain), cache
@@ -133,12 +123,12 @@ def build_transport(spec: BackendSpec, settings: Any) -> tuple[MeteringTransport
 class LLMClient:
     """Structured extraction against one backend: ``extract(Model, messages) -> Model``."""
 
-    def __init__(self, spec: BackendSpec, settings: Any) -> None:
+    def __init__(self, spec: BackendSpec, options: LLMOptions, *, wrap: Wrapper | None = None) -> None:
         self.spec = spec
-        self.settings = settings
-        self.transport, self._cache = build_transport(spec, settings)
+        self.options = options
+        self.transport, self._cache = build_transport(spec, options, wrap)
         base_url, auth = endpoint_auth(spec)
-        self._http = httpx2.Client(transport=self.transport, timeout=settings.timeout, auth=auth)
+        self._http = httpx2.Client(transport=self.transport, timeout=options.timeout, auth=auth)
         raw = openai.OpenAI(
             base_url=base_url,
             api_key=spec.api_key or "local",
@@ -160,9 +150,9 @@ class LLMClient:
                 model=self.spec.model,
                 response_model=response_model,
                 messages=messages,  # type: ignore[arg-type]
-                max_retries=self.settings.reasks,
-                temperature=self.settings.temperature,
-                seed=self.settings.seed,
+                max_retries=self.options.reasks,
+                temperature=self.options.temperature,
+                seed=self.options.seed,
                 max_tokens=max_tokens,
             )
         except Exception as err:  # translate every backend failure into the error tree
@@ -230,14 +220,14 @@ def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None =
     if isinstance(err, openai.APIStatusError):
         cause = "rate limited, HTTP 429" if err.status_code == 429 else f"HTTP {err.status_code}"
         return EndpointError(f"{where} kept failing ({cause}) after retries; try again later")
-    if any(type(e).__name__ == "IncompleteOutputException" for e in chain):
+    if any(isinstance(e, IncompleteOutputException) for e in chain):
         limit = f"max_tokens={max_tokens}" if max_tokens else "max_tokens"
         return ValidationFailed(
             f"{where} cut its answer at {limit} (finish_reason: length) before the JSON ended; try another model"
         )
     if _no_choices(chain):
         return BackendError(f"{where} answered with an empty choices list (no completion to read); check the server")
-    if type(err).__name__ in {"InstructorRetryException", "ValidationError"}:
+    if isinstance(err, InstructorRetryException | ValidationError):
         attempts = getattr(err, "n_attempts", None)
         tries = f" in {attempts} attempts" if isinstance(attempts, int) and attempts > 1 else ""
         invalid = next((e for e in chain if isinstance(e, ValidationError)), None)

@@ -32,7 +32,6 @@ from ..llm.backends import resolve
 from ..llm.batch.gate import BatchLedger
 from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batchable
 from ..llm.cache import ResponseCache
-from ..llm.client import wrapped_transport
 from ..schemas import Usage
 from .manifest import Manifest
 from .run import Event, Planned, RunReport, run
@@ -77,13 +76,13 @@ class BatchSummary:
 
 def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> bool:
     """Run one briefing's pipeline behind a collecting gate; True if it queued requests."""
-    from ..brief.pipeline import summarise
+    from ..brief.pipeline import build
 
     collector = ledger.collector()
     paths = [articles / f for f in item.job.inputs]
     # Any failure here (a placeholder's or an input's) is met again, and reported, by the build.
-    with wrapped_transport(collector), contextlib.suppress(Exception):
-        summarise(paths, settings=settings)
+    with contextlib.suppress(Exception):
+        build(paths, settings, wrap=collector)
     return collector.collected > 0
 
 
@@ -101,12 +100,12 @@ def prefill(
     The collecting passes run ``concurrency`` briefings at a time (they never wait for a model).
     """
     spec = resolve(settings.model, settings.api_key)
-    check_batchable(spec, settings)
+    check_batchable(spec, settings.llm_options())
     ledger, summary = BatchLedger(spec), BatchSummary()
     todo = [p for p in planned if p.reason is not None]
     if not todo:
         return ledger, summary
-    runner = BatchRunner(spec, settings, options, state, sleep)
+    runner = BatchRunner(spec, settings.llm_options(), options, state, sleep)
     cache = ResponseCache(settings.response_cache_dir())
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="batch-collect")
     try:
@@ -148,7 +147,8 @@ async def run_batched(
     ledger, summary = await asyncio.to_thread(
         prefill, planned, articles, settings, options or BatchOptions(), out / STATE_FILE, sleep, concurrency
     )
-    with wrapped_transport(ledger.enforcer()):
-        report = await run(planned, articles, out, manifest, settings, concurrency=concurrency, on_event=on_event)
+    report = await run(
+        planned, articles, out, manifest, settings, concurrency=concurrency, on_event=on_event, wrap=ledger.enforcer()
+    )
     report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
     return report, summary

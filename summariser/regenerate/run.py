@@ -16,13 +16,13 @@ failing briefing is reported with its reason and does not stop the others.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -36,6 +36,9 @@ from ..output.render import to_json, to_markdown, write_atomic
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
 from .manifest import Entry, Manifest, file_hash, save_manifest
+
+if TYPE_CHECKING:
+    from ..llm.client import Wrapper
 
 __all__ = ["Job", "Outcome", "Planned", "RunReport", "discover", "group_jobs", "plan", "run", "single_jobs"]
 
@@ -259,9 +262,13 @@ async def run(
     *,
     concurrency: int = 4,
     on_event: Event | None = None,
+    wrap: Wrapper | None = None,
 ) -> RunReport:
-    """Build every planned briefing that has a reason; save the manifest after each one."""
-    from ..brief.pipeline import summarise  # openai + instructor: only when something is built
+    """Build every planned briefing that has a reason; save the manifest after each one.
+
+    ``wrap`` goes in front of every client's cache (``--batch-api`` enforces its batches there).
+    """
+    from ..brief.pipeline import build as build_briefing  # openai + instructor: only when something is built
 
     spec = resolve(settings.model, settings.api_key)
     workers = 1 if spec.embedded is not None else max(1, concurrency)
@@ -278,9 +285,7 @@ async def run(
             t0 = time.perf_counter()
             paths = [articles / f for f in item.job.inputs]
             try:
-                # In the caller's context (as asyncio.to_thread does): `--batch-api` wraps the transports there.
-                ctx = contextvars.copy_context()
-                briefing = await loop.run_in_executor(pool, ctx.run, lambda: summarise(paths, settings=settings))
+                briefing = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
                 _write(out, name, briefing)
             except SummariserError as err:
                 outcome = Outcome(name, False, err.message, time.perf_counter() - t0)

@@ -32,13 +32,14 @@ from helpers.echo_model import echo_answer
 from helpers.faults import COMPLETE_FAULTS, TRANSPORT_FAULTS, Fault, FaultTransport, install
 from pydantic import BaseModel, Field
 
-from summariser.brief.pipeline import summarise
 from summariser import cli
+from summariser.brief.pipeline import summarise
 from summariser.config import Settings
 from summariser.errors import BackendError, EndpointError, SummariserError, ValidationFailed
 from summariser.llm.backends import resolve
 from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
+from summariser.llm.options import LLMOptions
 from summariser.llm.retry import RetryPolicy
 
 MODEL = "http://fault.test/v1#fault"
@@ -137,13 +138,13 @@ def responses(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(backend: Callable[..., tuple[FaultTransport, list[float]]], responses: Path) -> Iterator[LLMClient]:
-    llm = LLMClient(resolve(MODEL), Settings(cache="on", cache_dir=responses, retry=POLICY, reasks=REASKS))
+    llm = LLMClient(resolve(MODEL), LLMOptions(cache="on", cache_dir=responses, retry=POLICY, reasks=REASKS))
     yield llm
     llm.close()
 
 
 def new_client(responses: Path) -> LLMClient:
-    return LLMClient(resolve(MODEL), Settings(cache="on", cache_dir=responses, retry=POLICY, reasks=REASKS))
+    return LLMClient(resolve(MODEL), LLMOptions(cache="on", cache_dir=responses, retry=POLICY, reasks=REASKS))
 
 
 def assert_usage(client: LLMClient, fault: FaultTransport, requests: int) -> int:

@@ -35,6 +35,7 @@ from ..backends import BackendSpec
 from ..cache import ResponseCache
 from ..client import endpoint_auth, translate
 from ..exchange import cacheable
+from ..options import LLMOptions
 from ..retry import RetryingTransport
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
@@ -83,16 +84,16 @@ def chunks(requests: Mapping[str, Any], options: BatchOptions) -> list[list[str]
     return [f for f in files if f]
 
 
-def check_batchable(spec: BackendSpec, settings: Any) -> None:
+def check_batchable(spec: BackendSpec, options: LLMOptions) -> None:
     """Raise `ConfigError` unless ``spec`` is an HTTP endpoint and the response cache is on."""
     if spec.embedded is not None:
         raise ConfigError(
             f"--batch-api needs an HTTP endpoint with the OpenAI Batch API, not the embedded {spec.label}; "
             "pass --model openai:<model> or drop --batch-api"
         )
-    if settings.cache != "on":
+    if options.cache != "on":
         raise ConfigError(
-            f"--batch-api keeps the batch's answers in the response cache, which is {settings.cache!r}; "
+            f"--batch-api keeps the batch's answers in the response cache, which is {options.cache!r}; "
             "set cache = 'on' (SUMMARISER_CACHE=on) or drop --batch-api"
         )
 
@@ -128,19 +129,19 @@ class BatchRunner:
     def __init__(
         self,
         spec: BackendSpec,
-        settings: Any,
+        llm: LLMOptions,
         options: BatchOptions,
         state: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        check_batchable(spec, settings)
+        check_batchable(spec, llm)
         self.spec = spec
         self.options = options
         self.sleep = sleep
         self.state = _State(state)
         base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
         self._http = httpx2.Client(
-            transport=RetryingTransport(httpx2.HTTPTransport(), settings.retry), timeout=settings.timeout, auth=auth
+            transport=RetryingTransport(httpx2.HTTPTransport(), llm.retry), timeout=llm.timeout, auth=auth
         )
         self.client = openai.OpenAI(
             base_url=base_url, api_key=spec.api_key or "local", http_client=self._http, max_retries=0

@@ -1,0 +1,39 @@
+"""LLMOptions: what the LLM layer needs to know of a run, as one small typed object.
+
+`summariser.config.Settings` holds everything that shapes a run and builds these with
+`Settings.llm_options()`; the LLM layer never sees the rest (article policy, grounding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import CacheMode
+from .cassette import CassetteMode
+from .retry import RetryPolicy
+from .weights import cache_root
+
+__all__ = ["LLMOptions"]
+
+
+@dataclass(frozen=True)
+class LLMOptions:
+    """How requests are made, cached, recorded and retried."""
+
+    api_key: str | None = field(default=None, repr=False)
+    cache: CacheMode = "on"
+    cache_dir: Path | None = None
+    """Directory of the response cache; None = ``<cache root>/responses``."""
+    cassette: Path | None = None
+    cassette_mode: CassetteMode = "replay"
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    reasks: int = 2
+    """How many times instructor re-asks the model after a validation error."""
+    timeout: float = 600.0
+    temperature: float = 0.0
+    seed: int = 0
+
+    def response_cache_dir(self) -> Path:
+        """Directory of the response cache."""
+        return self.cache_dir or cache_root() / "responses"
