@@ -10,9 +10,9 @@ only the first run calls the model); the merged drafts the pipeline hands to gro
 captured, then the grounding stage is re-run ``--rounds`` times on them:
 
 * ``Grounder(articles)`` — normalising every source text and indexing its sentences;
-* ``verify.check`` — aligning every bullet, implication, person (name and role), organisation,
-  country, quote and the location to source spans, and applying the drop rules;
-* ``pipeline._event_date`` — finding the date expressions that support ``event_date``;
+* ``grounding.check`` — aligning every bullet, implication, person (name and role), organisation,
+  country, quote and the location to source spans, applying the drop rules, and finding the
+  date expressions that support ``event_date``;
 * the per-article quote check before the re-ask decision (``pipeline._verbatim_quotes``).
 
 The stem memo is cleared before each round, so every round pays what the first briefing of
@@ -83,7 +83,6 @@ def ground_once(seen: dict[str, Any]) -> tuple[float, int]:
         for text in seen["quotes"]:
             part.quote(text)
     _, report = pipeline.check(body, Grounder(articles), **seen["kwargs"])
-    pipeline._event_date(articles, report)
     elapsed = time.perf_counter() - start
     items = sum(c.exact + c.normalised + c.fuzzy + c.none for c in report.counts.values())
     return elapsed, items

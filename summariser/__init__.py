@@ -5,6 +5,7 @@ Public API::
     from summariser import summarise
     briefing = summarise(["a.txt", "b.txt"])          # embedded model, no network
     briefing = summarise("a.txt", model="http://localhost:8000/v1#qwen")
+    report = regenerate("articles/", "briefings/")      # keep a folder of briefings in step
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from .errors import (
     SummariserError,
     ValidationFailed,
 )
+
+# Bound after the subpackage is imported, so ``summariser.regenerate`` is the function (the
+# subpackage stays importable as ``summariser.regenerate.<module>``). No openai here: ~0.1 s.
+from .regenerate import RunReport, regenerate
 from .schemas import Article, Briefing
 
 if TYPE_CHECKING:
@@ -51,11 +56,13 @@ __all__ = [
     "EndpointError",
     "InputError",
     "ModelUnavailable",
+    "RunReport",
     "Settings",
     "SummariserError",
     "ValidationFailed",
     "__version__",
     "asummarise",
     "load_settings",
+    "regenerate",
     "summarise",
 ]

@@ -19,8 +19,9 @@ from summariser.evaluation.similarity import (
     location_key,
     name_similarity,
 )
-from summariser.evaluation.textscore import fact_coverage, rouge, sentences
+from summariser.evaluation.textscore import fact_coverage, rouge
 from summariser.schemas import Person, SourceRef
+from summariser.text.sentences import scoring_sentences
 
 
 def metrics_of(pred_json: str, **kwargs: object) -> dict[str, float | None]:
@@ -137,9 +138,9 @@ def test_rouge_of_identical_and_empty_texts() -> None:
     assert 0 < rouge("port strike ends in Rotterdam", "Rotterdam strike over")["rouge1"] < 1
 
 
-def test_sentences_keep_abbreviations_together() -> None:
+def test_scoring_sentences_keep_abbreviations_together() -> None:
     text = "U.S. Treasury Secretary Scott Bessent spoke on Monday. Mr. Greer agreed. Talks end today."
-    assert sentences(text) == [
+    assert scoring_sentences(text) == [
         "U.S. Treasury Secretary Scott Bessent spoke on Monday.",
         "Mr. Greer agreed.",
         "Talks end today.",

@@ -141,6 +141,7 @@ def _cases(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]]:
         "gold and dataset": (["--gold", g, "--dataset", str(bad_lines)], ("exactly one of",)),
         "neither": ([], ("exactly one of",)),
         "threshold": (["--gold", g, "--pred", p, "--threshold", "1.5"], ("--threshold",)),
+        "no-cache and refresh": (["--gold", g, "--no-cache", "--refresh"], ("--no-cache", "--refresh", "exclude")),
         "model with pred": (["--gold", g, "--pred", p, "--model", "small"], ("--model", "--pred")),
         "limit with gold": (["--gold", g, "--pred", p, "--limit", "3"], ("--limit", "--dataset")),
         "html with dataset": (["--dataset", str(bad_lines), "--html", "x.html"], ("--html",)),
@@ -152,8 +153,8 @@ def _cases(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]]:
 CASE_NAMES = [
     "missing gold dir", "empty gold dir", "gold not json", "gold not a briefing", "missing pred dir",
     "unpaired prediction", "unpaired gold", "no sources.yaml", "baseline missing", "baseline not json",
-    "baseline wrong shape", "gold and dataset", "neither", "threshold", "model with pred", "limit with gold",
-    "html with dataset", "dataset missing", "dataset bad line",
+    "baseline wrong shape", "gold and dataset", "neither", "threshold", "no-cache and refresh", "model with pred",
+    "limit with gold", "html with dataset", "dataset missing", "dataset bad line",
 ]  # fmt: skip
 
 

@@ -1,12 +1,16 @@
-"""Grounding: search kinds and offsets (grounding.py) and the rules that drop and report (verify.py)."""
+"""Grounding: search kinds and offsets (`grounding.search`) and the rules that drop and report (`grounding.rules`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from summariser.brief.body import Body
+from summariser.brief.draft import Draft
 from summariser.brief.grounding.rules import check
-from summariser.brief.grounding.search import Grounder, best_match, normalise
-from summariser.brief.merge import Draft, Merged, merge
+from summariser.brief.grounding.search import Grounder
+from summariser.brief.merge import merge
 from summariser.errors import ValidationFailed
 from summariser.schemas import (
     Article,
@@ -19,7 +23,9 @@ from summariser.schemas import (
     PersonDraft,
     Quote,
     SummaryPoint,
+    best_match,
 )
+from summariser.text.normalise import normalise
 
 WIRE = Article(
     id="wire",
@@ -124,7 +130,7 @@ def test_best_match_orders_kinds() -> None:
 # --------------------------------------------------------------------------- rules
 
 
-def body(**changes: object) -> Merged:
+def body(**changes: object) -> Body:
     fields: dict[str, object] = {
         "headline": "Valdmar dock strike halts grain exports",
         "location": "Valdmar",
@@ -157,7 +163,7 @@ def body(**changes: object) -> Merged:
         "conflicts": [],
     }
     fields.update(changes)
-    return Merged(**fields)  # type: ignore[arg-type]
+    return Body(**fields)  # type: ignore[arg-type]
 
 
 def reasons(report: object) -> dict[str, str]:
@@ -216,6 +222,39 @@ def test_location_named_nowhere_becomes_null(grounder: Grounder) -> None:
     assert kept.location is None and "location:Rotterdam" in reasons(report)
     kept, report = check(body(location="Valdmar, Northland"), grounder)
     assert kept.location == "Valdmar, Northland" and report.location[0].match == "fuzzy"
+
+
+def test_a_person_who_is_another_persons_employer_is_an_organisation() -> None:
+    # A model listed "Baltic Cereals" as a person and as Tomas Rinne's employer. The drafts say
+    # themselves what it is, so merge moves it; grounding reports only the moves it makes.
+    talks = Article(
+        id="talks",
+        text="Baltic Cereals trading director Tomas Rinne and Export-Import Bank staff spoke for the exporters.",
+    )
+    people = [
+        PersonDraft(name="Baltic Cereals", role="director", affiliation=None),
+        PersonDraft(name="Tomas Rinne", role="trading director", affiliation="Baltic Cereals"),
+        PersonDraft(name="Export-Import Bank", role=None, affiliation=None),
+    ]
+    kept, report = check(merge([draft("talks", people)]), Grounder([talks]), allow_ungrounded=True)
+    assert [p.name for p in kept.people] == ["Tomas Rinne"] and kept.people[0].affiliation == "Baltic Cereals"
+    assert [o.name for o in kept.organisations] == ["Baltic Cereals", "Export-Import Bank"]
+    assert all(o.evidence for o in kept.organisations)
+    assert [d.item for d in report.dropped if d.field == "people"] == ["Export-Import Bank"]
+
+
+def test_the_event_date_is_the_one_the_sources_state_and_other_dates_are_a_conflict(grounder: Grounder) -> None:
+    tuesday = Article(id="tue", published=dt.datetime(2026, 3, 10, 7, 15), text="Dock workers struck on Monday.")
+    thursday = Article(id="thu", published=dt.datetime(2026, 3, 12, 9), text="The strike began on Wednesday.")
+    kept, report = check(body(), Grounder([WIRE, tuesday, thursday]))
+    assert kept.event_date == dt.date(2026, 3, 9)  # a tie: the first article's date
+    assert [(e.doc_id, e.quote, e.match) for e in report.event_date] == [("tue", "Monday", "exact")]
+    assert list(report.counts)[-1] == "event_date" and report.counts["event_date"].exact == 1
+    (conflict, *_) = kept.conflicts
+    assert conflict.field == "event_date"
+    assert [(v.value, v.doc_ids) for v in conflict.values] == [("2026-03-09", ["tue"]), ("2026-03-11", ["thu"])]
+    undated, report = check(body(), grounder)  # no source states a date: none is guessed
+    assert undated.event_date is None and report.event_date == [] and "event_date" not in report.counts
 
 
 # --------------------------------------------------------------------------- merge

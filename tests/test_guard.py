@@ -95,7 +95,7 @@ def test_every_form_of_a_closing_tag_is_taken_out(tag: str) -> None:
     text = f"{NEWS}\n{tag}\nThe line will run every ten minutes."
     out = guard.delimit(text)
     assert guard.MARKER in out
-    assert not re.search(r"/\s*article|elcitra", guard.fold(out)), out
+    assert not re.search(r"/\s*article|elcitra", guard.skeleton_key(out)), out
     assert out.endswith("The line will run every ten minutes.")  # a fake end removes only itself
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from summariser.brief.merge import Draft, fit_words, merge
-from summariser.brief.pipeline import name_candidates
-from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft, Quote
-from summariser.text.names import country_name, fold, same_person
+from summariser.brief.draft import Draft, name_candidates
+from summariser.brief.merge import fit_words, merge
+from summariser.schemas import BULLET_MAX_WORDS, Briefing, EntitiesDraft, OverviewDraft, PersonDraft, Quote
+from summariser.text.names import country_name, not_a_person, same_person
+from summariser.text.normalise import plain_key
 
 
 @pytest.mark.parametrize(
@@ -25,12 +26,23 @@ def test_country_names(raw: str, expected: str | None) -> None:
 
 
 def test_fold_and_same_person() -> None:
-    assert fold("François-Philippe  Champagne’s") == "francois philippe champagne"
+    assert plain_key("François-Philippe  Champagne’s") == "francois philippe champagne"
     assert same_person("Bessent", "Scott Bessent")
     assert same_person("Treasury Secretary Scott Bessent", "Scott Bessent")
     assert same_person("scott bessent", "Scott Bessent")
     assert not same_person("Scott Bessent", "Scott Morrison")
     assert not same_person("Mark Carney", "Mark")
+
+
+def test_not_a_person_by_its_words_or_by_what_the_drafts_say_of_it() -> None:
+    assert not_a_person("Export-Import Bank") == "organisation"  # an organisation word
+    assert not_a_person("Information Technology") == "topic"  # a portfolio
+    assert not_a_person("Baltic Cereals") is None  # nothing in the name itself …
+    assert not_a_person("Baltic Cereals", affiliations=["baltic cereals"]) == "affiliation"  # … another's employer
+    assert not_a_person("Valdmar Port Authority", affiliations=["Valdmar Port Authority"]) == "affiliation"
+    assert not_a_person("Nordgrain", organisations=["NORDGRAIN"]) == "organisation"  # listed as an organisation
+    assert not_a_person("Information Technology", organisations=["Information Technology"]) == "organisation"
+    assert not_a_person("Tomas Rinne", organisations=["Nordgrain"], affiliations=["Baltic Cereals"]) is None
 
 
 def test_name_candidates_strip_titles_and_possessives() -> None:
@@ -93,7 +105,7 @@ def test_merge_deduplicates_people_and_keeps_roles_from_either_article() -> None
     )  # fmt: skip
     body = merge([a, b])
     names = [p.name for p in body.people]
-    assert names == ["Scott Bessent", "Jay Horine", "Tomas Rinne"]
+    assert names == ["Scott Bessent", "Jay Horine", "Tomas Rinne"]  # "Baltic Cereals" is Rinne's employer
     assert body.people[0].role == "Treasury Secretary"
     assert body.countries == ["United States", "United Kingdom"]
     assert [o.name for o in body.organisations] == ["US Treasury", "JP Morgan", "Baltic Cereals"]
@@ -111,6 +123,21 @@ def test_merge_repairs_overlong_headline_and_bullets() -> None:
     assert body.summary[0].text == "This bullet is one sentence."
 
 
+def test_an_overlong_bullet_is_accepted_from_the_model_and_cut_by_merge() -> None:
+    # A word limit as a validator of the draft would only cost re-asks: at temperature 0 the
+    # model returned the same 53-word bullet three times. The draft takes it; merge cuts it.
+    bullet = "Port officials said " + " ".join(["grain"] * 44) + ", and ministers met again on Friday."
+    assert len(bullet.split()) == 53
+    summary = [bullet, "Two small words.", "Three small words."]
+    overview = OverviewDraft(headline="Strike", location=None, summary=summary, themes=["a b", "c d"], implications=[])
+    assert overview.summary[0] == bullet
+    with pytest.raises(ValueError, match="53 words"):
+        Briefing.model_validate({"headline": "h", "summary": [{"text": bullet}] * 3, "themes": ["a", "b"],
+                                 "sources": [{"doc_id": "a"}]})  # fmt: skip
+    cut = merge([Draft("a", EntitiesDraft(people=[], organisations=[]), overview)]).summary[0].text
+    assert len(cut.split()) <= BULLET_MAX_WORDS and cut.startswith("Port officials said grain")
+
+
 def test_nullish_strings_become_null() -> None:
     d = _draft("a", [("Anneli Ross", "port director", "null"), ("Jay Horine", "N/A", " JP Morgan ")], location="none")
     body = merge([d])
@@ -119,6 +146,7 @@ def test_nullish_strings_become_null() -> None:
 
 
 def test_blank_or_repeated_themes_give_way_to_what_the_article_is_about() -> None:
+    # A small model answered ["  ", "  "] three times: the themes fall back on the place and names.
     body = merge([_draft("a", [("Jay Horine", None, None)], themes=["  ", "  "], location="Valdmar")])
     assert body.themes == ["Valdmar", "US Treasury"]  # location, then the first organisation
     body = merge([_draft("a", [], themes=["Sports", "sports"])])

@@ -15,7 +15,8 @@ import pytest
 from conftest import CASSETTES, FIXTURES, RECORDING
 
 from summariser import Briefing, CassetteMiss, InputError, Settings, asummarise, summarise
-from summariser.brief.pipeline import name_candidates, plan_parts
+from summariser.brief.draft import name_candidates
+from summariser.brief.pipeline import plan_parts
 from summariser.ingest.read import load_sources
 from summariser.llm import embedded
 from summariser.llm.backends import resolve

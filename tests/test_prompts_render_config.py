@@ -9,10 +9,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from summariser.atomic import write_atomic
 from summariser.brief import prompts
 from summariser.config import Settings, load_settings
 from summariser.errors import ConfigError
-from summariser.output.render import to_json, to_markdown, write_atomic
+from summariser.output.render import to_json, to_markdown
 from summariser.schemas import Briefing
 
 # ---------------------------------------------------------------- prompts

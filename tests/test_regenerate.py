@@ -25,8 +25,9 @@ from helpers.fake_server import FakeOpenAI, Reply
 
 from summariser.brief import prompts
 from summariser.config import Settings
+from summariser.regenerate.jobs import single_jobs
 from summariser.regenerate.manifest import LOCK, folder_lock, load_manifest
-from summariser.regenerate.run import plan, single_jobs
+from summariser.regenerate.plan import plan
 from summariser.schemas import Briefing
 
 ARTICLES = ["harbour_fees.md", "port_strike.html", "port_strike.txt", "rail_tender.json"]
@@ -279,3 +280,59 @@ def test_a_killed_run_leaves_every_briefing_intact_and_the_next_run_completes_it
     assert rest.returncode == 0, rest.stderr
     assert summary(rest)["built"] == 10 - len(saved) and summary(rest)["unchanged"] == len(saved)
     assert len(assert_intact(out)) == 10 and not list(out.rglob(".*.tmp"))
+
+
+def test_orphans_are_listed_kept_and_deleted_only_with_prune(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    assert regenerate(server, articles, out).returncode == 0
+    (articles / "harbour_fees.md").unlink()
+    dry = regenerate(server, articles, out, "--dry-run")
+    assert dry.returncode == 0 and "orphan harbour_fees  (its articles are gone)" in dry.stdout
+    assert "0 to build, 3 unchanged (dry run: nothing written)" in dry.stderr
+    kept = regenerate(server, articles, out, "--json")
+    assert kept.returncode == 0 and summary(kept)["orphans"] == ["harbour_fees"]
+    assert "orphaned (articles gone; --prune deletes)" in kept.stderr and (out / "harbour_fees.json").exists()
+    pruned = regenerate(server, articles, out, "--prune", "--json")
+    assert pruned.returncode == 0 and summary(pruned)["orphans"] == [] and summary(pruned)["built"] == 0
+    assert "pruned 1 briefings whose articles are gone: harbour_fees" in pruned.stderr
+    assert not list(out.glob("harbour_fees.*")) and "harbour_fees" not in load_manifest(out).briefings
+
+
+def test_group_by_event_finds_groups_yaml_in_the_articles_folder(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    (articles / "groups.yaml").write_text("valdmar-strike:\n  - port_strike.txt\n  - harbour_fees.md\n")
+    out = tmp_path / "briefings"
+    result = regenerate(server, articles, out, "--group-by", "event", "--json")
+    assert result.returncode == 0, result.stderr
+    assert sorted(assert_intact(out)) == ["desk/rail_tender", "port_strike_page", "valdmar-strike"]
+
+
+@pytest.mark.parametrize(
+    ("case", "needle"),
+    [
+        ("groups without event", "--groups only applies with --group-by event"),
+        ("event without a grouping file", "--group-by event needs a grouping file: pass --groups FILE"),
+        ("briefings inside the articles", "the briefings folder must not be the articles folder or inside it"),
+        ("batch timing without batch", "--batch-poll and --batch-wait only apply with --batch-api"),
+    ],
+)
+def test_misused_options_are_one_error_line_and_exit_2(
+    server: FakeOpenAI, articles: Path, tmp_path: Path, case: str, needle: str
+) -> None:
+    groups = tmp_path / "events.yaml"
+    groups.write_text("valdmar-strike:\n  - port_strike.txt\n", encoding="utf-8")
+    out = articles / "briefings" if case == "briefings inside the articles" else tmp_path / "briefings"
+    extra = {
+        "groups without event": ["--groups", str(groups)],
+        "event without a grouping file": ["--group-by", "event"],
+        "briefings inside the articles": [],
+        "batch timing without batch": ["--batch-poll", "1"],
+    }[case]
+    result = regenerate(server, articles, out, *extra)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {needle}"), lines
+    assert not out.exists() and server.requests == [] and result.stdout == ""

@@ -32,8 +32,9 @@ from summariser.errors import ConfigError
 from summariser.llm.batch.gate import minimal_instance
 from summariser.llm.batch.jobs import BatchOptions, chunks
 from summariser.regenerate.batch import STATE_FILE, prefill, run_batched
+from summariser.regenerate.jobs import Job
 from summariser.regenerate.manifest import Manifest, load_manifest
-from summariser.regenerate.run import Job, Planned
+from summariser.regenerate.plan import Planned
 from summariser.schemas import Briefing, EntitiesDraft, OverviewDraft, SummaryDraft
 
 EVENT = CASSETTES / "test_pipeline__event_pair.json"

@@ -1,4 +1,4 @@
-"""Tests of summariser.ingest.read: reading, cleaning and building articles from every input kind."""
+"""Tests of summariser.ingest (read, formats, limits, cleaning): building articles from every input kind."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summariser.errors import InputError
-from summariser.ingest import read as sources
-from summariser.ingest.read import clean_text, load_source, load_sources, make_article
+from summariser.ingest import limits
+from summariser.ingest.cleaning import clean_text
+from summariser.ingest.read import load_source, load_sources, make_article
 from summariser.schemas import Article
 from summariser.text.dates import event_date
 
@@ -243,7 +244,7 @@ def test_missing_and_directory(tmp_path: Path) -> None:
 def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:  # sparse: no disk space used
-        handle.truncate(sources.MAX_INPUT_BYTES + 1)
+        handle.truncate(limits.MAX_INPUT_BYTES + 1)
 
     def no_open(*args: object, **kwargs: object) -> None:
         raise AssertionError("the file was opened")
@@ -255,7 +256,7 @@ def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch: p
 
 def test_input_limit_is_a_module_constant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, "a.txt", b"A short article of forty-odd bytes, really.")
-    monkeypatch.setattr(sources, "MAX_INPUT_BYTES", 10)
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 10)
     with pytest.raises(InputError, match=r"a\.txt is over"):
         load_source(path)
     with pytest.raises(InputError, match="the article text is over"):

@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text.names import ALIASES, BLOCS, country_name, country_variants, fold
+from ..text.names import ALIASES, BLOCS, country_name, country_variants
+from ..text.normalise import plain_key
+from ..text.sentences import sentence_around
 
 #: Country names that are also people's names or US states: need care in context.
 AMBIGUOUS = frozenset({"Jordan", "Georgia", "Chad", "Turkey", "Guinea", "Niger", "Mali", "Israel", "Lebanon"})
@@ -96,7 +98,6 @@ class FoundQuote:
 
 
 _QUOTE = re.compile(r"“((?:[^“”\n]|\n(?!\s*\n)){3,}?)”|\"((?:[^\"\n]|\n(?!\s*\n)){3,}?)\"")
-_SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+(?=[A-Z“\"])")
 _SPEECH = (
     r"(?:said|says|say|told|tells|tell|added|adds|stated|states|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|"
     r"argued|argues|warned|warns|framed|frames|called|calls|described|describes|insisted|insists|noted|notes|"
@@ -137,9 +138,8 @@ def _speaks(text: str, pos: int, end: int) -> bool:
 
 def _speaker(text: str, start: int, end: int, mentions: list[tuple[int, int, str]]) -> str | None:
     """The person named nearest the quote in its sentence; for "he said", the last one named before."""
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start + 1)), default=0)
-    following = _SENTENCE_END.search(text, max(start, end - 2))
-    sentence_end = following.start() + 1 if following else len(text)
+    # from the quote's last character inside its closing mark: a quote ending "….”" ends its sentence
+    sentence_start, sentence_end = sentence_around(text, start, max(start, end - 2))
     nearby = [
         (start - pos if pos < start else pos - end, name)
         for pos, stop, name in mentions
@@ -166,9 +166,9 @@ def quotes_in(text: str, people: Sequence[str] = (), limit: int = 6) -> list[Fou
         group = 1 if match.group(1) is not None else 2
         raw = match.group(group).strip().rstrip(",;:")
         quote = _fit(" ".join(raw.split()))
-        if len(quote.split()) < MIN_QUOTE_WORDS or fold(quote) in seen:
+        if len(quote.split()) < MIN_QUOTE_WORDS or plain_key(quote) in seen:
             continue
-        seen.add(fold(quote))
+        seen.add(plain_key(quote))
         speaker = _speaker(text, match.start(), match.end(), mentions)
         found.append(FoundQuote(quote, match.start(group), match.end(group), speaker))
     if len(found) > limit:

@@ -5,34 +5,44 @@ form of another, "Bessent" / "Scott Bessent", is the same person), organisations
 themes by normalised text, countries through an alias table ("U.S." = "United States"),
 summary bullets and quotes by fuzzy similarity (rapidfuzz). A "country" that names no
 country or bloc, an organisation that is really a person or a country, and a "person" that
-is really an organisation are dropped. Bullets are taken round-robin
-so that every article contributes; grounding later drops unsupported ones and applies the
+is really a country are dropped; a "person" that another person's affiliation names is
+moved to the organisations (`names.not_a_person` decides; grounding moves and reports the
+"persons" whose own name shows an organisation). Bullets are taken round-robin so that
+every article contributes; grounding later drops unsupported ones and applies the
 contract's list limits. Roles that articles give one person and that cannot both be true
 are kept as `Conflict` entries instead of being silently resolved.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from ..schemas import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
+    SUMMARY_MIN_BULLETS,
+    THEMES_MAX,
+    THEMES_MIN,
     Conflict,
     ConflictValue,
-    EntitiesDraft,
     Implication,
     Organisation,
-    OverviewDraft,
     Person,
     Quote,
     SummaryPoint,
 )
-from ..text.names import country_name, fold, same_person
+from ..text import sentences
+from ..text.names import country_name, not_a_person, same_person
+from ..text.normalise import plain_key
+from .body import Body
+from .draft import Draft, distinct
+
+__all__ = ["SAME_QUOTE", "compatible", "fit_words", "merge", "merge_people", "nullish"]
+
+#: rapidfuzz ratio (0–100) from which two quotes of different drafts are one quote.
+SAME_QUOTE = 90.0
 
 
 def fit_words(text: str, limit: int) -> str:
@@ -41,7 +51,7 @@ def fit_words(text: str, limit: int) -> str:
     if len(text.split()) <= limit:
         return text
     kept = ""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in sentences.pieces(text):
         candidate = f"{kept} {sentence}".strip()
         if len(candidate.split()) > limit:
             break
@@ -63,24 +73,9 @@ def nullish(value: str | None) -> str | None:
     return value.strip()
 
 
-@dataclass
-class Draft:
-    """What one article (or one part of it) gave: the model's drafts and the text's own mentions."""
-
-    doc_id: str
-    entities: EntitiesDraft
-    overview: OverviewDraft
-    countries: Sequence[str] = ()
-    """Countries and blocs named in the text (`mentions.countries_in`)."""
-    quotes: Sequence[Quote] = ()
-    """Quotations copied from the text (`mentions.quotes_in`)."""
-    lead_bullets: int = 0
-    """Summary bullets taken from the text's opening sentences (too few of the model's were supported)."""
-
-
 def compatible(a: str, b: str) -> bool:
     """Whether two roles can both be true ("Treasury Secretary" / "U.S. Treasury Secretary")."""
-    sa, sb = set(fold(a).split()) - _FILLER, set(fold(b).split()) - _FILLER
+    sa, sb = set(plain_key(a).split()) - _FILLER, set(plain_key(b).split()) - _FILLER
     return sa <= sb or sb <= sa
 
 
@@ -125,7 +120,7 @@ def _unique(values: Iterable[str], key: str = "fold") -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for value in values:
-        k = fold(value) if key == "fold" else value
+        k = plain_key(value) if key == "fold" else value
         if value.strip() and k not in seen:
             seen.add(k)
             out.append(value.strip())
@@ -139,42 +134,17 @@ def _round_robin(lists: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def distinct(texts: Iterable[str], threshold: float = 80.0) -> list[str]:
-    """``texts`` without near-duplicates (rapidfuzz token-set ratio ≥ ``threshold``), first kept."""
-    out: list[str] = []
-    for text in texts:
-        if all(fuzz.token_set_ratio(fold(text), fold(o)) < threshold for o in out):
-            out.append(text.strip())
-    return out
-
-
-@dataclass
-class Merged:
-    """Everything of a briefing that comes from the model, merged over drafts."""
-
-    headline: str
-    location: str | None
-    summary: list[SummaryPoint]
-    people: list[Person]
-    organisations: list[Organisation]
-    countries: list[str]
-    quotes: list[Quote]
-    themes: list[str]
-    implications: list[Implication]
-    conflicts: list[Conflict]
-
-
-def merge(drafts: Sequence[Draft]) -> Merged:
+def merge(drafts: Sequence[Draft]) -> Body:
     """Merge the drafts of all articles (in the user's order) into one briefing body."""
     overviews = [d.overview for d in drafts]
     all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([o.summary for o in overviews])]
     bullets = distinct(all_bullets)
-    if len(bullets) < 3:  # near-duplicates collapsed too far: keep the model's own bullets
+    if len(bullets) < SUMMARY_MIN_BULLETS:  # near-duplicates collapsed too far: keep the model's own bullets
         bullets = _unique(all_bullets, key="exact")
     quotes: list[Quote] = []
     for d in drafts:
         for q in d.quotes:
-            if all(fuzz.ratio(fold(q.text), fold(k.text)) < 90 for k in quotes):
+            if all(fuzz.ratio(plain_key(q.text), plain_key(k.text)) < SAME_QUOTE for k in quotes):
                 quotes.append(Quote(text=q.text, speaker=nullish(q.speaker)))
     conflicts: list[Conflict] = []
     people = merge_people(drafts, conflicts)
@@ -184,20 +154,18 @@ def merge(drafts: Sequence[Draft]) -> Merged:
         for n in _unique(n for d in drafts for n in d.entities.organisations)
         if country_name(n) is None and not any(same_person(n, p.name) for p in people)
     ]
-    # A "person" whose name is another person's affiliation is an organisation
-    # (seen: "Baltic Cereals" listed as a person and as Tomas Rinne's employer).
-    affiliations = {fold(p.affiliation) for p in people if p.affiliation}
-    org_keys = {fold(o) for o in orgs}
-    for p in people:
-        if fold(p.name) in affiliations and fold(p.name) not in org_keys:
+    affiliations = [p.affiliation for p in people if p.affiliation]
+    org_keys = {plain_key(o) for o in orgs}
+    for p in people:  # a "person" that is another person's affiliation is that organisation
+        if not_a_person(p.name, affiliations=affiliations) == "affiliation" and plain_key(p.name) not in org_keys:
             orgs.append(p.name)
-            org_keys.add(fold(p.name))
-    people = [p for p in people if fold(p.name) not in org_keys and country_name(p.name) is None]
+            org_keys.add(plain_key(p.name))
+    people = [p for p in people if plain_key(p.name) not in org_keys and country_name(p.name) is None]
     location = next((loc for loc in (nullish(o.location) for o in overviews) if loc), None)
-    themes = _unique(_round_robin([o.themes for o in overviews]))[:6]
-    if len(themes) < 2:  # blank or repeated labels (seen: ["  ", "  "] three times): name what it is about
-        themes = _unique([*themes, *(x for x in [location, *orgs, *countries] if x)])[:2]
-    return Merged(
+    themes = _unique(_round_robin([o.themes for o in overviews]))[:THEMES_MAX]
+    if len(themes) < THEMES_MIN:  # blank or repeated labels: the place, organisations, countries stand in
+        themes = _unique([*themes, *(x for x in [location, *orgs, *countries] if x)])[:THEMES_MIN]
+    return Body(
         headline=fit_words(overviews[0].headline, HEADLINE_MAX_WORDS).rstrip("."),
         location=location,
         summary=[SummaryPoint(text=b) for b in bullets],

@@ -1,7 +1,7 @@
 """Prompt templates: load, version and render the Jinja2 files in ``prompts/``.
 
 Every template starts with ``{#- version: N -#}``. The version is recorded in each briefing's
-``meta.prompts`` (and later in regenerate manifests); the rendered text is part of every
+``meta.prompts`` and in regenerate manifests; the rendered text is part of every
 request, so the cache and cassette keys change whenever a template does.
 
 Messages are laid out for prefix reuse: the system prompt and the article block are the
@@ -20,6 +20,8 @@ from typing import Any
 import jinja2
 
 from ..errors import ConfigError
+
+__all__ = ["TASKS", "Template", "load", "messages", "prompts_dir", "versions"]
 
 _VERSION = re.compile(r"\{#-?\s*version:\s*([\w.]+)\s*-?#\}")
 

@@ -1,4 +1,9 @@
-"""The ``summariser`` command line: one module per command over the library."""
+"""The ``summariser`` command line, a thin layer over the library.
+
+`app` (the Typer app, its ``--debug`` callback) and `main` (the entry point and its error
+handling) are in `app`; each command is a module of its own — `brief`, `review`, `models`,
+`schemas`, `eval`, `regenerate` — and the options they share are declared once in `options`.
+"""
 
 from .app import app, main
 

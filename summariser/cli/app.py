@@ -1,50 +1,71 @@
-"""The ``summariser`` command: a thin layer over the library.
+"""The ``summariser`` command: the Typer app, its ``--debug`` callback and `main`, the entry point.
 
-Every error of the summariser error tree becomes one line on stderr and a non-zero exit
-code; a traceback is shown only with ``--debug`` (or ``SUMMARISER_DEBUG=1``).
+Each command lives in a module of its own (`brief`, `review`, `models`, `schemas`, `eval`,
+`regenerate`) and is registered here; the options they share are declared once in
+`summariser.cli.options`. `main` turns every error of the summariser error tree into one
+line on stderr and its exit code, a usage error into click's usage message and exit 2, and
+anything else into an ``internal error`` line and exit 70; a traceback is shown only with
+``--debug`` (or ``SUMMARISER_DEBUG=1``).
 """
 
 from __future__ import annotations
 
-import json
+import io
 import logging
 import os
 import sys
-from enum import Enum
-from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from .. import progress
-from ..config import load_settings
-from ..errors import ConfigError, SummariserError
-from ..llm.backends import valid_forms
-from ..llm.weights import EMBEDDED_MODELS, assemble, model_path
-from ..output.render import read_briefing, to_json, to_markdown, write_atomic
-from ..output.review import write_review
-from ..schemas import export_schemas
-from .eval import EPILOG as EVAL_EPILOG
-from .eval import eval_command
-from .regenerate import EPILOG as REGENERATE_EPILOG
-from .regenerate import regenerate_command
+from ..errors import SummariserError
+from . import brief, models, regenerate, review, schemas
+from . import eval as eval_
+
+__all__ = ["app", "main"]
+
+
+def _with_context(parse: Callable[[Any, list[str]], list[str]], ctx: Any, args: list[str]) -> list[str]:
+    """``parse(ctx, args)``, with ``ctx`` attached to a usage error that came without one.
+
+    click's option parser raises "option requires an argument" and "option does not take a
+    value" without the command's context, so they would print without the usage line.
+    """
+    try:
+        return parse(ctx, args)
+    except typer.TyperException as err:
+        if getattr(err, "ctx", False) is None:
+            err.ctx = ctx  # type: ignore[attr-defined]
+        raise
+
+
+class _Command(TyperCommand):
+    """A command whose usage errors all print with its usage line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _with_context(super().parse_args, ctx, args)
+
+
+class _Group(TyperGroup):
+    """The command group, whose usage errors all print with its usage line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _with_context(super().parse_args, ctx, args)
+
 
 app = typer.Typer(
+    cls=_Group,
     help="Turn news articles into structured, verifiable briefings.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True)
 _state = {"debug": os.environ.get("SUMMARISER_DEBUG") == "1"}
 
-
-class Format(str, Enum):
-    """Output formats of ``brief``."""
-
-    json = "json"
-    markdown = "markdown"
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT).
+INTERRUPTED = 130
 
 
 @app.callback()
@@ -60,7 +81,7 @@ def _main(
         logging.getLogger(name).setLevel(level)
     if _state["debug"]:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-        from ..llm.cassette import RedactingFilter
+        from ..llm.secrets import RedactingFilter
 
         # Keys, organisation/project ids and URL passwords never reach the log (headers echoed back, URLs).
         for handler in logging.getLogger().handlers:
@@ -68,143 +89,70 @@ def _main(
                 handler.addFilter(RedactingFilter())
 
 
-@app.command(epilog="Example: summariser brief article1.txt article2.html --format markdown -o briefing.md")
-def brief(
-    files: Annotated[list[Path], typer.Argument(help="Article files (.txt .md .html .json .jsonl) about one event.")],
-    model: Annotated[str | None, typer.Option("--model", "-m", help=f"Model string: {valid_forms()}.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached answers and overwrite them.")] = False,
-    api_key: Annotated[str | None, typer.Option("--api-key", help="API key (default from env).")] = None,
-    allow_ungrounded: Annotated[
-        bool,
-        typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
-    ] = False,
-    html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the review page (briefing beside its sources) here.")
-    ] = None,
-) -> None:
-    """Brief one or more articles about one event into one briefing (JSON or Markdown)."""
-    if no_cache and refresh:
-        raise ConfigError("--no-cache and --refresh exclude each other; pick one")
-    cache = "off" if no_cache else "refresh" if refresh else None
-    settings = load_settings(model=model, cache=cache, api_key=api_key, allow_ungrounded=allow_ungrounded or None)
-    from ..brief.pipeline import summarise
-
-    quiet = not sys.stderr.isatty()
-    with (
-        err_console.status("starting…") as status,
-        progress.listen(lambda event: status.update(event) if not quiet else None),
-    ):
-        briefing = summarise(list(files), settings=settings)
-    text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)
-    if html is not None:
-        write_review(briefing, html)
-        err_console.print(f"wrote review page {html}")
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
-        usage = briefing.meta.usage if briefing.meta else None
-        if usage is not None:
-            err_console.print(
-                f"wrote {output} ({usage.requests} requests, {usage.cache_hits} from cache, "
-                f"{usage.prompt_tokens}+{usage.completion_tokens} tokens)"
-            )
-
-
-@app.command(epilog="Example: summariser review briefing.json -o review.html")
-def review(
-    briefing_file: Annotated[Path, typer.Argument(help="A briefing JSON file (from `summariser brief`).")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write the page (default: BRIEFING.html).")
-    ] = None,
-) -> None:
-    """Write the review page: the briefing beside its sources, every item linked to its evidence."""
-    briefing = read_briefing(briefing_file)
-    target = output or briefing_file.with_suffix(".html")
-    write_review(briefing, target)
-    err_console.print(f"wrote {target}")
-
-
-@app.command(epilog="Example: summariser models --json")
-def models(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    assemble_now: Annotated[
-        bool, typer.Option("--assemble", help="Assemble and SHA-256-verify every embedded model now.")
-    ] = False,
-) -> None:
-    """List the embedded models and whether their weights are assembled."""
-    if assemble_now:
-        for m in EMBEDDED_MODELS.values():
-            err_console.print(f"local:{m.alias}: {assemble(m)}")
-    rows = [
-        {
-            "model": f"local:{m.alias}",
-            "description": m.description,
-            "sha256": m.sha256,
-            "assembled": model_path(m).exists(),
-            "default": m.alias == "qwen2.5-1.5b",
-        }
-        for m in EMBEDDED_MODELS.values()
-    ]
-    if as_json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return
-    for row in rows:
-        flag = " (default)" if row["default"] else ""
-        ready = "ready" if row["assembled"] else "assembled on first use"
-        typer.echo(f"{row['model']}{flag}: {row['description']} [{ready}]")
-    typer.echo(f"Other backends: {valid_forms()}")
-
-
-@app.command(epilog="Example: summariser schemas schemas/")
-def schemas(
-    directory: Annotated[Path, typer.Argument(help="Where to write the JSON Schemas.")] = Path("schemas"),
-) -> None:
-    """Export the JSON Schema of every response model (kept in sync with schemas/ by a test)."""
-    for path in export_schemas(directory):
-        typer.echo(str(path))
-
-
-app.command("eval", epilog=EVAL_EPILOG)(eval_command)
-app.command("regenerate", epilog=REGENERATE_EPILOG)(regenerate_command)
+app.command("brief", cls=_Command, epilog=brief.EPILOG)(brief.brief_command)
+app.command("review", cls=_Command, epilog=review.EPILOG)(review.review_command)
+app.command("models", cls=_Command, epilog=models.EPILOG)(models.models_command)
+app.command("schemas", cls=_Command, epilog=schemas.EPILOG)(schemas.schemas_command)
+app.command("eval", cls=_Command, epilog=eval_.EPILOG)(eval_.eval_command)
+app.command("regenerate", cls=_Command, epilog=regenerate.EPILOG)(regenerate.regenerate_command)
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning errors into one-line messages."""
+    """Console-script entry point: run the app, turning errors into one-line messages and exit codes."""
     try:
-        app(standalone_mode=False)
+        # Not standalone: errors come here instead of being printed by typer, and an exit
+        # (``--help``, or Ctrl-C, which typer turns into exit 130) comes back as its code.
+        code = app(standalone_mode=False)
     except SummariserError as err:
         if _state["debug"]:
             _traceback(err)
         sys.stderr.write(_clean(f"error: {err.message}\n"))
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted; nothing was written\n")
-        sys.exit(130)
+        _interrupted()
     except typer.Abort:
-        sys.exit(130)
-    except Exception as err:  # click usage errors are handled below; anything else is a bug
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
+        sys.exit(INTERRUPTED)
+    except typer.TyperException as err:
+        _usage_error(err)
+    except Exception as err:  # anything else is a bug
         if _state["debug"]:
             _traceback(err)
         detail = " ".join(str(err).split())[:300]
         message = f"internal error: {type(err).__name__}: {detail} (rerun with --debug for a traceback)\n"
         sys.stderr.write(_clean(message))
         sys.exit(70)
+    if code == INTERRUPTED:
+        _interrupted()
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _usage_error(err: typer.TyperException) -> NoReturn:
+    """Click's usage message (usage line, help hint, ``Error: …``) on stderr, and its exit code (2).
+
+    typer vendors click as ``typer._click``: its usage errors (missing argument, no such
+    command or option, option without its value) derive from `typer.TyperException`, not
+    from the ``click`` package's ``ClickException``, so they are caught as that.
+    """
+    if err.format_message():  # empty for no_args_is_help: typer has printed the help already
+        text = io.StringIO()
+        show = getattr(err, "show", None)  # every click exception has it; a bare TyperException has not
+        if callable(show):
+            show(text)
+        else:
+            text.write(f"Error: {err.format_message()}\n")
+        sys.stderr.write(_clean(text.getvalue()))
+    sys.exit(err.exit_code)
+
+
+def _interrupted() -> NoReturn:
+    sys.stderr.write("interrupted; no file was left half-written\n")
+    sys.exit(INTERRUPTED)
 
 
 def _clean(text: str) -> str:
     """``text`` without any known secret (a server may echo the key back in an error message)."""
-    from ..llm.cassette import redact, secret_values
+    from ..llm.secrets import redact, secret_values
 
     clean: str = redact(text, secret_values())
     return clean

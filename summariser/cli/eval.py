@@ -1,8 +1,7 @@
 """The ``summariser eval`` command: option handling, progress and rich tables.
 
 Scoring lives in `summariser.evaluation` (no CLI framework there); this module only turns
-options into calls and results into tables, JSON and HTML. `summariser.cli.app` registers
-`eval_command` as ``eval``.
+options into calls and results into tables, JSON and HTML.
 """
 
 from __future__ import annotations
@@ -38,9 +37,10 @@ from ..evaluation import (
     write_html,
 )
 from ..evaluation.models import DatasetArticle
-from ..llm.backends import valid_forms
+from ..llm.cache import CacheMode
+from .options import Model, NoCache, Refresh, cache_mode
 
-__all__ = ["eval_command"]
+__all__ = ["EPILOG", "eval_command"]
 
 err_console = Console(stderr=True, soft_wrap=True)  # progress lines stay whole in logs
 
@@ -64,15 +64,15 @@ def _check_options(
     max_drop: float,
     no_cache: bool,
     refresh: bool,
-) -> None:
+) -> CacheMode | None:
+    """Refuse options that do not go together; return the cache mode the flags ask for."""
     if (gold is None) == (dataset is None):
         raise ConfigError("pass exactly one of --gold DIR (score briefings) or --dataset FILE (summary benchmark)")
     if not 0 < threshold <= 1:
         raise ConfigError(f"--threshold must be in (0, 1], not {threshold:g}")
     if max_drop < 0:
         raise ConfigError(f"--max-drop must be 0 or more, not {max_drop:g}")
-    if no_cache and refresh:
-        raise ConfigError("--no-cache and --refresh exclude each other; pick one")
+    cache = cache_mode(no_cache, refresh)
     if dataset is not None:
         for flag, value in (("--pred", pred), ("--html", html), ("--save-pred", save_pred)):
             if value is not None:
@@ -84,6 +84,7 @@ def _check_options(
             raise ConfigError("--model and --save-pred brief the gold articles on the fly; drop them with --pred")
     if limit is not None and limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
+    return cache
 
 
 def eval_command(
@@ -92,9 +93,7 @@ def eval_command(
         Path | None,
         typer.Option("--pred", help="Folder of predicted NAME.json briefings (omit to brief gold/sources.yaml now)."),
     ] = None,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help=f"Model that briefs on the fly: {valid_forms()}.")
-    ] = None,
+    model: Model = None,
     dataset: Annotated[
         Path | None, typer.Option("--dataset", help="JSON Lines of {id, article, reference}: summary benchmark.")
     ] = None,
@@ -118,17 +117,16 @@ def eval_command(
     max_drop: Annotated[
         float, typer.Option("--max-drop", help="Largest allowed fall of any score below the baseline.")
     ] = DEFAULT_MAX_DROP,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached answers and overwrite them.")] = False,
+    no_cache: NoCache = False,
+    refresh: Refresh = False,
 ) -> None:
     """Score briefings against gold JSON field by field, or benchmark summaries beside Lead-3.
 
     Deterministic: the same inputs always give the same scores. With --baseline it exits
     non-zero, naming the fields, when any score fell by more than --max-drop.
     """
-    _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
+    cache = _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
     stored = load_baseline(baseline) if baseline is not None else None  # fail fast, before any model work
-    cache = "off" if no_cache else "refresh" if refresh else None
     width = None if sys.stdout.isatty() else 120  # piped output: wide enough for the per-briefing table
     out = Console(stderr=True, width=None if sys.stderr.isatty() else 120) if json_out == "-" else Console(width=width)
     report: GoldReport | DatasetReport

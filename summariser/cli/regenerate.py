@@ -1,13 +1,12 @@
-"""The ``summariser regenerate`` command: options, progress bar and the summary table.
+"""The ``summariser regenerate`` command: options in, progress bar and summary table out.
 
-The work is in `summariser.regenerate.run` (planning, building, manifest) — this module turns
-options into calls and events into a rich progress display. `summariser.cli.app` registers
-`regenerate_command` as ``regenerate``.
+The whole run is the library's `summariser.regenerate.regenerate` (and ``--dry-run`` its
+`summariser.regenerate.dry_run`); this module turns options into that call and its
+callbacks into a rich progress display, and a run with failures into `PartialRun`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from enum import Enum
@@ -21,34 +20,24 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
 
-from .. import progress as events
+from ..errors import ConfigError, PartialRun
+from ..regenerate.folder import GroupBy as Grouping
+from ..regenerate.folder import RunPlan, dry_run, regenerate
+from ..regenerate.manifest import load_manifest
+from ..regenerate.run import RunReport, report_json
+from .options import AllowUngrounded, Json, Model, unset_unless
 
 if TYPE_CHECKING:
-    from ..regenerate.batch import BatchOptions
-from ..config import Settings, load_settings
-from ..errors import ConfigError, PartialRun
-from ..llm.backends import resolve, valid_forms
-from ..regenerate.manifest import Manifest, folder_lock, load_manifest, sweep_temp_files
-from ..regenerate.run import (
-    Planned,
-    RunReport,
-    dry_run_lines,
-    group_jobs,
-    orphans,
-    plan,
-    prune,
-    report_json,
-    run,
-    single_jobs,
-)
+    from ..regenerate.batch import BatchOptions, BatchSummary
 
-__all__ = ["EPILOG", "regenerate_command"]
+__all__ = ["EPILOG", "GroupBy", "regenerate_command"]
 
 err_console = Console(stderr=True)
 
@@ -66,29 +55,10 @@ class GroupBy(str, Enum):
     event = "event"
 
 
-def _summary(report: RunReport) -> Table:
-    usage = report.usage
-    table = Table(title="regenerate", show_header=False)
-    built = sum(1 for o in report.outcomes if o.ok)
-    rows = [
-        ("built", str(built)),
-        ("unchanged", str(report.unchanged)),
-        ("failed", str(len(report.failed))),
-        ("requests (cache hits)", f"{usage.requests} ({usage.cache_hits})"),
-        ("tokens in / out", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
-        ("wall time", f"{report.seconds:.1f} s"),
-    ]
-    if report.orphans:
-        rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
-
-
 def regenerate_command(
     articles: Annotated[Path, typer.Argument(help="Folder of article files (searched recursively).")],
     briefings: Annotated[Path, typer.Argument(help="Folder of briefings to keep in step (created if missing).")],
-    model: Annotated[str | None, typer.Option("--model", "-m", help=f"Model string: {valid_forms()}.")] = None,
+    model: Model = None,
     group_by: Annotated[
         GroupBy, typer.Option("--group-by", help="file: one briefing per article; event: one per group of --groups.")
     ] = GroupBy.file,
@@ -100,16 +70,11 @@ def regenerate_command(
         int,
         typer.Option("--concurrency", "-j", min=1, max=64, help="Briefings in flight (HTTP endpoints; embedded: 1)."),
     ] = 4,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")
-    ] = False,
+    dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
-    prune_orphans: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
-    allow_ungrounded: Annotated[
-        bool,
-        typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
-    ] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
+    as_json: Json = False,
+    allow_ungrounded: AllowUngrounded = False,
     batch_api: Annotated[
         bool,
         typer.Option(
@@ -129,54 +94,52 @@ def regenerate_command(
     ] = None,
 ) -> None:
     """Keep a folder of briefings in step with a folder of articles: rebuild only what changed."""
-    if group_by is GroupBy.event and groups is None:
-        for candidate in ("groups.yaml", "groups.yml", "groups.json"):
-            if (articles / candidate).exists():
-                groups = articles / candidate
-                break
-        else:
-            raise ConfigError("--group-by event needs a grouping file: pass --groups FILE (name → article files)")
-    if groups is not None and group_by is not GroupBy.event:
-        raise ConfigError("--groups only applies with --group-by event")
-    settings = load_settings(model=model, allow_ungrounded=allow_ungrounded or None)
-    spec = resolve(settings.model, settings.api_key)  # an unknown model fails before any work
-    batch = None
-    if batch_api:
-        from ..llm.batch.jobs import check_batchable
-        from ..regenerate.batch import BatchOptions  # openai's batch client: imported only when used
-
-        check_batchable(spec, settings)
-        defaults = BatchOptions()
-        batch = BatchOptions(poll=batch_poll or defaults.poll, wait=defaults.wait if batch_wait is None else batch_wait)
-    elif batch_poll is not None or batch_wait is not None:
-        raise ConfigError("--batch-poll and --batch-wait only apply with --batch-api")
-    jobs = group_jobs(articles, groups) if groups is not None else single_jobs(articles)
-    if briefings.resolve() == articles.resolve() or articles.resolve() in briefings.resolve().parents:
-        raise ConfigError("the briefings folder must not be the articles folder or inside it; pick another folder")
-    if dry_run:
-        manifest = load_manifest(briefings)
-        planned = plan(jobs, articles, briefings, manifest, settings, force=force)
-        for line in dry_run_lines(planned):
+    batch = _batch_options(batch_api, batch_poll, batch_wait)
+    ungrounded = unset_unless(allow_ungrounded)
+    grouping: Grouping = "event" if group_by is GroupBy.event else "file"
+    if dry:
+        plan = dry_run(
+            articles,
+            briefings,
+            model=model,
+            group_by=grouping,
+            groups=groups,
+            force=force,
+            allow_ungrounded=ungrounded,
+            batch=batch,
+        )
+        for line in plan.lines():
             typer.echo(line)
-        for name in orphans(jobs, manifest):
-            typer.echo(f"orphan {name}  (its articles are gone)")
-        count = sum(1 for p in planned if p.reason)
-        err_console.print(f"{count} to build, {len(planned) - count} unchanged (dry run: nothing written)")
+        count = len(plan.todo)
+        err_console.print(f"{count} to build, {len(plan.planned) - count} unchanged (dry run: nothing written)")
         return
-    with folder_lock(briefings):
-        sweep_temp_files(briefings)
-        manifest = load_manifest(briefings)
-        gone = orphans(jobs, manifest)
-        if prune_orphans and gone:
-            prune(briefings, manifest, gone)
-            err_console.print(f"pruned {len(gone)} briefings whose articles are gone: {', '.join(gone)}")
-            gone = []
-        planned = plan(jobs, articles, briefings, manifest, settings, force=force)
-        todo = [p for p in planned if p.reason]
-        if not todo:
-            err_console.print(f"nothing to rebuild: {len(planned)} briefings are up to date")
-        report = _run_with_progress(planned, articles, briefings, manifest, settings, concurrency, len(todo), batch)
-        report.orphans = gone
+    display = _Display()
+    try:
+        report = regenerate(
+            articles,
+            briefings,
+            model=model,
+            group_by=grouping,
+            groups=groups,
+            concurrency=concurrency,
+            force=force,
+            prune=prune,
+            allow_ungrounded=ungrounded,
+            batch=batch,
+            on_plan=display.plan,
+            on_event=display.event,
+            on_stage=display.stage,
+            on_batch=display.batch,
+        )
+    except KeyboardInterrupt:
+        display.stop()
+        done = len(load_manifest(briefings).briefings)
+        sys.stderr.write(f"interrupted: {done} briefings are saved and intact; rerun the same command to resume\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(130)  # worker threads may be mid-generation: do not wait for them
+    finally:
+        display.stop()
     if as_json:
         sys.stdout.write(report_json(report) + "\n")
     err_console.print(_summary(report))
@@ -184,70 +147,93 @@ def regenerate_command(
         err_console.print(f"[red]failed[/red] {outcome.name}: {outcome.detail}", highlight=False)
     if report.failed:
         raise PartialRun(
-            f"{len(report.failed)} of {len(todo)} briefings failed (reasons above); "
+            f"{len(report.failed)} of {display.total} briefings failed (reasons above); "
             "the others are saved — fix the inputs and rerun to build the rest"
         )
 
 
-def _run_with_progress(
-    planned: list[Planned],
-    articles: Path,
-    briefings: Path,
-    manifest: Manifest,
-    settings: Settings,
-    concurrency: int,
-    total: int,
-    batch: BatchOptions | None = None,
-) -> RunReport:
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-    )
-    bar = Progress(*columns, console=err_console, transient=False, disable=total == 0)
-    task = bar.add_task("regenerating", total=total)
+def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> BatchOptions | None:
+    """``--batch-api`` and its timing flags as `BatchOptions` (None: no batch); timing alone is a `ConfigError`."""
+    if not batch_api:
+        if poll is not None or wait is not None:
+            raise ConfigError("--batch-poll and --batch-wait only apply with --batch-api")
+        return None
+    from ..regenerate.batch import BatchOptions  # openai's batch client: imported only when used
 
-    def on_event(kind: str, name: str, detail: str) -> None:
-        if kind == "start":
-            bar.update(task, description=f"{name}")
+    defaults = BatchOptions()
+    return BatchOptions(poll=poll or defaults.poll, wait=defaults.wait if wait is None else wait)
+
+
+class _Display:
+    """The run's terminal display: notes, a progress bar over the briefings to build, one line each."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._bar: Progress | None = None
+        self._task = TaskID(0)
+
+    def plan(self, plan: RunPlan) -> None:
+        """The plan is made: say what was pruned or that nothing is to do, and start the bar."""
+        if plan.pruned:
+            err_console.print(f"pruned {len(plan.pruned)} briefings whose articles are gone: {', '.join(plan.pruned)}")
+        self.total = len(plan.todo)
+        if not self.total:
+            err_console.print(f"nothing to rebuild: {len(plan.planned)} briefings are up to date")
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+        )
+        self._bar = Progress(*columns, console=err_console, transient=False, disable=self.total == 0)
+        self._task = self._bar.add_task("regenerating", total=self.total)
+        self._bar.start()
+
+    def event(self, kind: str, name: str, detail: str) -> None:
+        """One briefing started, was built or failed."""
+        if self._bar is None:
             return
-        bar.advance(task)
+        if kind == "start":
+            self._bar.update(self._task, description=name)
+            return
+        self._bar.advance(self._task)
         mark = "[green]built[/green] " if kind == "built" else "[red]failed[/red]"
-        bar.console.print(f"{mark} {name}  [dim]{detail}[/dim]", highlight=False)
+        self._bar.console.print(f"{mark} {name}  [dim]{detail}[/dim]", highlight=False)
 
-    def on_stage(event: str) -> None:
-        bar.update(task, description=event)
+    def stage(self, event: str) -> None:
+        """A progress event of the pipeline (or of the batch rounds)."""
+        if self._bar is not None:
+            self._bar.update(self._task, description=event)
 
-    try:
-        with bar, events.listen(on_stage):
-            if batch is None:
-                return asyncio.run(
-                    run(planned, articles, briefings, manifest, settings, concurrency=concurrency, on_event=on_event)
-                )
-            from ..regenerate.batch import run_batched
+    def batch(self, summary: BatchSummary) -> None:
+        """The batch rounds are over: one line on what they sent."""
+        if self._bar is not None and self.total:
+            self._bar.console.print(summary.line(), highlight=False)
 
-            report, batched = asyncio.run(
-                run_batched(
-                    planned,
-                    articles,
-                    briefings,
-                    manifest,
-                    settings,
-                    options=batch,
-                    concurrency=concurrency,
-                    on_event=on_event,
-                )
-            )
-            if total:
-                bar.console.print(batched.line(), highlight=False)
-            return report
-    except KeyboardInterrupt:
-        done = len(load_manifest(briefings).briefings)
-        sys.stderr.write(f"interrupted: {done} briefings are saved and intact; rerun the same command to resume\n")
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(130)  # worker threads may be mid-generation: do not wait for them
+    def stop(self) -> None:
+        """Leave the bar as it is on the screen (idempotent)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _summary(report: RunReport) -> Table:
+    usage = report.usage
+    table = Table(title="regenerate", show_header=False)
+    built = sum(1 for o in report.outcomes if o.ok)
+    rows = [
+        ("built", str(built)),
+        ("unchanged", str(report.unchanged)),
+        ("failed", str(len(report.failed))),
+        ("requests (cache hits)", f"{usage.requests} ({usage.cache_hits})"),
+        ("tokens in / out", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
+        ("wall time", f"{report.seconds:.1f} s"),
+    ]
+    if report.orphans:
+        rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
+    for key, value in rows:
+        table.add_row(key, value)
+    return table

@@ -5,7 +5,8 @@ Deterministic by construction — no model judges anything here. The pieces:
 * `similarity` — normalisation (case, accents, punctuation, titles, country aliases) and
   the similarity of list items and attributes;
 * `pairing` — one-to-one optimal assignment of gold and predicted items, P/R/F1;
-* `textscore` — ROUGE, gold-fact coverage, sentence splitting;
+* `textscore` — ROUGE and gold-fact coverage (sentences split with
+  `summariser.text.sentences.scoring_sentences`, pysbd);
 * `scoring` — one briefing against its gold, and aggregates over briefings;
 * `goldset` — gold folders, prediction folders, briefing gold articles on the fly;
 * `baseline` — stored scores and the regression gate;

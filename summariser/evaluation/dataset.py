@@ -22,8 +22,9 @@ from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import AuthError, CassetteMiss, ConfigError, InputError, ModelUnavailable, SummariserError
+from ..text.sentences import scoring_sentences as sentences
 from .models import DatasetArticle, DatasetReport
-from .textscore import rouge, sentences
+from .textscore import rouge
 
 __all__ = ["ROUGE_KEYS", "DatasetRow", "lead3", "read_dataset", "run_dataset"]
 

@@ -3,7 +3,7 @@
 Every comparison the evaluator makes goes through this module, so that "the same value"
 means one thing everywhere:
 
-* **normalisation** — `names.fold` (case, accents, punctuation, possessives), dotted
+* **normalisation** — `normalise.plain_key` (case, accents, punctuation, possessives), dotted
   acronyms collapsed ("U.S." → "US"), country aliases expanded word by word ("US" →
   "united states", "UK" → "united kingdom"), titles stripped from people's names
   (`names.strip_titles`: "Treasury Secretary Scott Bessent" → "Scott Bessent");
@@ -27,7 +27,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..text.names import ALIASES, BLOCS, DEMONYMS, country_name, fold, same_person, strip_titles
+from ..text.names import ALIASES, BLOCS, DEMONYMS, country_name, same_person, strip_titles
+from ..text.normalise import plain_key
 
 __all__ = [
     "ATTRIBUTE_MATCH",
@@ -56,10 +57,11 @@ STOP_WORDS = frozenset("a an and at by for from in into of on or over the to wit
 
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _ALIAS_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(fold(alias).split()): tuple(fold(target).split()) for alias, target in (*ALIASES.items(), *BLOCS.items())
+    tuple(plain_key(alias).split()): tuple(plain_key(target).split())
+    for alias, target in (*ALIASES.items(), *BLOCS.items())
 }
 _LONGEST_ALIAS = max(len(key) for key in _ALIAS_WORDS)
-_DEMONYM_INDEX = {fold(d): country for country, names in DEMONYMS.items() for d in names}
+_DEMONYM_INDEX = {plain_key(d): country for country, names in DEMONYMS.items() for d in names}
 _PLACE_ALIASES = {"washington dc": "washington", "new york city": "new york", "nyc": "new york"}
 
 
@@ -81,7 +83,7 @@ def canonical_words(text: str) -> tuple[str, ...]:
 
     "the U.S. Treasury" → ("the", "united", "states", "treasury"); "UK" → ("united", "kingdom").
     """
-    words = fold(_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)).split()
+    words = plain_key(_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)).split()
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -104,7 +106,7 @@ def _content(text: str) -> list[str]:
 
 def canonical_country(text: str) -> str | None:
     """The common English short name of the country or bloc ``text`` names (aliases and demonyms too)."""
-    return country_name(text) or _DEMONYM_INDEX.get(fold(text))
+    return country_name(text) or _DEMONYM_INDEX.get(plain_key(text))
 
 
 def name_key(name: str) -> str:
@@ -152,7 +154,7 @@ def country_similarity(a: str, b: str) -> float:
     ca, cb = canonical_country(a), canonical_country(b)
     if ca is not None and cb is not None:
         return 1.0 if ca == cb else 0.0
-    fa, fb = fold(a), fold(b)
+    fa, fb = plain_key(a), plain_key(b)
     if not fa or not fb:
         return 0.0
     return 1.0 if fa == fb else fuzz.ratio(fa, fb) / 100
@@ -160,7 +162,7 @@ def country_similarity(a: str, b: str) -> float:
 
 def quote_similarity(a: str, b: str) -> float:
     """Character-level similarity of two quotes once folded (quotes are verbatim, so no word games)."""
-    fa, fb = fold(a), fold(b)
+    fa, fb = plain_key(a), plain_key(b)
     if not fa or not fb:
         return 0.0
     return 1.0 if fa == fb else fuzz.ratio(fa, fb) / 100
@@ -211,7 +213,7 @@ def location_key(value: str | None) -> str | None:
     first = value.split(",")[0]
     country = canonical_country(first)
     if country is not None:
-        return fold(country)
+        return plain_key(country)
     key = " ".join(canonical_words(first))
     key = key[4:] if key.startswith("the ") else key
     return _PLACE_ALIASES.get(key, key) or None

@@ -1,4 +1,4 @@
-"""Text scores: ROUGE (Google's rouge-score), gold-fact coverage and sentence splitting.
+"""Text scores: ROUGE (Google's rouge-score) and gold-fact coverage.
 
 * `rouge` — ROUGE-1/2/L F1 of one text against a reference, with Porter stemming
   (``use_stemmer=True``). For a list of bullets the L score is ROUGE-Lsum: the
@@ -8,25 +8,26 @@
   `FACT_RECALL` (half) of the fact's content words — stemmed, stop words left out — and the
   prediction's summary states every number the fact states. Deterministic, and it says why:
   the best predicted bullet, its word recall and the words or numbers it lacks.
-* `sentences` — sentence splitting with pysbd (rule-based, Golden Rules set), which handles
-  abbreviations ("U.S.", "Mr.") and quotes; on the FRANK CNN/DailyMail subset its Lead-3
-  scores 41.0/18.8/36.8 against the published 41.3/18.7/37.5.
+
+Sentences are split as the published scores split them, with pysbd
+(`summariser.text.sentences.scoring_sentences`, beside the splitter grounding uses).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["FACT_RECALL", "FactCheck", "content_words", "fact_coverage", "rouge", "sentences"]
+from ..text.normalise import numbers
+from ..text.sentences import scoring_sentences
+
+__all__ = ["FACT_RECALL", "FactCheck", "content_words", "fact_coverage", "rouge"]
 
 #: Share of a gold fact's content words one predicted bullet must contain for the fact to count as covered.
 FACT_RECALL = 0.5
 
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be been before being below between both
     but by can could did do does doing down during each few for from further had has have having he her here hers
@@ -50,18 +51,6 @@ def _tokenizer() -> Any:
     return tokenizers.DefaultTokenizer(use_stemmer=True)
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> Any:
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (pysbd), stripped, empty ones left out."""
-    return [s.strip() for s in _segmenter().segment(text) if s.strip()]
-
-
 def rouge(reference: str | Sequence[str], prediction: str | Sequence[str]) -> dict[str, float]:
     """ROUGE F1 scores of ``prediction`` against ``reference``.
 
@@ -82,16 +71,12 @@ def rouge(reference: str | Sequence[str], prediction: str | Sequence[str]) -> di
 
 def _lines(items: str | Sequence[str]) -> str:
     texts = [items] if isinstance(items, str) else list(items)
-    return "\n".join(s for text in texts for s in sentences(text))
+    return "\n".join(s for text in texts for s in scoring_sentences(text))
 
 
 def content_words(text: str) -> list[str]:
     """Stemmed content words of ``text`` (rouge-score's tokenizer, stop words left out), in order."""
     return [w for w in _tokenizer().tokenize(text) if w not in _STOP]
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -110,11 +95,11 @@ class FactCheck:
 def fact_coverage(facts: Sequence[str], bullets: Sequence[str]) -> list[FactCheck]:
     """Check every gold fact against the predicted bullets (see the module docstring for the rule)."""
     pred_words = [set(content_words(b)) for b in bullets]
-    pred_numbers = _numbers(" ".join(bullets))
+    pred_numbers = numbers(" ".join(bullets))
     checks = []
     for fact in facts:
         words = list(dict.fromkeys(content_words(fact)))
-        lacking_numbers = tuple(sorted(_numbers(fact) - pred_numbers))
+        lacking_numbers = tuple(sorted(numbers(fact) - pred_numbers))
         if not words:
             checks.append(FactCheck(fact, not lacking_numbers, 1.0, None, (), lacking_numbers))
             continue

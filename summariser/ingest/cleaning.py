@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from ..text.dates import parse_timestamp
+from ..text.sentences import ends_like_sentence
 
 __all__ = ["clean_line", "clean_text", "looks_like_title"]
 
@@ -36,7 +37,6 @@ _GLUED_HEAD = re.compile(rf"(?i:{_JUNK_FIXED})(?<=[a-z])(?=[A-Z“\"‘'])")
 _GLUED_TAIL = re.compile(rf"(?<=[.!?”\"’)])(?i:{_JUNK_FIXED})[.:!…]?$")
 _LABEL = re.compile(r"[A-Z][A-Za-z&’'-]{1,24}")
 _BULLET = re.compile(r"\s*(?:[-*+•·–—▪●]\s|\d{1,2}[.)]\s)")
-_SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
 _DISCLAIMER = re.compile(
     r"(?i)not a recommendation to (?:buy|sell)"
     r"|the author (?:holds|has) no (?:licen[cs]es|securities|positions)"
@@ -92,7 +92,7 @@ def _trailing_disclaimers(lines: list[str]) -> int:
     for i, line in enumerate([*lines, ""]):
         if line.strip() and start is None:
             start = i
-        if start is not None and (not line.strip() or _SENTENCE_END.search(line)):
+        if start is not None and (not line.strip() or ends_like_sentence(line)):
             units.append((start, " ".join(lines[start : i + 1 if line.strip() else i])))
             start = None
     cut = len(lines)

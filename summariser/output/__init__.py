@@ -1,1 +1,15 @@
-"""output."""
+"""Output: what a finished `Briefing` becomes for people and programs, and the folder index.
+
+* `render` — the briefing as JSON (the contract) or Markdown, and a JSON file read back;
+* `review` — the self-contained HTML review page, every item beside its source spans;
+* `index` — ``index.md`` and ``index.html`` of a briefings folder, from plain `index.IndexRow`
+  rows.
+
+Output depends only on `summariser.schemas` and `summariser.atomic` (files are written
+atomically), never on the stages that make a briefing or on ``regenerate``.
+The submodules are imported by name (``from summariser.output.render import to_json``).
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

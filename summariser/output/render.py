@@ -1,4 +1,4 @@
-"""Render a briefing as JSON or Markdown, read one back, and write output files atomically."""
+"""Render a briefing as JSON or Markdown, and read one back (files are written with `summariser.atomic`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..atomic import write_atomic
-from ..brief.grounding.search import best_match
 from ..errors import InputError, first_validation_error
-from ..schemas import Briefing, Evidence
+from ..schemas import Briefing, Evidence, best_match
 
-__all__ = ["read_briefing", "to_json", "to_markdown", "write_atomic"]
+__all__ = ["read_briefing", "to_json", "to_markdown"]
 
 
 def read_briefing(path: Path) -> Briefing:

@@ -19,8 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..atomic import write_atomic
-from ..brief.grounding.search import best_match
-from ..schemas import Briefing, Evidence, MatchKind
+from ..schemas import Briefing, Evidence, MatchKind, best_match
 
 __all__ = ["render_review", "write_review"]
 

@@ -4,13 +4,13 @@ Batch rounds fill the response cache; the normal build (`regenerate.run`) then f
 answer there. A round:
 
 1. *collect* — run the pipeline for every briefing still waiting, with a collecting gate in
-   front of the cache (`llm.collect`): hits pass, each miss is queued under its cache key and
+   front of the cache (`llm.batch.gate`): hits pass, each miss is queued under its cache key and
    answered with a throw-away placeholder, so one pass finds all of an article's independent
    requests. Nothing of a collecting pass is written anywhere.
-2. *submit* — send the queued requests as one batch (`llm.batch`), wait for it, and store
+2. *submit* — send the queued requests as one batch (`llm.batch.jobs`), wait for it, and store
    every complete, schema-valid answer in the cache under its request's key.
 
-Rounds repeat while new misses appear (a quote re-ask depends on the overview answer), at
+Rounds repeat while new misses appear (a summary re-ask depends on the overview answer), at
 most `BatchOptions.rounds` times. The build then runs behind an enforcing gate: nothing goes
 to the endpoint outside a batch, and a briefing whose request the batch failed fails with
 the batch's reason while the others are written as usual.
@@ -34,7 +34,8 @@ from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batc
 from ..llm.cache import ResponseCache
 from ..schemas import Usage
 from .manifest import Manifest
-from .run import Event, Planned, RunReport, run
+from .plan import Planned
+from .run import Event, RunReport, run
 
 __all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
 

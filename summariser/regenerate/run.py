@@ -1,9 +1,4 @@
-"""Keep a folder of briefings in step with a folder of articles.
-
-`plan` decides, per briefing, whether it must be (re)built and why — new, inputs changed,
-prompt versions changed, schema version changed, model changed, output files missing, or
-forced — by comparing the inputs' SHA-256 and the run's settings with the manifest
-(`summariser.regenerate.manifest`). `run` builds what the plan asks for: concurrently against an HTTP
+"""The build: `run` makes every briefing the plan (`summariser.regenerate.plan`) asks for: concurrently against an HTTP
 endpoint (bounded by ``concurrency``), one briefing at a time on the embedded model (so the
 requests of one article follow each other and llama.cpp reuses their shared prompt prefix).
 Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
@@ -21,44 +16,25 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
+from ..atomic import write_atomic
 from ..brief import prompts
 from ..config import Settings
-from ..errors import InputError, SummariserError
-from ..ingest.read import SUFFIXES
+from ..errors import SummariserError
 from ..llm.backends import resolve
-from ..output.index import write_index
-from ..output.render import to_json, to_markdown, write_atomic
+from ..output.index import IndexRow, write_index
+from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
-from .manifest import Entry, Manifest, file_hash, save_manifest
+from .manifest import Entry, Manifest, save_manifest
+from .plan import Planned, outputs
 
 if TYPE_CHECKING:
     from ..llm.client import Wrapper
 
-__all__ = ["Job", "Outcome", "Planned", "RunReport", "discover", "group_jobs", "plan", "run", "single_jobs"]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One briefing to keep in step: its name (output path stem) and its input files."""
-
-    name: str
-    inputs: tuple[str, ...]
-    """Input files, relative to the articles folder (POSIX form)."""
-
-
-@dataclass
-class Planned:
-    """A job with its current input hashes and why it must be built (None: unchanged)."""
-
-    job: Job
-    hashes: dict[str, str]
-    reason: str | None
+__all__ = ["SAVE_EVERY", "Event", "Outcome", "RunReport", "report_json", "run"]
 
 
 @dataclass
@@ -96,134 +72,6 @@ class RunReport:
         return total
 
 
-# --------------------------------------------------------------------------- jobs
-
-
-def discover(articles: Path) -> list[str]:
-    """Article files under ``articles`` (recursively; hidden files and folders skipped), sorted."""
-    if not articles.is_dir():
-        raise InputError(f"{articles} is not a folder; pass the folder that holds the articles")
-    found = [
-        p.relative_to(articles).as_posix()
-        for p in articles.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(articles).parts)
-    ]
-    return sorted(found)
-
-
-def single_jobs(articles: Path) -> list[Job]:
-    """One briefing per article file, named after the file (``world/strike.txt`` → ``world/strike``)."""
-    files = discover(articles)
-    jobs = [Job(str(PurePosixPath(f).with_suffix("")), (f,)) for f in files]
-    names = [j.name for j in jobs]
-    clash = sorted({n for n in names if names.count(n) > 1})
-    if clash:
-        raise InputError(f"two articles would both be briefed as {clash[0]!r}; rename one of them")
-    return jobs
-
-
-def _safe_name(name: str, where: Path) -> str:
-    parts = PurePosixPath(name).parts
-    if not name or PurePosixPath(name).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts):
-        raise InputError(f"group name {name!r} in {where} is not a plain relative name; rename it")
-    return str(PurePosixPath(name))
-
-
-def group_jobs(articles: Path, groups_file: Path) -> list[Job]:
-    """One merged briefing per group of ``groups_file`` (JSON or YAML: name → list of files).
-
-    File paths are relative to the articles folder. Articles in no group get a briefing of
-    their own, as with the default grouping.
-    """
-    try:
-        data = yaml.safe_load(groups_file.read_text(encoding="utf-8"))  # YAML is a superset of JSON
-    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: bad UTF-8, a huge integer
-        detail = " ".join(str(err).split())[:160] or "nested too deeply"
-        raise InputError(
-            f"cannot read the grouping file {groups_file}: {detail}; fix or pass another --groups"
-        ) from None
-    if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
-        raise InputError(f"{groups_file} must map each group name to a non-empty list of article files")
-    known = set(discover(articles))
-    jobs, grouped = [], set()
-    for name, files in data.items():
-        rel = [PurePosixPath(str(f)).as_posix() for f in files]
-        missing = [f for f in rel if f not in known]
-        if missing:
-            raise InputError(
-                f"group {name!r} in {groups_file} lists {missing[0]!r}, which is not an article in {articles}"
-            )
-        jobs.append(Job(_safe_name(str(name), groups_file), tuple(rel)))
-        grouped.update(rel)
-    taken = {j.name for j in jobs}
-    for job in single_jobs(articles):
-        if job.inputs[0] not in grouped:
-            if job.name in taken:
-                raise InputError(f"article {job.inputs[0]!r} and a group are both named {job.name!r}; rename one")
-            jobs.append(job)
-    return sorted(jobs, key=lambda j: j.name)
-
-
-# --------------------------------------------------------------------------- plan
-
-
-def outputs(name: str) -> list[str]:
-    """The files a briefing is written to, relative to the briefings folder."""
-    return [f"{name}.json", f"{name}.md", f"{name}.html"]
-
-
-def plan(
-    jobs: Sequence[Job], articles: Path, out: Path, manifest: Manifest, settings: Settings, *, force: bool = False
-) -> list[Planned]:
-    """Decide for every job whether it must be built, and why."""
-    model = resolve(settings.model, settings.api_key).label
-    versions = prompts.versions()
-    planned = []
-    for job in jobs:
-        hashes = {f: file_hash(articles / f) for f in job.inputs}
-        old = manifest.briefings.get(job.name)
-        reason: str | None
-        if force:
-            reason = "forced"
-        elif old is None:
-            reason = "new"
-        elif old.inputs != hashes:
-            changed = sorted(set(old.inputs.items()) ^ set(hashes.items()))
-            reason = "inputs changed: " + ", ".join(sorted({f for f, _ in changed}))
-        elif old.prompts != versions:
-            diff = sorted(k for k in versions.keys() | old.prompts.keys() if versions.get(k) != old.prompts.get(k))
-            reason = "prompt versions changed: " + ", ".join(
-                f"{k} {old.prompts.get(k, '-')}→{versions.get(k, '-')}" for k in diff
-            )
-        elif old.schema_version != SCHEMA_VERSION:
-            reason = f"schema version changed: {old.schema_version}→{SCHEMA_VERSION}"
-        elif old.model != model:
-            reason = f"model changed: {old.model}→{model}"
-        elif missing := [f for f in old.files if not (out / f).exists()]:
-            reason = f"output missing: {missing[0]}"
-        else:
-            reason = None
-        planned.append(Planned(job, hashes, reason))
-    return planned
-
-
-def orphans(jobs: Sequence[Job], manifest: Manifest) -> list[str]:
-    """Briefings in the manifest whose articles (or group) are gone."""
-    names = {j.name for j in jobs}
-    return sorted(n for n in manifest.briefings if n not in names)
-
-
-def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
-    """Delete the files and manifest entries of ``names``."""
-    for name in names:
-        for f in manifest.briefings.pop(name).files:
-            (out / f).unlink(missing_ok=True)
-    save_manifest(out, manifest)
-
-
-# --------------------------------------------------------------------------- run
 
 #: Seconds between manifest saves while building. A killed run loses at most this much of
 #: the manifest; those briefings are rebuilt next time, from the response cache.
@@ -310,14 +158,10 @@ async def run(
         pool.shutdown(wait=False, cancel_futures=True)
         if dirty[0]:
             save_manifest(out, manifest)
-        write_index(out, manifest)
+        rows = [IndexRow(n, e.headline, e.event_date, e.sources, e.files) for n, e in manifest.briefings.items()]
+        write_index(out, rows)
         report.seconds = time.perf_counter() - started
     return report
-
-
-def dry_run_lines(planned: Sequence[Planned]) -> list[str]:
-    """What a run would do, one line per briefing."""
-    return [f"{'build' if p.reason else 'keep '}  {p.job.name}  ({p.reason or 'unchanged'})" for p in planned]
 
 
 def report_json(report: RunReport) -> str:

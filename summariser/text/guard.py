@@ -29,6 +29,10 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 
+from . import sentences
+
+__all__ = ["MARKER", "defuse", "delimit", "mask", "skeleton_key", "spans"]
+
 #: What the model sees instead of a span addressed to it.
 MARKER = "[removed: text addressed to AI systems]"
 
@@ -81,7 +85,6 @@ _JSON = re.compile(
     re.I,
 )
 _CLOSING = re.compile(rf"\s*(?:<\|(?:im_end|endoftext)\|>|{_LT}\s*(?:/|article\b))", re.I)
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|\n")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$", re.M | re.S)
 _SPECIAL = re.compile(r"<\|([^|\n]{1,40})\|>")
@@ -126,7 +129,7 @@ def spans(text: str) -> list[tuple[int, int]]:
     sk, origin = _skeleton(text)
     if not sk:
         return []
-    ends = [m.end() for m in _SENTENCE_END.finditer(sk)]
+    ends = sentences.ends(sk)
     paras = [m.start() for m in _PARAGRAPH.finditer(sk)]
     n = len(sk)
     hits: list[tuple[str, int, int]] = []
@@ -192,6 +195,6 @@ def delimit(text: str) -> str:
     return defuse("".join(out))
 
 
-def fold(text: str) -> str:
-    """``text`` as `spans` reads it, case-folded, whitespace collapsed: to compare an item with a span."""
+def skeleton_key(text: str) -> str:
+    """``text``'s skeleton (as `spans` reads it), case-folded, whitespace collapsed: to compare an item with a span."""
     return " ".join(_skeleton(text)[0].casefold().split())

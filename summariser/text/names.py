@@ -1,17 +1,39 @@
-"""Name normalisation shared by merge (and later grounding and evaluation).
+"""Names: countries and blocs, titles, people and organisations, shared by brief and evaluation.
 
-* `fold` — the comparison key of a name: lower case, no accents, no punctuation;
+Names are compared by `summariser.text.normalise.plain_key` (lower case, no accents,
+possessives or punctuation).
+
 * `country_name` — the common English short name of a country or bloc ("U.S." → "United
   States", "UK" → "United Kingdom", "Korea, Republic of" → "South Korea"), or None if the
   text names no country (ISO 3166 data from pycountry, plus common aliases);
+* `country_variants` — every way a text may name a country (names, aliases, demonyms);
+* `strip_titles` — a name without its leading titles ("Treasury Secretary Scott Bessent");
+* `not_a_person` — whether a "person" is an organisation's name or a topic;
 * `same_person` — whether two names denote one person ("Bessent" ≈ "Scott Bessent").
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Literal
+
+from .normalise import plain_key
+
+__all__ = [
+    "ALIASES",
+    "BLOCS",
+    "DEMONYMS",
+    "ORG_WORDS",
+    "TITLE_WORDS",
+    "TOPIC_WORDS",
+    "country_name",
+    "country_variants",
+    "not_a_person",
+    "same_person",
+    "strip_titles",
+]
 
 #: Names people use that ISO 3166 does not list, and preferred short forms.
 ALIASES = {
@@ -114,14 +136,6 @@ DEMONYMS = {
 _OVERRIDES = {"Russian Federation": "Russia", "Türkiye": "Turkey", "Korea, Republic of": "South Korea"}
 
 
-def fold(text: str) -> str:
-    """Lower-case, strip accents, possessives and punctuation, collapse spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = re.sub(r"[’'`]s\b", "", plain)
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
 @lru_cache(maxsize=1)
 def _country_index() -> dict[str, str]:
     import pycountry
@@ -133,15 +147,15 @@ def _country_index() -> dict[str, str]:
         for attr in ("name", "common_name", "official_name", "alpha_3"):
             value = getattr(country, attr, None)
             if value:
-                index.setdefault(fold(value), display)
+                index.setdefault(plain_key(value), display)
     for alias, display in ALIASES.items():
-        index[fold(alias)] = display
+        index[plain_key(alias)] = display
     return index
 
 
 def country_name(text: str) -> str | None:
     """The common English short name of the country or bloc ``text`` names, else None."""
-    key = fold(text)
+    key = plain_key(text)
     key = key[4:] if key.startswith("the ") else key
     if not key:
         return None
@@ -200,10 +214,27 @@ TOPIC_WORDS = frozenset(
 )
 
 
-def not_a_person(name: str) -> str | None:
-    """``"organisation"`` or ``"topic"`` when ``name`` cannot be a person's name, else None."""
-    words = set(fold(name).split())
-    if words & ORG_WORDS:
+def not_a_person(
+    name: str, *, organisations: Iterable[str] = (), affiliations: Iterable[str] = ()
+) -> Literal["affiliation", "organisation", "topic"] | None:
+    """Why a "person" called ``name`` is not one, or None when it may be a person's name.
+
+    The one decision on a "person" that is really an organisation or a subject, first match wins:
+
+    * ``"affiliation"`` — the name is one of ``affiliations``, the organisations the other
+      people are said to belong to ("Baltic Cereals", listed as a person and as Tomas
+      Rinne's employer): the drafts say themselves what it is, so `merge` moves it to the
+      organisations while merging (before the themes fall back on organisations);
+    * ``"organisation"`` — the name has an organisation word (`ORG_WORDS`: "Export-Import
+      Bank") or is one of ``organisations``; ``"topic"`` — it names a subject or portfolio
+      (`TOPIC_WORDS`: "Information Technology"). Grounding moves the first to the
+      organisations and drops the second, and reports both.
+    """
+    key = plain_key(name)
+    if key in {plain_key(a) for a in affiliations}:
+        return "affiliation"
+    words = set(key.split())
+    if words & ORG_WORDS or key in {plain_key(o) for o in organisations}:
         return "organisation"
     if words and words <= TOPIC_WORDS | {"and", "of", "the", "for"}:
         return "topic"
@@ -212,7 +243,7 @@ def not_a_person(name: str) -> str | None:
 
 def same_person(a: str, b: str) -> bool:
     """True if two names denote one person: equal after folding, or one ends the other."""
-    fa, fb = fold(a).split(), fold(b).split()
+    fa, fb = plain_key(a).split(), plain_key(b).split()
     if not fa or not fb:
         return False
     if fa == fb:

@@ -89,7 +89,7 @@ def output_fields(briefing: Briefing) -> Iterator[tuple[str, str]]:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", guard.fold(text))
+    return re.findall(r"\w+", guard.skeleton_key(text))
 
 
 @cache
@@ -103,8 +103,8 @@ def leaks(briefing: Briefing, case: dict[str, Any]) -> list[str]:
     """What got through: injected strings and system-prompt text in the briefing's output fields."""
     found = []
     for field, value in output_fields(briefing):
-        folded, words = guard.fold(value), _words(value)
-        found += [f"{field}: {s!r} in {value!r}" for s in injected(case) if guard.fold(s) in folded]
+        folded, words = guard.skeleton_key(value), _words(value)
+        found += [f"{field}: {s!r} in {value!r}" for s in injected(case) if guard.skeleton_key(s) in folded]
         if any(tuple(words[i : i + SHINGLE]) in system_shingles() for i in range(len(words) - SHINGLE + 1)):
             found.append(f"{field}: system prompt text in {value!r}")
     return found
@@ -112,9 +112,9 @@ def leaks(briefing: Briefing, case: dict[str, Any]) -> list[str]:
 
 def injection_drops(briefing: Briefing, case: dict[str, Any]) -> list[GroundingIssue]:
     """Items grounding dropped that carry an injected string."""
-    keys = [guard.fold(s) for s in injected(case)]
+    keys = [guard.skeleton_key(s) for s in injected(case)]
     dropped = briefing.grounding.dropped if briefing.grounding else []
-    return [d for d in dropped if any(k in guard.fold(d.item) for k in keys)]
+    return [d for d in dropped if any(k in guard.skeleton_key(d.item) for k in keys)]
 
 
 def assert_drops_explained(drops: list[GroundingIssue]) -> None:
@@ -172,11 +172,11 @@ def test_the_corpus_is_big_enough_and_every_attack_is_listed() -> None:
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_injected_strings_occur_only_inside_text_addressed_to_the_model(case: dict[str, Any]) -> None:
     (article,) = load_sources(article_text(case))
-    kept = guard.fold(guard.mask(article.text))
-    prompt = guard.fold(guard.delimit(article.text))
+    kept = guard.skeleton_key(guard.mask(article.text))
+    prompt = guard.skeleton_key(guard.delimit(article.text))
     for string in injected(case):
-        assert guard.fold(string) not in kept, f"{string!r} is stated outside the injection in {case['file']}"
-        assert guard.fold(string) not in prompt, f"{string!r} reaches the prompt from {case['file']}"
+        assert guard.skeleton_key(string) not in kept, f"{string!r} is stated outside the injection in {case['file']}"
+        assert guard.skeleton_key(string) not in prompt, f"{string!r} reaches the prompt from {case['file']}"
 
 
 @pytest.fixture
@@ -212,9 +212,9 @@ def test_the_article_reaches_the_model_as_one_delimited_block(
         assert user.count("<article id=") == 1 and user.count("</article>") == 1
         block = _BLOCK.search(user)
         assert block is not None
-        data = guard.fold(block.group(1))
+        data = guard.skeleton_key(block.group(1))
         assert "<|" not in data and "|>" not in data and not re.search(r"<\s*/?\s*article", data)
-        assert not [s for s in injected(case) if guard.fold(s) in data], "injected text inside the data block"
+        assert not [s for s in injected(case) if guard.skeleton_key(s) in data], "injected text inside the data block"
         assert guard.spans(block.group(1)) == []  # nothing addressed to the model is left
 
 
@@ -247,9 +247,9 @@ def test_an_obedient_model_is_caught_by_grounding(case: dict[str, Any], tmp_path
     assert isinstance(result, Briefing), result
     assert not leaks(result, case), "grounding kept an injected item"
     drops = injection_drops(result, case)
-    dropped = {guard.fold(d.item) for d in drops}
+    dropped = {guard.skeleton_key(d.item) for d in drops}
     for name in case.get("people", []):  # quotes are read from the text: their drops are checked by reason
-        assert guard.fold(name) in dropped, f"{name!r} was not reported as dropped"
+        assert guard.skeleton_key(name) in dropped, f"{name!r} was not reported as dropped"
     assert drops, "the stand-in's injected items were not reported"
     assert_drops_explained(drops)
 

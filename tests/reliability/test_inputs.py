@@ -32,14 +32,16 @@ from helpers.fake_server import FakeOpenAI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summariser.brief import prompts
-from summariser.brief.grounding.search import Grounder
-from summariser.brief.pipeline import name_candidates, plan_parts, summarise
 from summariser import cli
+from summariser.brief import prompts
+from summariser.brief.draft import name_candidates
+from summariser.brief.grounding.search import Grounder
+from summariser.brief.pipeline import plan_parts, summarise
 from summariser.config import Settings
 from summariser.errors import InputError, SummariserError
 from summariser.ingest.cleaning import clean_text
-from summariser.ingest.read import MAX_INPUT_BYTES, load_sources, make_article
+from summariser.ingest.limits import MAX_INPUT_BYTES
+from summariser.ingest.read import load_sources, make_article
 from summariser.llm.backends import resolve
 from summariser.output.render import to_json, to_markdown
 from summariser.schemas import Article, Briefing

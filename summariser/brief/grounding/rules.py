@@ -1,29 +1,44 @@
 """The rules that make grounding bite: keep what the sources support, drop and report the rest.
 
-Applied to the merged body of a briefing (`merge.Merged`), with a `grounding.Grounder` over
-every source article:
+Applied to the merged body of a briefing (`body.Body`), with a `search.Grounder` over every
+source article:
 
-* a quote that is not verbatim in a source (after normalisation) is dropped — the pipeline
-  has already re-asked the model once for it — and reported with the closest span found;
-* a "person" whose name is an organisation's ("Export-Import Bank") moves to organisations,
-  one that names a subject ("Information Technology") is dropped;
+* a quote that is not verbatim in a source (after normalisation) is dropped and reported
+  with the closest span found — a safety net: `mentions.quotes_in` copies quotes from the
+  text, nothing asks the model for them;
+* a "person" that `names.not_a_person` finds is an organisation ("Export-Import Bank", or
+  the name of a listed organisation) moves to organisations, one that names a subject
+  ("Information Technology") is dropped; each is reported;
 * a person, organisation or country whose name occurs in no source is dropped; a role not
   stated near the person's name, an affiliation or a quote speaker named nowhere, and a
   location named nowhere become null; each is reported;
 * a summary bullet or implication with no supporting span is dropped, or kept and flagged
-  when the user allows ungrounded claims (``allow_ungrounded``).
+  when the user allows ungrounded claims (``allow_ungrounded``); a briefing with fewer than
+  `SUMMARY_MIN_BULLETS` kept bullets fails (`bullets_missing`), and the lists are cut to the
+  contract's caps;
+* the event date is the one most sources state in their own date expressions (resolved
+  against the publication time, never from the model: `event_date_of`); sources that state
+  different dates are a `Conflict`.
 
 The result carries evidence on every kept item and a `GroundingReport` with per-field match
-counts (the best match per item) and every dropped or flagged item with its reason.
+counts (the best match per item), every dropped or flagged item with its reason, and the
+spans that support the event date, the location and each country.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Sequence, Sized
 from dataclasses import replace
 
 from ...errors import ValidationFailed
 from ...schemas import (
+    BRIEFING_MAX_IMPLICATIONS,
+    SUMMARY_MAX_BULLETS,
+    SUMMARY_MIN_BULLETS,
+    Article,
+    Conflict,
+    ConflictValue,
     Evidence,
     GroundingIssue,
     GroundingReport,
@@ -33,15 +48,46 @@ from ...schemas import (
     Person,
     Quote,
     SummaryPoint,
+    best_match,
 )
-from ...text.names import country_name, fold, not_a_person
-from ..merge import Merged
-from .search import Grounder, best_match
+from ...text.dates import event_date
+from ...text.names import country_name, not_a_person
+from ...text.normalise import plain_key
+from ..body import Body
+from .search import Grounder
 
-#: The contract's list limits, applied after unsupported items are gone.
-MAX_BULLETS = 6
-MIN_BULLETS = 3
-MAX_IMPLICATIONS = 6
+__all__ = ["Checker", "bullets_missing", "check", "event_date_of"]
+
+
+def bullets_missing(supported: Sized) -> int:
+    """How many supported summary bullets short of `SUMMARY_MIN_BULLETS` ``supported`` is (0: enough).
+
+    The one test of "enough bullets": drafting re-asks and fills a part with it, `check` fails
+    a briefing with it.
+    """
+    return max(0, SUMMARY_MIN_BULLETS - len(supported))
+
+
+def event_date_of(articles: Sequence[Article]) -> tuple[dt.date | None, list[Evidence], list[Conflict]]:
+    """The event date most articles state (the first article's on a tie), its evidence and conflicts."""
+    mentions = {a.id: m for a in articles if (m := event_date(a)) is not None}
+    by_date: dict[dt.date, list[str]] = {}
+    for doc_id, m in mentions.items():
+        by_date.setdefault(m.date, []).append(doc_id)
+    if not by_date:
+        return None, [], []
+    date = max(by_date, key=lambda d: len(by_date[d]))  # dicts keep order: ties go to the first
+    texts = {a.id: a.text for a in articles}
+    evidence = [
+        Evidence(doc_id=i, start=m.start, end=m.end, quote=texts[i][m.start : m.end], match="exact")
+        for i, m in mentions.items()
+        if m.date == date
+    ]
+    conflicts = []
+    if len(by_date) > 1:
+        values = [ConflictValue(value=d.isoformat(), doc_ids=ids) for d, ids in by_date.items()]
+        conflicts.append(Conflict(field="event_date", values=values))
+    return date, evidence, conflicts
 
 
 class Checker:
@@ -102,13 +148,12 @@ class Checker:
         return []
 
 
-def check(
-    body: Merged,
-    grounder: Grounder,
-    *,
-    allow_ungrounded: bool = False,
-) -> tuple[Merged, GroundingReport]:
-    """Ground every item of ``body``; return the kept items (with evidence) and the report."""
+def check(body: Body, grounder: Grounder, *, allow_ungrounded: bool = False) -> tuple[Body, GroundingReport]:
+    """Ground every item of ``body`` in ``grounder``'s articles; return the kept body and the report.
+
+    The kept body has evidence on every item, the event date (`event_date_of`) and, before
+    the body's own, the conflicts between the sources' dates.
+    """
     c = Checker(grounder, allow_ungrounded=allow_ungrounded)
     summary = [SummaryPoint(text=t, evidence=ev) for t, ev in c.claims("summary", [p.text for p in body.summary])]
     implications = [
@@ -118,12 +163,10 @@ def check(
     people = []
     organisations = list(body.organisations)
     for person in body.people:
-        kind = not_a_person(person.name)
-        if any(fold(o.name) == fold(person.name) for o in organisations):
-            kind = "organisation"
+        kind = not_a_person(person.name, organisations=[o.name for o in organisations])
         if kind == "organisation":
             c.drop("people", person.name, "an organisation, not a person: listed under organisations")
-            if all(fold(o.name) != fold(person.name) for o in organisations):
+            if all(plain_key(o.name) != plain_key(person.name) for o in organisations):
                 organisations.append(Organisation(name=person.name))
             continue
         if kind == "topic":
@@ -173,24 +216,29 @@ def check(
         if c.named("location", location, c.report.location) is False:
             location = None
 
-    if len(summary) < MIN_BULLETS:
+    if bullets_missing(summary):
         if allow_ungrounded:
             raise ValidationFailed(
-                f"the model gave only {len(summary)} distinct summary bullets (a briefing needs {MIN_BULLETS}); "
-                "try another model (--model)"
+                f"the model gave only {len(summary)} distinct summary bullets "
+                f"(a briefing needs {SUMMARY_MIN_BULLETS}); try another model (--model)"
             )
         raise ValidationFailed(
             f"only {len(summary)} of {len(body.summary)} summary bullets are supported by the sources "
-            f"(a briefing needs {MIN_BULLETS}); rerun with --allow-ungrounded to keep them, flagged"
+            f"(a briefing needs {SUMMARY_MIN_BULLETS}); rerun with --allow-ungrounded to keep them, flagged"
         )
-    summary, implications = summary[:MAX_BULLETS], implications[:MAX_IMPLICATIONS]
+    summary, implications = summary[:SUMMARY_MAX_BULLETS], implications[:BRIEFING_MAX_IMPLICATIONS]
     for field, items in (("summary", summary), ("implications", implications)):
         for item in items:
             c.count(field, item.evidence)
     kept_texts = {p.text for p in summary} | {i.text for i in implications}
     c.report.ungrounded = [u for u in c.report.ungrounded if u.item in kept_texts]
+    date, c.report.event_date, date_conflicts = event_date_of(grounder.articles)
+    if date is not None:
+        c.report.counts["event_date"] = MatchCounts(exact=1)
     grounded = replace(
         body,
+        event_date=date,
+        conflicts=[*date_conflicts, *body.conflicts],
         location=location,
         summary=summary,
         people=people,

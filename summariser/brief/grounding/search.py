@@ -12,26 +12,37 @@ recorded in its `Evidence`:
   words (Snowball stems) and every number it states.
 
 Offsets always point into the cleaned article text (``Article.text``, also exposed as
-``SourceRef.text`` in the briefing). `Grounder` does the searching; `check` applies the
-rules that make grounding bite (see `summariser.brief.pipeline`): quotes must be verbatim, names
-must occur in a source, unsupported bullets are dropped unless the user allows them.
+``SourceRef.text`` in the briefing). The text primitives come from `summariser.text`:
+sentences from `summariser.text.sentences`, normalisation and stems from
+`summariser.text.normalise`. `Grounder` does the searching; `summariser.brief.grounding.rules`
+applies the rules that make grounding bite: quotes must be verbatim, names must occur in a
+source, unsupported bullets are dropped unless the user allows them.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import cached_property
 
-import snowballstemmer
 from rapidfuzz import fuzz
 
 from ...schemas import Article, Evidence, MatchKind
-from ...text import guard
+from ...text import guard, sentences
 from ...text.names import country_variants, strip_titles
+from ...text.normalise import Normalised, normalise, numbers, stems, words
+
+__all__ = [
+    "CLAIM_SUPPORT",
+    "CLAIM_WINDOW",
+    "NAME_FUZZY",
+    "QUOTE_CLOSEST",
+    "ROLE_GAP_AFTER",
+    "ROLE_GAP_BEFORE",
+    "ROLE_SUPPORT",
+    "Grounder",
+]
 
 #: Minimum rapidfuzz partial-alignment score (0–100) for a fuzzy name match.
 NAME_FUZZY = 90.0
@@ -47,86 +58,6 @@ ROLE_GAP_BEFORE = 2
 ROLE_GAP_AFTER = 4
 #: Consecutive sentences a claim may draw on.
 CLAIM_WINDOW = 3
-
-_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers him his how i if in into is it its itself just more most much no nor not
-    now of off on once only or other our out over own same she should so some such than that the their
-    them then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your said says say told according also while amid""".split()
-)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*\d|\d")
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    """One word's stem, memoised: the pure-Python Snowball stemmer is the cost of grounding."""
-    return str(_stemmer().stemWord(word))
-
-
-def stems(text: str) -> frozenset[str]:
-    """Snowball stems of the content words of ``text`` (stop words and numbers left out)."""
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(_fold_chars(text))]
-    words = [w.split("'")[0] for w in words if w not in _STOP and not w[0].isdigit()]
-    return frozenset(_stem(w) for w in words if len(w) > 1 and w not in _STOP)
-
-
-def numbers(text: str) -> set[str]:
-    """The numbers a text states, without thousands separators ("1,000" → "1000")."""
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
-
-
-def _fold_chars(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).translate(_DASHES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True)
-class Normalised:
-    """A normalised text and, for every character of it, its offset in the original."""
-
-    text: str
-    lower: str
-    origin: tuple[int, ...]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original offsets of the normalised span ``[start, end)``."""
-        return self.origin[start], self.origin[end - 1] + 1
-
-
-def normalise(text: str) -> Normalised:
-    """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, c in enumerate(text):
-        c = c.translate(_QUOTES).translate(_DASHES)
-        if c.isspace():
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                origin.append(i)
-            continue
-        if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
-            continue  # "U.S." → "US", "J. Smith" → "J Smith"
-        for d in unicodedata.normalize("NFKD", c):
-            if not unicodedata.combining(d):
-                chars.append(d)
-                origin.append(i)
-    if chars and chars[-1] == " ":
-        chars.pop()
-        origin.pop()
-    folded = "".join(chars)
-    lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in chars)
-    return Normalised(folded, lower, tuple(origin))
 
 
 def _bounded(needle: str) -> re.Pattern[str]:
@@ -149,22 +80,6 @@ class _Source:
         return tuple(stems(self.text[s:e]) for s, e in self.sentences)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (the splitter grounding uses), stripped."""
-    return [text[s:e].strip() for s, e in _sentences(text)]
-
-
 class Grounder:
     """Searches items in the cleaned texts of a set of articles."""
 
@@ -176,16 +91,16 @@ class Grounder:
         injected_words: set[str] = set()
         for a in articles:
             found = guard.spans(a.text)
-            self.injected += [f for s, e in found for f in (guard.fold(a.text[s:e]), guard.fold(a.text[s:e])[::-1])]
+            keys = [guard.skeleton_key(a.text[s:e]) for s, e in found]
+            self.injected += [f for key in keys for f in (key, key[::-1])]
             injected_words.update(*(stems(a.text[s:e]) for s, e in found))
             text = guard.mask(a.text, found) if found else a.text  # same offsets, nothing to find inside
-            spans = _sentences(text)
             self.sources.append(
                 _Source(
                     a.id,
                     text,
                     normalise(text),
-                    tuple(spans),
+                    tuple(sentences.spans(text)),
                     frozenset(numbers(text)),
                     a.text,
                 )
@@ -197,7 +112,7 @@ class Grounder:
 
     def addressed_to_model(self, item: str) -> bool:
         """Whether ``item`` occurs in a span of a source addressed to the model (`guard.spans`: prompt injection)."""
-        key = guard.fold(item)
+        key = guard.skeleton_key(item)
         return len(key) >= 3 and any(key in span for span in self.injected)
 
     def _evidence(self, src: _Source, start: int, end: int, match: MatchKind) -> Evidence:
@@ -338,24 +253,17 @@ class Grounder:
         want = stems(phrase)
         if not want:
             return True
-        size = len(_WORD.findall(phrase))
+        size = len(words(phrase))
         for ev in self.person(name):
             src = next(s for s in self.sources if s.doc_id == ev.doc_id)
             start, end = next(((s, e) for s, e in src.sentences if s <= ev.start < e), (0, len(src.text)))
-            before = _WORD.findall(src.text[start : ev.start])[-(size + ROLE_GAP_BEFORE) :]
+            before = words(src.text[start : ev.start])[-(size + ROLE_GAP_BEFORE) :]
             owners = [k for k, w in enumerate(before) if re.search(r"['’]s$", w)]
             before = before[owners[-1] + 1 :] if owners else before  # "France's" is whose, not what
-            after = _WORD.findall(src.text[ev.end : max(end, ev.end)])[: size + ROLE_GAP_AFTER]
-            for words in (before, after):
-                window = stems(" ".join(words))
+            after = words(src.text[ev.end : max(end, ev.end)])[: size + ROLE_GAP_AFTER]
+            for side in (before, after):
+                window = stems(" ".join(side))
                 hits = sum(1 for w in want if any(h.startswith(w) or w.startswith(h) for h in window if len(h) > 3))
                 if hits / len(want) >= ROLE_SUPPORT:
                     return True
         return False
-
-
-def best_match(evidence: Iterable[Evidence]) -> MatchKind:
-    """The best match kind among ``evidence`` ("none" when empty)."""
-    order: tuple[MatchKind, ...] = ("exact", "normalised", "fuzzy")
-    kinds = {e.match for e in evidence}
-    return next((k for k in order if k in kinds), "none")

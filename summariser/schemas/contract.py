@@ -1,37 +1,51 @@
-"""Pydantic models: the briefing contract (schema version 1) and the LLM response models.
+"""The briefing contract (schema version 1): `Briefing` and its parts, and `Article`.
 
-Two families live here:
-
-* the **contract** (`Briefing` and its parts, `Article`) — what users, gold files and the
-  evaluator rely on (DESIGN.md section 5);
-* the **response models** (`*Draft`) — the small, bounded schemas the model fills in one
-  focused request each. Every list and string is bounded so that ``max_tokens`` can be
-  sized from the schema and a complete answer always fits (see `llm.budget`).
-
-`export_schemas()` writes the JSON Schema of every model to ``schemas/``; a test fails when
-the files drift from the models. This module imports nothing from the pipeline.
+What users, gold files and the evaluator rely on (DESIGN.md section 5).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+from .limits import (
+    BULLET_MAX_WORDS,
+    HEADLINE_MAX_WORDS,
+    SUMMARY_MAX_BULLETS,
+    SUMMARY_MIN_BULLETS,
+    THEMES_MAX,
+    THEMES_MIN,
+    word_count,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Article",
+    "Briefing",
+    "BriefingMeta",
+    "Conflict",
+    "ConflictValue",
+    "Evidence",
+    "GroundingIssue",
+    "GroundingReport",
+    "Implication",
+    "MatchCounts",
+    "MatchKind",
+    "Organisation",
+    "Person",
+    "Quote",
+    "SourceRef",
+    "SummaryPoint",
+    "Usage",
+    "best_match",
+]
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
 MatchKind = Literal["exact", "normalised", "fuzzy", "none"]
-
-#: Word limits of the contract.
-HEADLINE_MAX_WORDS = 16
-BULLET_MAX_WORDS = 45
-
-
-def _words(text: str) -> int:
-    return len(text.split())
 
 
 # --------------------------------------------------------------------------- inputs
@@ -67,6 +81,13 @@ class Evidence(BaseModel):
     end: int = Field(ge=0)
     quote: str
     match: MatchKind
+
+
+def best_match(evidence: Iterable[Evidence]) -> MatchKind:
+    """The best match kind among ``evidence``, in `MatchKind`'s order ("none" when empty)."""
+    order: tuple[MatchKind, ...] = get_args(MatchKind)
+    kinds = {e.match for e in evidence}
+    return next((k for k in order if k in kinds), "none")
 
 
 class SummaryPoint(BaseModel):
@@ -204,12 +225,12 @@ class Briefing(BaseModel):
     headline: str
     event_date: dt.date | None = None
     location: str | None = None
-    summary: list[SummaryPoint] = Field(min_length=3, max_length=6)
+    summary: list[SummaryPoint] = Field(min_length=SUMMARY_MIN_BULLETS, max_length=SUMMARY_MAX_BULLETS)
     people: list[Person] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
-    themes: list[str] = Field(min_length=2, max_length=6)
+    themes: list[str] = Field(min_length=THEMES_MIN, max_length=THEMES_MAX)
     implications: list[Implication] = Field(default_factory=list)
     sources: list[SourceRef] = Field(min_length=1)
     conflicts: list[Conflict] = Field(default_factory=list)
@@ -218,101 +239,15 @@ class Briefing(BaseModel):
 
     @field_validator("headline")
     @classmethod
-    def _headline_words(cls, value: str) -> str:
-        if _words(value) > HEADLINE_MAX_WORDS:
-            raise ValueError(f"headline has {_words(value)} words; at most {HEADLINE_MAX_WORDS}")
+    def _headlineword_count(cls, value: str) -> str:
+        if word_count(value) > HEADLINE_MAX_WORDS:
+            raise ValueError(f"headline has {word_count(value)} words; at most {HEADLINE_MAX_WORDS}")
         return value
 
     @field_validator("summary")
     @classmethod
-    def _bullet_words(cls, value: list[SummaryPoint]) -> list[SummaryPoint]:
+    def _bulletword_count(cls, value: list[SummaryPoint]) -> list[SummaryPoint]:
         for point in value:
-            if _words(point.text) > BULLET_MAX_WORDS:
-                raise ValueError(f"summary bullet has {_words(point.text)} words; at most {BULLET_MAX_WORDS}")
+            if word_count(point.text) > BULLET_MAX_WORDS:
+                raise ValueError(f"summary bullet has {word_count(point.text)} words; at most {BULLET_MAX_WORDS}")
         return value
-
-
-# --------------------------------------------------------------------------- response models
-# Bounded so that a complete answer always fits in max_tokens (llm.budget sizes it).
-# String caps are generous: a cap that is too tight makes constrained decoding cut a
-# sentence in two (DESIGN.md section 4).
-
-Name = Annotated[str, StringConstraints(min_length=2, max_length=64)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
-Sentence = Annotated[str, StringConstraints(min_length=10, max_length=360)]
-
-
-class PersonDraft(BaseModel):
-    """A person as the model reports it."""
-
-    name: Name = Field(description="Full name as written in the article")
-    role: ShortText | None = Field(description="Job title or role exactly as the article states it, else null")
-    affiliation: ShortText | None = Field(description="Country or organisation the person represents, else null")
-
-
-class EntitiesDraft(BaseModel):
-    """Sub-request 1: every person and organisation the article names.
-
-    Countries are not asked for: `summariser.mentions` reads them from the text.
-    """
-
-    people: list[PersonDraft] = Field(max_length=24, description="Every person named in the article")
-    organisations: list[Name] = Field(max_length=12, description="Organisations named in the article")
-
-
-class SummaryDraft(BaseModel):
-    """Re-ask for summary bullets when fewer than three of the first answer's are supported."""
-
-    summary: list[Sentence] = Field(
-        min_length=3, max_length=6, description="3 to 6 bullets, each one sentence the article supports"
-    )
-
-
-class OverviewDraft(BaseModel):
-    """Sub-request 2: headline, place, summary bullets, themes, implications.
-
-    Quotations are not asked for: `summariser.mentions` copies them from the text, so they
-    are verbatim by construction.
-
-    Word limits are not validators here: at temperature 0 a re-ask returns the same answer
-    (seen: a 53-word bullet three times), so merge repairs them deterministically instead
-    (`merge.fit_words` cuts at a sentence end).
-    """
-
-    headline: ShortText = Field(description="At most 16 words, in your own words")
-    location: Label | None = Field(description="City or country where the event happened, else null")
-    summary: list[Sentence] = Field(
-        min_length=3, max_length=6, description="3 to 6 bullets, each one sentence of at most 45 words"
-    )
-    themes: list[Label] = Field(min_length=2, max_length=6, description="2 to 6 short topic labels")
-    implications: list[Sentence] = Field(max_length=4, description="Policy or market consequences the article states")
-
-
-#: Every model whose JSON Schema is exported to ``schemas/``.
-EXPORTED_MODELS: dict[str, type[BaseModel]] = {
-    "briefing.v1": Briefing,
-    "article": Article,
-    "entities-draft": EntitiesDraft,
-    "overview-draft": OverviewDraft,
-    "summary-draft": SummaryDraft,
-}
-
-
-def schema_documents() -> dict[str, str]:
-    """Return ``{file name: JSON text}`` for every exported model, as written to ``schemas/``."""
-    return {
-        f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
-        for name, model in EXPORTED_MODELS.items()
-    }
-
-
-def export_schemas(directory: Path) -> list[Path]:
-    """Write the JSON Schema of every exported model into ``directory``; return the paths."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for filename, text in schema_documents().items():
-        path = directory / filename
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -1,0 +1,79 @@
+"""The ``summariser brief`` command: articles in, one briefing out (JSON or Markdown, optionally the review page).
+
+The work is `summariser.summarise`; this module turns options into settings, shows the
+pipeline's progress events in a status line and writes the outputs atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .. import progress
+from ..atomic import write_atomic
+from ..config import load_settings
+from ..output.render import to_json, to_markdown
+from ..output.review import write_review
+from .options import AllowUngrounded, ApiKey, Model, NoCache, Refresh, cache_mode, unset_unless
+
+__all__ = ["EPILOG", "Format", "brief_command"]
+
+EPILOG = "Example: summariser brief article1.txt article2.html --format markdown -o briefing.md"
+
+err_console = Console(stderr=True)
+
+
+class Format(str, Enum):
+    """Output formats of ``brief``."""
+
+    json = "json"
+    markdown = "markdown"
+
+
+def brief_command(
+    files: Annotated[list[Path], typer.Argument(help="Article files (.txt .md .html .json .jsonl) about one event.")],
+    model: Model = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    no_cache: NoCache = False,
+    refresh: Refresh = False,
+    api_key: ApiKey = None,
+    allow_ungrounded: AllowUngrounded = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the review page (briefing beside its sources) here.")
+    ] = None,
+) -> None:
+    """Brief one or more articles about one event into one briefing (JSON or Markdown)."""
+    settings = load_settings(
+        model=model,
+        cache=cache_mode(no_cache, refresh),
+        api_key=api_key,
+        allow_ungrounded=unset_unless(allow_ungrounded),
+    )
+    from ..brief.pipeline import summarise  # openai + instructor: imported only when a briefing is made
+
+    quiet = not sys.stderr.isatty()
+    with (
+        err_console.status("starting…") as status,
+        progress.listen(lambda event: status.update(event) if not quiet else None),
+    ):
+        briefing = summarise(list(files), settings=settings)
+    text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)
+    if html is not None:
+        write_review(briefing, html)
+        err_console.print(f"wrote review page {html}")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    usage = briefing.meta.usage if briefing.meta else None
+    if usage is not None:
+        err_console.print(
+            f"wrote {output} ({usage.requests} requests, {usage.cache_hits} from cache, "
+            f"{usage.prompt_tokens}+{usage.completion_tokens} tokens)"
+        )

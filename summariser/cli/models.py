@@ -1,0 +1,54 @@
+"""The ``summariser models`` command: the embedded models, their state, and the other backends.
+
+The models and their weights are `summariser.llm.weights`; ``--assemble`` assembles and
+SHA-256-verifies every embedded model now instead of on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..llm.backends import valid_forms
+from ..llm.weights import DEFAULT_MODEL, EMBEDDED_MODELS, assemble, model_path
+from .options import Json
+
+__all__ = ["EPILOG", "models_command"]
+
+EPILOG = "Example: summariser models --json"
+
+err_console = Console(stderr=True)
+
+
+def models_command(
+    as_json: Json = False,
+    assemble_now: Annotated[
+        bool, typer.Option("--assemble", help="Assemble and SHA-256-verify every embedded model now.")
+    ] = False,
+) -> None:
+    """List the embedded models and whether their weights are assembled."""
+    if assemble_now:
+        for m in EMBEDDED_MODELS.values():
+            err_console.print(f"local:{m.alias}: {assemble(m)}")
+    rows: list[dict[str, Any]] = [
+        {
+            "model": f"local:{m.alias}",
+            "description": m.description,
+            "sha256": m.sha256,
+            "assembled": model_path(m).exists(),
+            "default": m.alias == DEFAULT_MODEL,
+        }
+        for m in EMBEDDED_MODELS.values()
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    for row in rows:
+        flag = " (default)" if row["default"] else ""
+        ready = "ready" if row["assembled"] else "assembled on first use"
+        typer.echo(f"{row['model']}{flag}: {row['description']} [{ready}]")
+    typer.echo(f"Other backends: {valid_forms()}")

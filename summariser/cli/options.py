@@ -1,0 +1,57 @@
+"""Options that several commands share, declared once.
+
+Each option is an ``Annotated`` type a command puts on its parameter, so the flag names and
+help text live here only::
+
+    def brief_command(files: ..., model: Model = None, no_cache: NoCache = False, ...) -> None
+
+`cache_mode` turns ``--no-cache`` / ``--refresh`` into the ``cache`` setting and refuses both
+at once; `unset_unless` keeps an off flag from overriding the environment and config file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..errors import ConfigError
+from ..llm.backends import valid_forms
+from ..llm.cache import CacheMode
+
+__all__ = ["AllowUngrounded", "ApiKey", "Json", "Model", "NoCache", "Refresh", "cache_mode", "unset_unless"]
+
+Model = Annotated[str | None, typer.Option("--model", "-m", help=f"Model string: {valid_forms()}.")]
+"""``--model/-m``: a model string; None = the configured (or embedded) default."""
+
+AllowUngrounded = Annotated[
+    bool,
+    typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
+]
+"""``--allow-ungrounded``: keep unsupported bullets, flagged, instead of dropping them."""
+
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+"""``--no-cache``: see `cache_mode`."""
+
+Refresh = Annotated[bool, typer.Option("--refresh", help="Ignore cached answers and overwrite them.")]
+"""``--refresh``: see `cache_mode`."""
+
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (for scripts).")]
+"""``--json``: machine-readable output on stdout."""
+
+ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (default from env).")]
+"""``--api-key``: the endpoint's key; never read from the config file."""
+
+
+def cache_mode(no_cache: bool, refresh: bool) -> CacheMode | None:
+    """The ``cache`` setting the two flags ask for (None: neither given); both is a `ConfigError`."""
+    if no_cache and refresh:
+        raise ConfigError("--no-cache and --refresh exclude each other; pick one")
+    if no_cache:
+        return "off"
+    return "refresh" if refresh else None
+
+
+def unset_unless(flag: bool) -> bool | None:
+    """``True`` when the flag was given, else None, so the environment and config file still decide."""
+    return True if flag else None

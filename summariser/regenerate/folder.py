@@ -1,0 +1,241 @@
+"""`regenerate`: keep a folder of briefings in step with a folder of articles, in one call.
+
+This is the whole sequence behind ``summariser regenerate``:
+
+1. find the grouping file (``--group-by event`` without ``groups``: ``groups.yaml``,
+   ``groups.yml`` or ``groups.json`` in the articles folder) and check the options — every
+   misuse is a `ConfigError`, raised before any work;
+2. resolve the model (an unknown one fails here) and, with ``batch``, check that the endpoint
+   can take batches;
+3. list the jobs and refuse a briefings folder that is, or lies inside, the articles folder;
+4. take the folder lock, sweep the temporary files a killed run left, find the orphans (and
+   with ``prune`` delete them), plan, and build what the plan asks for — concurrently
+   (`summariser.regenerate.run`) or through the OpenAI Batch API (`summariser.regenerate.batch`).
+
+`dry_run` does steps 1–3 and the plan, and writes nothing. Neither imports a CLI framework:
+``summariser.cli.regenerate`` draws the progress bar and the table from the callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
+
+from .. import progress
+from ..config import Settings, load_settings, override
+from ..errors import ConfigError
+from ..llm.backends import resolve
+from .jobs import Job, group_jobs, single_jobs
+from .manifest import folder_lock, load_manifest, sweep_temp_files
+from .plan import Planned, dry_run_lines, orphans, plan
+from .plan import prune as delete_briefings
+from .run import Event, RunReport, run
+
+if TYPE_CHECKING:
+    from .batch import BatchOptions, BatchSummary
+
+__all__ = ["GROUPS_FILES", "GroupBy", "RunPlan", "dry_run", "find_groups_file", "regenerate"]
+
+GroupBy = Literal["file", "event"]
+"""``file``: one briefing per article; ``event``: one merged briefing per group of the grouping file."""
+
+#: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
+GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
+
+
+@dataclass
+class RunPlan:
+    """What a run does: every job with the reason it is built (None: unchanged), and the orphans."""
+
+    planned: list[Planned]
+    orphans: list[str]
+    """Briefings whose articles are gone, kept (``prune`` deletes them)."""
+    pruned: list[str] = field(default_factory=list)
+    """Briefings this run deleted because their articles are gone."""
+
+    @property
+    def todo(self) -> list[Planned]:
+        """The jobs that will be built."""
+        return [p for p in self.planned if p.reason]
+
+    def lines(self) -> list[str]:
+        """One line per briefing (build or keep, and why), then one per orphan."""
+        return [*dry_run_lines(self.planned), *(f"orphan {name}  (its articles are gone)" for name in self.orphans)]
+
+
+def find_groups_file(articles: Path) -> Path:
+    """The grouping file in ``articles`` (first of `GROUPS_FILES`); a `ConfigError` if there is none."""
+    for candidate in GROUPS_FILES:
+        if (articles / candidate).exists():
+            return articles / candidate
+    raise ConfigError("--group-by event needs a grouping file: pass --groups FILE (name → article files)")
+
+
+def _prepare(
+    articles: Path,
+    briefings: Path,
+    *,
+    model: str | None,
+    settings: Settings | None,
+    group_by: GroupBy,
+    groups: Path | None,
+    allow_ungrounded: bool | None,
+    batch: BatchOptions | None,
+) -> tuple[Settings, list[Job]]:
+    """Check the options and list the jobs; every misuse raises before anything is written."""
+    if group_by not in get_args(GroupBy):
+        raise ConfigError(f"group_by must be one of {'/'.join(get_args(GroupBy))}, not {group_by!r}")
+    if group_by == "event" and groups is None:
+        groups = find_groups_file(articles)
+    if groups is not None and group_by != "event":
+        raise ConfigError("--groups only applies with --group-by event")
+    resolved = override(settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded)
+    spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
+    if batch is not None:
+        from ..llm.batch.jobs import check_batchable  # openai's batch client: imported only when used
+
+        check_batchable(spec, resolved.llm_options())
+    jobs = group_jobs(articles, groups) if groups is not None else single_jobs(articles)
+    if briefings.resolve() == articles.resolve() or articles.resolve() in briefings.resolve().parents:
+        raise ConfigError("the briefings folder must not be the articles folder or inside it; pick another folder")
+    return resolved, jobs
+
+
+def dry_run(
+    articles: Path | str,
+    briefings: Path | str,
+    *,
+    model: str | None = None,
+    settings: Settings | None = None,
+    group_by: GroupBy = "file",
+    groups: Path | str | None = None,
+    force: bool = False,
+    allow_ungrounded: bool | None = None,
+    batch: BatchOptions | None = None,
+) -> RunPlan:
+    """What `regenerate` with these arguments would build and why; nothing is written or locked.
+
+    The options are checked as the run checks them, so a dry run fails where the run would.
+    """
+    articles, briefings = Path(articles), Path(briefings)
+    resolved, jobs = _prepare(
+        articles,
+        briefings,
+        model=model,
+        settings=settings,
+        group_by=group_by,
+        groups=Path(groups) if groups is not None else None,
+        allow_ungrounded=allow_ungrounded,
+        batch=batch,
+    )
+    manifest = load_manifest(briefings)
+    return RunPlan(plan(jobs, articles, briefings, manifest, resolved, force=force), orphans(jobs, manifest))
+
+
+def regenerate(
+    articles: Path | str,
+    briefings: Path | str,
+    *,
+    model: str | None = None,
+    settings: Settings | None = None,
+    group_by: GroupBy = "file",
+    groups: Path | str | None = None,
+    concurrency: int = 4,
+    force: bool = False,
+    prune: bool = False,
+    allow_ungrounded: bool | None = None,
+    batch: BatchOptions | None = None,
+    on_plan: Callable[[RunPlan], None] | None = None,
+    on_event: Event | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    on_batch: Callable[[BatchSummary], None] | None = None,
+) -> RunReport:
+    """Bring the briefings folder in step with the articles folder: build only what changed.
+
+    ``articles`` is searched recursively; ``briefings`` is created if missing and holds, per
+    briefing, its JSON, Markdown and review page, plus ``manifest.json`` and an index.
+    ``model`` and ``allow_ungrounded`` override ``settings`` (default: `load_settings`).
+    ``group_by="event"`` merges the articles of each group of ``groups`` (JSON/YAML: name →
+    article files; default: `GROUPS_FILES` in ``articles``) into one briefing. ``concurrency``
+    bounds the briefings in flight against an HTTP endpoint (the embedded model builds one at a
+    time). ``force`` rebuilds everything; ``prune`` deletes briefings whose articles are gone
+    (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as
+    OpenAI Batch API jobs first (HTTP endpoints with the response cache on).
+
+    Callbacks: ``on_plan(plan)`` once the plan is made, before building; ``on_event(kind,
+    name, detail)`` per briefing (``start``, ``built``, ``failed``); ``on_stage(event)`` for the
+    pipeline's progress events; ``on_batch(summary)`` after a batched run.
+
+    Raises `ConfigError` for misused options and a held lock, `InputError` for an unreadable
+    articles folder or grouping file; a briefing that fails is reported in the returned
+    `RunReport` (``failed``) and does not stop the others. Runs an event loop of its own:
+    call it from synchronous code (from async code, in a thread).
+    """
+    articles, briefings = Path(articles), Path(briefings)
+    resolved, jobs = _prepare(
+        articles,
+        briefings,
+        model=model,
+        settings=settings,
+        group_by=group_by,
+        groups=Path(groups) if groups is not None else None,
+        allow_ungrounded=allow_ungrounded,
+        batch=batch,
+    )
+    with folder_lock(briefings):
+        sweep_temp_files(briefings)
+        manifest = load_manifest(briefings)
+        gone = orphans(jobs, manifest)
+        pruned: list[str] = []
+        if prune and gone:
+            delete_briefings(briefings, manifest, gone)
+            pruned, gone = gone, []
+        planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
+        if on_plan is not None:
+            on_plan(RunPlan(planned, list(gone), pruned))
+        with _listening(on_stage):
+            if batch is None:
+                report = asyncio.run(
+                    run(
+                        planned=planned,
+                        articles=articles,
+                        out=briefings,
+                        manifest=manifest,
+                        settings=resolved,
+                        concurrency=concurrency,
+                        on_event=on_event,
+                    )
+                )
+            else:
+                from .batch import run_batched  # openai's batch client: imported only when used
+
+                report, summary = asyncio.run(
+                    run_batched(
+                        planned=planned,
+                        articles=articles,
+                        out=briefings,
+                        manifest=manifest,
+                        settings=resolved,
+                        options=batch,
+                        concurrency=concurrency,
+                        on_event=on_event,
+                    )
+                )
+                if on_batch is not None:
+                    on_batch(summary)
+        report.orphans = gone
+    return report
+
+
+@contextlib.contextmanager
+def _listening(on_stage: Callable[[str], None] | None) -> Iterator[None]:
+    """Send progress events to ``on_stage`` (if any) inside the block."""
+    if on_stage is None:
+        yield
+        return
+    with progress.listen(on_stage):
+        yield

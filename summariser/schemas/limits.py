@@ -1,0 +1,36 @@
+"""The contract's limits, each defined once: the `Field` bounds of the models and the code that cuts, fills
+or checks a briefing (merge, drafting, grounding rules) all use these names."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BRIEFING_MAX_IMPLICATIONS",
+    "BULLET_MAX_WORDS",
+    "DRAFT_MAX_IMPLICATIONS",
+    "DRAFT_MAX_ORGANISATIONS",
+    "DRAFT_MAX_PEOPLE",
+    "HEADLINE_MAX_WORDS",
+    "SUMMARY_MAX_BULLETS",
+    "SUMMARY_MIN_BULLETS",
+    "THEMES_MAX",
+    "THEMES_MIN",
+    "word_count",
+]
+
+HEADLINE_MAX_WORDS = 16
+BULLET_MAX_WORDS = 45
+SUMMARY_MIN_BULLETS = 3
+SUMMARY_MAX_BULLETS = 6
+THEMES_MIN = 2
+THEMES_MAX = 6
+#: Implications a briefing keeps after grounding (`Briefing` leaves the list unbounded).
+BRIEFING_MAX_IMPLICATIONS = 6
+#: Caps of one answer of the model (one article or part), so that a complete answer fits ``max_tokens``.
+DRAFT_MAX_PEOPLE = 24
+DRAFT_MAX_ORGANISATIONS = 12
+DRAFT_MAX_IMPLICATIONS = 4
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` as the word limits count them (runs of non-space)."""
+    return len(text.split())

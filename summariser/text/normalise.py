@@ -1,0 +1,144 @@
+"""Normalising text for comparison: folded characters, offset-keeping normalisation, stems, name keys.
+
+One home for the ways two pieces of text are made comparable:
+
+* `strip_accents` — NFKD with the combining marks dropped ("é" → "e");
+* `fold_chars` — `strip_accents` after typographic quote marks and dashes are made ASCII
+  (`QUOTES`, `DASHES`): the character folding grounding and `stems` share;
+* `normalise` → `Normalised` — `fold_chars` plus whitespace runs collapsed and acronym
+  periods dropped ("U.S." = "US"), with, for every character, its offset in the original,
+  so that a match found in the normalised text maps back to the source;
+* `words` / `stems` / `numbers` — the words of a text, the Snowball stems of its content
+  words (`STOP_WORDS` left out), the numbers it states without thousands separators;
+* `plain_key` — the plain comparison key of a name or a short label (an organisation, a
+  theme, a role, a quote): lower case, no accents, no possessives, no punctuation
+  ("François-Philippe Champagne’s" → "francois philippe champagne"). The evaluator builds
+  its person-name key on it (`summariser.evaluation.similarity.name_key`: titles stripped,
+  country aliases expanded).
+
+Not here: the prompt-injection guard's own key (`summariser.text.guard.skeleton_key`, which
+reads text as the model's tokens would: NFKC, look-alike letters, right-to-left runs).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+
+__all__ = [
+    "DASHES",
+    "QUOTES",
+    "STOP_WORDS",
+    "Normalised",
+    "fold_chars",
+    "normalise",
+    "numbers",
+    "plain_key",
+    "stems",
+    "strip_accents",
+    "words",
+]
+
+#: Typographic quote marks, primes and accents used as apostrophes, made ASCII (``str.translate`` table).
+QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
+#: Hyphens, dashes and the minus sign, made ``-`` (``str.translate`` table).
+DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+#: Words left out of `stems`: function words and the verbs of reporting.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers him his how i if in into is it its itself just more most much no nor not
+    now of off on once only or other our out over own same she should so some such than that the their
+    them then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your said says say told according also while amid""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*\d|\d")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def strip_accents(text: str) -> str:
+    """``text`` in NFKD with every combining mark dropped ("Müller" → "Muller")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def fold_chars(text: str) -> str:
+    """``text`` with quote marks and dashes made ASCII (`QUOTES`, `DASHES`), then `strip_accents`."""
+    return strip_accents(text.translate(QUOTES).translate(DASHES))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text and, for every character of it, its offset in the original."""
+
+    text: str
+    lower: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalised span ``[start, end)``."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        c = c.translate(QUOTES).translate(DASHES)
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origin.append(i)
+            continue
+        if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
+            continue  # "U.S." → "US", "J. Smith" → "J Smith"
+        for d in unicodedata.normalize("NFKD", c):  # `strip_accents`, one character at a time
+            if not unicodedata.combining(d):
+                chars.append(d)
+                origin.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    folded = "".join(chars)
+    lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in chars)
+    return Normalised(folded, lower, tuple(origin))
+
+
+def words(text: str) -> list[str]:
+    """The words and numbers of ``text`` in order ("France's" and "1,000" are one word each)."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    """One word's stem, memoised: the pure-Python Snowball stemmer is the cost of grounding."""
+    return str(_stemmer().stemWord(word))
+
+
+def stems(text: str) -> frozenset[str]:
+    """Snowball stems of the content words of ``text`` (stop words and numbers left out)."""
+    found = [w.lower().replace("’", "'") for w in words(fold_chars(text))]
+    found = [w.split("'")[0] for w in found if w not in STOP_WORDS and not w[0].isdigit()]
+    return frozenset(_stem(w) for w in found if len(w) > 1 and w not in STOP_WORDS)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, without thousands separators ("1,000" → "1000")."""
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def plain_key(text: str) -> str:
+    """The plain comparison key of a name or label: lower case, `strip_accents`, no possessives or punctuation."""
+    plain = strip_accents(text).lower()
+    plain = re.sub(r"[’'`]s\b", "", plain)
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
