@@ -13,7 +13,8 @@ The pieces:
 * `jobs` — which briefings the folder asks for: one per article, or per group of a grouping file;
 * `plan` — what to rebuild and why, orphans and pruning;
 * `run` — the concurrent build, with `RunReport` and `Outcome`;
-* `manifest` — what each briefing was built from, the folder lock, the temp-file sweep;
+* `manifest` — what each briefing was built from;
+* `lock` — the folder lock and the sweep of temporary files a killed run left;
 * `batch` — ``batch=BatchOptions(...)``: the requests answered through the OpenAI Batch API
   first (`BatchOptions` and `BatchSummary` are imported from there on first use: openai's
   batch client is slow to import).

@@ -30,7 +30,8 @@ from ..config import Settings, load_settings, override
 from ..errors import ConfigError
 from ..llm.backends import resolve
 from .jobs import Job, group_jobs, single_jobs
-from .manifest import folder_lock, load_manifest, sweep_temp_files
+from .lock import folder_lock, sweep_temp_files
+from .manifest import load_manifest
 from .plan import Planned, dry_run_lines, orphans, plan
 from .plan import prune as delete_briefings
 from .run import Event, RunReport, run

@@ -1,33 +1,27 @@
-"""The regenerate manifest and the output-folder lock.
+"""The regenerate manifest: what every briefing of a folder was built from.
 
 ``BRIEFINGS_DIR/manifest.json`` records, per briefing, what it was built from: the SHA-256
 of every input file, the prompt-template versions, the schema version and the model. A
 briefing is rebuilt only when one of those changed (or its files are missing). The manifest
 is rewritten atomically after every briefing, so an interrupted run loses nothing and the
-next run resumes where it stopped.
-
-``BRIEFINGS_DIR/.summariser.lock`` is held (``flock``) for the whole run: a second
-``regenerate`` on the same folder refuses with a clear message instead of interleaving.
+next run resumes where it stopped. The folder lock is `summariser.regenerate.lock`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
 from ..atomic import write_atomic
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 
 MANIFEST = "manifest.json"
-LOCK = ".summariser.lock"
 MANIFEST_VERSION = 1
+
+__all__ = ["MANIFEST", "MANIFEST_VERSION", "Entry", "Manifest", "file_hash", "load_manifest", "save_manifest"]
 
 
 class Entry(BaseModel):
@@ -78,38 +72,3 @@ def save_manifest(folder: Path, manifest: Manifest) -> None:
     data = manifest.model_dump(mode="json")
     data["briefings"] = dict(sorted(data["briefings"].items()))
     write_atomic(folder / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-
-
-@contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock; another holder makes this a `ConfigError` naming its pid."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise ConfigError(
-                f"another summariser regenerate (pid {holder}) is writing {folder}; wait for it to finish"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def sweep_temp_files(folder: Path) -> int:
-    """Remove temporary files a killed run left behind (``.NAME.*.tmp``); return how many."""
-    removed = 0
-    for tmp in folder.rglob(".*.tmp"):
-        if tmp.is_file():
-            tmp.unlink(missing_ok=True)
-            removed += 1
-    return removed
