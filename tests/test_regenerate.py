@@ -26,7 +26,8 @@ from helpers.fake_server import FakeOpenAI, Reply
 from summariser.brief import prompts
 from summariser.config import Settings
 from summariser.regenerate.jobs import single_jobs
-from summariser.regenerate.manifest import LOCK, folder_lock, load_manifest
+from summariser.regenerate.lock import LOCK, folder_lock
+from summariser.regenerate.manifest import load_manifest
 from summariser.regenerate.plan import plan
 from summariser.schemas import Briefing
 

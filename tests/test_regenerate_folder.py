@@ -21,7 +21,8 @@ import summariser
 from summariser.config import Settings
 from summariser.errors import ConfigError, InputError
 from summariser.regenerate import BatchOptions, BatchSummary, RunPlan, RunReport, dry_run, regenerate
-from summariser.regenerate.manifest import folder_lock, load_manifest
+from summariser.regenerate.lock import folder_lock
+from summariser.regenerate.manifest import load_manifest
 from summariser.schemas import Briefing
 
 NAMES = ["harbour_fees", "port_strike", "rail_tender"]

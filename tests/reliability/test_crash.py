@@ -36,7 +36,8 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 
 from summariser.llm.cache import ResponseCache
-from summariser.regenerate.manifest import LOCK, MANIFEST, load_manifest
+from summariser.regenerate.lock import LOCK
+from summariser.regenerate.manifest import MANIFEST, load_manifest
 from summariser.schemas import Briefing
 
 #: Runs the CLI with diskcache's value-file writer slowed down: the value is written in
