@@ -45,12 +45,13 @@ from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
 from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold  # noqa: E402
-from summariser.evaluation.textscore import rouge, sentences  # noqa: E402
+from summariser.evaluation.textscore import rouge  # noqa: E402
 from summariser.ingest.read import make_article  # noqa: E402
 from summariser.llm import embedded  # noqa: E402
 from summariser.llm.weights import cache_root  # noqa: E402
 from summariser.output.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
+from summariser.text.sentences import scoring_sentences as sentences  # noqa: E402
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _metric(gold: dict[str, Any], name: str) -> str:
 
 
 def table(results: list[ConfigResult], n: int) -> list[str]:
-    """The README table: one column per configuration."""
+    """The table of docs/benchmarks.md (pasted from --out): one column per configuration."""
     head = "| measure | " + " | ".join(f"`{r.name}`" for r in results) + " |"
     lines = [head, "|---|" + "---|" * len(results)]
 
