@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.cassettes import RECORDING
+from helpers.paths import CASSETTES, FIXTURES
 
 from summariser.config import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
-CASSETTES = ROOT / "cassettes"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RECORDING = os.environ.get("SUMMARISER_RECORD") == "1"
+__all__ = ["CASSETTES", "FIXTURES", "RECORDING", "cassette_path"]  # the reliability tests import these
 
 _real_connect = socket.socket.connect
 _KEEP_ENV = {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}

@@ -11,8 +11,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from helpers.paths import ROOT
 
-PACKAGE = Path(__file__).resolve().parents[1] / "summariser"
+PACKAGE = ROOT / "summariser"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 #: The most lines a module of the package may have (DESIGN.md section 6).
 MAX_LINES = 300

@@ -1,4 +1,4 @@
-"""Reliability figures recorded by the hardening tests, for the README's Reliability table.
+"""Reliability figures recorded by the hardening tests, for the Reliability table of docs/reliability.md.
 
 A test calls ``helpers.figures.record(area, key, n)`` to add ``n`` to a counter; at the end of the session
 ``tests/conftest.py`` writes every counter to ``test-artifacts/reliability.json`` and
@@ -13,10 +13,12 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
+from helpers.paths import ARTIFACTS
+
 _LOCK = threading.Lock()
 _COUNTS: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-OUT = Path(__file__).resolve().parents[2] / "test-artifacts" / "reliability.json"
+OUT = ARTIFACTS / "reliability.json"
 
 
 def record(area: str, key: str, n: int = 1) -> None:

@@ -1,0 +1,18 @@
+"""A minimal `Draft` of one article, for the tests of merging and grounding what the model drafted."""
+
+from __future__ import annotations
+
+from summariser.brief.draft import Draft
+from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft
+
+
+def draft(doc_id: str, people: list[PersonDraft]) -> Draft:
+    """The draft of article ``doc_id``: these people, no organisations, a placeholder overview."""
+    overview = OverviewDraft(
+        headline="Strike",
+        location=None,
+        summary=["One sentence of ten chars.", "Two sentences here too.", "Three is the minimum."],
+        themes=["a b", "c d"],
+        implications=[],
+    )
+    return Draft(doc_id, EntitiesDraft(people=people, organisations=[]), overview)

@@ -1,0 +1,14 @@
+"""The batch gate (`summariser.llm.batch.gate`): its placeholder for every draft schema is a valid answer."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from summariser.llm.batch.gate import minimal_instance
+from summariser.schemas import EntitiesDraft, OverviewDraft, SummaryDraft
+
+
+@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft, SummaryDraft])
+def test_placeholders_are_valid_answers(model: type[BaseModel]) -> None:
+    model.model_validate(minimal_instance(model.model_json_schema()))

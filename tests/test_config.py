@@ -1,0 +1,50 @@
+"""Settings (`summariser.config`): flag over environment over config file over default, bad config
+files, the record switch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summariser.config import Settings, load_settings
+from summariser.errors import ConfigError
+
+
+def test_precedence_flag_env_file_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('model = "local:qwen2.5-0.5b"\ncache = "off"\nreasks = 1\n')
+    monkeypatch.setenv("SUMMARISER_CONFIG", str(config))
+    assert load_settings().model == "local:qwen2.5-0.5b"
+    assert load_settings().cache == "off" and load_settings().reasks == 1
+    monkeypatch.setenv("SUMMARISER_MODEL", "http://localhost:8000/v1#m")
+    assert load_settings().model == "http://localhost:8000/v1#m"
+    assert load_settings(model="openai:gpt-4o-mini").model == "openai:gpt-4o-mini"
+    assert load_settings(model=None).model == "http://localhost:8000/v1#m"
+    assert Settings().cache == "on" and Settings().model is None
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ('api_key = "sk-123"', "SUMMARISER_API_KEY"),
+        ('colour = "blue"', "unknown setting"),
+        ('cache = "sometimes"', "on/off/refresh"),
+        ("model = ", "cannot read config file"),
+    ],
+)
+def test_bad_config_files_are_clear_errors(
+    content: str, needle: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(content)
+    monkeypatch.setenv("SUMMARISER_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=needle) as info:
+        load_settings()
+    assert "\n" not in str(info.value)
+
+
+def test_record_env_switches_cassettes_to_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARISER_RECORD", "1")
+    assert load_settings().cassette_mode == "record"

@@ -1,0 +1,98 @@
+"""summariser.text.normalise: character folding, offset-keeping normalisation, words, stems, name keys."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summariser.text.normalise import (
+    STOP_WORDS,
+    fold_chars,
+    normalise,
+    numbers,
+    plain_key,
+    stems,
+    strip_accents,
+    words,
+)
+
+
+def test_strip_accents_drops_combining_marks_only() -> None:
+    assert strip_accents("Müller, São Paulo, Ærø") == "Muller, Sao Paulo, Ærø"  # Æ and ø are letters, not accents
+    assert strip_accents("ﬁnance") == "finance"  # NFKD also splits ligatures
+
+
+def test_fold_chars_makes_quotes_and_dashes_ascii() -> None:
+    assert fold_chars("“José’s” plan — 2025–26 ‘deal’ «non»") == '"Jose\'s" plan - 2025-26 \'deal\' "non"'
+
+
+def test_normalise_collapses_space_and_acronym_periods_and_maps_back() -> None:
+    text = "The  U.S.\n“deal” — José’s"
+    norm = normalise(text)
+    assert norm.text == 'The US "deal" - Jose\'s'
+    assert norm.lower == norm.text.lower()
+    assert len(norm.origin) == len(norm.text)
+    start = norm.lower.index("us")
+    assert text[slice(*norm.span(start, start + 2))] == "U.S"  # the last period is dropped too: "U.S." → "US"
+    start = norm.lower.index("jose")
+    assert text[slice(*norm.span(start, start + 4))] == "José"
+
+
+def test_normalise_keeps_periods_that_end_words() -> None:
+    assert normalise("It ended. J. Smith left.").text == "It ended. J Smith left."
+    assert normalise("  padded  ").text == "padded" and normalise("").text == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aéZ U.S.“”—’ \n\t1,", max_size=40))
+def test_every_normalised_character_comes_from_its_origin(text: str) -> None:
+    norm = normalise(text)
+    assert len(norm.origin) == len(norm.text) == len(norm.lower)
+    assert list(norm.origin) == sorted(norm.origin)
+    for ch, i in zip(norm.text, norm.origin, strict=True):
+        source = fold_chars(text[i])
+        assert ch in source or (ch == " " and text[i].isspace()), (ch, text[i])
+    assert norm.text == norm.text.strip() and "  " not in norm.text
+
+
+def test_words_keep_possessives_and_numbers_whole() -> None:
+    found = words("France's GDP rose 1,200.5 points — 3 times")
+    assert found == ["France's", "GDP", "rose", "1,200.5", "points", "3", "times"]
+
+
+def test_stems_leave_out_stop_words_numbers_and_possessives() -> None:
+    assert stems("The ministers said France’s exports rose 12%") == frozenset({"minist", "franc", "export", "rose"})
+    assert stems("said the of") == frozenset()
+    assert "said" in STOP_WORDS and stems("Café") == stems("Cafe")
+
+
+def test_numbers_drop_thousands_separators_and_final_periods() -> None:
+    assert numbers("It cost $1,000 in 2025, up 3.5% from 7.") == {"1000", "2025", "3.5", "7"}
+
+
+def test_plain_key_of_names_and_labels() -> None:
+    assert plain_key("François-Philippe  Champagne’s") == "francois philippe champagne"
+    assert plain_key("the U.S. Treasury's") == "the u s treasury"
+    assert plain_key("Rio Tinto`s") == "rio tinto"
+    assert plain_key("  ") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_plain_key_is_what_names_fold_was(text: str) -> None:
+    import re
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = re.sub(r"[’'`]s\b", "", plain)
+    assert plain_key(text) == " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def test_normalise_folds_marks_and_keeps_offsets() -> None:
+    text = "The  U.S. “deal” — José’s"
+    norm = normalise(text)
+    assert norm.lower == 'the us "deal" - jose\'s'
+    start = norm.lower.index("jose")
+    assert text[slice(*norm.span(start, start + 4))] == "José"
