@@ -1,17 +1,20 @@
-"""Regenerate benchmark: throughput against a real local server, and a no-op re-run at scale.
+"""Regenerate benchmark: throughput against a real local server, and the machinery at 1,000 to 100,000 articles.
 
-    .venv/bin/python bench/bench_regenerate.py [--articles 20] [--concurrency 1 2 4]
-                                               [--corpus 1000] [--out bench/results/regenerate.md]
+    .venv/bin/python bench/bench_regenerate.py [--articles 20] [--concurrency 1 2 4] [--skip-server]
+                                               [--scale 1000 10000 100000] [--build-max 10000]
+                                               [--out bench/results/regenerate.md]
 
 (a) Starts llama-cpp-python's OpenAI-compatible server (``python -m llama_cpp.server``) on
     loopback with the small embedded model (2 threads), writes the first ``--articles`` FRANK
     dev articles as ``.txt`` files, and runs ``summariser regenerate`` over them once per
     concurrency level (fresh output folder, response cache off, so the model really runs),
     reporting articles/minute. The server is stopped at the end.
-(b) Builds a corpus of ``--corpus`` distinct articles once against a loopback stand-in model
-    (tests/helpers/echo_model.py — the model is not what (b) measures), then times the
-    ``summariser regenerate`` command (a fresh process, imports included) re-run over it with
-    nothing changed, and the same re-run with one article edited.
+(b) Scale, against a loopback stand-in model (tests/helpers/echo_model.py): for each ``--scale``
+    size, that many distinct articles; the first build (sizes up to ``--build-max``; above it
+    the built state is synthesised — each article gets a built briefing's files and its own
+    manifest entry, hashed), the re-run with nothing changed, the re-run with one article
+    edited: each a fresh ``summariser regenerate`` process, its wall time and peak memory
+    (VmHWM), and the manifest's size on disk; beside it, one save and one load of 0.x's JSON manifest.
 
 One run, same machine: compare the ratios (the machine is shared and noisy).
 """
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,9 +41,22 @@ from helpers.echo_model import echo_answer  # noqa: E402
 from helpers.fake_server import FakeOpenAI  # noqa: E402
 
 from summariser.llm.weights import EMBEDDED_MODELS, assemble  # noqa: E402
+from summariser.regenerate.manifest import MANIFEST, Manifest, input_state, load_manifest, save_manifest  # noqa: E402
+from summariser.regenerate.paths import outputs  # noqa: E402
 
 DATASET = ROOT.parent / "shared" / "eval-data" / "frank_cnndm_dev.jsonl"
-CLI = [sys.executable, "-m", "summariser", "regenerate"]
+#: ``python -m summariser`` writing its peak memory to ``$BENCH_PEAK_FILE`` at exit (VmHWM counts
+#: from exec; a child's ru_maxrss would count the forking bench's pages too).
+PEAK = (
+    "import atexit, os, runpy, sys\n"
+    "def peak():\n"
+    "    kb = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+    "    open(os.environ['BENCH_PEAK_FILE'], 'w').write(kb[0] if kb else '0')\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['summariser', *sys.argv[1:]]\n"
+    "runpy.run_module('summariser', run_name='__main__', alter_sys=True)\n"
+)
+CLI = [sys.executable, "-c", PEAK, "regenerate"]
 
 
 def free_port() -> int:
@@ -86,20 +103,22 @@ def start_server(model: Path, port: int) -> subprocess.Popen[bytes]:
 
 def regenerate(
     articles: Path, out: Path, model: str, *extra: str, env: dict[str, str] | None = None
-) -> tuple[float, dict[str, Any]]:
-    """Run the CLI; return (wall seconds, its --json summary)."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [*CLI, str(articles), str(out), "--model", model, "--json", *extra],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=7200,
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode not in (0, 7):
-        raise RuntimeError(f"regenerate failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    return seconds, json.loads(done.stdout)
+) -> tuple[float, int, dict[str, Any]]:
+    """Run the CLI; return (wall seconds, its peak memory in MB, its --json summary)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak = Path(scratch) / "peak"
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*CLI, str(articles), str(out), "--model", model, "--json", *extra],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {}), "BENCH_PEAK_FILE": str(peak)},
+            timeout=7200,
+        )
+        seconds = time.perf_counter() - start
+        if done.returncode not in (0, 7):
+            raise RuntimeError(f"regenerate failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+        return seconds, int(peak.read_text()) // 1024, json.loads(done.stdout)
 
 
 def throughput(rows: list[dict[str, Any]], levels: list[int], tmp: Path) -> list[str]:
@@ -112,14 +131,8 @@ def throughput(rows: list[dict[str, Any]], levels: list[int], tmp: Path) -> list
     lines = []
     try:
         for level in levels:
-            seconds, result = regenerate(
-                arts,
-                tmp / f"out-{level}",
-                f"http://127.0.0.1:{port}/v1#qwen2.5-0.5b",
-                "--concurrency",
-                str(level),
-                env={"SUMMARISER_CACHE": "off"},
-            )
+            model, off = f"http://127.0.0.1:{port}/v1#qwen2.5-0.5b", {"SUMMARISER_CACHE": "off"}
+            seconds, _, result = regenerate(arts, tmp / f"out-{level}", model, "-j", str(level), env=off)
             built, usage = result["built"], result["usage"]
             lines.append(
                 f"| {level} | {built}/{len(rows)} built, {len(result['failed'])} failed | {seconds:.0f} s "
@@ -132,29 +145,102 @@ def throughput(rows: list[dict[str, Any]], levels: list[int], tmp: Path) -> list
     return lines
 
 
-def noop_rerun(rows: list[dict[str, Any]], corpus: int, tmp: Path) -> list[tuple[str, str]]:
-    arts, out = tmp / "corpus", tmp / "corpus-out"
-    arts.mkdir()
-    for i in range(corpus):
+def write_articles(rows: list[dict[str, Any]], arts: Path, n: int) -> None:
+    arts.mkdir(parents=True)
+    for i in range(n):
         row = rows[i % len(rows)]
-        (arts / f"a{i:05d}.txt").write_text(f"{row['article']}\n\nDesk copy {i}.\n", encoding="utf-8")
+        (arts / f"a{i:06d}.txt").write_text(f"{row['article']}\n\nDesk copy {i}.\n", encoding="utf-8")
+
+
+def manifest_mb(out: Path) -> float:
+    return sum(p.stat().st_size for p in out.glob(f"{MANIFEST}*")) / 2**20
+
+
+def synthesise(arts: Path, out: Path, template: Path, n: int) -> float:
+    """The built state of ``n`` articles without building them; return the seconds it took.
+
+    Article ``i`` gets the files of briefing ``i mod t`` of ``template`` (a folder of ``t``
+    built briefings) and a manifest entry of its own: its hash and stat, its files, its source.
+    """
+    start = time.perf_counter()
+    built = load_manifest(template)
+    out.mkdir(parents=True)
+    manifest = Manifest()
+    for i in range(n):
+        name, model = f"a{i:06d}", f"a{i % len(built.briefings):06d}"
+        for src, dst in zip(outputs(model), outputs(name), strict=True):
+            shutil.copyfile(template / src, out / dst)
+        digest, stat = input_state(arts / f"{name}.txt")
+        manifest.briefings[name] = built.briefings[model].model_copy(
+            update={
+                "inputs": {f"{name}.txt": digest},
+                "stats": {f"{name}.txt": stat},
+                "files": outputs(name),
+                "sources": [str(arts / f"{name}.txt")],
+            }
+        )
+    save_manifest(out, manifest)
+    return time.perf_counter() - start
+
+
+def json_storage(out: Path, scratch: Path) -> str:
+    """One save and one load of this manifest as the single JSON file of 0.x (what a save cost, every second)."""
+    manifest = load_manifest(out)
+    start = time.perf_counter()
+    data = manifest.model_dump(mode="json")
+    data["briefings"] = dict(sorted(data["briefings"].items()))
+    with scratch.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    saved = time.perf_counter() - start
+    start = time.perf_counter()
+    Manifest.model_validate_json(scratch.read_bytes())
+    loaded = time.perf_counter() - start
+    size = scratch.stat().st_size / 2**20
+    scratch.unlink()
+    return f"{saved:.2f} s / {loaded:.2f} s ({size:.1f} MB)"
+
+
+def scale(rows: list[dict[str, Any]], sizes: list[int], build_max: int, tmp: Path) -> list[tuple[str, list[str]]]:
+    """Part (b): one column per size; the rows of the table."""
     env = {"SUMMARISER_CACHE_DIR": str(tmp / "cache")}
+    columns: list[list[str]] = []
+    template: Path | None = None
     with FakeOpenAI(responder=echo_answer) as fake:
         model = f"{fake.base_url}#echo"
-        build_s, built = regenerate(arts, out, model, "--concurrency", "4", env=env)
-        noop_s, noop = regenerate(arts, out, model, env=env)
-        first = arts / "a00000.txt"
-        first.write_text(first.read_text(encoding="utf-8") + "Updated.\n", encoding="utf-8")
-        one_s, one = regenerate(arts, out, model, env=env)
-    assert noop["built"] == 0 and one["built"] == 1, (noop, one)
-    return [
-        (
-            f"(b) first build of {corpus} articles (stand-in model, concurrency 4)",
-            f"{build_s:.1f} s, {built['built']} built",
-        ),
-        (f"(b) re-run, nothing changed ({corpus} unchanged)", f"**{noop_s:.2f} s** (target < 2 s)"),
-        ("(b) re-run, one article edited", f"{one_s:.2f} s, {one['built']} rebuilt"),
+        for n in sorted(sizes):
+            need = n * 40 * 1024  # an article and its three files, with room to spare
+            if shutil.disk_usage(tmp).free < need:
+                raise RuntimeError(f"{n} articles need {need / 2**30:.1f} GB free in {tmp}; free some space")
+            arts, out = tmp / f"arts-{n}", tmp / f"out-{n}"
+            write_articles(rows, arts, n)
+            if n <= build_max or template is None:
+                secs, mem, built = regenerate(arts, out, model, "--concurrency", "4", env=env)
+                assert built["built"] == n, built
+                first = f"{secs:.1f} s, {mem} MB"
+            else:
+                first = f"synthesised ({synthesise(arts, out, template, n):.0f} s; not built)"
+            noop_s, noop_mem, noop = regenerate(arts, out, model, env=env)
+            edited = arts / "a000000.txt"
+            edited.write_text(edited.read_text(encoding="utf-8") + "Updated.\n", encoding="utf-8")
+            one_s, one_mem, one = regenerate(arts, out, model, env=env)
+            assert noop["built"] == 0 and noop["unchanged"] == n and one["built"] == 1, (noop, one)
+            cells = [first, f"**{noop_s:.1f} s**, {noop_mem} MB", f"{one_s:.1f} s, {one_mem} MB"]
+            columns.append([*cells, f"{manifest_mb(out):.1f} MB", json_storage(out, tmp / "scratch.json")])
+            print(f"{n}: {columns[-1]}", flush=True)
+            if template is not None and template != out:
+                shutil.rmtree(template.parent / template.name.replace("out-", "arts-"))
+                shutil.rmtree(template)
+            template = out
+    labels = [
+        "first build (stand-in model, `-j 4`): time, peak memory",
+        "re-run, nothing changed: time, peak memory",
+        "re-run, one article edited: time, peak memory",
+        "`manifest.sqlite` on disk",
+        "0.x's single `manifest.json` at this size: one save / one load",
     ]
+    return [(label, [col[i] for col in columns]) for i, label in enumerate(labels)]
 
 
 def main() -> int:
@@ -162,7 +248,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--corpus", type=int, default=1000)
+    parser.add_argument("--scale", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--build-max", type=int, default=10000, help="larger sizes are synthesised, not built")
     parser.add_argument("--skip-server", action="store_true", help="only part (b)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -170,14 +257,13 @@ def main() -> int:
         print(f"error: {DATASET} not found", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        scale = noop_rerun(rows, args.corpus, Path(tmp))
-        for k, v in scale:
-            print(f"| {k} | {v} |", flush=True)
+        table = scale(rows, args.scale, args.build_max, Path(tmp))
         server_rows = [] if args.skip_server else throughput(rows[: args.articles], args.concurrency, Path(tmp))
     header = (
         f"bench/bench_regenerate.py on {platform.machine()}, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}"
+        f"{time.strftime('%Y-%m-%d')}; {time.perf_counter() - started:.0f} s in all"
     )
     parts = [header, ""]
     if server_rows:
@@ -189,7 +275,15 @@ def main() -> int:
             *server_rows,
             "",
         ]
-    parts += ["| measure | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in scale)]
+    sizes = sorted(args.scale)
+    parts += [
+        f"(b) {', '.join(f'{n:,}' for n in sizes)} distinct articles, stand-in model "
+        f"(sizes over {args.build_max:,} synthesised); target at 100,000: re-run with nothing changed ≤ 30 s, ≤ 1 GB:",
+        "",
+        "| measure | " + " | ".join(f"{n:,} articles" for n in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+        *(f"| {label} | " + " | ".join(cells) + " |" for label, cells in table),
+    ]
     text = "\n".join(parts) + "\n"
     print(text)
     if args.out:

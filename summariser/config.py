@@ -2,7 +2,8 @@
 
 The config file is TOML, read from ``SUMMARISER_CONFIG`` or ``~/.config/summariser/config.toml``
 (platform config dir), with the same keys as `Settings` (``model``, ``cache``, ``cache_dir``,
-``reasks``, ``timeout``, ``long_articles``, ``allow_ungrounded``). API keys are never read from the config file.
+``reasks``, ``timeout``, ``deadline``, ``long_articles``, ``allow_ungrounded``). API keys are never read
+from the config file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .llm.cache import CacheMode
 from .llm.cassette import CassetteMode
 from .llm.options import LLMOptions
 from .llm.retry import RetryPolicy
+
+__all__ = ["FIELDS", "ChunkPolicy", "Settings", "load_settings", "override"]
 
 ChunkPolicy = Literal["chunk", "fail"]
 
@@ -38,6 +41,9 @@ class Settings:
     reasks: int = 2
     """How many times instructor re-asks the model after a validation error."""
     timeout: float = 600.0
+    """Seconds one request may take in all, retries included (``--timeout``, ``SUMMARISER_TIMEOUT``)."""
+    deadline: float | None = None
+    """Seconds one briefing's requests may take together (``SUMMARISER_DEADLINE``); None = no limit."""
     temperature: float = 0.0
     seed: int = 0
     long_articles: ChunkPolicy = "chunk"
@@ -56,6 +62,7 @@ class Settings:
             retry=self.retry,
             reasks=self.reasks,
             timeout=self.timeout,
+            deadline=self.deadline,
             temperature=self.temperature,
             seed=self.seed,
         )
@@ -76,7 +83,8 @@ def _config_file() -> Path | None:
 
 
 _WHOLE = {"reasks", "seed"}
-_REAL = {"timeout", "temperature"}
+_REAL = {"timeout", "deadline", "temperature"}
+_SECONDS = {"timeout", "deadline"}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "cache": get_args(CacheMode),
     "cassette_mode": get_args(CassetteMode),
@@ -95,10 +103,13 @@ def _coerce(name: str, value: Any) -> Any:
         try:
             if isinstance(value, bool) or (kind is int and isinstance(value, float)):
                 raise ValueError
-            return kind(value)
+            number = kind(value)
         except (TypeError, ValueError):
             what = "a whole number" if kind is int else "a number"
             raise ConfigError(f"{name} must be {what}, not {value!r}") from None
+        if name in _SECONDS and not 0 < number < float("inf"):
+            raise ConfigError(f"{name} must be a positive number of seconds, not {value!r}")
+        return number
     if name == "allow_ungrounded":
         if isinstance(value, str):
             if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
@@ -116,7 +127,17 @@ def _coerce(name: str, value: Any) -> Any:
 
 #: Every setting, in declaration order.
 FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
-_ENV_KEYS = ("model", "cache", "cache_dir", "cassette", "reasks", "timeout", "long_articles", "allow_ungrounded")
+_ENV_KEYS = (
+    "model",
+    "cache",
+    "cache_dir",
+    "cassette",
+    "reasks",
+    "timeout",
+    "deadline",
+    "long_articles",
+    "allow_ungrounded",
+)
 
 
 def _validated(changes: dict[str, Any], where: str, valid: tuple[str, ...] = FIELDS) -> dict[str, Any]:

@@ -3,10 +3,16 @@
 Every error carries a one-line message that names the problem and how to fix it;
 the CLI prints exactly that line and exits non-zero (a traceback only with ``--debug``).
 This module imports nothing from the pipeline.
+
+Messages often quote what a server said, so every message passes the filters installed with
+`add_message_filter` when the error is made: `summariser.llm.secrets` installs the one that
+redacts every known secret, so no error — printed, put in ``--json`` or in a report — can
+carry an API key, whichever layer made it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +29,16 @@ __all__ = [
     "PartialRun",
     "SummariserError",
     "ValidationFailed",
+    "add_message_filter",
 ]
+
+_MESSAGE_FILTERS: list[Callable[[str], str]] = []
+
+
+def add_message_filter(rewrite: Callable[[str], str]) -> None:
+    """Pass every later error message through ``rewrite`` (e.g. secret redaction); once per function."""
+    if rewrite not in _MESSAGE_FILTERS:
+        _MESSAGE_FILTERS.append(rewrite)
 
 
 class SummariserError(Exception):
@@ -33,7 +48,10 @@ class SummariserError(Exception):
 
     def __init__(self, message: str) -> None:
         # Keep the message to one line: the CLI prints it as is.
-        super().__init__(" ".join(str(message).split()))
+        text = " ".join(str(message).split())
+        for rewrite in _MESSAGE_FILTERS:
+            text = rewrite(text)
+        super().__init__(text)
 
     @property
     def message(self) -> str:

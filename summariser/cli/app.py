@@ -23,6 +23,7 @@ from typer.core import TyperCommand, TyperGroup
 from ..errors import SummariserError
 from . import brief, models, regenerate, review, schemas
 from . import eval as eval_
+from .sanitise import plain
 
 __all__ = ["app", "main"]
 
@@ -87,6 +88,14 @@ def _main(
         for handler in logging.getLogger().handlers:
             if not any(isinstance(f, RedactingFilter) for f in handler.filters):
                 handler.addFilter(RedactingFilter())
+            handler.setFormatter(_PlainFormatter("%(name)s: %(message)s"))
+
+
+class _PlainFormatter(logging.Formatter):
+    """Debug log lines as `sanitise.plain` text: a logged server message cannot drive the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return plain(super().format(record))
 
 
 app.command("brief", cls=_Command, epilog=brief.EPILOG)(brief.brief_command)
@@ -106,7 +115,7 @@ def main() -> None:
     except SummariserError as err:
         if _state["debug"]:
             _traceback(err)
-        sys.stderr.write(_clean(f"error: {err.message}\n"))
+        sys.stderr.write(_clean(f"error: {err.message}", one_line=True) + "\n")
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         _interrupted()
@@ -118,8 +127,8 @@ def main() -> None:
         if _state["debug"]:
             _traceback(err)
         detail = " ".join(str(err).split())[:300]
-        message = f"internal error: {type(err).__name__}: {detail} (rerun with --debug for a traceback)\n"
-        sys.stderr.write(_clean(message))
+        message = f"internal error: {type(err).__name__}: {detail} (rerun with --debug for a traceback)"
+        sys.stderr.write(_clean(message, one_line=True) + "\n")
         sys.exit(70)
     if code == INTERRUPTED:
         _interrupted()
@@ -150,12 +159,13 @@ def _interrupted() -> NoReturn:
     sys.exit(INTERRUPTED)
 
 
-def _clean(text: str) -> str:
-    """``text`` without any known secret (a server may echo the key back in an error message)."""
+def _clean(text: str, *, one_line: bool = False) -> str:
+    """``text`` without any known secret (a server may echo the key back in an error message),
+    and with nothing a terminal would obey (`sanitise.plain`: a file name or a server's message
+    may hold escape sequences)."""
     from ..llm.secrets import redact, secret_values
 
-    clean: str = redact(text, secret_values())
-    return clean
+    return plain(redact(text, secret_values()), one_line=one_line)
 
 
 def _traceback(err: BaseException) -> None:

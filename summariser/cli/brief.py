@@ -12,20 +12,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from .. import progress
 from ..atomic import write_atomic
 from ..config import load_settings
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
-from .options import AllowUngrounded, ApiKey, Model, NoCache, Refresh, cache_mode, unset_unless
+from .options import AllowUngrounded, ApiKey, Deadline, Model, NoCache, Refresh, Timeout, cache_mode, unset_unless
+from .sanitise import data, status, stderr_console
 
 __all__ = ["EPILOG", "Format", "brief_command"]
 
 EPILOG = "Example: summariser brief article1.txt article2.html --format markdown -o briefing.md"
 
-err_console = Console(stderr=True)
+err_console = stderr_console()
 
 
 class Format(str, Enum):
@@ -47,6 +47,8 @@ def brief_command(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the review page (briefing beside its sources) here.")
     ] = None,
+    timeout: Timeout = None,
+    deadline: Deadline = None,
 ) -> None:
     """Brief one or more articles about one event into one briefing (JSON or Markdown)."""
     settings = load_settings(
@@ -54,13 +56,15 @@ def brief_command(
         cache=cache_mode(no_cache, refresh),
         api_key=api_key,
         allow_ungrounded=unset_unless(allow_ungrounded),
+        timeout=timeout,
+        deadline=deadline,
     )
     from ..brief.pipeline import summarise  # openai + instructor: imported only when a briefing is made
 
     quiet = not sys.stderr.isatty()
     with (
-        err_console.status("starting…") as status,
-        progress.listen(lambda event: status.update(event) if not quiet else None),
+        err_console.status("starting…") as shown,
+        progress.listen(lambda event: shown.update(status(event)) if not quiet else None),
     ):
         briefing = summarise(list(files), settings=settings)
     text = to_json(briefing) if output_format is Format.json else to_markdown(briefing)
@@ -68,7 +72,7 @@ def brief_command(
         write_review(briefing, html)
         err_console.print(f"wrote review page {html}")
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data(text, is_json=output_format is Format.json))
         return
     write_atomic(output, text)
     usage = briefing.meta.usage if briefing.meta else None

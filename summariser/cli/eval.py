@@ -37,12 +37,14 @@ from ..evaluation import (
     write_html,
 )
 from ..evaluation.models import DatasetArticle
+from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
-from .options import Model, NoCache, Refresh, cache_mode
+from .options import Model, NoCache, Refresh, Timeout, cache_mode
+from .sanitise import SafeConsole, data, line, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
 
-err_console = Console(stderr=True, soft_wrap=True)  # progress lines stay whole in logs
+err_console = stderr_console(soft_wrap=True)  # progress lines stay whole in logs
 
 EPILOG = (
     "Examples: summariser eval --gold gold/ --pred briefings/ --html diff.html · "
@@ -119,6 +121,7 @@ def eval_command(
     ] = DEFAULT_MAX_DROP,
     no_cache: NoCache = False,
     refresh: Refresh = False,
+    timeout: Timeout = None,
 ) -> None:
     """Score briefings against gold JSON field by field, or benchmark summaries beside Lead-3.
 
@@ -128,25 +131,28 @@ def eval_command(
     cache = _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
     stored = load_baseline(baseline) if baseline is not None else None  # fail fast, before any model work
     width = None if sys.stdout.isatty() else 120  # piped output: wide enough for the per-briefing table
-    out = Console(stderr=True, width=None if sys.stderr.isatty() else 120) if json_out == "-" else Console(width=width)
+    out: Console = (
+        stderr_console(width=None if sys.stderr.isatty() else 120) if json_out == "-" else SafeConsole(width=width)
+    )
     report: GoldReport | DatasetReport
     if gold is not None:
         items = load_gold(gold)
         if pred is not None:
             raw = load_predictions(pred, items)
         else:
-            settings = load_settings(model=model, cache=cache)
-            with err_console.status("briefing the gold articles…") as status:
-                listener = status.update if err_console.is_terminal else (lambda event: None)
-                with progress.listen(listener):
+            settings = load_settings(model=model, cache=cache, timeout=timeout)
+            with err_console.status("briefing the gold articles…") as shown:
+                quiet = not err_console.is_terminal
+                with progress.listen(lambda event: None if quiet else shown.update(status(event))):
                     raw = generate_predictions(
                         items, gold, settings, save_to=save_pred, on_item=lambda n: _note(f"briefing {n}")
                     )
         report = evaluate(gold, raw, items, threshold=threshold, pred_dir=pred, model=None)
         _gold_tables(out, report)
+        _warn_over_limit(report)
     else:
         assert dataset is not None
-        settings = load_settings(model=model, cache=cache)
+        settings = load_settings(model=model, cache=cache, timeout=timeout)
         report = run_dataset(dataset, settings, limit=limit, on_article=_dataset_progress)
         _dataset_tables(out, report)
     rows = compare(report, stored, max_drop) if stored is not None else []
@@ -159,7 +165,7 @@ def eval_command(
     if rows:
         _comparison_table(out, rows, baseline)
     if json_out == "-":
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(data(report.model_dump_json(indent=2) + "\n", is_json=True))
     elif json_out is not None:
         write_atomic(Path(json_out), report.model_dump_json(indent=2) + "\n")
         err_console.print(f"wrote {json_out}")
@@ -171,6 +177,18 @@ def eval_command(
     if save_baseline_to is not None:
         save_baseline(report, save_baseline_to)
         err_console.print(f"wrote baseline {save_baseline_to}")
+
+
+def _warn_over_limit(report: GoldReport) -> None:
+    """One line per list too long to pair in full (`MAX_PAIRED_ITEMS`): the scores count its excess as unpaired."""
+    for b in report.briefings:
+        for name, field in b.lists.items():
+            if max(field.gold, field.pred) > MAX_PAIRED_ITEMS:
+                err_console.print(
+                    f"warning: {b.name}: {name} has {field.gold} gold and {field.pred} predicted items; only the "
+                    f"first {MAX_PAIRED_ITEMS} of each were paired, the rest count as missing or extra",
+                    highlight=False,
+                )
 
 
 def _note(message: str) -> None:
@@ -227,7 +245,7 @@ def _gold_tables(out: Console, report: GoldReport) -> None:
         summary = b.texts["summary"]
         per.add_row(
             b.name,
-            "yes" if b.valid else "[red]NO[/red]",
+            "yes" if b.valid else line(("NO", "red")),
             _f(b.grounding_rate),
             found,
             *(_f(b.lists[f].f1) for f in report.lists),
@@ -273,6 +291,6 @@ def _comparison_table(out: Console, rows: list[Comparison], path: Path | None) -
         table.add_column(column, justify="left" if column in {"metric", ""} else "right")
     for r in rows:
         delta = "" if r.delta is None else f"{r.delta:+.3f}"
-        flag = "[red]REGRESSED[/red]" if r.regressed else ""
+        flag = line(("REGRESSED", "red")) if r.regressed else ""
         table.add_row(r.metric, _f(r.baseline), _f(r.current), delta, flag)
     out.print(table)

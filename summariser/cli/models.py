@@ -11,17 +11,17 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from ..llm.backends import valid_forms
 from ..llm.weights import DEFAULT_MODEL, EMBEDDED_MODELS, assemble, model_path
 from .options import Json
+from .sanitise import data, plain, stderr_console
 
 __all__ = ["EPILOG", "models_command"]
 
 EPILOG = "Example: summariser models --json"
 
-err_console = Console(stderr=True)
+err_console = stderr_console()
 
 
 def models_command(
@@ -45,10 +45,10 @@ def models_command(
         for m in EMBEDDED_MODELS.values()
     ]
     if as_json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        sys.stdout.write(data(json.dumps(rows, indent=2) + "\n", is_json=True))
         return
     for row in rows:
         flag = " (default)" if row["default"] else ""
         ready = "ready" if row["assembled"] else "assembled on first use"
-        typer.echo(f"{row['model']}{flag}: {row['description']} [{ready}]")
-    typer.echo(f"Other backends: {valid_forms()}")
+        typer.echo(plain(f"{row['model']}{flag}: {row['description']} [{ready}]"))
+    typer.echo(plain(f"Other backends: {valid_forms()}"))

@@ -19,7 +19,17 @@ from ..errors import ConfigError
 from ..llm.backends import valid_forms
 from ..llm.cache import CacheMode
 
-__all__ = ["AllowUngrounded", "ApiKey", "Json", "Model", "NoCache", "Refresh", "cache_mode", "unset_unless"]
+__all__ = [
+    "AllowUngrounded",
+    "ApiKey",
+    "Json",
+    "Model",
+    "NoCache",
+    "Refresh",
+    "Timeout",
+    "cache_mode",
+    "unset_unless",
+]
 
 Model = Annotated[str | None, typer.Option("--model", "-m", help=f"Model string: {valid_forms()}.")]
 """``--model/-m``: a model string; None = the configured (or embedded) default."""
@@ -41,6 +51,25 @@ Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on 
 
 ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (default from env).")]
 """``--api-key``: the endpoint's key; never read from the config file."""
+
+Timeout = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        help="Seconds one request to the model may take in all, retries included (default 600; "
+        "env SUMMARISER_TIMEOUT).",
+    ),
+]
+"""``--timeout``: the ``timeout`` setting, the per-request wall-clock budget; None = env, config file or default."""
+
+Deadline = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        help="Seconds one briefing's requests may take together (default no limit; env SUMMARISER_DEADLINE).",
+    ),
+]
+"""``--deadline``: the ``deadline`` setting, the per-briefing wall-clock budget; None = env, config file or default."""
 
 
 def cache_mode(no_cache: bool, refresh: bool) -> CacheMode | None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,19 +26,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from ..config import Settings, load_settings
 from ..errors import ConfigError, PartialRun
 from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.folder import RunPlan, dry_run, regenerate
 from ..regenerate.manifest import load_manifest
 from ..regenerate.run import RunReport, report_json
-from .options import AllowUngrounded, Json, Model, unset_unless
+from .options import AllowUngrounded, Deadline, Json, Model, Timeout, unset_unless
+from .sanitise import PlainColumn, data, line, plain, stderr_console
 
 if TYPE_CHECKING:
     from ..regenerate.batch import BatchOptions, BatchSummary
 
 __all__ = ["EPILOG", "GroupBy", "regenerate_command"]
 
-err_console = Console(stderr=True)
+err_console = stderr_console()
 
 EPILOG = (
     "Examples: summariser regenerate articles/ briefings/ · "
@@ -92,6 +93,8 @@ def regenerate_command(
             "--batch-wait", min=0.0, help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it."
         ),
     ] = None,
+    timeout: Timeout = None,
+    deadline: Deadline = None,
 ) -> None:
     """Keep a folder of briefings in step with a folder of articles: rebuild only what changed."""
     batch = _batch_options(batch_api, batch_poll, batch_wait)
@@ -108,8 +111,9 @@ def regenerate_command(
             allow_ungrounded=ungrounded,
             batch=batch,
         )
-        for line in plan.lines():
-            typer.echo(line)
+        _warn(plan.warnings)
+        for entry in plan.lines():
+            typer.echo(plain(entry, one_line=True))
         count = len(plan.todo)
         err_console.print(f"{count} to build, {len(plan.planned) - count} unchanged (dry run: nothing written)")
         return
@@ -122,6 +126,7 @@ def regenerate_command(
             group_by=grouping,
             groups=groups,
             concurrency=concurrency,
+            settings=_settings(timeout, deadline),
             force=force,
             prune=prune,
             allow_ungrounded=ungrounded,
@@ -134,22 +139,29 @@ def regenerate_command(
     except KeyboardInterrupt:
         display.stop()
         done = len(load_manifest(briefings).briefings)
-        sys.stderr.write(f"interrupted: {done} briefings are saved and intact; rerun the same command to resume\n")
+        message = f"interrupted: {done} briefings are saved and intact; rerun the same command to resume"
+        sys.stderr.write(plain(message) + "\n")
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(130)  # worker threads may be mid-generation: do not wait for them
     finally:
         display.stop()
     if as_json:
-        sys.stdout.write(report_json(report) + "\n")
+        sys.stdout.write(data(report_json(report) + "\n", is_json=True))
     err_console.print(_summary(report))
     for outcome in report.failed:
-        err_console.print(f"[red]failed[/red] {outcome.name}: {outcome.detail}", highlight=False)
+        err_console.print(line(("failed", "red"), f" {outcome.name}: {outcome.detail}"), highlight=False)
     if report.failed:
         raise PartialRun(
             f"{len(report.failed)} of {display.total} briefings failed (reasons above); "
             "the others are saved — fix the inputs and rerun to build the rest"
         )
+
+
+def _warn(warnings: list[str]) -> None:
+    """The inputs the run skipped (links to outside the articles folder), one line each, as text."""
+    for warning in warnings:
+        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False)
 
 
 def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> BatchOptions | None:
@@ -173,7 +185,8 @@ class _Display:
         self._task = TaskID(0)
 
     def plan(self, plan: RunPlan) -> None:
-        """The plan is made: say what was pruned or that nothing is to do, and start the bar."""
+        """The plan is made: say what was skipped, what was pruned or that nothing is to do, and start the bar."""
+        _warn(plan.warnings)
         if plan.pruned:
             err_console.print(f"pruned {len(plan.pruned)} briefings whose articles are gone: {', '.join(plan.pruned)}")
         self.total = len(plan.todo)
@@ -181,7 +194,7 @@ class _Display:
             err_console.print(f"nothing to rebuild: {len(plan.planned)} briefings are up to date")
         columns = (
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            PlainColumn(),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -200,8 +213,8 @@ class _Display:
             self._bar.update(self._task, description=name)
             return
         self._bar.advance(self._task)
-        mark = "[green]built[/green] " if kind == "built" else "[red]failed[/red]"
-        self._bar.console.print(f"{mark} {name}  [dim]{detail}[/dim]", highlight=False)
+        mark = ("built ", "green") if kind == "built" else ("failed", "red")
+        self._bar.console.print(line(mark, f" {name}  ", (detail, "dim")), highlight=False)
 
     def stage(self, event: str) -> None:
         """A progress event of the pipeline (or of the batch rounds)."""
@@ -237,3 +250,9 @@ def _summary(report: RunReport) -> Table:
     for key, value in rows:
         table.add_row(key, value)
     return table
+
+
+def _settings(timeout: float | None, deadline: float | None) -> Settings | None:
+    """The settings the two budget flags ask for (None: neither given, regenerate loads its own)."""
+    given = {k: v for k, v in {"timeout": timeout, "deadline": deadline}.items() if v is not None}
+    return load_settings(**given) if given else None

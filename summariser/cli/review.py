@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ..output.render import read_briefing
 from ..output.review import write_review
+from .sanitise import stderr_console
 
 __all__ = ["EPILOG", "review_command"]
 
 EPILOG = "Example: summariser review briefing.json -o review.html"
 
-err_console = Console(stderr=True)
+err_console = stderr_console()
 
 
 def review_command(

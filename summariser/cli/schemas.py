@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ..schemas import export_schemas
+from .sanitise import plain
 
 __all__ = ["EPILOG", "schemas_command"]
 
@@ -23,4 +24,4 @@ def schemas_command(
 ) -> None:
     """Export the JSON Schema of every response model (kept in sync with schemas/ by a test)."""
     for path in export_schemas(directory):
-        typer.echo(str(path))
+        typer.echo(plain(path))

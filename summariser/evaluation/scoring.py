@@ -38,6 +38,7 @@ from .models import (
     TextScore,
 )
 from .pairing import pair, prf
+from .phrases import occurring
 from .similarity import SIMILARITY, attribute_match, canonical_words, location_key
 from .textscore import fact_coverage, rouge
 
@@ -169,10 +170,14 @@ def _score_texts(gold: Briefing, pred: Briefing | None) -> dict[str, TextScore]:
 
 
 def _names_not_in(pred: Briefing, texts: Sequence[str]) -> list[str]:
-    """People and organisation names of ``pred`` that occur in none of ``texts`` (normalised, whole words)."""
-    haystack = " " + " ".join(" ".join(canonical_words(t)) for t in texts) + " "
+    """People and organisation names of ``pred`` that occur in none of ``texts`` (normalised, whole words).
+
+    The texts' words are read once for all the names (`phrases.occurring`), not once per name.
+    """
+    words = " ".join(" ".join(canonical_words(t)) for t in texts).split(" ")
     names = [strip_titles(p.name) for p in pred.people] + [o.name for o in pred.organisations]
-    return [n for n in names if f" {' '.join(canonical_words(n))} " not in haystack]
+    found = occurring([" ".join(canonical_words(n)).split(" ") for n in names], words)
+    return [n for n, hit in zip(names, found, strict=True) if not hit]
 
 
 def score_briefing(

@@ -3,7 +3,8 @@
 Inputs over `MAX_INPUT_BYTES` (20 MB) are refused; a file is refused before it is read in
 full (`summariser.ingest.read` reads at most ``limit + 1`` bytes), so memory stays bounded
 however large it is. The ``SUMMARISER_MAX_INPUT_MB`` environment variable (`MAX_INPUT_ENV`)
-raises or lowers the limit.
+raises or lowers the limit. One briefing merges at most `MAX_ARTICLES` (20) articles
+(``SUMMARISER_MAX_ARTICLES``), however they are given: `check_article_count`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,27 @@ import os
 
 from ..errors import ConfigError, InputError
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_INPUT_ENV", "check_text_size", "max_input_bytes", "too_big"]
+__all__ = [
+    "MAX_ARTICLES",
+    "MAX_ARTICLES_ENV",
+    "MAX_INPUT_BYTES",
+    "MAX_INPUT_ENV",
+    "check_article_count",
+    "check_text_size",
+    "max_articles",
+    "max_input_bytes",
+    "too_big",
+]
 
 #: Inputs larger than this are refused before they are read in full (see `max_input_bytes`).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 #: Environment variable that overrides `MAX_INPUT_BYTES`, in MB (2**20 bytes).
 MAX_INPUT_ENV = "SUMMARISER_MAX_INPUT_MB"
+#: The most articles one briefing merges (a ``.jsonl`` file, a group, a ``summarise([...])``
+#: call): each costs two or three requests, one after the other (see `max_articles`).
+MAX_ARTICLES = 20
+#: Environment variable that overrides `MAX_ARTICLES`.
+MAX_ARTICLES_ENV = "SUMMARISER_MAX_ARTICLES"
 
 
 def max_input_bytes() -> int:
@@ -49,3 +65,23 @@ def check_text_size(text: str, where: str) -> None:
     size = len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise too_big(where, size, limit)
+
+
+def max_articles() -> int:
+    """The most articles per briefing: ``SUMMARISER_MAX_ARTICLES`` if set, else `MAX_ARTICLES`."""
+    value = os.environ.get(MAX_ARTICLES_ENV, "").strip()
+    if not value:
+        return MAX_ARTICLES
+    if not value.isdigit() or not 0 < int(value) <= 100_000:
+        raise ConfigError(f"{MAX_ARTICLES_ENV}={value[:40]!r} is not a count of articles; use a number such as 50")
+    return int(value)
+
+
+def check_article_count(count: int, where: str) -> None:
+    """Refuse ``count`` articles for one briefing when over `max_articles`; ``where`` names their source."""
+    limit = max_articles()
+    if count > limit:
+        raise InputError(
+            f"{where}: {count} articles for one briefing, over the cap of {limit}; split them into several "
+            f"files or groups, or raise the cap with {MAX_ARTICLES_ENV}={count}"
+        )

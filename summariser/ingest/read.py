@@ -25,7 +25,7 @@ from ..schemas import Article
 from ..text.dates import find_timestamp
 from .cleaning import clean_line, clean_text, looks_like_title
 from .formats import Parsed, from_html, from_markdown, from_record, json_records
-from .limits import MAX_INPUT_ENV, check_text_size, max_input_bytes, too_big
+from .limits import MAX_INPUT_ENV, check_article_count, check_text_size, max_input_bytes, too_big
 
 __all__ = ["SUFFIXES", "Source", "load_source", "load_sources", "make_article"]
 
@@ -152,7 +152,9 @@ def load_source(source: Source) -> list[Article]:
     if suffix in (".html", ".htm"):
         return [_from(from_html(text, name), name)]
     if suffix in (".json", ".jsonl"):
-        return [_from(from_record(obj, where), name) for where, obj in json_records(text, name, suffix == ".jsonl")]
+        records = json_records(text, name, suffix == ".jsonl")
+        check_article_count(len(records), name)
+        return [_from(from_record(obj, where), name) for where, obj in records]
     return [_build(text, None, None, name, name)]
 
 
@@ -160,7 +162,13 @@ def load_sources(sources: Iterable[Source] | Source) -> list[Article]:
     """Read every source (see `load_source`) into one list of articles, in order.
 
     A single path, string or `Article` is accepted too (not iterated character by character).
+    They are the articles of one briefing: more than `limits.max_articles` is an `InputError`,
+    raised as soon as the count is over (before the rest is read).
     """
     if isinstance(sources, str | os.PathLike | Article):
         return load_source(sources)
-    return [article for source in sources for article in load_source(source)]
+    articles: list[Article] = []
+    for source in sources:
+        articles += load_source(source)
+        check_article_count(len(articles), "the sources of this briefing")
+    return articles

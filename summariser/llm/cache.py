@@ -1,7 +1,9 @@
 """Response cache: a diskcache store keyed on the canonical request.
 
-Only complete, schema-valid answers are stored (`exchange.cacheable`), so a truncated,
-failed or invalid response can never poison the cache. Modes: ``on`` (read and write),
+Only complete answers that their response model validates are stored (`exchange.cacheable`),
+so a truncated, failed or invalid response can never poison the cache; a stored answer is
+checked by the same rule when it is served (`ResponseCache.answer`), so an entry an older
+version let in is dropped and recomputed instead of failing every run. Modes: ``on`` (read and write),
 ``refresh`` (write only: recompute and overwrite), ``off``.
 
 Headers are never stored, and every secret value (`secrets.secret_values`) is redacted
@@ -21,8 +23,10 @@ from typing import Any, Literal
 
 import httpx2
 
-from .exchange import cacheable, canonical
+from .exchange import Canonical, cacheable, canonical, loads
 from .secrets import redact, secret_values
+
+__all__ = ["HIT_HEADER", "CacheMode", "CachingTransport", "ResponseCache"]
 
 CacheMode = Literal["on", "off", "refresh"]
 HIT_HEADER = "x-summariser-cache"
@@ -45,16 +49,33 @@ class ResponseCache:
             raw = self._cache.get(key)
             if raw is None:
                 return None
-            return json.loads(raw)
+            return loads(raw)
         except (ValueError, TypeError, OSError, sqlite3.DatabaseError):  # unreadable entry: a miss
             with contextlib.suppress(OSError, sqlite3.DatabaseError):
                 self._cache.delete(key)
             return None
 
+    def answer(self, request: Canonical) -> Any | None:
+        """The stored answer to ``request`` if it is still one its response model accepts, else None.
+
+        An entry that fails the rule (stored by an older version) is dropped: a miss.
+        """
+        stored = self.get(request.key)
+        if stored is None or cacheable(request.body, 200, stored):
+            return stored
+        with contextlib.suppress(OSError, sqlite3.DatabaseError):
+            self._cache.delete(request.key)
+        return None
+
     def set(self, key: str, body: Any) -> None:
         """Store a response body (as JSON text, secrets redacted) under ``key``."""
         clean = redact(body, secret_values(*self.secrets))
-        self._cache.set(key, json.dumps(clean, ensure_ascii=False))
+        text = json.dumps(clean, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate outside the content (an id, say): store it escaped
+            text = json.dumps(clean)
+        self._cache.set(key, text)
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -77,7 +98,7 @@ class CachingTransport(httpx2.BaseTransport):
         """Answer from the cache when allowed, otherwise ask the inner transport."""
         key = canonical(self.identity, request)
         if self.mode == "on":
-            stored = self.cache.get(key.key)
+            stored = self.cache.answer(key)
             if stored is not None:
                 return httpx2.Response(200, json=stored, headers={HIT_HEADER: "hit"})
         response = self.inner.handle_request(request)
@@ -85,7 +106,7 @@ class CachingTransport(httpx2.BaseTransport):
             return response
         content = response.read()
         try:
-            body = json.loads(content)
+            body = loads(content)
         except ValueError:
             return response
         if cacheable(key.body, response.status_code, body):

@@ -28,7 +28,9 @@ import httpx2
 from ..atomic import write_atomic
 from ..errors import CassetteMiss
 from .exchange import canonical
-from .secrets import MIN_SECRET, redact, secret_values
+from .secrets import is_secret, redact, secret_values
+
+__all__ = ["FORMAT_VERSION", "RECORD_HINT", "CassetteMode", "CassetteTransport"]
 
 CassetteMode = Literal["replay", "record"]
 FORMAT_VERSION = 1
@@ -50,7 +52,7 @@ class CassetteTransport(httpx2.BaseTransport):
         self.identity = identity
         self.mode = mode
         self.inner = inner
-        self.secrets = [s for s in (secrets or []) if s and len(s) >= MIN_SECRET]
+        self.secrets = [s for s in (secrets or []) if is_secret(s)]
         self._lock = threading.Lock()
         self.interactions: list[dict[str, Any]] = []
         if path.exists():

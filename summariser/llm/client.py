@@ -4,18 +4,20 @@ Chain, outermost first::
 
     Metering → Caching (diskcache) → Retrying (tenacity) → Cassette | Embedded | HTTP
 
-The openai client's own retries are off: retries happen once, at the transport, where the
-fault-injection tests and the cassettes see them. Errors from every layer are translated
-into the summariser error tree with a one-line message.
+where HTTP is ``ResponseFormatFallback → WireTransport → httpx2.HTTPTransport``. Metering
+takes every secret out of every response before instructor sees it (`metering`); Retrying
+gives each request its `wire.Deadline` (the per-request timeout or the briefing's deadline,
+`wire.Budget`), and the wire holds every socket operation to it and caps the answer's size
+from ``max_tokens``. The openai client's own retries are off: retries happen once, at the
+transport, where the fault-injection tests and the cassettes see them. Errors from every
+layer are translated into the summariser error tree with a one-line message.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import httpx2
 import instructor
@@ -36,13 +38,18 @@ from ..errors import (
 from ..schemas import Usage
 from .backends import BackendSpec
 from .budget import max_tokens_for_model
-from .cache import HIT_HEADER, CachingTransport, ResponseCache
+from .cache import CachingTransport, ResponseCache
 from .cassette import CassetteTransport
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
+from .exchange import register_response_model
+from .metering import MeteringTransport
 from .options import LLMOptions
 from .retry import RetryingTransport, TruncatedBody
 from .secrets import register_secrets, secret_values, url_secrets
+from .wire import REDIRECT, Budget, WireTransport
+
+__all__ = ["LLMClient", "MeteringTransport", "Wrapper", "build_transport", "endpoint_auth", "translate"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -51,36 +58,6 @@ Wrapper = Callable[[httpx2.BaseTransport, ResponseCache | None, BackendSpec], ht
 
 The batch rounds of ``regenerate --batch-api`` pass one to see every request before the cache.
 """
-
-
-class MeteringTransport(httpx2.BaseTransport):
-    """Count requests, cache hits and token usage of every response that passes."""
-
-    def __init__(self, inner: httpx2.BaseTransport) -> None:
-        self.inner = inner
-        self.usage = Usage()
-        self._lock = threading.Lock()
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Forward ``request`` and account for its response."""
-        response = self.inner.handle_request(request)
-        content = response.read()
-        with self._lock:
-            self.usage.requests += 1
-            if response.headers.get(HIT_HEADER) == "hit":
-                self.usage.cache_hits += 1
-                return response
-            try:
-                usage = json.loads(content).get("usage") or {}
-            except (ValueError, AttributeError):
-                usage = {}
-            self.usage.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-            self.usage.completion_tokens += int(usage.get("completion_tokens") or 0)
-        return response
-
-    def close(self) -> None:
-        """Close the inner transport."""
-        self.inner.close()
 
 
 def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
@@ -97,27 +74,31 @@ def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
 
 
 def build_transport(
-    spec: BackendSpec, options: LLMOptions, wrap: Wrapper | None = None
+    spec: BackendSpec, options: LLMOptions, wrap: Wrapper | None = None, budget: Budget | None = None
 ) -> tuple[MeteringTransport, ResponseCache | None]:
-    """Assemble the transport chain for ``spec``; ``wrap`` goes between Metering and the cache."""
+    """Assemble the transport chain for ``spec``; ``wrap`` goes between Metering and the cache.
+
+    ``budget`` times the requests (default: ``options.timeout`` per request, ``options.deadline`` in all).
+    """
     secrets = secret_values(spec.api_key, options.api_key, *url_secrets(spec.base_url))
-    register_secrets(secrets)  # for the --debug log filter
+    register_secrets(secrets)  # for every later filter: error messages, the --debug log
+    budget = budget or Budget(spec.label, options.timeout, options.deadline)
     base: httpx2.BaseTransport
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
     else:
-        base = ResponseFormatFallback(httpx2.HTTPTransport())
+        base = ResponseFormatFallback(WireTransport(httpx2.HTTPTransport()))
     if options.cassette is not None:
         inner = base if options.cassette_mode == "record" else None
         base = CassetteTransport(options.cassette, spec.identity, options.cassette_mode, inner, secrets)
-    chain: httpx2.BaseTransport = RetryingTransport(base, options.retry)
+    chain: httpx2.BaseTransport = RetryingTransport(base, options.retry, deadline=budget.request)
     cache = None
     if options.cache != "off":
         cache = ResponseCache(options.response_cache_dir(), secrets)
         chain = CachingTransport(chain, cache, spec.identity, options.cache)
     if wrap is not None:
         chain = wrap(chain, cache, spec)
-    return MeteringTransport(chain), cache
+    return MeteringTransport(chain, secrets), cache
 
 
 class LLMClient:
@@ -145,6 +126,7 @@ class LLMClient:
     def extract(self, response_model: type[T], messages: list[dict[str, str]]) -> T:
         """Ask the backend for a ``response_model`` instance; re-ask on validation errors."""
         max_tokens = max_tokens_for_model(response_model)
+        register_response_model(response_model)  # the cache stores only what it validates
         try:
             result: T = self.client.chat.completions.create(
                 model=self.spec.model,
@@ -156,7 +138,7 @@ class LLMClient:
                 max_tokens=max_tokens,
             )
         except Exception as err:  # translate every backend failure into the error tree
-            raise translate(err, self.spec, max_tokens=max_tokens) from err
+            raise translate(err, self.spec, max_tokens=max_tokens, timeout=self.options.timeout) from err
         return result
 
     def close(self) -> None:
@@ -176,8 +158,13 @@ def _chain(err: BaseException) -> list[BaseException]:
     return chain
 
 
-def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None = None) -> SummariserError:
+def translate(
+    err: BaseException, spec: BackendSpec, *, max_tokens: int | None = None, timeout: float | None = None
+) -> SummariserError:
     """Map an exception from instructor/openai/httpx2 to a one-line summariser error.
+
+    Every message is made as a `SummariserError`, so a secret a server quotes is redacted
+    (`summariser.errors.add_message_filter`) before anything can print or store it.
 
     Complete answers that cannot be used are told apart by cause: cut at ``max_tokens``
     (``finish_reason: length``; not re-asked: the budget already fits any valid answer, so
@@ -205,8 +192,13 @@ def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None =
             return InputError(f"the article does not fit the context window of {where}: {message}")
         return BackendError(f"{where} refused the request (HTTP 400): {message}")
     if isinstance(err, openai.APITimeoutError):
-        return EndpointError(f"{where} timed out after retries; check the server or raise --timeout")
+        limit = f" ({timeout:g} s per request, retries included)" if timeout else ""
+        return EndpointError(
+            f"{where} timed out after retries{limit}; check the server, or raise --timeout (SUMMARISER_TIMEOUT)"
+        )
     if isinstance(err, openai.APIConnectionError):
+        if any(isinstance(e, RecursionError) for e in chain):
+            return BackendError(f"{where} answered with JSON nested too deep to read (no answer is); check the server")
         if any(isinstance(e, TruncatedBody) for e in chain):
             return EndpointError(
                 f"{where} kept sending truncated JSON bodies after retries ({_short(root)}); "
@@ -217,6 +209,8 @@ def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None =
                 f"{where} dropped the connection mid-answer after retries ({_short(root)}); check the server"
             )
         return EndpointError(f"cannot reach {spec.identity} ({_short(root)}); check the URL and that the server runs")
+    if isinstance(err, openai.APIStatusError) and 300 <= err.status_code < 400:
+        return _redirected(err, spec)
     if isinstance(err, openai.APIStatusError):
         cause = "rate limited, HTTP 429" if err.status_code == 429 else f"HTTP {err.status_code}"
         return EndpointError(f"{where} kept failing ({cause}) after retries; try again later")
@@ -236,6 +230,33 @@ def translate(err: BaseException, spec: BackendSpec, *, max_tokens: int | None =
             f"{where} never produced a valid answer{tries} ({reason}); try another model or check the prompt"
         )
     return BackendError(f"{where} failed: {_short(err)}")
+
+
+def _redirected(err: openai.APIStatusError, spec: BackendSpec) -> EndpointError:
+    """A redirect, which is never followed (it could carry the API key to another host), named as one."""
+    location = str(err.response.headers.get(REDIRECT) or err.response.headers.get("location") or "")
+    here = urlsplit(spec.identity)
+    target: SplitResult | None = None
+    host: str | None = None
+    port: int | None = None
+    try:
+        target = urlsplit(location)
+        host, port = target.hostname, target.port
+    except ValueError:  # not a URL (a bad port, say): say so, do not guess
+        target = None
+    if not location or target is None:
+        return EndpointError(
+            f"{spec.label} answered with a redirect (HTTP {err.status_code}) without a usable Location; "
+            "redirects are not followed: check the URL in --model"
+        )
+    same = host is None or (host, port) == (here.hostname, here.port)
+    netloc = f"{host or here.hostname}{f':{port}' if port else ''}" if host else here.netloc
+    shown = f"{target.scheme or here.scheme}://{netloc}{target.path}"[:200]
+    where = "another address on the same host" if same else f"another host, {host}"
+    return EndpointError(
+        f"{spec.label} redirected the request (HTTP {err.status_code}) to {where} ({shown}); redirects are "
+        "not followed, since they could carry the API key elsewhere: if you trust it, pass that URL in --model"
+    )
 
 
 def _no_choices(chain: list[BaseException]) -> bool:

@@ -22,6 +22,8 @@ import httpx2
 
 from .embedded import inline_refs
 
+__all__ = ["ResponseFormatFallback", "as_json_object"]
+
 _log = logging.getLogger("summariser")
 _OBJECT_ONLY: set[str] = set()
 _LOCK = threading.Lock()
@@ -48,7 +50,9 @@ def as_json_object(request: httpx2.Request, body: dict[str, Any]) -> httpx2.Requ
     schema = body["response_format"].get("json_schema", {}).get("schema", {})
     new = {**body, "response_format": {"type": "json_object", "schema": inline_refs(schema)}}
     headers = [(k, v) for k, v in request.headers.items() if k.lower() != "content-length"]
-    return httpx2.Request(request.method, request.url, headers=headers, content=json.dumps(new).encode())
+    return httpx2.Request(
+        request.method, request.url, headers=headers, content=json.dumps(new).encode(), extensions=request.extensions
+    )
 
 
 def _rejects_json_schema(response: httpx2.Response) -> bool:

@@ -4,17 +4,74 @@ A request is identified by the hash of its canonical form: the endpoint identity
 key), the method, the URL path and the JSON body with sorted keys (model, messages, schema,
 sampling parameters). A prompt-template or schema change therefore changes the key, and a
 stale answer can never be replayed. Headers are not part of the key and are never stored.
+
+`cacheable` is the one rule for what may be stored (cache, batch answers): a complete answer
+that the request's own response model validates — the pydantic class, registered by the
+client with `register_response_model` under its JSON Schema, runs ``model_validate_json`` on
+the content exactly as instructor will, so nothing instructor would reject (a lone
+surrogate, a wrong type, a bound broken) is ever stored. `loads` is the one JSON reader of
+response bodies: a document nested too deep to parse is "not JSON", never a crash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import jsonschema
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["Canonical", "cacheable", "canonical", "json_response", "loads", "register_response_model"]
+
+_MODELS: dict[str, type[BaseModel]] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def loads(data: str | bytes | bytearray) -> Any:
+    """``json.loads(data)``; a `ValueError` also for a document nested deeper than Python can parse."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deep to parse") from None
+
+
+def _schema_key(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def register_response_model(model: type[BaseModel]) -> None:
+    """Make ``model`` the validator of every answer to a request that asks for its JSON Schema."""
+    key = _schema_key(model.model_json_schema())
+    with _MODELS_LOCK:
+        _MODELS.setdefault(key, model)
+
+
+def _valid_content(content: str, schema: Any) -> bool:
+    """Whether ``content`` is an answer the response model of ``schema`` accepts.
+
+    The registered pydantic model decides (as instructor will); the JSON Schema itself must
+    hold too, so a lax coercion pydantic would allow is not stored either. Without a
+    registered model, the schema check and a strict UTF-8 round trip decide.
+    """
+    try:
+        document = loads(content)
+        jsonschema.validate(document, schema)
+    except (ValueError, jsonschema.ValidationError, jsonschema.SchemaError, TypeError):
+        return False
+    with _MODELS_LOCK:
+        model = _MODELS.get(_schema_key(schema))
+    try:
+        if model is None:
+            json.dumps(document, ensure_ascii=False).encode("utf-8")  # no lone surrogate
+        else:
+            model.model_validate_json(content)
+    except (ValidationError, ValueError, RecursionError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -58,7 +115,8 @@ def cacheable(request_body: Any, status: int, response_body: Any) -> bool:
     """True if a response is complete and valid: only such responses are cached or recorded.
 
     Complete means HTTP 200, at least one choice, ``finish_reason == "stop"`` and, when the
-    request asked for a JSON Schema, message content that parses and validates against it.
+    request asked for a JSON Schema, message content that its response model validates
+    (`register_response_model`).
     """
     if status != 200 or not isinstance(response_body, dict):
         return False
@@ -66,17 +124,17 @@ def cacheable(request_body: Any, status: int, response_body: Any) -> bool:
     if not choices or not isinstance(choices, list):
         return False
     choice = choices[0]
-    if choice.get("finish_reason") != "stop":
+    if not isinstance(choice, dict) or choice.get("finish_reason") != "stop":
         return False
-    content = (choice.get("message") or {}).get("content")
+    message = choice.get("message")
+    content = message.get("content") if isinstance(message, dict) else None
     if not isinstance(content, str):
         return False
-    fmt = (request_body or {}).get("response_format") if isinstance(request_body, dict) else None
+    fmt = request_body.get("response_format") if isinstance(request_body, dict) else None
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
-        try:
-            jsonschema.validate(json.loads(content), fmt["json_schema"]["schema"])
-        except (ValueError, jsonschema.ValidationError, jsonschema.SchemaError, KeyError):
-            return False
+        spec = fmt.get("json_schema")
+        schema = spec.get("schema") if isinstance(spec, dict) else None
+        return isinstance(schema, dict) and _valid_content(content, schema)
     return True
 
 

@@ -31,6 +31,9 @@ class LLMOptions:
     reasks: int = 2
     """How many times instructor re-asks the model after a validation error."""
     timeout: float = 600.0
+    """Seconds one request may take in all (connect, send, every read of the answer, retries and waits)."""
+    deadline: float | None = None
+    """Seconds all the requests of one client (one briefing) may take together; None = no limit."""
     temperature: float = 0.0
     seed: int = 0
 

@@ -6,6 +6,12 @@ the server's ``Retry-After`` when it sends one (capped). Never retried: 400, 401
 422 and other client errors. After the last attempt the final response is returned (or the
 final exception raised) so the caller sees the real cause.
 
+Every request runs under a `wire.Deadline` when the transport is given a clock for them
+(``deadline``, e.g. `wire.Budget.request`): the whole request, retries and waits included,
+ends by it — no attempt starts after it, no backoff sleeps past it, and the deadline rides
+on the request (``extensions``) down to `wire.WireTransport`, which holds every socket
+operation to it.
+
 Only answers without a readable ``usage`` block are retried here, below the metering layer,
 so no attempt that spent tokens is hidden from the token count. Complete answers that are
 unusable (invalid, cut at ``max_tokens``, no choices) are the client's business.
@@ -21,6 +27,18 @@ from dataclasses import dataclass
 
 import httpx2
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity.stop import stop_base
+
+from .wire import DEADLINE, Deadline
+
+__all__ = [
+    "RETRY_STATUS",
+    "TRANSIENT_ERRORS",
+    "RetryPolicy",
+    "RetryingTransport",
+    "TruncatedBody",
+    "retry_after_seconds",
+]
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 TRANSIENT_ERRORS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
@@ -55,6 +73,8 @@ def _truncated_json(response: httpx2.Response) -> bool:
         return False
     try:
         json.loads(response.content)
+    except RecursionError:  # complete but nested deeper than any answer: not a transport fault
+        return False
     except ValueError:
         return True
     return False
@@ -93,10 +113,12 @@ class RetryingTransport(httpx2.BaseTransport):
         inner: httpx2.BaseTransport,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        deadline: Callable[[], Deadline] | None = None,
     ) -> None:
         self.inner = inner
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
+        self.deadline = deadline
         self.attempts_made = 0
         self._backoff = wait_exponential_jitter(multiplier=self.policy.initial, max=self.policy.max_backoff)
 
@@ -109,6 +131,9 @@ class RetryingTransport(httpx2.BaseTransport):
         return float(self._backoff(state))
 
     def _once(self, request: httpx2.Request) -> httpx2.Response:
+        deadline: Deadline | None = request.extensions.get(DEADLINE)
+        if deadline is not None:
+            deadline.check()  # no attempt starts after the deadline
         self.attempts_made += 1
         try:
             response = self.inner.handle_request(request)
@@ -131,8 +156,14 @@ class RetryingTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Send ``request``, retrying transient failures; return the final response."""
+        stop: stop_base = stop_after_attempt(self.policy.attempts)
+        if self.deadline is not None:
+            deadline = self.deadline()
+            request.extensions[DEADLINE] = deadline
+            # No backoff that would sleep past the deadline: the last outcome is the answer.
+            stop = stop | _OutOfTime(deadline)
         retrying = Retrying(
-            stop=stop_after_attempt(self.policy.attempts),
+            stop=stop,
             wait=self._wait,
             retry=retry_if_exception_type(_Transient),
             sleep=self.sleep,
@@ -149,3 +180,13 @@ class RetryingTransport(httpx2.BaseTransport):
     def close(self) -> None:
         """Close the inner transport."""
         self.inner.close()
+
+
+class _OutOfTime(stop_base):
+    """Stop retrying when the next wait would end past the request's deadline."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.deadline.remaining() <= retry_state.upcoming_sleep

@@ -5,21 +5,50 @@ Markdown and review page. The rows are plain data: the caller (``regenerate``, f
 manifest) says what to list, so output depends on nothing above it. Both files are written
 atomically; ``regenerate`` rewrites them at the end of every run (even an interrupted or
 partial one), so they always match the manifest.
+
+File names are untrusted (an article may be called ``javascript:alert(1).txt``; a manifest
+may list anything): every link, in both files, is `href` — a relative URL of the file's
+percent-encoded path segments, which cannot carry a scheme, a host, a query or a fragment
+— and a file that is not a plain relative path gets no link. The Markdown index escapes the
+characters that would make its text cells links or HTML.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..atomic import write_atomic
 
-__all__ = ["IndexRow", "index_html", "index_markdown", "write_index"]
+__all__ = ["INDEX_FILES", "IndexRow", "href", "index_html", "index_markdown", "write_index"]
+
+#: The index files `write_index` writes at the top of a briefings folder.
+INDEX_FILES = ("index.md", "index.html")
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def href(relative: str) -> str | None:
+    """The link to file ``relative`` of the folder, from a page at the folder's top; None: no link.
+
+    Each ``/``-separated segment is percent-encoded whole (`urllib.parse.quote` with no safe
+    characters: ``:``, ``/``, ``\\``, ``?``, ``#``, ``%``, quotes, ``<``, spaces and non-ASCII
+    all encoded, UTF-8 or the file name's own bytes), so the URL is relative, has no scheme
+    or host and names exactly that file. An empty, ``.`` or ``..`` segment (an absolute path,
+    a path out of the folder) or a name that is not text gets None.
+    """
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    try:
+        return "/".join(quote(os.fsencode(part), safe="") for part in parts)
+    except UnicodeEncodeError:  # a lone surrogate that is no file name's byte
+        return None
 
 
 @dataclass(frozen=True)
@@ -34,12 +63,22 @@ class IndexRow:
 
     @property
     def review(self) -> str | None:
-        """The briefing's review page (its first ``.html`` file), if it has one."""
-        return next((f for f in self.files if f.endswith(".html")), None)
+        """The link to the briefing's review page (its first ``.html`` file), if it has one (see `href`)."""
+        return next((href(f) for f in self.files if f.endswith(".html")), None)
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """``(kind, href)`` for each of its files that can be linked (``("json", "a%20b.json")``)."""
+        pairs = ((Path(f).suffix[1:] or "file", href(f)) for f in self.files)
+        return [(kind, link) for kind, link in pairs if link is not None]
+
+
+_MARKDOWN = {c: "\\" + c for c in "\\`[]<>|"}
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell: on one line, no character that starts a link, HTML or code."""
+    return "".join(_MARKDOWN.get(c, c) for c in text.replace("\n", " "))
 
 
 def _sorted(rows: Iterable[IndexRow]) -> list[IndexRow]:
@@ -58,9 +97,9 @@ def index_markdown(rows: Iterable[IndexRow]) -> str:
         "|---|---|---|---|",
     ]
     for row in ordered:
-        links = " · ".join(f"[{Path(f).suffix[1:]}]({f})" for f in row.files)
+        links = " · ".join(f"[{_cell(kind)}]({link})" for kind, link in row.links)
         lines.append(
-            f"| {_cell(row.name)} ({links}) | {_cell(row.headline)} | {row.event_date or '—'} "
+            f"| {_cell(row.name)} ({links}) | {_cell(row.headline)} | {_cell(row.event_date or '—')} "
             f"| {_cell('; '.join(row.sources))} |"
         )
     return "\n".join(lines) + "\n"
@@ -75,5 +114,6 @@ def index_html(rows: Iterable[IndexRow]) -> str:
 def write_index(folder: Path, rows: Iterable[IndexRow]) -> None:
     """Write ``index.md`` and ``index.html`` into ``folder`` atomically."""
     rows = list(rows)
-    write_atomic(folder / "index.md", index_markdown(rows))
-    write_atomic(folder / "index.html", index_html(rows))
+    markdown, html = INDEX_FILES
+    write_atomic(folder / markdown, index_markdown(rows))
+    write_atomic(folder / html, index_html(rows))

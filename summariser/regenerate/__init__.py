@@ -15,6 +15,9 @@ The pieces:
 * `run` — the concurrent build, with `RunReport` and `Outcome`;
 * `manifest` — what each briefing was built from;
 * `lock` — the folder lock and the sweep of temporary files a killed run left;
+* `paths` — path safety: every write and delete checked to be inside the briefings folder,
+  articles read only from inside theirs, names that would be the folder's own files refused;
+* `groups` — the grouping file, read with bounded memory (no aliases, strings only);
 * `batch` — ``batch=BatchOptions(...)``: the requests answered through the OpenAI Batch API
   first (`BatchOptions` and `BatchSummary` are imported from there on first use: openai's
   batch client is slow to import).

@@ -34,13 +34,14 @@ from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batc
 from ..llm.cache import ResponseCache
 from ..schemas import Usage
 from .manifest import Manifest
+from .paths import BATCH_STATE, article_path
 from .plan import Planned
 from .run import Event, RunReport, run
 
 __all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
 
 #: Batches in flight, in the briefings folder: a rerun picks them up instead of paying twice.
-STATE_FILE = ".summariser-batches.json"
+STATE_FILE = BATCH_STATE
 
 
 @dataclass
@@ -80,10 +81,9 @@ def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Setti
     from ..brief.pipeline import build
 
     collector = ledger.collector()
-    paths = [articles / f for f in item.job.inputs]
     # Any failure here (a placeholder's or an input's) is met again, and reported, by the build.
     with contextlib.suppress(Exception):
-        build(paths, settings, wrap=collector)
+        build([article_path(articles, f) for f in item.job.inputs], settings, wrap=collector)
     return collector.collected > 0
 
 

@@ -7,7 +7,9 @@ This is the whole sequence behind ``summariser regenerate``:
    misuse is a `ConfigError`, raised before any work;
 2. resolve the model (an unknown one fails here) and, with ``batch``, check that the endpoint
    can take batches;
-3. list the jobs and refuse a briefings folder that is, or lies inside, the articles folder;
+3. list the jobs (links to outside the articles folder skipped, with a warning; names whose
+   files would be the folder's own refused) and refuse a briefings folder that is, or lies
+   inside, the articles folder;
 4. take the folder lock, sweep the temporary files a killed run left, find the orphans (and
    with ``prune`` delete them), plan, and build what the plan asks for — concurrently
    (`summariser.regenerate.run`) or through the OpenAI Batch API (`summariser.regenerate.batch`).
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,7 @@ from ..llm.backends import resolve
 from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
 from .manifest import load_manifest
+from .paths import is_outside_link
 from .plan import Planned, dry_run_lines, orphans, plan
 from .plan import prune as delete_briefings
 from .run import Event, RunReport, run
@@ -57,6 +61,8 @@ class RunPlan:
     """Briefings whose articles are gone, kept (``prune`` deletes them)."""
     pruned: list[str] = field(default_factory=list)
     """Briefings this run deleted because their articles are gone."""
+    warnings: list[str] = field(default_factory=list)
+    """Inputs skipped when the articles folder was read (links to outside it), one line each."""
 
     @property
     def todo(self) -> list[Planned]:
@@ -69,9 +75,17 @@ class RunPlan:
 
 
 def find_groups_file(articles: Path) -> Path:
-    """The grouping file in ``articles`` (first of `GROUPS_FILES`); a `ConfigError` if there is none."""
+    """The grouping file in ``articles`` (first of `GROUPS_FILES`); a `ConfigError` if there is none.
+
+    A candidate that is a link to outside the articles folder is refused like an article would be.
+    """
     for candidate in GROUPS_FILES:
         if (articles / candidate).exists():
+            if is_outside_link(articles / candidate, os.path.realpath(articles)):
+                raise ConfigError(
+                    f"{articles / candidate} is a link to a file outside {articles}; "
+                    "pass it with --groups if you mean it"
+                )
             return articles / candidate
     raise ConfigError("--group-by event needs a grouping file: pass --groups FILE (name → article files)")
 
@@ -86,8 +100,9 @@ def _prepare(
     groups: Path | None,
     allow_ungrounded: bool | None,
     batch: BatchOptions | None,
+    warnings: list[str],
 ) -> tuple[Settings, list[Job]]:
-    """Check the options and list the jobs; every misuse raises before anything is written."""
+    """Check the options and list the jobs (skipped inputs go to ``warnings``); every misuse raises before any write."""
     if group_by not in get_args(GroupBy):
         raise ConfigError(f"group_by must be one of {'/'.join(get_args(GroupBy))}, not {group_by!r}")
     if group_by == "event" and groups is None:
@@ -100,7 +115,8 @@ def _prepare(
         from ..llm.batch.jobs import check_batchable  # openai's batch client: imported only when used
 
         check_batchable(spec, resolved.llm_options())
-    jobs = group_jobs(articles, groups) if groups is not None else single_jobs(articles)
+    warn = warnings.append
+    jobs = group_jobs(articles, groups, warn) if groups is not None else single_jobs(articles, warn)
     if briefings.resolve() == articles.resolve() or articles.resolve() in briefings.resolve().parents:
         raise ConfigError("the briefings folder must not be the articles folder or inside it; pick another folder")
     return resolved, jobs
@@ -123,6 +139,7 @@ def dry_run(
     The options are checked as the run checks them, so a dry run fails where the run would.
     """
     articles, briefings = Path(articles), Path(briefings)
+    warnings: list[str] = []
     resolved, jobs = _prepare(
         articles,
         briefings,
@@ -132,9 +149,11 @@ def dry_run(
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
         batch=batch,
+        warnings=warnings,
     )
     manifest = load_manifest(briefings)
-    return RunPlan(plan(jobs, articles, briefings, manifest, resolved, force=force), orphans(jobs, manifest))
+    planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
+    return RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
 
 
 def regenerate(
@@ -158,7 +177,7 @@ def regenerate(
     """Bring the briefings folder in step with the articles folder: build only what changed.
 
     ``articles`` is searched recursively; ``briefings`` is created if missing and holds, per
-    briefing, its JSON, Markdown and review page, plus ``manifest.json`` and an index.
+    briefing, its JSON, Markdown and review page, plus ``manifest.sqlite`` and an index.
     ``model`` and ``allow_ungrounded`` override ``settings`` (default: `load_settings`).
     ``group_by="event"`` merges the articles of each group of ``groups`` (JSON/YAML: name →
     article files; default: `GROUPS_FILES` in ``articles``) into one briefing. ``concurrency``
@@ -172,11 +191,14 @@ def regenerate(
     pipeline's progress events; ``on_batch(summary)`` after a batched run.
 
     Raises `ConfigError` for misused options and a held lock, `InputError` for an unreadable
-    articles folder or grouping file; a briefing that fails is reported in the returned
-    `RunReport` (``failed``) and does not stop the others. Runs an event loop of its own:
+    articles folder or grouping file, or an article or group whose files would be the
+    folder's own (``index.txt`` → ``index.md``); a briefing that fails is reported in the
+    returned `RunReport` (``failed``) and does not stop the others. A link to outside the
+    articles folder is not read: it is listed in the report's ``warnings``. Runs an event loop of its own:
     call it from synchronous code (from async code, in a thread).
     """
     articles, briefings = Path(articles), Path(briefings)
+    warnings: list[str] = []
     resolved, jobs = _prepare(
         articles,
         briefings,
@@ -186,6 +208,7 @@ def regenerate(
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
         batch=batch,
+        warnings=warnings,
     )
     with folder_lock(briefings):
         sweep_temp_files(briefings)
@@ -197,7 +220,7 @@ def regenerate(
             pruned, gone = gone, []
         planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
         if on_plan is not None:
-            on_plan(RunPlan(planned, list(gone), pruned))
+            on_plan(RunPlan(planned, list(gone), pruned, warnings))
         with _listening(on_stage):
             if batch is None:
                 report = asyncio.run(
@@ -228,7 +251,7 @@ def regenerate(
                 )
                 if on_batch is not None:
                     on_batch(summary)
-        report.orphans = gone
+        report.orphans, report.warnings = gone, warnings
     return report
 
 

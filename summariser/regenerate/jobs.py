@@ -1,16 +1,30 @@
-"""Jobs: which briefings a folder of articles asks for — one per article file, or one per group of a grouping file."""
+"""Jobs: which briefings a folder of articles asks for — one per article file, or one per group of a grouping file.
+
+Articles are read only from inside the articles folder: `discover` skips (and reports) a link
+whose target resolves outside it — a file, or a folder, which is never entered anyway —
+and hidden files and folders. Every briefing name is checked before any work
+(`summariser.regenerate.paths.output_problem`): its files may not be the folder's own
+(manifest, index, lock), nor another briefing's folder, nor too long for a file name.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from ..errors import InputError
+from ..ingest.limits import check_article_count
 from ..ingest.read import SUFFIXES
+from .groups import read_groups
+from .paths import folder_clash, is_outside_link, output_problem
 
-__all__ = ["Job", "discover", "group_jobs", "single_jobs"]
+__all__ = ["Job", "Warn", "discover", "group_jobs", "single_jobs"]
+
+Warn = Callable[[str], None]
+"""Where a skipped input is reported (one line each)."""
 
 
 @dataclass(frozen=True)
@@ -22,69 +36,102 @@ class Job:
     """Input files, relative to the articles folder (POSIX form)."""
 
 
+def _ignore(_: str) -> None:
+    return None
 
-def discover(articles: Path) -> list[str]:
-    """Article files under ``articles`` (recursively; hidden files and folders skipped), sorted."""
+
+def discover(articles: Path, warn: Warn = _ignore) -> list[str]:
+    """Article files under ``articles`` (recursively; hidden files and folders skipped), sorted.
+
+    Links are not followed into folders; a link (to a file or a folder) that resolves outside
+    ``articles`` is skipped and reported to ``warn``.
+    """
     if not articles.is_dir():
         raise InputError(f"{articles} is not a folder; pass the folder that holds the articles")
-    found = [
-        p.relative_to(articles).as_posix()
-        for p in articles.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(articles).parts)
-    ]
+    root = os.path.realpath(articles)
+    found = []
+    for top, dirs, files in os.walk(articles):  # followlinks=False: a linked folder is not entered
+        base = Path(top).relative_to(articles)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in sorted(dirs):
+            if os.path.islink(os.path.join(top, name)) and is_outside_link(Path(top, name), root):
+                warn(f"skipped {(base / name).as_posix()}/: a link to a folder outside {articles}")
+        for name in sorted(files):
+            path = Path(top, name)
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES or not path.is_file():
+                continue
+            relative = (base / name).as_posix()
+            if path.is_symlink() and is_outside_link(path, root):  # a real file here is inside: its folder is
+                warn(f"skipped {relative}: a link to a file outside {articles} (copy the file in to brief it)")
+                continue
+            found.append(relative)
     return sorted(found)
 
 
-def single_jobs(articles: Path) -> list[Job]:
-    """One briefing per article file, named after the file (``world/strike.txt`` → ``world/strike``)."""
-    files = discover(articles)
+def _check(jobs: list[Job], what: Callable[[Job], str]) -> None:
+    """Refuse names whose files cannot be written, or that collide with another's folder."""
+    for job in jobs:
+        if problem := output_problem(job.name):
+            raise InputError(f"{what(job)} would be briefed as {job.name[:80]!r}, but {problem}; rename it")
+    if clash := folder_clash(j.name for j in jobs):
+        raise InputError(f"briefing {clash[0][:80]!r} writes a file where {clash[1][:80]!r} needs a folder; rename one")
+
+
+def _article(job: Job) -> str:
+    return f"article {job.inputs[0][:80]!r}"
+
+
+def _singles(files: list[str]) -> list[Job]:
+    """One job per file, named after it; two files with one name are an `InputError`."""
     jobs = [Job(str(PurePosixPath(f).with_suffix("")), (f,)) for f in files]
-    names = [j.name for j in jobs]
-    clash = sorted({n for n in names if names.count(n) > 1})
+    clash = sorted(n for n, count in Counter(j.name for j in jobs).items() if count > 1)
     if clash:
         raise InputError(f"two articles would both be briefed as {clash[0]!r}; rename one of them")
     return jobs
 
 
+def single_jobs(articles: Path, warn: Warn = _ignore) -> list[Job]:
+    """One briefing per article file, named after the file (``world/strike.txt`` → ``world/strike``)."""
+    jobs = _singles(discover(articles, warn))
+    _check(jobs, _article)
+    return jobs
+
+
 def _safe_name(name: str, where: Path) -> str:
     parts = PurePosixPath(name).parts
-    if not name or PurePosixPath(name).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts):
-        raise InputError(f"group name {name!r} in {where} is not a plain relative name; rename it")
+    bad = not name or PurePosixPath(name).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts)
+    if bad or any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise InputError(f"group name {name[:80]!r} in {where} is not a plain relative name; rename it")
     return str(PurePosixPath(name))
 
 
-def group_jobs(articles: Path, groups_file: Path) -> list[Job]:
+def group_jobs(articles: Path, groups_file: Path, warn: Warn = _ignore) -> list[Job]:
     """One merged briefing per group of ``groups_file`` (JSON or YAML: name → list of files).
 
     File paths are relative to the articles folder. Articles in no group get a briefing of
-    their own, as with the default grouping.
+    their own, as with the default grouping. The file is read by
+    `summariser.regenerate.groups.read_groups` (bounded, no aliases, strings only).
     """
-    try:
-        data = yaml.safe_load(groups_file.read_text(encoding="utf-8"))  # YAML is a superset of JSON
-    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: bad UTF-8, a huge integer
-        detail = " ".join(str(err).split())[:160] or "nested too deeply"
-        raise InputError(
-            f"cannot read the grouping file {groups_file}: {detail}; fix or pass another --groups"
-        ) from None
-    if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
-        raise InputError(f"{groups_file} must map each group name to a non-empty list of article files")
-    known = set(discover(articles))
+    groups = read_groups(groups_file)
+    found = discover(articles, warn)
+    known = set(found)
     jobs, grouped = [], set()
-    for name, files in data.items():
-        rel = [PurePosixPath(str(f)).as_posix() for f in files]
+    for name, files in groups:
+        rel = [PurePosixPath(f).as_posix() for f in files]
         missing = [f for f in rel if f not in known]
         if missing:
             raise InputError(
-                f"group {name!r} in {groups_file} lists {missing[0]!r}, which is not an article in {articles}"
+                f"group {name[:80]!r} in {groups_file} lists {missing[0][:80]!r}, which is not an article in {articles}"
             )
-        jobs.append(Job(_safe_name(str(name), groups_file), tuple(rel)))
+        check_article_count(len(rel), f"group {name[:80]!r} in {groups_file}")
+        jobs.append(Job(_safe_name(name, groups_file), tuple(rel)))
         grouped.update(rel)
     taken = {j.name for j in jobs}
-    for job in single_jobs(articles):
+    for job in _singles(found):
         if job.inputs[0] not in grouped:
             if job.name in taken:
                 raise InputError(f"article {job.inputs[0]!r} and a group are both named {job.name!r}; rename one")
             jobs.append(job)
-    return sorted(jobs, key=lambda j: j.name)
+    jobs = sorted(jobs, key=lambda j: j.name)
+    _check(jobs, lambda j: f"group {j.name[:80]!r} of {groups_file}" if j.name in taken else _article(j))
+    return jobs

@@ -2,13 +2,17 @@
 
 `plan` compares the inputs' SHA-256 and the run's settings with the manifest
 (`summariser.regenerate.manifest`): new, inputs changed, prompt versions changed, schema
-version changed, model changed, output files missing, or forced.
+version changed, model changed, output files missing, or forced. An input whose size,
+mtime, ctime and inode are those the manifest recorded is not read again
+(`summariser.regenerate.manifest.input_state`), so a re-run with nothing changed costs a
+``stat`` per article, not a hash; the stats it records anew are kept in the manifest.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..brief import prompts
@@ -16,7 +20,8 @@ from ..config import Settings
 from ..llm.backends import resolve
 from ..schemas import SCHEMA_VERSION
 from .jobs import Job
-from .manifest import Manifest, file_hash, save_manifest
+from .manifest import Entry, InputStat, Manifest, input_state, save_manifest
+from .paths import article_path, inside, is_reserved, outputs
 
 __all__ = ["Planned", "dry_run_lines", "orphans", "outputs", "plan", "prune"]
 
@@ -28,24 +33,36 @@ class Planned:
     job: Job
     hashes: dict[str, str]
     reason: str | None
+    stats: dict[str, InputStat] = field(default_factory=dict)
+    """Each input's stat when its hash was taken (`summariser.regenerate.manifest.InputStat`)."""
 
 
-
-def outputs(name: str) -> list[str]:
-    """The files a briefing is written to, relative to the briefings folder."""
-    return [f"{name}.json", f"{name}.md", f"{name}.html"]
+def _inputs(articles: Path, job: Job, old: Entry | None) -> tuple[dict[str, str], dict[str, InputStat]]:
+    """The SHA-256 and stat of every input of ``job``; unchanged files (by their stat) are not read."""
+    hashes, stats = {}, {}
+    for f in job.inputs:
+        known, recorded = (old.inputs.get(f), old.stats.get(f)) if old is not None else (None, None)
+        hashes[f], stats[f] = input_state(article_path(articles, f), known, recorded)
+    return hashes, stats
 
 
 def plan(
     jobs: Sequence[Job], articles: Path, out: Path, manifest: Manifest, settings: Settings, *, force: bool = False
 ) -> list[Planned]:
-    """Decide for every job whether it must be built, and why."""
+    """Decide for every job whether it must be built, and why.
+
+    The entry of an unchanged briefing whose inputs' stats changed (a copied or touched
+    folder) is replaced in ``manifest`` (in memory) by one with the new stats; the run saves it.
+    """
     model = resolve(settings.model, settings.api_key).label
     versions = prompts.versions()
+    root = str(out)
     planned = []
     for job in jobs:
-        hashes = {f: file_hash(articles / f) for f in job.inputs}
         old = manifest.briefings.get(job.name)
+        hashes, stats = _inputs(articles, job, old)
+        if old is not None and old.inputs == hashes and old.stats != stats:
+            manifest.briefings[job.name] = old = old.model_copy(update={"stats": stats})
         reason: str | None
         if force:
             reason = "forced"
@@ -63,11 +80,11 @@ def plan(
             reason = f"schema version changed: {old.schema_version}→{SCHEMA_VERSION}"
         elif old.model != model:
             reason = f"model changed: {old.model}→{model}"
-        elif missing := [f for f in old.files if not (out / f).exists()]:
+        elif missing := [f for f in old.files if not os.path.exists(os.path.join(root, f))]:
             reason = f"output missing: {missing[0]}"
         else:
             reason = None
-        planned.append(Planned(job, hashes, reason))
+        planned.append(Planned(job, hashes, reason, stats))
     return planned
 
 
@@ -78,10 +95,20 @@ def orphans(jobs: Sequence[Job], manifest: Manifest) -> list[str]:
 
 
 def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
-    """Delete the files and manifest entries of ``names``."""
+    """Delete the files and manifest entries of ``names``.
+
+    Every file is checked first (`paths.inside`): one that is not inside ``out`` — ``../x``, an
+    absolute path, a path through a link to elsewhere — refuses the prune before anything is
+    deleted. The folder's own files (`paths.RESERVED`) are never deleted, links are removed
+    (never their targets), and folders are left alone.
+    """
+    fix = "nothing was deleted; remove that entry from the manifest or move the manifest away"
+    doomed = [inside(out, f, fix=fix) for name in names for f in manifest.briefings[name].files if not is_reserved(f)]
+    for path in doomed:
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
     for name in names:
-        for f in manifest.briefings.pop(name).files:
-            (out / f).unlink(missing_ok=True)
+        del manifest.briefings[name]
     save_manifest(out, manifest)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import testpoints
 from ..atomic import write_atomic
 from ..brief import prompts
 from ..config import Settings
@@ -29,7 +30,8 @@ from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
 from .manifest import Entry, Manifest, save_manifest
-from .plan import Planned, outputs
+from .paths import article_path, inside, outputs
+from .plan import Planned
 
 if TYPE_CHECKING:
     from ..llm.client import Wrapper
@@ -56,6 +58,8 @@ class RunReport:
     unchanged: int = 0
     orphans: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """Inputs skipped when the folder was read (a link to outside the articles folder), one line each."""
 
     @property
     def failed(self) -> list[Outcome]:
@@ -72,7 +76,6 @@ class RunReport:
         return total
 
 
-
 #: Seconds between manifest saves while building. A killed run loses at most this much of
 #: the manifest; those briefings are rebuilt next time, from the response cache.
 SAVE_EVERY = 1.0
@@ -81,8 +84,13 @@ Event = Callable[[str, str, str], None]
 """``on_event(kind, name, detail)`` with kind ``start`` | ``built`` | ``failed``."""
 
 
-def _write(out: Path, name: str, briefing: Briefing) -> None:
-    json_file, md_file, html_file = (out / f for f in outputs(name))
+def _targets(out: Path, name: str) -> list[Path]:
+    """The briefing's files, each checked to be inside ``out`` (`paths.inside`)."""
+    return [inside(out, f) for f in outputs(name)]
+
+
+def _write(targets: list[Path], briefing: Briefing) -> None:
+    json_file, md_file, html_file = targets
     write_atomic(json_file, to_json(briefing))
     write_atomic(md_file, to_markdown(briefing))
     write_review(briefing, html_file)
@@ -98,6 +106,7 @@ def _entry(item: Planned, briefing: Briefing, model: str) -> Entry:
         headline=briefing.headline,
         event_date=briefing.event_date.isoformat() if briefing.event_date else None,
         sources=[s.title or s.path or s.doc_id for s in briefing.sources],
+        stats=item.stats,
     )
 
 
@@ -131,33 +140,33 @@ async def run(
         async with gate:
             notify("start", name, item.reason or "")
             t0 = time.perf_counter()
-            paths = [articles / f for f in item.job.inputs]
             try:
+                targets = _targets(out, name)
+                paths = [article_path(articles, f) for f in item.job.inputs]
                 briefing = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
-                _write(out, name, briefing)
+                _write(targets, briefing)
+                testpoints.reached("briefing-written")
             except SummariserError as err:
                 outcome = Outcome(name, False, err.message, time.perf_counter() - t0)
             except Exception as err:  # a bug must not stop the other briefings either
                 outcome = Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
             else:
                 manifest.briefings[name] = _entry(item, briefing, spec.label)
-                dirty[0] = True
                 if time.monotonic() - saved_at[0] >= SAVE_EVERY:
                     save_manifest(out, manifest)
-                    saved_at[0], dirty[0] = time.monotonic(), False
+                    saved_at[0] = time.monotonic()
                 usage = briefing.meta.usage if briefing.meta else Usage()
                 outcome = Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
             report.outcomes.append(outcome)
             notify("built" if outcome.ok else "failed", name, outcome.detail)
 
-    saved_at, dirty = [0.0], [False]
+    saved_at = [0.0]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regenerate")
     try:
         await asyncio.gather(*(build(p, pool) for p in planned if p.reason is not None))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        if dirty[0]:
-            save_manifest(out, manifest)
+        save_manifest(out, manifest)  # writes only what changed (also the stats `plan` refreshed)
         rows = [IndexRow(n, e.headline, e.event_date, e.sources, e.files) for n, e in manifest.briefings.items()]
         write_index(out, rows)
         report.seconds = time.perf_counter() - started
@@ -172,6 +181,7 @@ def report_json(report: RunReport) -> str:
             "unchanged": report.unchanged,
             "failed": {o.name: o.detail for o in report.failed},
             "orphans": report.orphans,
+            "warnings": report.warnings,
             "usage": report.usage.model_dump(),
             "seconds": round(report.seconds, 3),
         },

@@ -237,8 +237,8 @@ def install(monkeypatch: pytest.MonkeyPatch, fault: FaultTransport) -> list[floa
     """
     waits: list[float] = []
 
-    def retrying(inner: httpx2.BaseTransport, policy: RetryPolicy | None = None) -> RetryingTransport:
-        return RetryingTransport(inner, policy, sleep=waits.append)
+    def retrying(inner: httpx2.BaseTransport, policy: RetryPolicy | None = None, **kw: Any) -> RetryingTransport:
+        return RetryingTransport(inner, policy, sleep=waits.append, **kw)
 
     monkeypatch.setattr(client_module, "ResponseFormatFallback", lambda inner: ResponseFormatFallback(fault))
     monkeypatch.setattr(client_module, "EmbeddedTransport", lambda model: fault)

@@ -3,17 +3,22 @@
 * Two ``summariser regenerate`` processes on the same folder: one holds the folder's lock,
   the other refuses with one clear line (exit 2) or runs after it; neither corrupts a
   briefing or the manifest.
-* ``regenerate`` SIGKILLed at several points — at fixed delays after it took the lock, and
-  inside response-cache writes (diskcache's value-file writer slowed down so the kill lands
-  mid-file): every briefing on disk is whole and valid after every kill, no briefing that
-  was saved is ever lost, and the next run completes every article, reading the cache
-  without error and leaving no temporary file behind.
+* ``regenerate`` SIGKILLed at every named kill point (`summariser.testpoints`:
+  ``SUMMARISER_TEST_KILL_AT=<point>:<n>`` kills the process the n-th time it reaches the point)
+  — inside an atomic write between the temporary file and the rename, after a briefing's
+  files are written and before its manifest entry is saved, inside the manifest save, and
+  inside a response-cache value file (diskcache's writer, patched by the launcher to reach
+  ``cache-write`` after its first piece): every briefing on disk is whole and valid after
+  every kill, no briefing that was saved is ever lost, and the next run completes every
+  article, reading the cache without error and leaving no temporary file behind.
 * A process killed in the middle of diskcache writes leaves a cache that a new process
   reads completely; damaged entries (a value file cut short, mid UTF-8 character, garbage
   or missing) are misses, never errors.
 
-The kill points are not exact (processes start at their own pace): the tests assert what
-must hold wherever the kill landed, and count kills, not timings.
+The SIGKILL test kills at named points, not after delays: every run of its schedule is
+killed where it says, however busy the machine (each run is ``--force``d, so it reaches
+every point as often as the schedule needs). The two-runs test asserts what must hold
+whichever process wins.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import FIXTURES
@@ -35,35 +39,35 @@ from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 
+from summariser import testpoints
 from summariser.llm.cache import ResponseCache
 from summariser.regenerate.lock import LOCK
 from summariser.regenerate.manifest import MANIFEST, load_manifest
 from summariser.schemas import Briefing
 
-#: Runs the CLI with diskcache's value-file writer slowed down: the value is written in
-#: small chunks with a pause between them, and a marker file exists while a write is under
-#: way, so the test can kill the process in the middle of writing a cache entry.
+#: Runs the CLI with diskcache's value-file writer cut into pieces, reaching the kill point
+#: ``cache-write`` after the first piece of every value file (so a kill there leaves a value
+#: file begun and never committed), and every value in a file of its own.
 LAUNCHER = """
-import os, sys, time
+import sys
 import diskcache.core as dc
 import summariser.llm.cache as cache
+from summariser import testpoints
 
-marker = os.environ["CRASH_MARKER"]
 real_write = dc.Disk._write
 
-def slow_write(self, full_path, iterator, mode, encoding=None):
+def killable_write(self, full_path, iterator, mode, encoding=None):
     def chunks():
+        first = True
         for chunk in iterator:
             for i in range(0, len(chunk), 200):
                 yield chunk[i : i + 200]
-                time.sleep(0.02)
-    with open(marker, "w") as handle:
-        handle.write(full_path)
-    size = real_write(self, full_path, chunks(), mode, encoding)
-    os.unlink(marker)
-    return size
+                if first:
+                    first = False
+                    testpoints.reached("cache-write")
+    return real_write(self, full_path, chunks(), mode, encoding)
 
-dc.Disk._write = slow_write
+dc.Disk._write = killable_write
 real_init = cache.ResponseCache.__init__
 
 def init(self, directory, secrets=()):
@@ -141,37 +145,6 @@ def read_whole_cache(directory: Path) -> tuple[int, int]:
     return int(keys), int(ok)
 
 
-def wait_for(condition: Any, proc: subprocess.Popen[str], timeout: float = 30.0) -> bool:
-    """Poll ``condition()`` until true (True) or the process ended (False)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.005)
-    raise AssertionError("the run neither reached the kill point nor ended")
-
-
-def reach_kill_point(proc: subprocess.Popen[str], kind: str, n: int, marker: Path, lock: Path) -> bool:
-    """Wait for the kill point ``(kind, n)`` of a run; False if the run ended before it.
-
-    ``("write", n)``: the n-th response-cache write of the run is under way (its marker
-    exists); ``("after", n)``: n ms after the run took the folder's lock (its pid is in it).
-    """
-    if kind == "after":
-        reached = wait_for(lambda: lock.exists() and lock.read_text() == str(proc.pid), proc)
-        time.sleep(n / 1000)
-        return reached
-    seen = 0
-    while wait_for(marker.exists, proc):
-        seen += 1
-        if seen >= n:
-            return True
-        wait_for(lambda: not marker.exists(), proc)  # let this write finish
-    return False
-
-
 # --------------------------------------------------------------------------- two at once
 
 
@@ -212,39 +185,43 @@ def test_two_regenerate_runs_on_one_folder_serialise_or_refuse(server: FakeOpenA
 # --------------------------------------------------------------------------- kill -9 mid-run
 
 
+#: Every named kill point, each at a few arrivals. A ``--force``d run of the six articles
+#: makes 20 atomic writes (three files a briefing, two index files), 6 ``briefing-written``
+#: and at least 2 manifest saves (after the first briefing, and at the end); the cache-write
+#: runs come first, while the response cache still misses most answers.
+SCHEDULE = [
+    ("cache-write", 1),
+    ("cache-write", 3),
+    ("atomic-write", 1),
+    ("atomic-write", 5),
+    ("atomic-write", 13),
+    ("briefing-written", 1),
+    ("briefing-written", 4),
+    ("manifest-save", 1),
+    ("manifest-save", 2),
+]
+
+
 def test_sigkill_at_any_point_loses_no_briefing_and_the_next_run_completes(server: FakeOpenAI, tmp_path: Path) -> None:
     articles, out = tmp_path / "articles", tmp_path / "briefings"
     names = make_articles(articles, 4)
     cache_dir = Path(os.environ["SUMMARISER_CACHE_DIR"])
     launcher = tmp_path / "launcher.py"
     launcher.write_text(LAUNCHER, encoding="utf-8")
-    marker = tmp_path / "cache-write-in-progress"
-    env = {**os.environ, "CRASH_MARKER": str(marker)}
 
-    # Kill points (see `reach_kill_point`): inside cache writes, and at delays into the run.
-    schedule = [("write", 1), ("after", 300), ("write", 3), ("after", 30), ("write", 2)]
-    kills = in_write = lost = 0
+    kills = lost = 0
     saved: set[str] = set()
-    for kind, n in schedule:
-        marker.unlink(missing_ok=True)
-        proc = subprocess.Popen(
-            command(server, articles, out, "-j", "2", launcher=launcher),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    for point, n in SCHEDULE:
+        env = {**os.environ, testpoints.ENV: f"{point}:{n}"}
+        proc = subprocess.run(
+            command(server, articles, out, "-j", "2", "--force", launcher=launcher),
+            capture_output=True,
             text=True,
             env=env,
+            timeout=120,
         )
-        try:
-            reached = reach_kill_point(proc, kind, n, marker, out / LOCK)
-            if reached and proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-                in_write += marker.exists()
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        assert proc.returncode == -signal.SIGKILL, f"{point}:{n} was not reached: {proc.stderr[-2000:]}"
+        kills += 1
         # Wherever the kill landed: every briefing on disk is whole, the manifest loads and
         # lists only complete briefings, and nothing saved before is gone.
         now = intact(out) if out.exists() else set()
@@ -253,14 +230,12 @@ def test_sigkill_at_any_point_loses_no_briefing_and_the_next_run_completes(serve
         lost += len(saved - now)
         saved = now
     figures.record("crash", "kills", kills)
-    assert kills >= 4 and in_write >= 1  # most kill points were reached; at least one mid cache write
+    figures.record("crash", "kill_points", len({point for point, _ in SCHEDULE}))
 
     keys, readable = read_whole_cache(cache_dir)  # the cache the killed runs left opens and reads
     assert readable <= keys
 
-    final = subprocess.run(
-        command(server, articles, out, "--json"), capture_output=True, text=True, env=env, timeout=90
-    )
+    final = subprocess.run(command(server, articles, out, "--json"), capture_output=True, text=True, timeout=90)
     assert final.returncode == 0, final.stderr
     report = json.loads(final.stdout)
     assert report["failed"] == {}

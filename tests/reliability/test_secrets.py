@@ -276,7 +276,8 @@ def test_redact_catches_secrets_anywhere_in_nested_bodies(creds: Creds) -> None:
         assert value in found  # read from the environment, with nothing configured
     body = {
         "messages": [{"role": "user", "content": f"key {creds.key}, org {creds.org}"}],
-        creds.project: {"nested": [("tuple", f"x{creds.org}y"), [[{"deep": creds.key}]]]},
+        # a key stands as a token of its own (issue 14 item 6: "xORGy" is a longer word, "x-ORG-y" is not)
+        creds.project: {"nested": [("tuple", f"x-{creds.org}-y"), [[{"deep": creds.key}]]]},
         "n": 3,
         "none": None,
         "flag": True,
@@ -285,7 +286,7 @@ def test_redact_catches_secrets_anywhere_in_nested_bodies(creds: Creds) -> None:
     text = json.dumps(clean)
     assert creds.key not in text and creds.org not in text and creds.project not in text
     assert clean["messages"][0] == {"role": "user", "content": "key <redacted>, org <redacted>"}
-    assert clean["<redacted>"]["nested"] == [["tuple", "x<redacted>y"], [[{"deep": "<redacted>"}]]]
+    assert clean["<redacted>"]["nested"] == [["tuple", "x-<redacted>-y"], [[{"deep": "<redacted>"}]]]
     assert clean["n"] == 3 and clean["none"] is None and clean["flag"] is True
     # A secret inside a longer one: the longer one goes whole, no tail is left behind.
     assert redact("a sk-abcdef-LONGER b", secret_values("sk-abcdef", "sk-abcdef-LONGER")) == "a <redacted> b"

@@ -25,6 +25,8 @@ from ..backends import BackendSpec
 from ..cache import ResponseCache
 from ..exchange import canonical
 
+__all__ = ["BatchLedger", "Collector", "GateMode", "GateTransport", "minimal_instance", "placeholder_content"]
+
 GateMode = Literal["collect", "enforce"]
 CHAT_ROUTE = "/chat/completions"
 
@@ -165,7 +167,7 @@ class GateTransport(httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Answer a hit through the inner chain; collect or refuse a miss."""
         key = canonical(self.spec.identity, request)
-        if key.path != CHAT_ROUTE or self.cache.get(key.key) is not None:
+        if key.path != CHAT_ROUTE or self.cache.answer(key) is not None:
             return self.inner.handle_request(request)
         ledger = self.owner.ledger
         reason = ledger.failed.get(key.key)

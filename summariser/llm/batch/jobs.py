@@ -9,7 +9,10 @@ in whatever order they come. A complete, schema-valid answer (`exchange.cacheabl
 cache's own rule) is stored in the response cache under its request's key; anything else
 is returned as a failure with a one-line reason and is never cached.
 
-Control requests go through the retrying transport (not the cache). The batches in flight
+Control requests go through the retrying transport and the wire (not the cache), each within
+the per-request timeout. A failure reason quotes the server, and reaches the user only as a
+`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`.
+The batches in flight
 are remembered in a state file, so a run that stops waiting (or is killed) picks the same
 batch up again next time instead of paying for a second one.
 """
@@ -34,9 +37,14 @@ from ...schemas import Usage
 from ..backends import BackendSpec
 from ..cache import ResponseCache
 from ..client import endpoint_auth, translate
-from ..exchange import cacheable
+from ..exchange import cacheable, loads
+from ..metering import read_usage
 from ..options import LLMOptions
 from ..retry import RetryingTransport
+from ..secrets import register_secrets, url_secrets
+from ..wire import Budget, WireTransport
+
+__all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "check_batchable", "chunks", "jsonl_line"]
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
 DONE = frozenset({"completed", "expired", "cancelled", "failed"})
@@ -139,10 +147,11 @@ class BatchRunner:
         self.options = options
         self.sleep = sleep
         self.state = _State(state)
+        register_secrets([spec.api_key, llm.api_key, *url_secrets(spec.base_url)])  # out of every message
         base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
-        self._http = httpx2.Client(
-            transport=RetryingTransport(httpx2.HTTPTransport(), llm.retry), timeout=llm.timeout, auth=auth
-        )
+        budget = Budget(spec.label, llm.timeout)
+        transport = RetryingTransport(WireTransport(httpx2.HTTPTransport()), llm.retry, deadline=budget.request)
+        self._http = httpx2.Client(transport=transport, timeout=llm.timeout, auth=auth)
         self.client = openai.OpenAI(
             base_url=base_url, api_key=spec.api_key or "local", http_client=self._http, max_retries=0
         )
@@ -161,7 +170,7 @@ class BatchRunner:
         except SummariserError:
             raise
         except Exception as err:  # translate every API failure into the error tree
-            raise translate(err, self.spec) from err
+            raise translate(err, self.spec, timeout=self._http.timeout.read) from err
 
     def submit(self, requests: Mapping[str, Any], cache: ResponseCache) -> BatchOutcome:
         """Send ``requests`` (cache key → chat request body) as batches; store good answers in ``cache``."""
@@ -226,7 +235,7 @@ class BatchRunner:
         rows = []
         for raw in str(text).splitlines():
             try:
-                row = json.loads(raw)
+                row = loads(raw)
             except ValueError:
                 continue
             if isinstance(row, dict):
@@ -238,7 +247,7 @@ class BatchRunner:
         seen: set[str] = set()
         if batch.status == "failed":
             errors = batch.errors.data if batch.errors and batch.errors.data else []
-            why = "; ".join(filter(None, (e.message for e in errors))) or "no reason given"
+            why = "; ".join(filter(None, (str(e.message) for e in errors))) or "no reason given"
             for key in bodies:
                 outcome.failed[key] = f"batch {batch.id} failed: {why}; fix the cause and rerun"
             return
@@ -254,10 +263,10 @@ class BatchRunner:
             answer = row["response"]["body"]
             cache.set(key, answer)
             outcome.stored += 1
-            usage = answer.get("usage") or {}
+            counts = read_usage(answer)
             outcome.usage.requests += 1
-            outcome.usage.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-            outcome.usage.completion_tokens += int(usage.get("completion_tokens") or 0)
+            outcome.usage.prompt_tokens += counts.prompt
+            outcome.usage.completion_tokens += counts.completion
         for key in bodies.keys() - seen:
             outcome.failed[key] = f"batch {batch.id} ended {batch.status} without an answer to this request; rerun"
 

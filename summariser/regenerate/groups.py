@@ -1,0 +1,127 @@
+"""The grouping file of ``--group-by event``: group name → article files, read with bounded memory.
+
+`read_groups` accepts exactly one shape — a mapping of string names to non-empty lists of
+string file names (JSON, or the YAML that means the same) — and refuses, with a one-line
+`InputError`, everything else before it can cost memory:
+
+* a file over `MAX_GROUPS_BYTES`, or one that is not a regular file (``/dev/zero``, a FIFO),
+  is refused before it is read in full;
+* the YAML is read as a stream of parser events, never composed into a document: an alias or
+  anchor (``*a``, ``&a``, the "billion laughs"), nesting deeper than the one shape, a second
+  document or a tag other than ``!!str`` is refused at the event that shows it, so memory
+  stays proportional to the file, whatever its structure;
+* a name or file item that YAML reads as something other than a string (``2024``, ``null``,
+  ``true``, a date) is refused with "quote it", never stringified.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+
+__all__ = ["MAX_GROUPS_BYTES", "read_groups"]
+
+#: The largest grouping file read (a list of 100,000 article files is about 4 MB).
+MAX_GROUPS_BYTES = 16 * 2**20
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+_SHAPE = "must map each group name to a non-empty list of article files"
+
+
+def _read_bounded(path: Path) -> str:
+    """The file's text: a regular file of at most `MAX_GROUPS_BYTES`, UTF-8."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError(f"the grouping file {path} is not a regular file; pass a JSON or YAML file")
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                data = handle.read(MAX_GROUPS_BYTES + 1)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        detail = getattr(err, "strerror", None) or str(err)
+        raise InputError(f"cannot read the grouping file {path} ({detail}); fix or pass another --groups") from None
+    if len(data) > MAX_GROUPS_BYTES:
+        raise InputError(
+            f"the grouping file {path} is over {MAX_GROUPS_BYTES // 2**20} MB; split the run into several folders"
+        )
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise InputError(f"the grouping file {path} is not UTF-8 (byte {err.start}); convert it to UTF-8") from None
+
+
+def _string(event: yaml.ScalarEvent, resolver: yaml.resolver.BaseResolver, path: Path, what: str) -> str:
+    """A scalar event's value if YAML reads it as a string; else an `InputError` saying to quote it."""
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    if tag != _STR:
+        shown = event.value[:60]
+        raise InputError(f'{what} {shown!r} in {path} is not a string (YAML reads it as {tag}); quote it: "{shown}"')
+    return event.value
+
+
+def _events(text: str, path: Path) -> list[tuple[str, list[str]]]:
+    """The groups, in file order, from the parser's events (no document is ever built)."""
+    resolver = yaml.resolver.Resolver()
+    groups: list[tuple[str, list[str]]] = []
+    names: set[str] = set()
+    state = "stream"  # stream → document → mapping → (key ⇄ list) → end
+    current: list[str] = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
+            raise InputError(f"{path} uses a YAML anchor or alias (& or *); write every list out in full")
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent):
+            continue
+        if isinstance(event, yaml.CollectionStartEvent) and event.tag not in (None, _MAP, _SEQ):
+            raise InputError(f"{path} {_SHAPE} (no YAML tags such as {event.tag[:40]})")
+        if isinstance(event, yaml.DocumentStartEvent) and state == "stream":
+            state = "document"
+        elif isinstance(event, yaml.MappingStartEvent) and state == "document":
+            state = "key"
+        elif isinstance(event, yaml.ScalarEvent) and state == "key":
+            name = _string(event, resolver, path, "the group name")
+            if name in names:
+                raise InputError(f"group {name[:60]!r} appears twice in {path}; merge the two lists")
+            names.add(name)
+            groups.append((name, current := []))
+            state = "value"
+        elif isinstance(event, yaml.SequenceStartEvent) and state == "value":
+            state = "item"
+        elif isinstance(event, yaml.ScalarEvent) and state == "item":
+            current.append(_string(event, resolver, path, f"an article file of group {groups[-1][0][:60]!r}:"))
+        elif isinstance(event, yaml.SequenceEndEvent) and state == "item" and current:
+            state = "key"
+        elif isinstance(event, yaml.MappingEndEvent) and state == "key":
+            state = "mapped"
+        elif isinstance(event, yaml.DocumentEndEvent) and state == "mapped":
+            state = "done"
+        elif isinstance(event, yaml.DocumentStartEvent) and state == "done":
+            raise InputError(f"{path} holds more than one YAML document; keep one mapping of groups")
+        else:
+            raise InputError(f"{path} {_SHAPE}")
+    if state != "done":
+        raise InputError(f"{path} {_SHAPE}")
+    return groups
+
+
+def read_groups(path: Path) -> list[tuple[str, list[str]]]:
+    """The groups of the grouping file ``path``: ``(name, files)`` in file order, each a string.
+
+    Raises a one-line `InputError` for an unreadable, oversized or non-regular file, invalid
+    YAML, anchors or aliases, any other shape, and names or items that are not strings.
+    """
+    text = _read_bounded(path)
+    try:
+        return _events(text, path)
+    except (yaml.YAMLError, RecursionError, ValueError) as err:
+        detail = " ".join(str(err).split())[:160] or type(err).__name__
+        raise InputError(f"cannot read the grouping file {path}: {detail}; fix or pass another --groups") from None
