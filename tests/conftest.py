@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from helpers.cassettes import RECORDING
-from hypothesis import settings as hypothesis_settings
 from helpers.paths import CASSETTES, FIXTURES
+from hypothesis import settings as hypothesis_settings
 
 from summariser.config import Settings
 

@@ -15,21 +15,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
+from helpers.generated import FAST as GENERATED
 from summariser.errors import InputError
 from summariser.regenerate.manifest import Manifest, load_manifest, path_problem, save_manifest
 
 __all__ = ["FAST", "HASH", "checked", "good_entry", "hostile_path", "json_values", "legacy", "saved"]
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    max_examples=150,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = settings(GENERATED, max_examples=150)
 HASH = "ab" * 32
 
 

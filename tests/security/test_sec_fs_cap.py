@@ -17,8 +17,9 @@ import pytest
 from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
+from helpers.generated import FAST as GENERATED
 from helpers.regenerate import regenerate as run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser import summarise
@@ -27,13 +28,7 @@ from summariser.ingest.limits import MAX_ARTICLES, MAX_ARTICLES_ENV
 from summariser.ingest.read import load_sources
 from summariser.regenerate import dry_run
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    max_examples=60,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = settings(GENERATED, max_examples=60)
 
 
 def text(i: int) -> str:

@@ -23,18 +23,14 @@ from typing import Any
 import pytest
 import yaml
 from helpers import figures
-from hypothesis import HealthCheck, given, settings
+from helpers.generated import FAST as GENERATED
+from hypothesis import given
 from hypothesis import strategies as st
 
 from summariser.errors import InputError
 from summariser.regenerate.groups import MAX_GROUPS_BYTES, read_groups
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = GENERATED
 
 LAUGHS = "\n".join(
     ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']

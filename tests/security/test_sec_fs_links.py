@@ -19,8 +19,9 @@ import pytest
 from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
+from helpers.generated import FAST as GENERATED
 from helpers.regenerate import regenerate as run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from summariser.errors import InputError
@@ -28,12 +29,7 @@ from summariser.regenerate import regenerate
 from summariser.regenerate.jobs import discover
 from summariser.regenerate.paths import article_path
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = GENERATED
 SECRET = "BEGIN OPENSSH PRIVATE KEY sekrit-4f1c9e"
 TEXT = (
     "Dock workers in Valdmar held a rally on Monday. Union leader Marta Kessel spoke to the crowd at the gates. "

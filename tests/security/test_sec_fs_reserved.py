@@ -19,8 +19,9 @@ from helpers import figures
 from helpers.cli import assert_clean_failure
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
+from helpers.generated import FAST as GENERATED
 from helpers.regenerate import regenerate as run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from summariser.errors import InputError
@@ -30,12 +31,7 @@ from summariser.regenerate.lock import LOCK
 from summariser.regenerate.manifest import MANIFEST
 from summariser.regenerate.paths import RESERVED, output_problem, outputs
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = GENERATED
 TEXT = (
     "Dock workers in Valdmar held a rally on Monday. Union leader Marta Kessel spoke to the crowd at the gates. "
     "The port authority said talks would resume on Friday morning."

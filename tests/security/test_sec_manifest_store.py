@@ -30,7 +30,8 @@ import pytest
 from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
-from hypothesis import HealthCheck, given, settings
+from helpers.generated import FAST as GENERATED
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser.config import Settings
@@ -50,13 +51,7 @@ from summariser.regenerate.plan import plan
 from summariser.schemas import Briefing
 from summariser.testpoints import ENV as KILL_AT
 
-FAST = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    max_examples=60,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FAST = settings(GENERATED, max_examples=60)
 TEXT = "Dock workers in Valdmar held rally number {i} on Monday. Union leader Marta Kessel spoke to a crowd of {n}."
 
 
