@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/bench_quality.py [--articles 50] [--configs qwen2.5-1.5b qwen2.5-0.5b]
                                             [--out bench/results/quality.md]
+    .venv/bin/python bench/bench_quality.py --configs qwen2.5-1.5b@REF qwen2.5-1.5b   # old beside new
+
+A configuration ``ALIAS@REF`` runs the package as it was at git ``REF`` (a commit, a tag) on the
+same articles, in the same run: the before/after of a change, one machine, one sitting.
 
 For each configuration (an embedded model with the default pipeline), with a fresh response
 cache so the model really runs:
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,6 +58,14 @@ from summariser.llm.weights import cache_root  # noqa: E402
 from summariser.output.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
 from summariser.text.sentences import scoring_sentences as sentences  # noqa: E402
+
+#: What a bullet or implication that comments instead of reporting says ("the article highlights …").
+COMMENTARY = re.compile(
+    r"\b(?:the (?:article|story|report|text|discussion) (?:highlights|discusses|describes|emphasi[sz]es|shows|"
+    r"underscores|suggests)|highlights the importance|(?:is|are) taking a (?:proactive|\w+) approach|"
+    r"underscores the|this (?:highlights|shows|underscores))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -111,6 +125,13 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
             item["grounding"] = briefing.grounding.rate if briefing.grounding else None
             item["bullets"] = len(briefing.summary)
             item["valid"] = _round_trips(briefing)
+            item["completion_tokens"] = briefing.meta.usage.completion_tokens if briefing.meta else None
+            item["cached"] = bool(briefing.meta and briefing.meta.usage.cache_hits)
+            item["implications"] = len(briefing.implications)
+            dropped = briefing.grounding.dropped if briefing.grounding else []
+            item["implications_dropped"] = sum(1 for d in dropped if d.field == "implications")
+            texts = [p.text for p in briefing.summary] + [i.text for i in briefing.implications]
+            item["commentary"] = sum(1 for t in texts if COMMENTARY.search(t))
         item["seconds"] = round(time.perf_counter() - started, 2)
         result.rows.append(item)
         status = "ok" if "model" in item else item["error"][:90]
@@ -128,6 +149,32 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
     result.gold["seconds"] = round(time.perf_counter() - started, 1)
     result.timings = embedded.Timings(**embedded.TIMINGS.__dict__)
     return result
+
+
+def _dump(result: ConfigResult) -> dict[str, Any]:
+    return {"name": result.name, "rows": result.rows, "gold": result.gold, "gold_metrics": result.gold.get("metrics"),
+            "timings": result.timings.__dict__}  # fmt: skip
+
+
+def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigResult:
+    """Configuration ``alias`` with the package as it was at git ``ref`` (``alias@ref``): the old pipeline.
+
+    The package of ``ref`` is checked out into a temporary worktree and this script runs there
+    as a worker (``PYTHONPATH`` puts that package first), on the same articles and gold, so the
+    old and the new configuration sit side by side in one run, on one machine, one after the other.
+    """
+    tree = tmp / f"worktree-{ref}"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), ref], check=True)
+    out = tmp / f"{alias}@{ref}.json"
+    try:
+        env = {**os.environ, "PYTHONPATH": str(tree), "SUMMARISER_PROMPTS_DIR": str(tree / "prompts")}
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(out), "--configs", alias,
+                   "--articles", str(args.articles), "--dataset", str(args.dataset)]  # fmt: skip
+        subprocess.run(command, env=env, check=True)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    return ConfigResult(f"{alias}@{ref}", data["rows"], data["gold"], embedded.Timings(**data["timings"]))
 
 
 def _round_trips(briefing: Briefing) -> bool:
@@ -174,9 +221,14 @@ def table(results: list[ConfigResult], n: int) -> list[str]:
     rates = [[i["grounding"] for i in b if i.get("grounding") is not None] for b in briefed]
     row("grounding rate (mean over briefed)", [f"{statistics.mean(g):.3f}" if g else "—" for g in rates])
     row(
-        "seeds gold: people F1 / role acc.",
-        [f"{_metric(r.gold, 'people.f1')} / {_metric(r.gold, 'people.role')}" for r in results],
-    )
+        "seeds gold: people F1 / role acc. / affiliation acc.",
+        [f"{_metric(r.gold, 'people.f1')} / {_metric(r.gold, 'people.role')} / {_metric(r.gold, 'people.affiliation')}"
+         for r in results],
+    )  # fmt: skip
+    row("seeds gold: organisation F1 / precision / recall", [
+        f"{_metric(r.gold, 'organisations.f1')} / {_metric(r.gold, 'organisations.precision')} / "
+        f"{_metric(r.gold, 'organisations.recall')}" for r in results])  # fmt: skip
+    row("seeds gold: implications ROUGE-Lsum", [_metric(r.gold, "implications.rougeLsum") for r in results])
     row("seeds gold: country F1", [_metric(r.gold, "countries.f1") for r in results])
     row(
         "seeds gold: quote F1 / speaker acc.",
@@ -194,6 +246,14 @@ def table(results: list[ConfigResult], n: int) -> list[str]:
         valid.append(f"{sum(1 for i in b if i.get('valid')) + gold_valid} of {produced}")
     row("schema-valid briefings, of those produced (FRANK + seeds)", valid)
     row("answers cut at max_tokens", [str(r.timings.truncated) for r in results])
+    row("FRANK: implications kept / dropped by grounding (sum over briefed)", [
+        f"{sum(i.get('implications', 0) for i in b)} / {sum(i.get('implications_dropped', 0) for i in b)}"
+        for b in briefed])  # fmt: skip
+    row("FRANK: bullets and implications that comment (\"the article highlights …\")",
+        [str(sum(i.get("commentary", 0) for i in b)) for b in briefed])  # fmt: skip
+    tokens = [[i["completion_tokens"] for i in b if i.get("completion_tokens") and not i.get("cached")]
+              for b in briefed]  # fmt: skip
+    row("completion tokens per briefing, FRANK (mean)", [f"{statistics.mean(t):.0f}" if t else "—" for t in tokens])
     row("seconds per briefing, FRANK (median / mean)", [
         f"{statistics.median(i['seconds'] for i in r.rows):.1f} / {statistics.mean(i['seconds'] for i in r.rows):.1f}"
         for r in results])  # fmt: skip
@@ -222,13 +282,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", nargs="+", default=["qwen2.5-1.5b", "qwen2.5-0.5b", "smollm2-135m"])
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.md")
+    parser.add_argument("--worker", metavar="FILE.json", help=argparse.SUPPRESS)  # see run_at
+    parser.add_argument(
+        "--keep-cache", type=Path, metavar="DIR",
+        help="keep each configuration's response cache in DIR/ALIAS (must not exist yet: the model must really "
+        "run); a later `summariser eval --dataset` with SUMMARISER_CACHE_DIR=DIR/ALIAS resumes from it",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     rows = read_dataset(args.dataset, args.articles)
+    if args.worker:  # one configuration for a parent run, with the package of another checkout
+        result = run_config(args.configs[0], rows, Path(args.worker).with_suffix(".cache"))
+        Path(args.worker).write_text(json.dumps(_dump(result)), encoding="utf-8")
+        return 0
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for alias in args.configs:
-            print(f"configuration {alias}", file=sys.stderr, flush=True)
-            results.append(run_config(alias, rows, Path(tmp) / alias))
+        for config in args.configs:
+            print(f"configuration {config}", file=sys.stderr, flush=True)
+            alias, _, ref = config.partition("@")
+            if ref:
+                results.append(run_at(ref, alias, args, Path(tmp)))
+            else:
+                cache = (args.keep_cache or Path(tmp)) / alias
+                if cache.exists():
+                    parser.error(f"{cache} exists: a configuration's cache must start empty (the model must run)")
+                results.append(run_config(alias, rows, cache))
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
         if "error" in r.gold:
@@ -245,11 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(text) + "\n", encoding="utf-8")
-    args.out.with_suffix(".json").write_text(
-        json.dumps([{"name": r.name, "rows": r.rows, "gold_metrics": r.gold.get("metrics"),
-                     "timings": r.timings.__dict__} for r in results], indent=1) + "\n",
-        encoding="utf-8",
-    )  # fmt: skip
+    args.out.with_suffix(".json").write_text(json.dumps([_dump(r) for r in results], indent=1) + "\n", encoding="utf-8")
     print("\n".join(text))
     return 0
 

@@ -1,13 +1,15 @@
 """Drafting: what the model and the text itself say about one article, part by part.
 
 For every part of an article (one part unless it is too long for the context window) the
-model answers two focused requests — entities, then overview — that share the article as
-their prompt prefix; countries and quotations are read from the text itself (`mentions`),
-so quotes are verbatim by construction. The result is one `Draft` per part, in order.
+model answers two focused requests — entities, then overview — that share the article, as
+numbered sentences (`numbering`), as their prompt prefix; countries and quotations are read
+from the text itself (`mentions`), so quotes are verbatim by construction. The overview
+names its summary bullets and implications by sentence number, so they are the article's
+own sentences. The result is one `Draft` per part, in order.
 
-A part whose summary bullets its own text does not support gets one re-ask (`SummaryDraft`),
-then its opening sentences, so that every part brings the `SUMMARY_MIN_BULLETS` a briefing
-needs (`grounding.bullets_missing` is that rule; grounding enforces it on the whole briefing).
+A part brings as many bullets as `grounding.bullets_required` asks of its content sentences
+(three, or fewer for a text with fewer sentences that state something): when the model
+picks fewer, the part's opening sentences fill the gap.
 """
 
 from __future__ import annotations
@@ -20,32 +22,51 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .. import progress
+from ..errors import InputError
 from ..llm.client import LLMClient
 from ..schemas import (
     BULLET_MAX_WORDS,
     SUMMARY_MAX_BULLETS,
+    SUMMARY_MIN_BULLETS,
     Article,
     EntitiesDraft,
     OverviewDraft,
     Quote,
-    SummaryDraft,
 )
-from ..text import sentences
-from ..text.guard import delimit, mask
-from ..text.names import TITLE_WORDS
-from ..text.normalise import plain_key
+from ..text.guard import mask
+from ..text.normalise import numbers, plain_key, stems
 from . import prompts
-from .grounding import Grounder, bullets_missing
+from .grounding import CONSEQUENCE, bullets_required
 from .mentions import countries_in, quotes_in
+from .numbering import PICK_MIN_WORDS, Numbered, number
+from .people import candidates, stated_titles
 
-__all__ = ["LEAD_MIN_WORDS", "SIMILAR", "Draft", "distinct", "drafts_for", "name_candidates"]
+__all__ = [
+    "FORWARD",
+    "FORWARD_MAX",
+    "LEAD_MIN_WORDS",
+    "SAME_FACT",
+    "SIMILAR",
+    "Draft",
+    "content_sentences",
+    "distinct",
+    "drafts_for",
+    "same_fact",
+]
 
 #: Opening sentences shorter than this are datelines or captions, not facts to summarise.
 LEAD_MIN_WORDS = 8
 #: rapidfuzz token-set ratio (0–100) from which two bullets say the same thing.
 SIMILAR = 80.0
-
-_CANDIDATE = re.compile(r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}")
+#: Share of the shorter sentence's content words (stems) in the other from which two state one fact.
+SAME_FACT = 0.6
+#: A sentence that says what will, could or may follow (the stand-in implications of `_implications`).
+FORWARD = re.compile(
+    r"\b(?:will|would|could|may|might|won't|plans? to|expects?|expected to|warn(?:s|ed)|threaten(?:s|ed))\b",
+    re.IGNORECASE,
+)
+#: Most stand-in implications taken from one part.
+FORWARD_MAX = 2
 
 
 @dataclass
@@ -55,91 +76,128 @@ class Draft:
     doc_id: str
     entities: EntitiesDraft
     overview: OverviewDraft
+    summary: Sequence[str] = ()
+    """The summary bullets: sentences of the text the model picked by number (`numbering`)."""
+    implications: Sequence[str] = ()
+    """Sentences of the text the model picked as stating a consequence."""
     countries: Sequence[str] = ()
     """Countries and blocs named in the text (`mentions.countries_in`)."""
     quotes: Sequence[Quote] = ()
     """Quotations copied from the text (`mentions.quotes_in`)."""
     lead_bullets: int = 0
-    """Summary bullets taken from the text's opening sentences (too few of the model's were supported)."""
+    """Summary bullets taken from the text's opening sentences (the model picked too few)."""
+    bullets_needed: int = SUMMARY_MIN_BULLETS
+    """The bullets this part must bring (`grounding.bullets_required` of its distinct content sentences)."""
+    facts: Sequence[str] = ()
+    """Its first distinct content sentences, up to `SUMMARY_MIN_BULLETS` (what `bullets_needed` counts)."""
 
 
-def name_candidates(text: str, limit: int = 40) -> list[str]:
-    """Possible person names in ``text``: capitalised phrases stripped of titles and possessives.
+def same_fact(a: str, b: str, threshold: float = SIMILAR) -> bool:
+    """Whether two sentences state one fact: near-identical words (rapidfuzz token-set ratio ≥
+    ``threshold``), or `SAME_FACT` of the content words of the shorter one in the other.
 
-    A checklist for the model (not all are people), so that recall does not depend on the
-    model noticing every name in a long participant list.
+    "Treasury Secretary Scott Bessent convened a Finance Ministerial to … diversify critical
+    minerals supply chains" and "US Treasury Secretary Scott Bessent convened a high-level
+    finance ministerial in Washington … to diversify critical minerals supply chains" share
+    0.7 of their content words (ratio 79); different facts of one article share at most 0.5.
+    Sentences that state different numbers (neither's a subset of the other's) are different facts.
     """
-    seen: dict[str, None] = {}
-    for match in _CANDIDATE.finditer(text):
-        for piece in re.split(r"\.\s+", match.group(0)):
-            words = re.split(r"[’']s\b", piece)[-1].strip(" .-'’").split()
-            titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
-            if titles:
-                words = words[titles[-1] + 1 :]
-            if 2 <= len(words) <= 4:
-                seen.setdefault(" ".join(words), None)
-    return list(seen)[:limit]
+    na, nb = numbers(a), numbers(b)
+    if na and nb and not (na <= nb or nb <= na):
+        return False  # "costs rose 3 percent on item 1" and "4 percent on item 2" are two facts
+    if fuzz.token_set_ratio(plain_key(a), plain_key(b)) >= threshold:
+        return True
+    sa, sb = stems(a), stems(b)
+    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= SAME_FACT
 
 
-def distinct(texts: Iterable[str], threshold: float = SIMILAR) -> list[str]:
-    """``texts`` without near-duplicates (rapidfuzz token-set ratio ≥ ``threshold``), first kept."""
+def distinct(texts: Iterable[str], threshold: float = SIMILAR, *, most: int | None = None) -> list[str]:
+    """``texts`` without any that states the fact of an earlier one (`same_fact`), first kept.
+
+    With ``most``, the search stops at that many (how many distinct facts a text has, up to a cap).
+    """
     out: list[str] = []
     for text in texts:
-        if all(fuzz.token_set_ratio(plain_key(text), plain_key(o)) < threshold for o in out):
+        if most is not None and len(out) >= most:
+            break
+        if not any(same_fact(text, o, threshold) for o in out):
             out.append(text.strip())
     return out
 
 
 def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> list[Draft]:
     """One `Draft` per part of ``article`` (``parts`` as `pipeline.plan_parts` cut them)."""
+    numbers = [
+        number(text) for text in parts
+    ]  # the prompt copy: numbered sentences, text addressed to the model removed
+    if not any(n.spans for n in numbers):
+        raise InputError(
+            f"{article.path or article.title or article.id} has no sentence to summarise (no line of "
+            f"{PICK_MIN_WORDS} or more words reads as a sentence: a table, a list or a menu?); "
+            "pass the text of an article"
+        )
     drafts = []
-    for i, text in enumerate(parts, start=1):
+    for i, (text, numbered) in enumerate(zip(parts, numbers, strict=True), start=1):
         part = f"{i}/{len(parts)}" if len(parts) > 1 else None
         data = mask(text)  # what the text states, without anything addressed to the model
-        common: dict[str, Any] = {
-            "article_id": article.id,
-            "text": delimit(text),  # data, not instructions: see summariser.text.guard
-            "part": part,
-        }
+        common: dict[str, Any] = {"article_id": article.id, "text": numbered.prompt, "part": part}
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
         progress.report(f"people and organisations: {where}")
+        names = candidates(data)
         entities = client.extract(
-            EntitiesDraft, prompts.messages("entities", candidates=name_candidates(data), **common)
+            EntitiesDraft,
+            prompts.messages("entities", people=names.people, organisations=names.organisations, **common),
         )
+        entities = stated_titles(entities, data)
         progress.report(f"summary: {where}")
-        overview = client.extract(OverviewDraft, prompts.messages("overview", **common))
-        grounder = Grounder([Article(id=article.id, text=text)])  # this part only
-        overview, lead = _supported_summary(client, overview, grounder, common, where, data)
+        facts = distinct(content_sentences(numbered), most=SUMMARY_MIN_BULLETS)  # a fact stated twice counts once
+        needed = bullets_required(len(facts))
+        overview = client.extract(OverviewDraft, prompts.messages("overview", bullets=needed, **common))
+        summary, lead = _summary(numbered, overview.summary, needed)
+        implications = _implications(numbered, overview.implications, summary)
         speakers = [p.name for p in entities.people]
         quotes = [Quote(text=q.text, speaker=q.speaker) for q in quotes_in(data, speakers)]
-        drafts.append(Draft(article.id, entities, overview, countries_in(data), quotes, lead))
+        drafts.append(
+            Draft(
+                article.id, entities, overview, summary, implications, countries_in(data), quotes, lead, needed, facts
+            )
+        )
     return drafts
 
 
-def _supported_summary(
-    client: LLMClient, overview: OverviewDraft, grounder: Grounder, common: dict[str, Any], where: str, text: str
-) -> tuple[OverviewDraft, int]:
-    """Make sure the part ``grounder`` indexes supports enough different summary bullets.
+def content_sentences(numbered: Numbered) -> list[str]:
+    """The sentences of ``numbered`` that state something: the numbered ones (`numbering.is_sentence`)."""
+    return numbered.picked(range(1, len(numbered.spans) + 1))
 
-    Small models sometimes fill the summary with labels ("Themes: …"), commentary ("The
-    article highlights …") or one bullet twice. Then the model is re-asked once, naming the
-    unsupported bullets, and the supported ones of both answers are kept, in order. If that
-    still leaves too few, the part's opening sentences (news puts the main facts first) that
-    say something new fill the gap — verbatim, so exactly grounded; the number used is
-    returned and noted in the briefing. Unsupported bullets stay at the end for grounding to
-    drop and report (or keep flagged with ``allow_ungrounded``).
+
+def _implications(numbered: Numbered, numbers: Sequence[int], summary: Sequence[str]) -> list[str]:
+    """The sentences the model picked that state a consequence (`grounding.CONSEQUENCE`), not already bullets.
+
+    When none of its picks does, the first sentences that say what will, could or may follow
+    (`FORWARD`) stand in, at most `FORWARD_MAX`: a 1.5B model picks facts as consequences
+    more often than not, and the article's own forward-looking sentences are what an
+    analyst reads implications for. Either way they are sentences of the article.
     """
-    bullets = distinct(overview.summary)
-    supported = [b for b in bullets if grounder.claim(b)]
-    if not bullets_missing(supported):
-        return overview.model_copy(update={"summary": bullets}), 0
-    rejected = [b for b in bullets if b not in supported]
-    progress.report(f"summary again: {where}")
-    again = client.extract(SummaryDraft, prompts.messages("summary", rejected=rejected, **common))
-    merged = distinct([*supported, *(b for b in again.summary if grounder.claim(b))])[:SUMMARY_MAX_BULLETS]
-    lead: list[str] = []
-    if missing := bullets_missing(merged):
-        candidates = [s for s in sentences.split(text) if LEAD_MIN_WORDS <= len(s.split()) <= BULLET_MAX_WORDS]
-        lead = distinct([*merged, *candidates])[len(merged) : len(merged) + missing]
-    summary = [*merged, *lead, *rejected][:SUMMARY_MAX_BULLETS]
-    return overview.model_copy(update={"summary": summary}), len(lead)
+    picked = [s for s in distinct(numbered.picked(numbers)) if s not in summary and CONSEQUENCE.search(s)]
+    if picked:
+        return picked
+    forward = [s for s in content_sentences(numbered) if s not in summary and FORWARD.search(s)]
+    return [s for s in distinct(forward) if not any(same_fact(s, b) for b in summary)][:FORWARD_MAX]
+
+
+def _summary(numbered: Numbered, numbers: Sequence[int], needed: int) -> tuple[list[str], int]:
+    """The sentences the model picked (distinct, each once), filled from the opening if too few.
+
+    A number with no sentence (only `numbering.is_sentence` units have one) and a repeat
+    are left out; if that leaves fewer than
+    ``needed``, the part's opening sentences that say something new fill the gap (news puts
+    the main facts first) and their number is returned, to be noted in the briefing.
+    """
+    picked = distinct(numbered.picked(numbers))[:SUMMARY_MAX_BULLETS]
+    if len(picked) >= needed:
+        return picked, 0
+    content = content_sentences(numbered)
+    facts = [s for s in content if LEAD_MIN_WORDS <= len(s.split()) <= BULLET_MAX_WORDS]
+    opening = facts if len(facts) >= needed else content  # a short item: every sentence it has
+    filled = distinct([*picked, *opening])[:needed]
+    return filled, len(filled) - len(picked)

@@ -22,7 +22,6 @@ from rapidfuzz import fuzz
 from ..schemas import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
-    SUMMARY_MIN_BULLETS,
     THEMES_MAX,
     THEMES_MIN,
     Conflict,
@@ -34,10 +33,10 @@ from ..schemas import (
     SummaryPoint,
 )
 from ..text import sentences
-from ..text.names import country_name, not_a_person, same_person
+from ..text.names import country_name, fullest, not_a_person, same_person
 from ..text.normalise import plain_key
 from .body import Body
-from .draft import Draft, distinct
+from .draft import Draft, distinct, same_fact
 
 __all__ = ["SAME_QUOTE", "compatible", "fit_words", "merge", "merge_people", "nullish"]
 
@@ -137,10 +136,8 @@ def _round_robin(lists: Sequence[Sequence[str]]) -> list[str]:
 def merge(drafts: Sequence[Draft]) -> Body:
     """Merge the drafts of all articles (in the user's order) into one briefing body."""
     overviews = [d.overview for d in drafts]
-    all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([o.summary for o in overviews])]
-    bullets = distinct(all_bullets)
-    if len(bullets) < SUMMARY_MIN_BULLETS:  # near-duplicates collapsed too far: keep the model's own bullets
-        bullets = _unique(all_bullets, key="exact")
+    all_bullets = [fit_words(b, BULLET_MAX_WORDS) for b in _round_robin([d.summary for d in drafts])]
+    bullets = distinct(all_bullets)  # one bullet per fact: the pipeline requires as many as there are distinct facts
     quotes: list[Quote] = []
     for d in drafts:
         for q in d.quotes:
@@ -161,6 +158,7 @@ def merge(drafts: Sequence[Draft]) -> Body:
             orgs.append(p.name)
             org_keys.add(plain_key(p.name))
     people = [p for p in people if plain_key(p.name) not in org_keys and country_name(p.name) is None]
+    orgs = fullest(orgs)
     location = next((loc for loc in (nullish(o.location) for o in overviews) if loc), None)
     themes = _unique(_round_robin([o.themes for o in overviews]))[:THEMES_MAX]
     if len(themes) < THEMES_MIN:  # blank or repeated labels: the place, organisations, countries stand in
@@ -174,6 +172,10 @@ def merge(drafts: Sequence[Draft]) -> Body:
         countries=countries,
         quotes=quotes,
         themes=themes,
-        implications=[Implication(text=t) for t in distinct(_round_robin([o.implications for o in overviews]))],
+        implications=[
+            Implication(text=fit_words(t, BULLET_MAX_WORDS))
+            for t in distinct(_round_robin([d.implications for d in drafts]))
+            if not any(same_fact(t, b) for b in bullets)
+        ],
         conflicts=conflicts,
     )

@@ -26,8 +26,8 @@ from ..llm.client import LLMClient, Wrapper
 from ..schemas import SUMMARY_MIN_BULLETS, Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
 from ..text.sentences import last_end
 from . import prompts
-from .draft import Draft, drafts_for
-from .grounding import Grounder, check
+from .draft import Draft, distinct, drafts_for
+from .grounding import Grounder, bullets_required, check
 from .merge import merge
 
 __all__ = [
@@ -117,7 +117,11 @@ def build(sources: Source | Iterable[Source], settings: Settings, *, wrap: Wrapp
         drafts = [d for article, parts in plans for d in drafts_for(client, article, parts)]
     finally:
         client.close()
-    body, report = check(merge(drafts), Grounder(articles), allow_ungrounded=settings.allow_ungrounded)
+    # distinct facts across every part and article: two articles that state one fact need one bullet for it
+    required = bullets_required(len(distinct([f for d in drafts for f in d.facts], most=SUMMARY_MIN_BULLETS)))
+    body, report = check(
+        merge(drafts), Grounder(articles), allow_ungrounded=settings.allow_ungrounded, required=required
+    )
     meta = BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=_notes(plans, drafts))
     used = [SourceRef(doc_id=a.id, title=a.title, published=a.published, path=a.path, text=a.text) for a in articles]
     return body.briefing(sources=used, grounding=report, meta=meta)
@@ -131,8 +135,8 @@ def _notes(plans: Sequence[tuple[Article, list[str]]], drafts: Sequence[Draft]) 
         if len(p) > 1
     ]
     notes += [
-        f"{d.lead_bullets} summary bullet(s) are sentences from the opening of {d.doc_id}: fewer than "
-        f"{SUMMARY_MIN_BULLETS} of the model's bullets were supported by the article"
+        f"{d.lead_bullets} summary bullet(s) are sentences from the opening of {d.doc_id}: the model "
+        f"picked fewer than the {d.bullets_needed} the article needs"
         for d in drafts
         if d.lead_bullets
     ]

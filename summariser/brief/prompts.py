@@ -69,7 +69,7 @@ def load(name: str) -> Template:
     return Template(name, match.group(1), source)
 
 
-TASKS = ("entities", "overview", "summary")
+TASKS = ("entities", "overview")
 
 
 def versions() -> dict[str, str]:

@@ -55,7 +55,9 @@ def max_tokens_for(schema: dict[str, Any]) -> int:
                     return 14
                 raise UnboundedSchema(f"string {where or '<root>'} has no maxLength")
             return math.ceil(int(node["maxLength"]) / CHARS_PER_TOKEN) + 2
-        if kind in {"integer", "number"}:
+        if kind == "integer":
+            return 18  # llama.cpp's grammar: "-", up to 16 digits (a token each on Qwen), a space
+        if kind == "number":
             return 10
         if kind in {"boolean", "null"}:
             return 2

@@ -4,11 +4,13 @@
 ``create_chat_completion``, so instructor, the cache and the cassettes all see the same
 request/response boundary as with a real OpenAI-compatible server. The JSON Schema in
 ``response_format`` is dereferenced (no ``$ref``: llama.cpp's grammar converter skips some
-nested references silently) and passed to llama.cpp as a grammar constraint.
+nested references silently) and passed to llama.cpp as a grammar constraint whose strings
+cannot hold a raw control character (`grammar.grammar_for`).
 
 One model instance per process and model file is kept, and generations are serialised by a
 lock: llama.cpp reuses the longest common token prefix of consecutive prompts, so requests
-that start with the same article re-read only their new tail. Greedy constrained requests
+that start with the same article re-read only their new tail — in whole chunks, so that an
+answer never depends on what was decoded before it (`reuse`). Greedy constrained requests
 sample through `sampling.GreedyGrammarSampler` (identical tokens, far less grammar work).
 """
 
@@ -27,7 +29,8 @@ import httpx2
 
 from .. import progress
 from ..errors import ModelUnavailable
-from . import sampling
+from . import reuse, sampling
+from .grammar import grammar_for
 from .weights import EmbeddedModel, assemble
 
 _LOCK = threading.Lock()
@@ -100,6 +103,12 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+#: Prompt tokens evaluated per llama.cpp batch; also the chunk in which `reuse` keeps a cached prefix, so
+#: a request re-evaluates at most N_BATCH − 1 tokens it shares with the one before. Measured on seed 003
+#: (565 tokens, 1.5B model, 2 threads): 84, 89, 86 and 74 tokens/s at 512, 256, 128 and 64.
+N_BATCH = 128
+
+
 def threads() -> int:
     """Threads for llama.cpp: ``SUMMARISER_THREADS`` or the number of usable cores."""
     env = os.environ.get("SUMMARISER_THREADS")
@@ -128,13 +137,14 @@ def load_llama(model: EmbeddedModel) -> Any:
                 model_path=key,
                 n_ctx=model.n_ctx,
                 n_threads=threads(),
-                n_batch=512,
+                n_batch=N_BATCH,
                 seed=0,
                 verbose=False,
             )
         except Exception as err:  # llama.cpp raises ValueError/RuntimeError on a bad file
             raise ModelUnavailable(f"cannot load {path.name}: {err}; delete it and run again") from None
         sampling.install(llm)  # same tokens, grammar checked per chosen token (see sampling.py)
+        reuse.install(llm)  # prefix reuse in whole chunks: an answer never depends on the request before
         _LOADED[key] = llm
         return llm
 
@@ -162,7 +172,7 @@ class EmbeddedTransport(httpx2.BaseTransport):
         }
         fmt = body.get("response_format") or {}
         if fmt.get("type") == "json_schema":
-            kwargs["response_format"] = {"type": "json_object", "schema": inline_refs(fmt["json_schema"]["schema"])}
+            kwargs["grammar"] = grammar_for(inline_refs(fmt["json_schema"]["schema"]))  # JSON's own string rule
         elif fmt.get("type") == "json_object":
             kwargs["response_format"] = {"type": "json_object"}
         llm = load_llama(self.model)

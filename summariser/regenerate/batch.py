@@ -10,7 +10,7 @@ answer there. A round:
 2. *submit* — send the queued requests as one batch (`llm.batch.jobs`), wait for it, and store
    every complete, schema-valid answer in the cache under its request's key.
 
-Rounds repeat while new misses appear (a summary re-ask depends on the overview answer), at
+Rounds repeat while new misses appear (instructor's re-ask depends on the answer it rejects), at
 most `BatchOptions.rounds` times. The build then runs behind an enforcing gate: nothing goes
 to the endpoint outside a batch, and a briefing whose request the batch failed fails with
 the batch's reason while the others are written as usual.

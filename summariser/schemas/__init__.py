@@ -29,7 +29,7 @@ from .contract import (
     Usage,
     best_match,
 )
-from .drafts import EntitiesDraft, Label, Name, OverviewDraft, PersonDraft, Sentence, ShortText, SummaryDraft
+from .drafts import EntitiesDraft, Label, Name, OverviewDraft, PersonDraft, SentenceNumber, ShortText
 from .export import EXPORTED_MODELS, export_schemas, schema_documents
 from .limits import (
     BRIEFING_MAX_IMPLICATIONS,
@@ -38,6 +38,7 @@ from .limits import (
     DRAFT_MAX_ORGANISATIONS,
     DRAFT_MAX_PEOPLE,
     HEADLINE_MAX_WORDS,
+    SUMMARY_FLOOR,
     SUMMARY_MAX_BULLETS,
     SUMMARY_MIN_BULLETS,
     THEMES_MAX,
@@ -54,6 +55,7 @@ __all__ = [
     "EXPORTED_MODELS",
     "HEADLINE_MAX_WORDS",
     "SCHEMA_VERSION",
+    "SUMMARY_FLOOR",
     "SUMMARY_MAX_BULLETS",
     "SUMMARY_MIN_BULLETS",
     "THEMES_MAX",
@@ -77,10 +79,9 @@ __all__ = [
     "Person",
     "PersonDraft",
     "Quote",
-    "Sentence",
+    "SentenceNumber",
     "ShortText",
     "SourceRef",
-    "SummaryDraft",
     "SummaryPoint",
     "Usage",
     "best_match",

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 from .limits import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
+    SUMMARY_FLOOR,
     SUMMARY_MAX_BULLETS,
     SUMMARY_MIN_BULLETS,
     THEMES_MAX,
@@ -91,7 +92,7 @@ def best_match(evidence: Iterable[Evidence]) -> MatchKind:
 
 
 class SummaryPoint(BaseModel):
-    """One summary bullet (≤ 45 words, in the tool's own words)."""
+    """One summary bullet (≤ 45 words): a sentence of a source, or the part of it that fits."""
 
     text: str
     evidence: list[Evidence] = Field(default_factory=list)
@@ -225,7 +226,12 @@ class Briefing(BaseModel):
     headline: str
     event_date: dt.date | None = None
     location: str | None = None
-    summary: list[SummaryPoint] = Field(min_length=SUMMARY_MIN_BULLETS, max_length=SUMMARY_MAX_BULLETS)
+    summary: list[SummaryPoint] = Field(
+        min_length=SUMMARY_FLOOR,
+        max_length=SUMMARY_MAX_BULLETS,
+        description=f"{SUMMARY_FLOOR}–{SUMMARY_MAX_BULLETS} bullets, one distinct fact each; at least "
+        f"{SUMMARY_MIN_BULLETS} when the sources have {SUMMARY_MIN_BULLETS} or more sentences of content",
+    )
     people: list[Person] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)

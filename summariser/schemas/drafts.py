@@ -13,18 +13,16 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from .limits import (
-    BULLET_MAX_WORDS,
     DRAFT_MAX_IMPLICATIONS,
     DRAFT_MAX_ORGANISATIONS,
     DRAFT_MAX_PEOPLE,
     HEADLINE_MAX_WORDS,
     SUMMARY_MAX_BULLETS,
-    SUMMARY_MIN_BULLETS,
     THEMES_MAX,
     THEMES_MIN,
 )
 
-__all__ = ["EntitiesDraft", "Label", "Name", "OverviewDraft", "PersonDraft", "Sentence", "ShortText", "SummaryDraft"]
+__all__ = ["EntitiesDraft", "Label", "Name", "OverviewDraft", "PersonDraft", "SentenceNumber", "ShortText"]
 
 # --------------------------------------------------------------------------- response models
 # Bounded so that a complete answer always fits in max_tokens (llm.budget sizes it).
@@ -34,8 +32,9 @@ __all__ = ["EntitiesDraft", "Label", "Name", "OverviewDraft", "PersonDraft", "Se
 Name = Annotated[str, StringConstraints(min_length=2, max_length=64)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
-Sentence = Annotated[str, StringConstraints(min_length=10, max_length=360)]
-_BULLETS = f"{SUMMARY_MIN_BULLETS} to {SUMMARY_MAX_BULLETS} bullets, each one sentence"  # as the drafts describe them
+#: A sentence of the article, by its number in the numbered prompt (1-based). Not a validator: at
+#: temperature 0 a re-ask returns the same number, so a number with no sentence is left out instead.
+SentenceNumber = int
 
 
 class PersonDraft(BaseModel):
@@ -58,35 +57,26 @@ class EntitiesDraft(BaseModel):
     )
 
 
-class SummaryDraft(BaseModel):
-    """Re-ask for summary bullets when fewer than three of the first answer's are supported."""
-
-    summary: list[Sentence] = Field(
-        min_length=SUMMARY_MIN_BULLETS, max_length=SUMMARY_MAX_BULLETS, description=f"{_BULLETS} the article supports"
-    )
-
-
 class OverviewDraft(BaseModel):
-    """Sub-request 2: headline, place, summary bullets, themes, implications.
+    """Sub-request 2: headline, place, summary and implications as sentence numbers, themes.
 
-    Quotations are not asked for: `summariser.mentions` copies them from the text, so they
-    are verbatim by construction.
-
-    Word limits are not validators here: at temperature 0 a re-ask returns the same answer
-    (seen: a 53-word bullet three times), so merge repairs them deterministically instead
-    (`merge.fit_words` cuts at a sentence end).
+    The article is shown as numbered sentences (`summariser.brief.numbering`); the summary
+    and the implications are the numbers of the sentences that state them, so they are the
+    article's own words by construction. Quotations are not asked for: `summariser.mentions`
+    copies them from the text.
     """
 
     headline: ShortText = Field(description=f"At most {HEADLINE_MAX_WORDS} words, in your own words")
     location: Label | None = Field(description="City or country where the event happened, else null")
-    summary: list[Sentence] = Field(
-        min_length=SUMMARY_MIN_BULLETS,
+    summary: list[SentenceNumber] = Field(
+        min_length=1,
         max_length=SUMMARY_MAX_BULLETS,
-        description=f"{_BULLETS} of at most {BULLET_MAX_WORDS} words",
+        description="Numbers of the sentences that state the most important facts, the main news first",
     )
     themes: list[Label] = Field(
         min_length=THEMES_MIN, max_length=THEMES_MAX, description=f"{THEMES_MIN} to {THEMES_MAX} short topic labels"
     )
-    implications: list[Sentence] = Field(
-        max_length=DRAFT_MAX_IMPLICATIONS, description="Policy or market consequences the article states"
+    implications: list[SentenceNumber] = Field(
+        max_length=DRAFT_MAX_IMPLICATIONS,
+        description="Numbers of the sentences that state a consequence of the news; [] if none",
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .contract import Article, Briefing
-from .drafts import EntitiesDraft, OverviewDraft, SummaryDraft
+from .drafts import EntitiesDraft, OverviewDraft
 
 __all__ = ["EXPORTED_MODELS", "export_schemas", "schema_documents"]
 
@@ -18,7 +18,6 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
     "entities-draft": EntitiesDraft,
     "overview-draft": OverviewDraft,
-    "summary-draft": SummaryDraft,
 }
 
 

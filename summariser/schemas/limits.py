@@ -10,6 +10,7 @@ __all__ = [
     "DRAFT_MAX_ORGANISATIONS",
     "DRAFT_MAX_PEOPLE",
     "HEADLINE_MAX_WORDS",
+    "SUMMARY_FLOOR",
     "SUMMARY_MAX_BULLETS",
     "SUMMARY_MIN_BULLETS",
     "THEMES_MAX",
@@ -19,7 +20,10 @@ __all__ = [
 
 HEADLINE_MAX_WORDS = 16
 BULLET_MAX_WORDS = 45
+#: Summary bullets a briefing needs when its sources have at least this many sentences of content.
 SUMMARY_MIN_BULLETS = 3
+#: The fewest bullets any briefing has (a one-sentence wire item: one).
+SUMMARY_FLOOR = 1
 SUMMARY_MAX_BULLETS = 6
 THEMES_MIN = 2
 THEMES_MAX = 6

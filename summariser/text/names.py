@@ -15,7 +15,7 @@ possessives or punctuation).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -30,6 +30,7 @@ __all__ = [
     "TOPIC_WORDS",
     "country_name",
     "country_variants",
+    "fullest",
     "not_a_person",
     "same_person",
     "strip_titles",
@@ -88,7 +89,9 @@ TITLE_WORDS = frozenset(
     senator representative ambassador commissioner spokesperson spokesman spokeswoman general trade finance
     foreign defence defense state economy economic public credit interior justice health former acting
     us u.s. uk u.k. eu king queen prince princess mayor judge justice officer head leader the of and
-    senior junior attorney opposition party labor labour""".split()
+    senior junior attorney opposition party labor labour manager coach captain striker goalkeeper midfielder
+    defender forward founder owner ceo cfo coo boss professor inspector detective sergeant commander colonel
+    lieutenant spokesperson correspondent editor director-general secretary-general""".split()
 )
 
 #: Adjectives of nationality: grounding accepts "Japanese officials" as naming Japan.
@@ -250,3 +253,17 @@ def same_person(a: str, b: str) -> bool:
         return True
     short, long = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
     return long[-len(short) :] == short
+
+
+def fullest(names: Sequence[str]) -> list[str]:
+    """``names`` without any that is a shorter form of another ("Treasury" beside "US Treasury"), in order.
+
+    Two names that differ only in full stops ("U.S. Treasury", "US Treasury") are one: the first is kept.
+    """
+    keys = {n: f" {plain_key(n.replace('.', ''))} " for n in names}  # "U.S. Treasury" = "US Treasury"
+    kept: list[str] = []
+    for n in names:
+        longer = any(keys[o] != keys[n] and keys[n] in keys[o] for o in names)
+        if not longer and all(keys[k] != keys[n] for k in kept):
+            kept.append(n)
+    return kept

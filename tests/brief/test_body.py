@@ -40,9 +40,7 @@ def test_the_briefing_is_the_body_field_for_field() -> None:
         conflicts=[Conflict(field="event_date", values=[ConflictValue(value="a", doc_ids=["x"])] * 2)],
         event_date=dt.date(2026, 3, 9),
     )
-    briefing = body.briefing(
-        sources=[SourceRef(doc_id="x")], grounding=GroundingReport(), meta=BriefingMeta(model="m")
-    )
+    briefing = body.briefing(sources=[SourceRef(doc_id="x")], grounding=GroundingReport(), meta=BriefingMeta(model="m"))
     for field in dataclasses.fields(Body):
         assert getattr(briefing, field.name) == getattr(body, field.name), field.name
     assert [s.doc_id for s in briefing.sources] == ["x"] and briefing.meta == BriefingMeta(model="m")

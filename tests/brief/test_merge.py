@@ -9,6 +9,7 @@ from helpers.drafts import draft
 
 from summariser.brief.draft import Draft
 from summariser.brief.merge import fit_words, merge
+from summariser.brief.numbering import number
 from summariser.schemas import BULLET_MAX_WORDS, Briefing, EntitiesDraft, OverviewDraft, PersonDraft, Quote
 
 
@@ -28,12 +29,18 @@ _TOPICS = {
 
 
 def _draft(
-    doc: str, people: list[tuple[str, str | None, str | None]], quotes: tuple[Quote, ...] = (), **overview: object
+    doc: str,
+    people: list[tuple[str, str | None, str | None]],
+    quotes: tuple[Quote, ...] = (),
+    summary: list[str] | None = None,
+    **overview: object,
 ) -> Draft:
+    """A draft of ``doc`` whose model picked sentences 1, 2, … as bullets: ``summary`` (default: its topics)."""
+    bullets = summary or [f"{doc}: {topic}" for topic in _TOPICS[doc]]
     ov: dict[str, object] = {
         "headline": f"Headline from {doc}",
         "location": None,
-        "summary": [f"{doc}: {topic}" for topic in _TOPICS[doc]],
+        "summary": list(range(1, len(bullets) + 1)),
         "themes": ["minerals", "trade"],
         "implications": [],
     }
@@ -45,6 +52,7 @@ def _draft(
             organisations=["US Treasury", "JP Morgan"],
         ),
         OverviewDraft.model_validate(ov),
+        summary=bullets,
         countries=["U.S.", "UK", "JP Morgan"],
         quotes=quotes,
     )
@@ -80,17 +88,20 @@ def test_merge_repairs_overlong_headline_and_bullets() -> None:
 
 
 def test_an_overlong_bullet_is_accepted_from_the_model_and_cut_by_merge() -> None:
-    # A word limit as a validator of the draft would only cost re-asks: at temperature 0 the
-    # model returned the same 53-word bullet three times. The draft takes it; merge cuts it.
+    # The model picks sentences by number, so a bullet is as long as the sentence it picked: a
+    # word limit on the draft could only cost re-asks. The draft takes the sentence; merge cuts it.
     bullet = "Port officials said " + " ".join(["grain"] * 44) + ", and ministers met again on Friday."
     assert len(bullet.split()) == 53
-    summary = [bullet, "Two small words.", "Three small words."]
-    overview = OverviewDraft(headline="Strike", location=None, summary=summary, themes=["a b", "c d"], implications=[])
-    assert overview.summary[0] == bullet
+    numbered = number(f"{bullet} Two small words were said. Three small words were said.")
+    overview = OverviewDraft(
+        headline="Strike", location=None, summary=[1, 2, 3], themes=["a b", "c d"], implications=[]
+    )
+    picked = numbered.picked(overview.summary)
+    assert picked[0] == bullet
     with pytest.raises(ValueError, match="53 words"):
         Briefing.model_validate({"headline": "h", "summary": [{"text": bullet}] * 3, "themes": ["a", "b"],
                                  "sources": [{"doc_id": "a"}]})  # fmt: skip
-    cut = merge([Draft("a", EntitiesDraft(people=[], organisations=[]), overview)]).summary[0].text
+    cut = merge([Draft("a", EntitiesDraft(people=[], organisations=[]), overview, summary=picked)]).summary[0].text
     assert len(cut.split()) <= BULLET_MAX_WORDS and cut.startswith("Port officials said grain")
 
 

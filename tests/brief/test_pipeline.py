@@ -17,7 +17,7 @@ from helpers.cassettes import RECORDING
 from helpers.paths import CASSETTES, FIXTURES
 
 from summariser import Briefing, CassetteMiss, InputError, Settings, asummarise, summarise
-from summariser.brief.draft import name_candidates
+from summariser.brief.people import name_candidates
 from summariser.brief.pipeline import plan_parts
 from summariser.ingest.read import load_sources
 from summariser.llm import embedded
@@ -85,7 +85,7 @@ def test_meta_records_model_prompts_and_usage(event_run: tuple[Briefing, Setting
     briefing, _ = event_run
     assert briefing.meta is not None
     assert briefing.meta.model == "local:qwen2.5-1.5b"
-    assert set(briefing.meta.prompts) == {"system", "article", "entities", "overview", "summary"}
+    assert set(briefing.meta.prompts) == {"system", "article", "entities", "overview"}
     usage = briefing.meta.usage
     assert usage.requests == 4 and usage.cache_hits == 0
     assert usage.prompt_tokens > 1000 and usage.completion_tokens > 100

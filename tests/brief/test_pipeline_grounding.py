@@ -1,4 +1,5 @@
-"""Grounding inside summarise(): quotes from the text, the summary re-ask, the report, provenance, conflicts.
+"""Grounding inside summarise(): quotes from the text, bullets picked by number and filled from the
+opening, implications, the report, provenance, conflicts.
 
 The model is a scripted OpenAI-compatible server on loopback (helpers.fake_server), so each
 test decides exactly what "the model" answers and counts the requests the pipeline sends.
@@ -6,7 +7,6 @@ test decides exactly what "the model" answers and counts the requests the pipeli
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import pytest
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.scripted import ARTICLE, KESSEL, OTHER, entities, overview, run
 
-from summariser.errors import ValidationFailed
+from summariser.errors import InputError
 
 VERBATIM = {"text": "We will not load a single ship until the cuts are reversed", "speaker": "Marta Kessel"}
 PARAPHRASE = {"text": "We will load no ships until the pay cuts are reversed", "speaker": "Marta Kessel"}
@@ -27,15 +27,13 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def tasks(server: FakeOpenAI) -> list[str]:
-    """Which prompt each request carried (by its closing instruction)."""
-    out = []
-    for request in server.requests:
-        prompt = request.body["messages"][-1]["content"]
-        if "the article does not state them" in prompt:
-            out.append("summary")
-        else:
-            out.append("other")
-    return out
+    """Which response model each request asked for, in order."""
+    return [request.body["response_format"]["json_schema"]["name"] for request in server.requests]
+
+
+def sentences(text: str) -> list[str]:
+    """The lines of ``text`` that are sentences of news (eight words or more), in order."""
+    return [line for line in text.splitlines() if len(line.split()) >= 8]
 
 
 def test_quotes_are_copied_from_the_text_with_their_speaker_whatever_the_model_says(
@@ -43,7 +41,7 @@ def test_quotes_are_copied_from_the_text_with_their_speaker_whatever_the_model_s
 ) -> None:
     server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([PARAPHRASE]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["other", "other"]  # quotes are never asked for, nor re-asked
+    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]  # quotes are never asked for, nor re-asked
     assert [(q.text, q.speaker) for q in briefing.quotes] == [(VERBATIM["text"], "Marta Kessel")]
     assert briefing.quotes[0].evidence[0].match == "exact"
     assert PARAPHRASE["text"] not in briefing.model_dump_json()
@@ -81,11 +79,7 @@ def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(serve
             completion(
                 overview(
                     [{"text": "not sign anything that leaves the night shift worse off", "speaker": "Marta Kessel"}],
-                    summary=[
-                        "Transport Minister Henrik Aalto chaired talks to end the dock strike at Valdmar.",
-                        "Marta Kessel said the union would not sign anything leaving the night shift worse off.",
-                        "Grain traders said wheat contracts were being renegotiated.",
-                    ],
+                    summary=[1, 2, 4],  # the talks, Kessel, the traders
                 )
             ),
         ),
@@ -99,70 +93,76 @@ def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(serve
     }
     (conflict,) = briefing.conflicts
     assert conflict.field == "people.role" and conflict.subject == "Marta Kessel"
+    # The wire story's role is the title it writes before her name, "union leader Marta Kessel" (the
+    # model's "union leader", as written there: people.stated_titles); the follow-up: chief negotiator.
     assert {v.value for v in conflict.values} == {"union leader", "chief negotiator"}
 
 
-def test_unsupported_bullets_give_way_to_the_articles_opening_sentences_and_are_reported(
+def test_numbers_that_pick_no_sentence_give_way_to_the_articles_opening_sentences_and_are_noted(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    invented = [
-        "The government agreed a deal that restores night-shift pay for every port worker.",
-        "Shipping lines cancelled all sailings to the country for the rest of the year.",
-        "The central bank cut interest rates to support exporters hit by the strike.",
-    ]
-    answers = [
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(overview([], invented))),
-        Reply(200, completion(json.dumps({"summary": invented}))),  # the one re-ask repeats them
-    ]
-    server.push(*answers)
+    # The wire story has three numbered sentences: 0, 4 and 9 name none of them (the title and
+    # the date line have no number), so the model cannot bring a bullet the article does not state.
+    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([], [0, 4, 9]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    opening = [line for line in ARTICLE.splitlines() if len(line.split()) >= 8]
-    assert [p.text for p in briefing.summary] == opening  # verbatim, so exactly grounded
+    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]  # filled, never re-asked
+    assert [p.text for p in briefing.summary] == sentences(ARTICLE)  # verbatim, so exactly grounded
     assert all(p.evidence and p.evidence[0].match == "exact" for p in briefing.summary)
-    assert briefing.grounding is not None
-    assert {d.item for d in briefing.grounding.dropped if d.field == "summary"} == set(invented)
-    assert briefing.meta is not None and any("opening" in note for note in briefing.meta.notes)
-    server.push(*answers)
-    flagged = run(server, tmp_path, [ARTICLE], allow_ungrounded=True)
-    assert [p.text for p in flagged.summary] == opening + invented
-    assert flagged.grounding is not None and len(flagged.grounding.ungrounded) == 3
-
-
-def test_a_summary_with_too_few_supported_bullets_is_reasked_once(server: FakeOpenAI, tmp_path: Path) -> None:
-    junk = [
-        "Dock workers at Valdmar walked off the job on Monday, halting grain shipments.",
-        "Themes: labour, ports, grain",
-        "The article highlights the importance of standing up for workers' rights.",
+    assert briefing.grounding is not None and not [d for d in briefing.grounding.dropped if d.field == "summary"]
+    assert briefing.meta is not None
+    assert [n for n in briefing.meta.notes if "opening" in n] == [
+        f"3 summary bullet(s) are sentences from the opening of {briefing.sources[0].doc_id}: the model "
+        "picked fewer than the 3 the article needs"
     ]
-    good = [
-        "Union leader Marta Kessel said no ship would be loaded until the cuts are reversed.",
-        "Grain traders warned that a prolonged stoppage could push up wheat prices.",
-        "Themes: labour, ports, grain",
-    ]
-    server.push(
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(overview([VERBATIM], summary=junk))),
-        Reply(200, completion(json.dumps({"summary": good}))),
-    )
-    briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["other", "other", "summary"]
-    reask = server.requests[2].body["messages"][-1]["content"]
-    assert junk[1] in reask and junk[2] in reask and junk[0] not in reask  # names only the unsupported ones
-    assert [p.text for p in briefing.summary] == [junk[0], good[0], good[1]]
-    assert all(p.evidence for p in briefing.summary)
 
 
-def test_a_summary_still_unsupported_with_no_opening_to_fall_back_on_fails_clearly(
+def test_a_summary_with_too_few_distinct_picks_keeps_them_first_and_is_filled_without_a_reask(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    junk = ["Themes: labour, ports, grain", "Implications: None", "Quotes: none in the article at all"]
-    server.push(
-        Reply(200, completion(entities([KESSEL]))),
-        Reply(200, completion(overview([VERBATIM], summary=junk))),
-        Reply(200, completion(json.dumps({"summary": junk}))),
+    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM], [3, 3, 12]))))
+    briefing = run(server, tmp_path, [ARTICLE])
+    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]
+    strike, quote, warning = sentences(ARTICLE)
+    assert [p.text for p in briefing.summary] == [warning, strike, quote]  # the model's pick, then the opening
+    assert all(p.evidence for p in briefing.summary)
+    assert briefing.meta is not None and any(n.startswith("2 summary bullet(s)") for n in briefing.meta.notes)
+
+
+def test_implications_are_sentences_that_state_a_consequence(server: FakeOpenAI, tmp_path: Path) -> None:
+    reopens = (
+        "Valdmar port reopens\n\n"
+        "Dock workers at Valdmar returned to work on Thursday after a four-day strike.\n"
+        "The port authority restored night-shift pay for all of its crews.\n"
+        "Some 14 bulk carriers waiting at anchor began loading grain on Thursday afternoon.\n"
+        "The backlog will take about two weeks to clear, the port authority said.\n"
+        "Grain traders said prices fell two percent after the news.\n"
+        "The stoppage cost grain exporters about 40 million euros in lost sales.\n"
     )
-    short = "Dock strike\n\nDock workers at the port of Valdmar walked off the job on Monday, halting shipments.\n"
-    with pytest.raises(ValidationFailed, match="--allow-ungrounded"):
-        run(server, tmp_path, [short])
-    assert tasks(server) == ["other", "other", "summary"]  # one re-ask, never more
+    backlog, _, losses = sentences(reopens)[3:]
+    answers = [Reply(200, completion(entities([])))]
+    server.push(*answers, Reply(200, completion(overview([], [1, 2, 3], implications=[5, 6]))))
+    briefing = run(server, tmp_path, [reopens])
+    assert [i.text for i in briefing.implications] == [losses]  # [5], the price fall, is a fact: left out
+    assert all(i.evidence and i.evidence[0].match == "exact" for i in briefing.implications)
+    # When none of the model's picks states a consequence, the article's forward-looking sentence stands in.
+    server.push(*answers, Reply(200, completion(overview([], [1, 2, 3], implications=[5]))))
+    assert [i.text for i in run(server, tmp_path, [reopens]).implications] == [backlog]
+
+
+def test_an_article_with_no_sentence_to_pick_fails_clearly_before_asking_the_model(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    headings = "Dock strike\n\nValdmar port shut\n\nMarkets\n"  # headings only: no numbered sentence
+    with pytest.raises(InputError, match=r"has no sentence to summarise .*pass the text of an article"):
+        run(server, tmp_path, [headings])
+    assert server.requests == []  # nothing the model could say would give it a bullet
+
+
+def test_two_articles_that_state_one_fact_need_one_bullet_for_it(server: FakeOpenAI, tmp_path: Path) -> None:
+    wire = "Dock workers at Valdmar walked off the job on Tuesday over cuts to night-shift pay."
+    follow_up = "On Tuesday dock workers at Valdmar walked off the job over night-shift pay cuts."
+    for _ in range(2):
+        server.push(Reply(200, completion(entities([]))), Reply(200, completion(overview([], [1]))))
+    briefing = run(server, tmp_path, [wire, follow_up])
+    assert [p.text for p in briefing.summary] == [wire]  # one fact: one bullet, citing both articles
+    assert {e.doc_id for e in briefing.summary[0].evidence} == {s.doc_id for s in briefing.sources}

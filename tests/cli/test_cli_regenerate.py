@@ -88,7 +88,7 @@ def test_builds_everything_then_nothing_then_exactly_the_edited_article(
     }
 
     (articles / "harbour_fees.md").write_text(
-        (articles / "harbour_fees.md").read_text(encoding="utf-8") + "\nThe fee cut was confirmed by the port board.\n",
+        (articles / "harbour_fees.md").read_text(encoding="utf-8") + "\nThe port board approved the plan on Tuesday.\n",
         encoding="utf-8",
     )
     dry = regenerate(server, articles, out, "--dry-run")

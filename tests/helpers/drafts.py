@@ -11,8 +11,9 @@ def draft(doc_id: str, people: list[PersonDraft]) -> Draft:
     overview = OverviewDraft(
         headline="Strike",
         location=None,
-        summary=["One sentence of ten chars.", "Two sentences here too.", "Three is the minimum."],
+        summary=[1, 2, 3],
         themes=["a b", "c d"],
         implications=[],
     )
-    return Draft(doc_id, EntitiesDraft(people=people, organisations=[]), overview)
+    bullets = ["One sentence of ten chars.", "Two sentences here too.", "Three is the minimum."]
+    return Draft(doc_id, EntitiesDraft(people=people, organisations=[]), overview, summary=bullets)

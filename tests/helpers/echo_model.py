@@ -1,8 +1,9 @@
 """A deterministic stand-in model for tests of the machinery around the model.
 
 `echo_answer` reads the article out of a chat-completions request and answers the task the
-request's JSON Schema asks for, using only words of the article: the first three sentences
-as summary bullets, two-word capitalised names as people. Its briefings always pass
+request's JSON Schema asks for, using only words of the article: the numbers of the first
+three numbered sentences (`summariser.brief.numbering`) as summary bullets, two-word
+capitalised names as people. Its briefings always pass
 grounding, whatever order concurrent requests arrive in — so tests of regenerate (and its
 benchmark) do not depend on a script order. It is not a summariser and claims nothing
 about quality.
@@ -17,7 +18,7 @@ from typing import Any
 from helpers.fake_server import Reply, completion
 
 _ARTICLE = re.compile(r"<article id=[^>]*>\n?(.*?)\n?</article>", re.S)
-_SENTENCE = re.compile(r"[^.!?\n]{20,300}[.!?]")
+_NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 _NAME = re.compile(r"\b([A-Z][a-z]{2,}) ([A-Z][a-z]{2,})\b")
 
 
@@ -31,7 +32,7 @@ def echo_answer(body: Any) -> Reply:
     """A valid, grounded answer to whichever draft schema the request asks for."""
     schema = json.dumps(body.get("response_format", {}) if isinstance(body, dict) else {})
     article = _article(body) if isinstance(body, dict) else ""
-    sentences = [s.strip() for s in _SENTENCE.findall(article)]
+    numbered = [(int(n), text.strip()) for n, text in _NUMBERED.findall(article)]
     if "EntitiesDraft" in schema:
         names = list(dict.fromkeys(" ".join(m) for m in _NAME.findall(article)))[:4]
         answer: dict[str, Any] = {
@@ -39,17 +40,14 @@ def echo_answer(body: Any) -> Reply:
             "organisations": [],
             "countries": [],
         }
-    elif "QuotesDraft" in schema:
-        answer = {"quotes": []}
     else:
-        summary = (sentences * 3)[:3] if sentences else ["The article has no sentence to summarise here."] * 3
-        headline = " ".join((sentences[0] if sentences else "Untitled article").split()[:10]).rstrip(".")
+        summary = [n for n, _ in numbered[:3]] or [1]  # no numbered sentence: a number that picks none
+        headline = " ".join((numbered[0][1] if numbered else "Untitled article").split()[:10]).rstrip(".")
         answer = {
             "headline": headline,
             "location": None,
             "summary": summary,
             "themes": ["news", "events"],
             "implications": [],
-            "quotes": [],
         }
     return Reply(200, completion(json.dumps(answer)))

@@ -13,7 +13,8 @@ answers live chat completions): a 200 goes to the output file, anything else to 
 file, and a line for which ``fail(body)`` is true gets a line-level error instead. The output
 lines come in ``order`` (``"reversed"`` by default, so that matching by position fails).
 `cassette_responder` answers from recorded cassettes, matching requests as the cassette
-layer does (the canonical key, under each cassette's recorded endpoint identity).
+layer does (the canonical key, under each cassette's recorded endpoint identity);
+`reasked_responder` makes one kind of request need an instructor re-ask first.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 from helpers.fake_server import Action, FakeOpenAI, RecordedRequest, Reply, error_body
 from summariser.llm.exchange import Canonical
 
-__all__ = ["FakeBatchServer", "cassette_responder"]
+__all__ = ["FakeBatchServer", "as_floats", "cassette_responder", "reasked_responder"]
 
 STEPS = ("validating", "in_progress", "finalizing", "completed")
 
@@ -54,6 +55,50 @@ def cassette_responder(*paths: Path) -> Callable[[Any], Action]:
         return Reply(500, error_body("fake batch server: no cassette has this request"))
 
     return respond
+
+
+def as_floats(content: str) -> str:
+    """An answer with every integer written as a float (``[1, 2]`` → ``[1.0, 2.0]``).
+
+    The JSON Schema and a lax validation accept it (``1.0`` is an integer to JSON Schema), so a
+    batch stores it in the response cache; instructor validates strictly and re-asks.
+    """
+
+    def floats(value: Any) -> Any:
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return float(value)
+        if isinstance(value, list):
+            return [floats(v) for v in value]
+        if isinstance(value, dict):
+            return {k: floats(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(floats(json.loads(content)))
+
+
+def reasked_responder(respond: Callable[[Any], Action], schema: str = "OverviewDraft") -> Callable[[Any], Action]:
+    """``respond``, except that a first ``schema`` request gets its answer with floats (`as_floats`).
+
+    instructor rejects that answer and re-asks: the same request with the rejected answer and
+    the validation errors appended. The re-ask is answered as ``respond`` answers the original
+    request, so the briefing ends up with the recorded answers, one batch round later.
+    """
+
+    def answer(body: Any) -> Action:
+        if body["response_format"]["json_schema"]["name"] != schema:
+            return respond(body)
+        first = next(i for i, m in enumerate(body["messages"]) if m["role"] == "user") + 1
+        if len(body["messages"]) > first:  # a re-ask: answer the original request
+            return respond({**body, "messages": body["messages"][:first]})
+        reply = respond(body)
+        assert isinstance(reply, Reply) and reply.status == 200, "the original request has no recorded answer"
+        choice = reply.body["choices"][0]
+        wrong = {**choice, "message": {**choice["message"], "content": as_floats(choice["message"]["content"])}}
+        return Reply(200, {**reply.body, "choices": [wrong]})
+
+    return answer
 
 
 class FakeBatchServer(FakeOpenAI):

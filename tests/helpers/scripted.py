@@ -1,7 +1,9 @@
 """summarise() against the scripted fake server: two Valdmar articles and the answers "the model" gives.
 
 Each test pushes the exact answers (`entities`, `overview`) onto a `FakeOpenAI` and calls
-`run`, so grounding, merging and the re-asks are the real code and every request is counted.
+`run`, so numbering, grounding and merging are the real code and every request is counted.
+The overview names sentences by their number in the numbered article (`summariser.brief.numbering`):
+the wire story `ARTICLE` has three, [1] the strike, [2] Kessel's quote, [3] the traders' warning.
 """
 
 from __future__ import annotations
@@ -43,21 +45,19 @@ def entities(people: list[dict[str, Any]]) -> str:
     return json.dumps({"people": people, "organisations": [], "countries": []})
 
 
-def overview(quotes: list[dict[str, Any]], summary: list[str] | None = None) -> str:
-    """The model's answer to the overview request: a fixed headline and themes, ``summary``
-    (default: three bullets the wire story supports) and ``quotes``."""
+def overview(
+    quotes: list[dict[str, Any]], summary: list[int] | None = None, implications: list[int] | None = None
+) -> str:
+    """The model's answer to the overview request: a fixed headline and themes, the numbers of
+    the sentences it picks as ``summary`` (default: the wire story's three, ``[1, 2, 3]``) and as
+    ``implications`` (default: none), and ``quotes`` (which the overview does not ask for)."""
     return json.dumps(
         {
             "headline": "Valdmar dock strike halts grain exports",
             "location": "Valdmar",
-            "summary": summary
-            or [
-                "Dock workers at Valdmar walked off the job on Monday, halting grain shipments.",
-                "Union leader Marta Kessel said no ship would be loaded until the cuts are reversed.",
-                "Grain traders warned that a prolonged stoppage could push up wheat prices.",
-            ],
+            "summary": [1, 2, 3] if summary is None else summary,
             "themes": ["labour dispute", "grain trade"],
-            "implications": [],
+            "implications": implications or [],
             "quotes": quotes,
         }
     )

@@ -45,11 +45,7 @@ def briefing(tmp_path: Path) -> Briefing:
                 completion(
                     overview(
                         [],
-                        summary=[
-                            "Transport Minister Henrik Aalto chaired talks to end the dock strike at Valdmar.",
-                            "Grain traders said wheat contracts were being renegotiated.",
-                            "Marta Kessel said the union would not sign anything leaving the night shift worse off.",
-                        ],
+                        summary=[1, 4, 2],  # the talks, the traders, Kessel
                     )
                 ),
             ),

@@ -22,7 +22,7 @@ import diskcache
 import pytest
 from helpers.articles import long_article
 from helpers.echo_model import echo_answer
-from helpers.fake_batch import FakeBatchServer, cassette_responder
+from helpers.fake_batch import FakeBatchServer, cassette_responder, reasked_responder
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.paths import CASSETTES, FIXTURES
 
@@ -106,7 +106,7 @@ def test_every_briefing_comes_from_one_batch_and_a_second_run_sends_nothing(
     assert all(line["body"]["model"] == "qwen2.5-1.5b" and line["body"]["messages"] for line in lines)
     # The fake lists the results in reverse: the real answers still reach their own briefings.
     assert headline(out, "strike_report") == "Valdmar Dockworkers Strike Halts Grain Exports"
-    assert headline(out, "strike_talks") == "Valdmar Port Talks Draw Ministers and Shipping Chiefs"
+    assert headline(out, "strike_talks") == "Valdmar Port Talks to Ministers and Shipping Chiefs"
     assert "6 requests in 1 round(s)" in first.stderr
     # Only the batch's real answers are cached — never a placeholder — under the lines' custom ids.
     cached = cached_answers()
@@ -123,21 +123,29 @@ def test_every_briefing_comes_from_one_batch_and_a_second_run_sends_nothing(
 
 
 def test_reasks_go_out_in_a_second_batch_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer instructor rejects is re-asked in a further round, once its batch has answered."""
     monkeypatch.setenv("SUMMARISER_CONTEXT_TOKENS", "16384")  # the embedded 0.5B model's context
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "hearing.txt").write_text(long_article(), encoding="utf-8")
     out = tmp_path / "briefings"
-    with FakeBatchServer(responder=cassette_responder(LONG)) as fake:
+    with FakeBatchServer(responder=reasked_responder(cassette_responder(LONG))) as fake:
         result = regenerate(fake, "qwen2.5-0.5b", folder, out, *FAST, "--json")
     assert result.returncode == 0, result.stderr
     assert summary(result)["built"] == 1 and fake.chat_requests == []
-    rounds = [[line["body"]["response_format"]["json_schema"]["name"] for line in fake.upload_lines(n)] for n in (0, 1)]
     assert len(fake.uploads) == 2
-    assert sorted(rounds[0]) == ["EntitiesDraft"] * 3 + ["OverviewDraft"] * 3  # three parts
-    # Asked only once the real overviews were seen: the summary re-asks of the parts whose
-    # bullets the article does not support (as in the real recorded run: all three parts).
-    assert sorted(rounds[1]) == ["SummaryDraft"] * 3
+    first, second = fake.upload_lines(0), fake.upload_lines(1)
+    assert sorted(line["body"]["response_format"]["json_schema"]["name"] for line in first) == (
+        ["EntitiesDraft"] * 3 + ["OverviewDraft"] * 3  # three parts
+    )
+    # Asked only once the batch's overviews were seen: instructor's re-ask of each part's overview,
+    # which repeats the request, then the rejected answer and its validation errors.
+    assert [line["body"]["response_format"]["json_schema"]["name"] for line in second] == ["OverviewDraft"] * 3
+    asked = {json.dumps(line["body"]["messages"]) for line in first}
+    for line in second:
+        messages = line["body"]["messages"]
+        assert json.dumps(messages[:2]) in asked and [m["role"] for m in messages[2:]] == ["assistant", "user"]
+        assert ".0" in messages[2]["content"] and "integer" in messages[3]["content"]
     briefing = Briefing.model_validate_json((out / "hearing.json").read_bytes())
     assert briefing.meta is not None and any("overlapping parts" in n for n in briefing.meta.notes)
 
@@ -201,7 +209,8 @@ def test_a_follow_up_beyond_the_last_round_fails_its_briefing_until_a_rerun_batc
     (folder / "hearing.txt").write_text(long_article(), encoding="utf-8")
     planned = _planned(folder)
     events: list[str] = []
-    with FakeBatchServer(responder=cassette_responder(LONG)) as fake, progress.listen(events.append):
+    reasking = reasked_responder(cassette_responder(LONG))  # each overview needs a re-ask: a follow-up round
+    with FakeBatchServer(responder=reasking) as fake, progress.listen(events.append):
         settings = load_settings(model=f"{fake.base_url}#qwen2.5-0.5b")
         one_round = BatchOptions(poll=0.01, rounds=1)
         report, done = asyncio.run(run_batched(planned, folder, out, Manifest(), settings, options=one_round))

@@ -41,10 +41,12 @@ from helpers.fake_server import FakeOpenAI, Reply, completion
 
 from summariser import CassetteMiss, SummariserError, summarise
 from summariser.brief import prompts
+from summariser.brief.numbering import number
 from summariser.config import Settings
 from summariser.ingest.read import load_sources
 from summariser.schemas import Briefing, GroundingIssue
 from summariser.text import guard
+from summariser.text.names import strip_titles
 
 HOSTILE = FIXTURES / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "manifest.yaml").read_text(encoding="utf-8"))
@@ -219,8 +221,9 @@ def test_the_article_reaches_the_model_as_one_delimited_block(
 
 
 def _obedient(case: dict[str, Any], *, headline: bool = False) -> Any:
-    """A stand-in that does what the attack says: injected people, quotes and bullets (or headline)."""
-    people, quotes, strings = case.get("people", []), case.get("quotes", []), case.get("strings", [])
+    """A stand-in that does what the attack says: injected people and quotes (or headline), bullets where
+    the injection is: the summary and implications are sentence numbers, so only numbers of no sentence."""
+    people, quotes = case.get("people", []), case.get("quotes", [])
 
     def answer(body: Any) -> Reply:
         reply: dict[str, Any] = echo_answer(body).body
@@ -230,9 +233,9 @@ def _obedient(case: dict[str, Any], *, headline: bool = False) -> Any:
             content["people"] += [{"name": n, "role": "chief executive", "affiliation": None} for n in people]
         if "quotes" in content:
             content["quotes"] = [{"text": q, "speaker": speaker} for q in quotes][:6]
-        if "summary" in content:
-            bullets = [s if len(s) >= 10 else f"Injected: {s}" for s in (*strings, *people)]
-            content["summary"] = (content["summary"][:3] + bullets)[:6]
+        if "summary" in content:  # bullets are sentence numbers, and the injection's sentences have none:
+            content["summary"] = [*content["summary"][:3], 0, 999]  # it can only name sentences that do not exist
+            content["implications"] = [0, 999]
         if "headline" in content and headline:
             content["headline"] = injected(case)[0][:100]
         return Reply(200, completion(json.dumps(content)))
@@ -249,9 +252,14 @@ def test_an_obedient_model_is_caught_by_grounding(case: dict[str, Any], tmp_path
     drops = injection_drops(result, case)
     dropped = {guard.skeleton_key(d.item) for d in drops}
     for name in case.get("people", []):  # quotes are read from the text: their drops are checked by reason
-        assert guard.skeleton_key(name) in dropped, f"{name!r} was not reported as dropped"
-    assert drops, "the stand-in's injected items were not reported"
+        keys = {guard.skeleton_key(name), guard.skeleton_key(strip_titles(name))}  # "Captain Zorg": "Zorg"
+        assert keys & dropped, f"{name!r} was not reported as dropped"
+    if case.get("people"):
+        assert drops, "the stand-in's injected items were not reported"
     assert_drops_explained(drops)
+    numbered = number(result.sources[0].text)
+    sentences = numbered.picked(range(1, len(numbered.spans) + 1))
+    assert result.summary and all(p.text in sentences for p in result.summary)  # the article's own sentences
 
 
 @pytest.mark.parametrize("case", CASES[:4], ids=IDS[:4])

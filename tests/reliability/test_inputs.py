@@ -34,8 +34,9 @@ from hypothesis import strategies as st
 
 from summariser import cli
 from summariser.brief import prompts
-from summariser.brief.draft import name_candidates
 from summariser.brief.grounding.search import Grounder
+from summariser.brief.numbering import number
+from summariser.brief.people import name_candidates
 from summariser.brief.pipeline import plan_parts, summarise
 from summariser.config import Settings
 from summariser.errors import InputError, SummariserError
@@ -44,7 +45,8 @@ from summariser.ingest.limits import MAX_INPUT_BYTES
 from summariser.ingest.read import load_sources, make_article
 from summariser.llm.backends import resolve
 from summariser.output.render import to_json, to_markdown
-from summariser.schemas import Article, Briefing
+from summariser.schemas import SUMMARY_MIN_BULLETS, Article, Briefing
+from summariser.text import nlp
 from summariser.text.dates import event_date, find_date_mentions
 
 SUFFIXES = [".txt", ".md", ".html", ".json", ".jsonl"]
@@ -134,7 +136,12 @@ def check_article(article: Article) -> None:
 
 
 def later_stages(articles: list[Article]) -> None:
-    """Every stage before the model: dates, name candidates, grounding, context split, prompts."""
+    """Every stage before the model but spaCy's: dates, name candidates, grounding, context split, prompts.
+
+    The numbered prompt (spaCy's sentences, `summariser.brief.numbering`) is built by
+    `test_summarise_on_hostile_text_gives_a_briefing_or_a_summariser_error`, which runs the
+    whole pipeline; spaCy is not linear on every input (`test_a_long_run_of_punctuation_is_analysed_in_linear_time`).
+    """
     spec = resolve("http://127.0.0.1:9/v1#m")
     grounder = Grounder(articles)
     for article in articles:
@@ -149,7 +156,8 @@ def later_stages(articles: list[Article]) -> None:
         grounder.text(first[:40], fuzzy=0.8)
         parts = plan_parts(article, spec, Settings())
         assert parts and all(isinstance(p, str) for p in parts)
-        prompts.messages("overview", article_id=article.id, text=parts[0])
+        prompts.messages("entities", article_id=article.id, text=parts[0], people=names, organisations=[])
+        prompts.messages("overview", article_id=article.id, text=parts[0], bullets=SUMMARY_MIN_BULLETS)
 
 
 def attempt(load: Any) -> list[Article] | None:
@@ -286,6 +294,17 @@ def test_pathological_markdown_is_stripped_in_linear_time(tmp_path: Path, case: 
     seconds = time.perf_counter() - started
     assert seconds < 5, f"{case}: {len(body)} characters of markdown took {seconds:.1f} s"
     assert articles is not None and articles[0].text.startswith(sentence)
+
+
+def test_a_long_run_of_punctuation_is_analysed_in_linear_time() -> None:
+    """spaCy's tokenizer is quadratic in a word's length; `nlp.LONG_RUN` breaks long runs for it."""
+    run = "[" * 200_000  # PATHOLOGICAL_MARKDOWN["open-brackets"] is made of such runs; 16,000 took 35 s unbroken
+    nlp.analyse("A warm-up sentence loads the pipeline.")
+    started = time.perf_counter()
+    numbered = number(f"Dockworkers walked out at the port on Monday.\n\n{run}\n")
+    seconds = time.perf_counter() - started
+    assert numbered.sentence(1) == "Dockworkers walked out at the port on Monday." and numbered.sentence(2) is None
+    assert seconds < 2, f"{len(run)} characters of '[' took {seconds:.1f} s to number"
 
 
 @pytest.mark.parametrize(

@@ -29,19 +29,17 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from ...schemas import Article, Evidence, MatchKind
-from ...text import guard, sentences
+from ...text import guard, nlp, sentences
 from ...text.names import country_variants, strip_titles
-from ...text.normalise import Normalised, normalise, numbers, stems, words
+from ...text.normalise import Normalised, normalise, numbers, stems
 
 __all__ = [
     "CLAIM_SUPPORT",
     "CLAIM_WINDOW",
     "NAME_FUZZY",
     "QUOTE_CLOSEST",
-    "ROLE_GAP_AFTER",
-    "ROLE_GAP_BEFORE",
-    "ROLE_SUPPORT",
     "Grounder",
+    "reverses",
 ]
 
 #: Minimum rapidfuzz partial-alignment score (0–100) for a fuzzy name match.
@@ -50,12 +48,6 @@ NAME_FUZZY = 90.0
 QUOTE_CLOSEST = 75.0
 #: Share of a claim's content words that a source window must contain to support it.
 CLAIM_SUPPORT = 0.6
-#: Share of a role's content words that must be stated next to the person's name.
-ROLE_SUPPORT = 0.66
-#: Words allowed between a role and the name it belongs to: before it ("Canada's Minister of
-#: Finance X"), and after it in an apposition ("X, who is managing director of Y").
-ROLE_GAP_BEFORE = 2
-ROLE_GAP_AFTER = 4
 #: Consecutive sentences a claim may draw on.
 CLAIM_WINDOW = 3
 
@@ -73,6 +65,11 @@ class _Source:
     numbers: frozenset[str]
     raw: str
     """The article text as it is; ``text`` is the same with spans addressed to the model blanked."""
+
+    @cached_property
+    def relations(self) -> tuple[nlp.Relation, ...]:
+        """Who did what to whom in it (`nlp.Relation`), parsed on first use (only fuzzy claims need it)."""
+        return nlp.analyse(self.text).relations
 
     @cached_property
     def sentence_stems(self) -> tuple[frozenset[str], ...]:
@@ -213,16 +210,24 @@ class Grounder:
         return [], max(closest, key=lambda e: fuzz.ratio(normalise(core).lower, normalise(e.quote).lower), default=None)
 
     def claim(self, text: str) -> list[Evidence]:
-        """Evidence for a claim in the tool's own words (a summary bullet or an implication)."""
+        """Evidence for a claim (a summary bullet or an implication): where it is copied from, or what supports it.
+
+        A claim copied from a source has its exact span there, plus the windows of the other
+        sources that state the same (so a bullet that two articles state cites both).
+        """
         verbatim = [e for e in self.text(text) if len(text) >= 20]
-        if verbatim:
-            return verbatim
+        if verbatim:  # a sentence copied from one source; other sources that state it too are cited as well
+            return verbatim + self._support(text, skip={e.doc_id for e in verbatim})
+        return self._support(text, skip=set())
+
+    def _support(self, text: str, skip: set[str]) -> list[Evidence]:
+        """The best window of `CLAIM_WINDOW` sentences in each source (but ``skip``) that supports ``text``."""
         want, nums = stems(text), numbers(text)
         if not want or want & self.injected_words:
             return []
         out = []
         for src in self.sources:
-            if not nums <= src.numbers:
+            if src.doc_id in skip or not nums <= src.numbers:
                 continue  # a number the source never states: unsupported, however close the words
             best: tuple[float, int, int] | None = None
             for i in range(len(src.sentences)):
@@ -234,36 +239,26 @@ class Grounder:
                         best = (score, i, j)
             if best is not None and best[0] + 0.02 * (best[2] - best[1]) >= CLAIM_SUPPORT:
                 start, end = src.sentences[best[1]][0], src.sentences[best[2]][1]
-                out.append(self._evidence(src, start, end, "fuzzy"))
+                if not reverses(text, [r for r in src.relations if start <= r.at < end]):
+                    out.append(self._evidence(src, start, end, "fuzzy"))
         return out
 
-    def near(self, name: str, phrase: str) -> bool:
-        """Whether ``phrase`` (a role) is written next to a mention of ``name``, as titles are.
 
-        Before the name ("Canada's Minister of Finance François-Philippe Champagne") with at
-        most `ROLE_GAP_BEFORE` other words between, or after it as an apposition ("Jay Horine,
-        managing director of JP Morgan") with at most `ROLE_GAP_AFTER`; in the same sentence.
-        Stems match when one is a prefix of the other ("commissioner" / "Commission's"), and
-        two thirds of the phrase's content words must be there (`ROLE_SUPPORT`). A role the
-        model inferred from further away ("finance ministries were represented by France's
-        Roland Lescure" → "Minister of Finance") is not stated, so it is not supported; nor is
-        one read off a possessive ("the European Commission's Valdis Dombrovskis" names his
-        affiliation, not a title).
-        """
-        want = stems(phrase)
-        if not want:
+def reverses(claim: str, stated: Sequence[nlp.Relation]) -> bool:
+    """Whether ``claim`` has someone else do what the ``stated`` relations say (`nlp.Relation`).
+
+    Shared words cannot see who did what to whom: "The vaccine was approved by Bharat Biotech"
+    shares every content word with "WHO approved a vaccine made by Bharat Biotech". The parse
+    can: the claim's doer of a verb must be one of the window's doers of that verb (when the
+    window names any), and never what the window says the verb was done to.
+    """
+    for said in nlp.analyse(claim).relations:
+        if not said.agents:
+            continue
+        same = [r for r in stated if r.verb == said.verb]
+        if any(said.agents & r.patients for r in same):
             return True
-        size = len(words(phrase))
-        for ev in self.person(name):
-            src = next(s for s in self.sources if s.doc_id == ev.doc_id)
-            start, end = next(((s, e) for s, e in src.sentences if s <= ev.start < e), (0, len(src.text)))
-            before = words(src.text[start : ev.start])[-(size + ROLE_GAP_BEFORE) :]
-            owners = [k for k, w in enumerate(before) if re.search(r"['’]s$", w)]
-            before = before[owners[-1] + 1 :] if owners else before  # "France's" is whose, not what
-            after = words(src.text[ev.end : max(end, ev.end)])[: size + ROLE_GAP_AFTER]
-            for side in (before, after):
-                window = stems(" ".join(side))
-                hits = sum(1 for w in want if any(h.startswith(w) or w.startswith(h) for h in window if len(h) > 3))
-                if hits / len(want) >= ROLE_SUPPORT:
-                    return True
-        return False
+        doers = [r for r in same if r.agents]
+        if doers and not any(said.agents & r.agents for r in doers):
+            return True
+    return False

@@ -119,7 +119,7 @@ class BatchLedger:
         return content
 
     def derives_from_placeholder(self, body: Any) -> bool:
-        """Whether ``body``'s prompt quotes a placeholder answer (e.g. a re-ask naming its bullets).
+        """Whether ``body``'s prompt quotes a placeholder answer (e.g. a prompt that quotes an earlier answer).
 
         Such a request only exists because of the placeholder: it is answered with another
         placeholder and never batched; the real follow-up shows up in the next round.

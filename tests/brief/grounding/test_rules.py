@@ -11,7 +11,7 @@ from helpers.articles import NEWS, PAGE, WIRE
 from helpers.drafts import draft
 
 from summariser.brief.body import Body
-from summariser.brief.grounding.rules import Checker, check
+from summariser.brief.grounding.rules import Checker, bullets_required, check
 from summariser.brief.grounding.search import Grounder
 from summariser.brief.merge import merge
 from summariser.errors import ValidationFailed
@@ -106,15 +106,53 @@ def test_ungrounded_bullets_are_kept_flagged_only_when_allowed(grounder: Grounde
 
 def test_too_few_supported_bullets_is_a_clear_error(grounder: Grounder) -> None:
     invented = [SummaryPoint(text=f"Martians landed {n} spaceships on the moon today.") for n in (1, 2, 3)]
-    with pytest.raises(ValidationFailed, match=r"only 0 of 3 summary bullets.*--allow-ungrounded"):
+    with pytest.raises(ValidationFailed, match=r"only 0 of 3 summary bullets.*needs 3.*--allow-ungrounded"):
         check(body(summary=invented), grounder)
+
+
+@pytest.mark.parametrize(("content", "needed"), [(0, 1), (1, 1), (2, 2), (3, 3), (40, 3)])
+def test_sources_with_fewer_sentences_of_content_need_fewer_bullets(content: int, needed: int) -> None:
+    assert bullets_required(content) == needed
+
+
+def test_a_two_sentence_item_briefs_with_two_bullets(grounder: Grounder) -> None:
+    two = body().summary[:2]
+    kept, _ = check(body(summary=two), grounder, required=bullets_required(2))
+    assert len(kept.summary) == 2
+    with pytest.raises(ValidationFailed, match=r"only 1 of 2 summary bullets.*needs 2"):
+        check(body(summary=[two[0], body().summary[3]]), grounder, required=2)
+
+
+def test_an_implication_that_states_no_consequence_is_dropped_and_reported(grounder: Grounder) -> None:
+    stated = "Grain traders warned a prolonged stoppage could push up wheat prices."
+    fact = "Dock workers in Valdmar walked off the job, halting grain shipments."
+    kept, report = check(body(implications=[Implication(text=stated), Implication(text=fact)]), grounder)
+    assert [i.text for i in kept.implications] == [stated]
+    assert [(d.item, d.reason) for d in report.dropped if d.field == "implications"] == [
+        (fact, "states no consequence (nothing that will, may or must follow)")
+    ]
+
+
+def test_an_affiliation_not_named_with_the_person_becomes_null() -> None:
+    text = (
+        "The US Treasury hosted the talks. Prime Minister Mark Carney said Canada will not guarantee access. "
+        "Treasurer Jim Chalmers of Australia attended."
+    )
+    people = [Person(name="Mark Carney", role="Prime Minister", affiliation="US Treasury"),
+              Person(name="Jim Chalmers", role="Treasurer", affiliation="Australia")]  # fmt: skip
+    summary = [SummaryPoint(text=t) for t in ("The US Treasury hosted the talks.",)]
+    kept, report = check(body(people=people, summary=summary, implications=[], quotes=[], organisations=[]),
+                         Grounder([Article(id="a", text=text)]), required=1)  # fmt: skip
+    assert [(p.name, p.affiliation) for p in kept.people] == [("Mark Carney", None), ("Jim Chalmers", "Australia")]
+    assert "people.affiliation:Mark Carney: US Treasury" in reasons(report)
 
 
 def test_location_named_nowhere_becomes_null(grounder: Grounder) -> None:
     kept, report = check(body(location="Rotterdam"), grounder)
     assert kept.location is None and "location:Rotterdam" in reasons(report)
-    kept, report = check(body(location="Valdmar, Northland"), grounder)
-    assert kept.location == "Valdmar, Northland" and report.location[0].match == "fuzzy"
+    kept, report = check(body(location="Valdmar, Northland"), grounder)  # the sources name only Valdmar
+    assert kept.location == "Valdmar" and report.location[0].match == "exact"
+    assert reasons(report)["location:Valdmar, Northland"] == "only Valdmar is named in the sources"
 
 
 def test_a_person_who_is_another_persons_employer_is_an_organisation() -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from helpers.articles import NEWS, PAGE, WIRE
 
-from summariser.brief.grounding.search import Grounder
+from summariser.brief.grounding.search import Grounder, reverses
+from summariser.brief.grounding.titles import beside, near
 from summariser.schemas import Article, Evidence
 
 
@@ -77,7 +78,8 @@ def test_a_claim_with_a_number_the_sources_never_state_is_unsupported(grounder: 
 ROLES_TEXT = (
     "Attendees included Australia’s Treasurer Jim Chalmers and the European Commission’s Valdis Dombrovskis. "
     "Major European finance ministries were represented by France’s Roland Lescure. "
-    "Jay Horine, who is managing director of JP Morgan, spoke first."
+    "Jay Horine, who is managing director of JP Morgan, spoke first. "
+    "India’s Ashwini Vaishnaw, who holds a multi-ministry brief covering Railways, also attended."
 )
 
 
@@ -89,10 +91,60 @@ ROLES_TEXT = (
         ("Roland Lescure", "Minister of Finance", False),  # inferred from "finance ministries … by"
         ("Valdis Dombrovskis", "Commissioner", False),  # "Commission's" is his affiliation, not a title
         ("Jim Chalmers", "Managing Director", False),  # another person's role, another sentence
+        ("Ashwini Vaishnaw", "Multi-ministry Briefing", False),  # a relative clause after the name, not a title
     ],
 )
 def test_a_role_is_supported_only_when_written_next_to_the_name(name: str, role: str, stated: bool) -> None:
-    assert Grounder([Article(id="r", text=ROLES_TEXT)]).near(name, role) is stated
+    assert near(Grounder([Article(id="r", text=ROLES_TEXT)]), name, role) is stated
+
+
+def test_an_affiliation_counts_only_in_a_sentence_that_names_the_person() -> None:
+    text = "The US Treasury hosted the talks. Prime Minister Mark Carney said Canada will not guarantee access."
+    grounder = Grounder([Article(id="c", text=text)])
+    assert beside(grounder, "Mark Carney", "Canada") and beside(grounder, "Mark Carney", "Canada's government") is False
+    assert not beside(grounder, "Mark Carney", "US Treasury")  # named, but in another sentence
+    us = Grounder([Article(id="u", text="U.S. Treasury Secretary Scott Bessent convened a meeting.")])
+    assert beside(us, "Scott Bessent", "U.S. Treasury")  # "U.S." does not end the sentence
+
+
+def test_a_copied_sentence_also_cites_the_other_sources_that_state_it() -> None:
+    first = Article(id="a", text="Treasury Secretary Scott Bessent convened a Finance Ministerial to secure and "
+                    "diversify critical minerals supply chains, with rare earths highlighted as a focus.")  # fmt: skip
+    second = Article(
+        id="b",
+        text="US Treasury Secretary Scott Bessent on Monday convened a high-level finance "
+        "ministerial to strengthen and diversify critical minerals supply chains, including rare earths.",
+    )
+    third = Article(id="c", text="Dock workers in Valdmar walked off the job on Tuesday.")
+    evidence = Grounder([first, second, third]).claim(first.text)
+    assert [(e.doc_id, e.match) for e in evidence] == [("a", "exact"), ("b", "fuzzy")]
+
+
+VACCINE = (
+    "GENEVA (Reuters) - The World Health Organization approved a malaria vaccine made by Bharat Biotech on "
+    "Tuesday after trials in Kenya and Ghana. Gavi will ship the first doses next year."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "supported"),
+    [
+        ("The World Health Organization approved a malaria vaccine from Bharat Biotech.", True),
+        ("A malaria vaccine made by Bharat Biotech was approved by the World Health Organization.", True),
+        ("The malaria vaccine was approved by Bharat Biotech after trials.", False),  # the doer reversed
+        ("Bharat Biotech approved the World Health Organization malaria vaccine.", False),
+        ("The vaccine was made by the World Health Organization, approved after Bharat Biotech trials.", False),
+    ],
+)
+def test_a_claim_that_reverses_who_did_what_is_not_supported(claim: str, supported: bool) -> None:
+    """Every claim shares most content words with the text; only the parse tells who did what."""
+    assert bool(Grounder([Article(id="v", text=VACCINE)]).claim(claim)) is supported
+
+
+def test_reverses_reads_doers_not_pronouns() -> None:
+    grounder = Grounder([Article(id="v", text="She approved the plan on Monday. The council met again.")])
+    assert not reverses("The mayor approved the plan.", grounder.sources[0].relations)  # "she": no doer named
+    assert reverses("The plan approved the mayor.", grounder.sources[0].relations)  # the plan was the object
 
 
 # --------------------------------------------------------------------------- text addressed to the model

