@@ -11,7 +11,8 @@ it ("WHO Director-General Tedros Adhanomi Ghebreyesus" → "Tedros Adhanomi Gheb
 role "Director-General", affiliation "WHO"); the stated role replaces the model's, the
 stated affiliation (a possessive, an organisation or a country leading the title) replaces
 the model's; and an organisation a title names ("Export-Import Bank of the United States
-President …") is added to the organisations.
+President …") is added to the organisations. A prime minister or president with no stated
+affiliation represents the one country the sentence naming them names (`NATIONAL_OFFICES`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from ..text import nlp
 from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
 from ..text.normalise import plain_key
 from ..text.titles import StatedTitle, title_before
+from .mentions import countries_in
 
-__all__ = ["MAX_CANDIDATES", "Candidates", "candidates", "name_candidates", "stated_titles"]
+__all__ = ["MAX_CANDIDATES", "NATIONAL_OFFICES", "Candidates", "candidates", "name_candidates", "stated_titles"]
 
 #: Most names of each kind put in the prompt's checklists.
 MAX_CANDIDATES = 40
+#: Titles that speak for a country: a holder with no stated affiliation represents the one country
+#: the sentence that names them names ("Prime Minister Mark Carney said Canada will not …").
+NATIONAL_OFFICES = frozenset({"prime minister", "president", "premier", "chancellor", "king", "queen"})
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _CONNECTORS = frozenset({"and", "of", "the", "for", "&"})
@@ -110,13 +115,22 @@ def _mention(text: str, name: str) -> int:
     return -1
 
 
-def _stated(text: str, name: str) -> tuple[str, StatedTitle | None, str]:
-    """The name without a title the model left in it, the title written before it, and the text before it."""
+def _stated(text: str, name: str) -> tuple[str, StatedTitle | None, int]:
+    """The name without a title the model left in it, the title written before it, and where it is (-1: nowhere)."""
     bare = strip_titles(name)
     inside = title_before(name, name.index(bare)) if bare != name and bare in name else None
     at = _mention(text, bare)
     in_text = title_before(text, at) if at >= 0 else None
-    return bare, in_text or inside, text[max(0, at - 120) : at] if at >= 0 else ""
+    return bare, in_text or inside, at
+
+
+def _national(role: str | None, text: str, at: int) -> str | None:
+    """The country a holder of a `NATIONAL_OFFICES` title represents: the one their sentence names, if one."""
+    if not role or role.lower() not in NATIONAL_OFFICES or at < 0:
+        return None
+    sentence = next((text[s:e] for s, e in nlp.analyse(text).sentences if s <= at < e), "")
+    found = countries_in(sentence)
+    return found[0] if len(found) == 1 else None
 
 
 def _longer_role(model: str | None, stated: str, before: str) -> bool:
@@ -136,16 +150,17 @@ def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
     orgs = list(entities.organisations)
     keys = {plain_key(o) for o in orgs}
     for person in entities.people:
-        name, stated, before = _stated(text, person.name)
+        name, stated, at = _stated(text, person.name)
         role, affiliation = person.role, person.affiliation
         if stated is not None:
-            if stated.role and not _longer_role(role, stated.role, before):
+            if stated.role and not _longer_role(role, stated.role, text[max(0, at - 120) : max(at, 0)]):
                 role = stated.role
             affiliation = stated.affiliation or affiliation
             for org in (stated.organisation, stated.possessor):
                 if org and country_name(org) is None and plain_key(org) not in keys:
                     orgs.append(org)
                     keys.add(plain_key(org))
+        affiliation = affiliation or _national(role, text, at)
         if len(name) < 2:
             name = person.name
         role, affiliation = role and role[:100], affiliation and affiliation[:100]

@@ -26,11 +26,13 @@ __all__ = [
     "BLOCS",
     "DEMONYMS",
     "ORG_WORDS",
+    "REGIONS",
     "TITLE_WORDS",
     "TOPIC_WORDS",
     "country_name",
     "country_variants",
     "fullest",
+    "is_region",
     "not_a_person",
     "same_person",
     "strip_titles",
@@ -267,3 +269,18 @@ def fullest(names: Sequence[str]) -> list[str]:
         if not longer and all(keys[k] != keys[n] for k in kept):
             kept.append(n)
     return kept
+
+
+#: World regions: named like organisations ("the Indo-Pacific"), but no one's organisation.
+REGIONS = frozenset(
+    {"indo-pacific", "asia-pacific", "asia pacific", "north america", "south america", "latin america", "europe",
+     "asia", "africa", "middle east", "the middle east", "the west", "global south", "the global south", "arctic",
+     "the arctic", "caribbean", "the caribbean", "balkans", "the balkans", "sahel", "the sahel", "gulf", "the gulf",
+     "east asia", "southeast asia", "south asia", "central asia", "western europe", "eastern europe", "oceania",
+     "sub-saharan africa", "north africa", "west africa", "east africa", "scandinavia", "nordics", "the nordics"}
+)  # fmt: skip
+
+
+def is_region(name: str) -> bool:
+    """Whether ``name`` is a world region (`REGIONS`), not an organisation."""
+    return " ".join(name.lower().split()).strip(" .,") in REGIONS

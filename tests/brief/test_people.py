@@ -94,3 +94,13 @@ def test_a_role_the_text_writes_with_its_lower_case_words_is_kept_whole() -> Non
     assert stated_titles(model, text).people[0].role == "union leader"  # not cut to the title word "leader"
     guessed = EntitiesDraft(people=[_person("Marta Kessel", "strike leader", None)], organisations=[])
     assert stated_titles(guessed, text).people[0].role == "leader"  # "strike leader" is not written there
+
+
+def test_a_head_of_government_represents_the_one_country_their_sentence_names() -> None:
+    text = "This comes a month after Prime Minister Mark Carney said Canada will not guarantee access."
+    model = EntitiesDraft(people=[_person("Mark Carney", "Prime Minister", None)], organisations=[])
+    assert stated_titles(model, text).people[0].affiliation == "Canada"
+    two = "President Jane Doe said Canada and Mexico will talk."  # two countries: which one is not stated
+    assert (
+        stated_titles(EntitiesDraft(people=[_person("Jane Doe")], organisations=[]), two).people[0].affiliation is None
+    )

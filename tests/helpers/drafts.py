@@ -6,8 +6,8 @@ from summariser.brief.draft import Draft
 from summariser.schemas import EntitiesDraft, OverviewDraft, PersonDraft
 
 
-def draft(doc_id: str, people: list[PersonDraft]) -> Draft:
-    """The draft of article ``doc_id``: these people, no organisations, a placeholder overview."""
+def draft(doc_id: str, people: list[PersonDraft], organisations: list[str] | None = None) -> Draft:
+    """The draft of article ``doc_id``: these people and organisations (none by default), a placeholder overview."""
     overview = OverviewDraft(
         headline="Strike",
         location=None,
@@ -16,4 +16,4 @@ def draft(doc_id: str, people: list[PersonDraft]) -> Draft:
         implications=[],
     )
     bullets = ["One sentence of ten chars.", "Two sentences here too.", "Three is the minimum."]
-    return Draft(doc_id, EntitiesDraft(people=people, organisations=[]), overview, summary=bullets)
+    return Draft(doc_id, EntitiesDraft(people=people, organisations=organisations or []), overview, summary=bullets)

@@ -55,7 +55,7 @@ from ...schemas import (
     best_match,
 )
 from ...text.dates import event_date
-from ...text.names import country_name, not_a_person
+from ...text.names import country_name, fullest, is_region, not_a_person
 from ...text.normalise import plain_key
 from ..body import Body
 from .search import Grounder
@@ -216,7 +216,11 @@ def check(
         people.append(Person(name=person.name, role=role, affiliation=affiliation, evidence=evidence))
 
     kept_orgs = []
-    for org in organisations:
+    longest = set(fullest([o.name for o in organisations]))  # a "person" moved here may be a shorter form
+    for org in (o for o in organisations if o.name in longest):
+        if is_region(org.name):
+            c.drop("organisations", org.name, "a region, not an organisation")
+            continue
         evidence = grounder.name(org.name)
         if c.named("organisations", org.name, evidence):
             kept_orgs.append(Organisation(name=org.name, evidence=evidence))

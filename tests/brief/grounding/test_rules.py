@@ -202,3 +202,16 @@ def test_a_drop_names_the_injection_as_its_reason() -> None:
     checker.drop("people", "Ann Lee", "named in no source")
     reasons = [d.reason for d in checker.report.dropped]
     assert "prompt injection" in reasons[0] and "prompt injection" not in reasons[1]
+
+
+def test_organisations_are_listed_once_under_their_fullest_name_and_regions_are_not_organisations() -> None:
+    text = (
+        "Export-Import Bank of the United States President John Jovanovic spoke. The Export-Import Bank "
+        "will lend more across the Indo-Pacific, he said."
+    )
+    people = [PersonDraft(name="Export-Import Bank", role=None, affiliation=None)]  # moved to organisations
+    orgs = ["Export-Import Bank of the United States", "Indo-Pacific"]
+    kept, report = check(merge([draft("x", people, organisations=orgs)]), Grounder([Article(id="x", text=text)]),
+                         allow_ungrounded=True)  # fmt: skip
+    assert [o.name for o in kept.organisations] == ["Export-Import Bank of the United States"]
+    assert reasons(report)["organisations:Indo-Pacific"] == "a region, not an organisation"
