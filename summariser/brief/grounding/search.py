@@ -178,7 +178,7 @@ class Grounder:
         found = self.name(name)
         if not found:
             return []
-        surname = strip_titles(name).split()[-1]
+        surname = (strip_titles(name).split() or [name])[-1]  # a name that is all title: itself
         have = {e.doc_id for e in found}
         for src in self.sources:
             if src.doc_id not in have and len(surname) > 2:
