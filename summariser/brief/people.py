@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..schemas import EntitiesDraft, PersonDraft
 from ..text import nlp
 from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
-from ..text.normalise import plain_key
+from ..text.normalise import plain_key, whole_word
 from ..text.titles import StatedTitle, title_before
 from .mentions import countries_in
 
@@ -109,7 +109,7 @@ def _mention(text: str, name: str) -> int:
     """Where ``name`` (or, failing that, its surname) is first written in ``text``; -1 if nowhere."""
     for probe in (name, name.split()[-1] if len(name.split()) > 1 else None):
         if probe:
-            match = re.search(rf"(?<![\w-]){re.escape(probe)}(?![\w-])", text)
+            match = whole_word(probe).search(text)
             if match:
                 return match.start()
     return -1

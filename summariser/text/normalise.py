@@ -41,6 +41,7 @@ __all__ = [
     "plain_key",
     "stems",
     "strip_accents",
+    "whole_word",
     "words",
 ]
 
@@ -142,3 +143,8 @@ def plain_key(text: str) -> str:
     plain = strip_accents(text).lower()
     plain = re.sub(r"[’'`]s\b", "", plain)
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def whole_word(needle: str, flags: int = 0) -> re.Pattern[str]:
+    """``needle`` as a whole word: not inside a longer word or hyphenated name ("Ford" not in "Ford-Smith")."""
+    return re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", flags)

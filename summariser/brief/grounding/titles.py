@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...text.names import country_variants, strip_titles
-from ...text.normalise import stems, words
+from ...text.normalise import stems, whole_word, words
 from .search import Grounder
 
 __all__ = ["ROLE_GAP_AFTER", "ROLE_GAP_BEFORE", "ROLE_SUPPORT", "beside", "near"]
@@ -40,15 +40,13 @@ def beside(grounder: Grounder, name: str, value: str) -> bool:
     """
     surname = strip_titles(name).split()[-1] if strip_titles(name).split() else name
     wanted = [value, *(v for v, _ in country_variants(value))] if value else []
-    pattern = re.compile(rf"(?<![\w-]){re.escape(surname)}(?![\w-])")
+    pattern = whole_word(surname)
     for src in grounder.sources:
         for i, (start, end) in enumerate(src.sentences):
             if i and _ABBREVIATION_END.search(src.text[src.sentences[i - 1][0] : src.sentences[i - 1][1]]):
                 start = src.sentences[i - 1][0]  # "U.S. Treasury Secretary X …" is one sentence
             sentence = src.text[start:end]
-            if pattern.search(sentence) and any(
-                re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", sentence, re.IGNORECASE) for w in wanted if w
-            ):
+            if pattern.search(sentence) and any(whole_word(w, re.IGNORECASE).search(sentence) for w in wanted if w):
                 return True
     return False
 
