@@ -1,7 +1,7 @@
 """Drafting: what the model and the text itself say about one article, part by part.
 
 For every part of an article (one part unless it is too long for the context window) the
-model answers two focused requests — entities, then overview — that share the article, as
+model answers two focused requests, entities and overview, asked at once (`both`), that share the article, as
 numbered sentences (`numbering`), as their prompt prefix; countries and quotations are read
 from the text itself (`mentions`), so quotes are verbatim by construction. The overview
 names its summary bullets and implications by sentence number, so they are the article's
@@ -15,9 +15,11 @@ picks fewer, the part's opening sentences fill the gap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -48,11 +50,15 @@ __all__ = [
     "SAME_FACT",
     "SIMILAR",
     "Draft",
+    "both",
     "content_sentences",
     "distinct",
     "drafts_for",
     "same_fact",
 ]
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 #: Opening sentences shorter than this are datelines or captions, not facts to summarise.
 LEAD_MIN_WORDS = 8
@@ -142,17 +148,19 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
         data = mask(text)  # what the text states, without anything addressed to the model
         common: dict[str, Any] = {"article_id": article.id, "text": numbered.prompt, "part": part}
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
-        progress.report(f"people and organisations: {where}")
+        progress.report(f"people, organisations and summary: {where}")
         names = candidates(data)
-        entities = client.extract(
-            EntitiesDraft,
-            prompts.messages("entities", people=names.people, organisations=names.organisations, **common),
-        )
-        entities = stated_titles(entities, data)
-        progress.report(f"summary: {where}")
         facts = distinct(content_sentences(numbered), most=SUMMARY_MIN_BULLETS)  # a fact stated twice counts once
         needed = bullets_required(len(facts))
-        overview = client.extract(OverviewDraft, prompts.messages("overview", bullets=needed, **common))
+        entities, overview = both(
+            partial(
+                client.extract,
+                EntitiesDraft,
+                prompts.messages("entities", people=names.people, organisations=names.organisations, **common),
+            ),
+            partial(client.extract, OverviewDraft, prompts.messages("overview", bullets=needed, **common)),
+        )
+        entities = stated_titles(entities, data)
         summary, lead = _summary(numbered, overview.summary, needed)
         implications = _implications(numbered, overview.implications, summary)
         speakers = [p.name for p in entities.people]
@@ -163,6 +171,23 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
             )
         )
     return drafts
+
+
+def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """``first()`` and ``second()`` at the same time: ``first`` in a helper thread, ``second`` in this one.
+
+    The two requests about one part share its article as their prompt prefix, and the
+    embedded model decodes them side by side (`llm.batching`); an HTTP server serves them in
+    parallel. This thread does one of them itself, so Ctrl-C reaches a decoding thread at once.
+    An error of either is raised (``second``'s first); on one, the other is not waited for.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft")
+    try:
+        pending = pool.submit(first)
+        two = second()
+        return pending.result(), two
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def content_sentences(numbered: Numbered) -> list[str]:

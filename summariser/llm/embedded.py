@@ -29,11 +29,11 @@ import httpx2
 
 from .. import progress
 from ..errors import ModelUnavailable
-from . import reuse, sampling
+from . import batching, reuse, sampling
 from .grammar import grammar_for
 from .weights import EmbeddedModel, assemble
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 _LOADED: dict[str, Any] = {}
 
 
@@ -77,6 +77,8 @@ def _close_models() -> None:
     # Free models before interpreter teardown: llama-cpp-python's __del__ at exit otherwise
     # prints "Exception ignored … 'NoneType' object is not callable".
     for llm in _LOADED.values():
+        with contextlib.suppress(Exception):
+            batching.resize(llm, None)  # the batch's context first, then the model it uses
         with contextlib.suppress(Exception):
             llm.close()
     _LOADED.clear()
@@ -145,6 +147,7 @@ def load_llama(model: EmbeddedModel) -> Any:
             raise ModelUnavailable(f"cannot load {path.name}: {err}; delete it and run again") from None
         sampling.install(llm)  # same tokens, grammar checked per chosen token (see sampling.py)
         reuse.install(llm)  # prefix reuse in whole chunks: an answer never depends on the request before
+        batching.install(llm, _LOCK)  # greedy constrained requests decoded side by side (see batching.py)
         _LOADED[key] = llm
         return llm
 
@@ -176,16 +179,37 @@ class EmbeddedTransport(httpx2.BaseTransport):
         elif fmt.get("type") == "json_object":
             kwargs["response_format"] = {"type": "json_object"}
         llm = load_llama(self.model)
+        if kwargs["temperature"] == 0.0 and "grammar" in kwargs:
+            return self._batched(llm, kwargs)  # several at once; llama.cpp's own counters see none of it
         with _LOCK:
             progress.report(f"generating with local:{self.model.alias}")
             before, started = _perf(llm), time.perf_counter()
             try:
                 result = llm.create_chat_completion(**kwargs)
             except ValueError as err:  # e.g. "Requested tokens (…) exceed context window of …"
-                return _error(400, str(err), code="context_length_exceeded" if "context" in str(err) else None)
+                return _context_error(err)
             _account(time.perf_counter() - started, before, _perf(llm), result)
         result["model"] = self.model.alias
         return httpx2.Response(200, json=result)
+
+
+    def _batched(self, llm: Any, kwargs: dict[str, Any]) -> httpx2.Response:
+        progress.report(f"generating with local:{self.model.alias}")
+        started = time.perf_counter()
+        try:
+            result = llm.create_chat_completion(**kwargs)
+        except ValueError as err:
+            return _context_error(err)
+        answer = batching.last_answer() or {}
+        counters = (answer.get("prompt_s", 0.0), answer.get("decode_s", 0.0), answer.get("prompt_evaluated", 0), 0)
+        completion = int((result.get("usage") or {}).get("completion_tokens") or 0)
+        _account(time.perf_counter() - started, (0.0, 0.0, 0, 0), (*counters[:3], completion), result)
+        result["model"] = self.model.alias
+        return httpx2.Response(200, json=result)
+
+
+def _context_error(err: ValueError) -> httpx2.Response:
+    return _error(400, str(err), code="context_length_exceeded" if "context" in str(err) else None)
 
 
 def _account(

@@ -1,6 +1,6 @@
 """The build: `run` makes every briefing the plan (`summariser.regenerate.plan`) asks for: concurrently against an HTTP
-endpoint (bounded by ``concurrency``), one briefing at a time on the embedded model (so the
-requests of one article follow each other and llama.cpp reuses their shared prompt prefix).
+endpoint (bounded by ``concurrency``), on the embedded model as many at a time as fill its
+batch (`llm.batching.sequences` side by side, `REQUESTS_AT_ONCE` per briefing).
 Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
 most every `SAVE_EVERY` seconds and at the end: killing the run at any moment leaves every
 briefing intact, and the next run resumes (rebuilding, from the response cache, at most the
@@ -25,6 +25,7 @@ from ..brief import prompts
 from ..config import Settings
 from ..errors import SummariserError
 from ..llm.backends import resolve
+from ..llm.batching import sequences
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
@@ -79,6 +80,8 @@ class RunReport:
 #: Seconds between manifest saves while building. A killed run loses at most this much of
 #: the manifest; those briefings are rebuilt next time, from the response cache.
 SAVE_EVERY = 1.0
+#: Requests one briefing asks at a time (entities and overview of a part: `brief.draft.both`).
+REQUESTS_AT_ONCE = 2
 
 Event = Callable[[str, str, str], None]
 """``on_event(kind, name, detail)`` with kind ``start`` | ``built`` | ``failed``."""
@@ -128,7 +131,9 @@ async def run(
     from ..brief.pipeline import build as build_briefing  # openai + instructor: only when something is built
 
     spec = resolve(settings.model, settings.api_key)
-    workers = 1 if spec.embedded is not None else max(1, concurrency)
+    # the embedded model decodes `sequences()` requests side by side: as many briefings as fill them
+    embedded = max(1, sequences() // REQUESTS_AT_ONCE)
+    workers = max(1, concurrency if spec.embedded is None else min(concurrency, embedded))
     report = RunReport(unchanged=sum(1 for p in planned if p.reason is None))
     started = time.perf_counter()
     gate = asyncio.Semaphore(workers)

@@ -1,0 +1,209 @@
+"""Batched decoding benchmark (issue 16): side by side against one request at a time, on the embedded model.
+
+    .venv/bin/python bench/bench_batching.py [--model local:qwen2.5-1.5b] [--articles 20]
+                                             [--sequences 1 2 4 8] [--out bench/results/batching.md]
+
+One process, one run (the machine is shared and noisy: compare the ratios):
+
+(1) one briefing: each seed article briefed (cache off) with its requests decoded one after
+    the other (a batch of one sequence: what the embedded backend did before) and side by side
+    (the default); wall time of each, the ratio, and whether the two briefings are identical;
+(2) a folder: ``regenerate`` over the first ``--articles`` FRANK dev articles (cache off),
+    one briefing at a time with one sequence (-j 1, before) against the default (side by
+    side, as many briefings at a time as fill the batch); articles per minute, the ratio, and
+    how many briefings differ;
+(6) the limit: raw llama.cpp decode tokens/s with 1, 2, 4 and 8 sequences stepping together
+    (greedy, no grammar, one token per sequence per ``llama_decode``), beside the lone
+    sequence's, and the decode speed the batched pipeline reached in (2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from summariser import Settings, regenerate, summarise
+from summariser.llm import batching
+from summariser.llm.backends import resolve
+from summariser.llm.embedded import load_llama, threads
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FRANK = SHARED / "eval-data" / "frank_cnndm_dev.jsonl"
+
+
+def _settings(model: str) -> Settings:
+    return Settings(model=model, cache="off")
+
+
+def _brief_twice(path: Path, model: str, llm: Any) -> dict[str, Any]:
+    """Brief ``path`` with one sequence, then side by side; seconds and whether the answers agree."""
+    out: dict[str, Any] = {"article": path.name}
+    briefings = {}
+    for label, n_seq in (("one at a time", 1), ("side by side", batching.sequences())):
+        batching.resize(llm, n_seq)
+        started = time.perf_counter()
+        briefing = summarise([str(path)], settings=_settings(model))
+        out[label] = time.perf_counter() - started
+        briefings[label] = briefing.model_dump_json(exclude={"meta"})
+    out["identical"] = briefings["one at a time"] == briefings["side by side"]
+    return out
+
+
+def _folder(articles: Path, model: str, llm: Any, sequences: int, concurrency: int) -> tuple[float, Path]:
+    out = Path(tempfile.mkdtemp(prefix=f"bench-batching-{sequences}-"))
+    os.environ["SUMMARISER_SEQUENCES"] = str(sequences)
+    batching.resize(llm, sequences)
+    try:
+        started = time.perf_counter()
+        report = regenerate(articles, out, settings=_settings(model), concurrency=concurrency)
+        seconds = time.perf_counter() - started
+    finally:
+        os.environ.pop("SUMMARISER_SEQUENCES", None)
+    if report.failed:
+        print(f"  {len(report.failed)} failed: {[o.detail for o in report.failed][:3]}", file=sys.stderr)
+    return seconds, out
+
+
+def _differ(a: Path, b: Path) -> int:
+    def body(path: Path) -> str:
+        data = json.loads(path.read_text())
+        data.pop("meta", None)
+        return json.dumps(data, sort_keys=True)
+
+    names = sorted(p.name for p in a.glob("*.json"))
+    return sum(1 for n in names if not (b / n).exists() or body(a / n) != body(b / n))
+
+
+def raw_decode(llm: Any, widths: list[int], steps: int = 48) -> dict[int, float]:
+    """llama.cpp decode tokens/s with ``k`` sequences stepping together (greedy argmax, no grammar)."""
+    import llama_cpp
+    import numpy as np
+
+    prompt = llm.tokenize(b"The finance ministers of the G7 met in Washington on Monday to discuss", add_bos=False)
+    speeds: dict[int, float] = {}
+    for k in widths:
+        params = llama_cpp.llama_context_default_params()
+        for name, _ in type(params)._fields_:
+            setattr(params, name, getattr(llm.context_params, name))
+        params.n_ctx, params.n_seq_max, params.kv_unified = 1024 * k, k, False
+        ctx = llama_cpp.llama_init_from_model(llm._model.model, params)
+        batch = llama_cpp.llama_batch_init(max(len(prompt), k), 0, 1)
+        n_vocab = llm.n_vocab()
+        try:
+            last = []
+            for seq in range(k):  # each sequence's prompt alone, as the batcher does
+                for i, t in enumerate(prompt):
+                    batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.logits[i] = t, i, 1, i == len(prompt) - 1
+                    batch.seq_id[i][0] = seq
+                batch.n_tokens = len(prompt)
+                llama_cpp.llama_decode(ctx, batch)
+                logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx, -1), shape=(n_vocab,))
+                last.append(int(np.argmax(logits)))
+            started = time.perf_counter()
+            for step in range(steps):
+                for seq in range(k):
+                    batch.token[seq], batch.pos[seq], batch.n_seq_id[seq], batch.logits[seq] = (
+                        last[seq],
+                        len(prompt) + step,
+                        1,
+                        True,
+                    )
+                    batch.seq_id[seq][0] = seq
+                batch.n_tokens = k
+                llama_cpp.llama_decode(ctx, batch)
+                for seq in range(k):
+                    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx, seq), shape=(n_vocab,))
+                    last[seq] = int(np.argmax(logits))
+            speeds[k] = k * steps / (time.perf_counter() - started)
+        finally:
+            llama_cpp.llama_batch_free(batch)
+            llama_cpp.llama_free(ctx)
+    return speeds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="local:qwen2.5-1.5b")
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--sequences", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--skip-folder", action="store_true")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    spec = resolve(args.model)
+    assert spec.embedded is not None, "bench_batching measures the embedded model"
+    llm = load_llama(spec.embedded)
+    lines = [
+        f"# Batched decoding ({spec.label}, {threads()} threads, {platform.machine()}, {time.strftime('%Y-%m-%d')})",
+        "",
+        f"`.venv/bin/python bench/bench_batching.py --articles {args.articles}` — one process, one run.",
+        "",
+        "## One briefing: its requests one after the other vs side by side (cache off)",
+        "",
+        "| article | one at a time | side by side | ratio | identical |",
+        "|---|---|---|---|---|",
+    ]
+    for path in sorted((SHARED / "seeds").glob("*.txt")):
+        row = _brief_twice(path, args.model, llm)
+        print(row, file=sys.stderr)
+        ratio = row["side by side"] / row["one at a time"]
+        lines.append(
+            f"| {path.name[:12]}… | {row['one at a time']:.1f} s | {row['side by side']:.1f} s | "
+            f"{ratio:.2f}× ({1 - ratio:.0%} less) | {'yes' if row['identical'] else 'NO'} |"
+        )
+
+    if not args.skip_folder:
+        folder = Path(tempfile.mkdtemp(prefix="bench-batching-articles-"))
+        with FRANK.open() as handle:
+            for i, line in zip(range(args.articles), handle, strict=False):
+                (folder / f"frank_{i:03d}.txt").write_text(json.loads(line)["article"])
+        before = batching.BatchStats(**vars(llm.summariser_batcher.stats)) if llm.summariser_batcher else None
+        one_s, one_out = _folder(folder, args.model, llm, 1, 1)
+        n_seq = batching.sequences()
+        many_s, many_out = _folder(folder, args.model, llm, n_seq, 4)
+        stats = llm.summariser_batcher.stats
+        per_min = [args.articles / s * 60 for s in (one_s, many_s)]
+        lines += [
+            "",
+            f"## A folder: regenerate over the first {args.articles} FRANK dev articles (cache off)",
+            "",
+            "| build | seconds | articles/min | ratio | briefings that differ |",
+            "|---|---|---|---|---|",
+            f"| one at a time (-j 1, 1 sequence: before) | {one_s:.0f} | {per_min[0]:.2f} | 1.00× | — |",
+            f"| side by side (-j 4 → {max(1, n_seq // 2)} briefings, {n_seq} sequences) | {many_s:.0f} | "
+            f"{per_min[1]:.2f} | {per_min[1] / per_min[0]:.2f}× | {_differ(one_out, many_out)} of {args.articles} |",
+            "",
+            f"Batched run: {stats.steps} decode steps, {stats.decode_tokens / max(stats.steps, 1):.2f} "
+            f"sequences a step on average, widest {stats.widest}; {stats.shared_tokens} prompt tokens "
+            "copied between sequences instead of evaluated.",
+        ]
+        shutil.rmtree(folder, ignore_errors=True)
+        del before
+
+    speeds = raw_decode(llm, args.sequences)
+    lines += [
+        "",
+        "## The limit: raw llama.cpp decode with k sequences stepping together",
+        "",
+        "| sequences | tokens/s (all sequences) | × one sequence |",
+        "|---|---|---|",
+        *(f"| {k} | {v:.1f} | {v / speeds[args.sequences[0]]:.2f}× |" for k, v in speeds.items()),
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
