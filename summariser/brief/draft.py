@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from .. import progress
@@ -57,6 +58,7 @@ __all__ = [
     "same_fact",
 ]
 
+T = TypeVar("T", bound=BaseModel)
 A = TypeVar("A")
 B = TypeVar("B")
 
@@ -148,17 +150,21 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
         data = mask(text)  # what the text states, without anything addressed to the model
         common: dict[str, Any] = {"article_id": article.id, "text": numbered.prompt, "part": part}
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
-        progress.report(f"people, organisations and summary: {where}")
         names = candidates(data)
         facts = distinct(content_sentences(numbered), most=SUMMARY_MIN_BULLETS)  # a fact stated twice counts once
         needed = bullets_required(len(facts))
         entities, overview = both(
             partial(
-                client.extract,
+                _ask,
+                client,
                 EntitiesDraft,
                 prompts.messages("entities", people=names.people, organisations=names.organisations, **common),
+                f"people and organisations: {where}",
             ),
-            partial(client.extract, OverviewDraft, prompts.messages("overview", bullets=needed, **common)),
+            partial(
+                _ask, client, OverviewDraft, prompts.messages("overview", bullets=needed, **common), f"summary: {where}"
+            ),
+            together=client.spec.embedded is not None,
         )
         entities = stated_titles(entities, data)
         summary, lead = _summary(numbered, overview.summary, needed)
@@ -173,14 +179,24 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
     return drafts
 
 
-def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
-    """``first()`` and ``second()`` at the same time: ``first`` in a helper thread, ``second`` in this one.
+def _ask(client: LLMClient, model: type[T], messages: list[dict[str, str]], stage: str) -> T:
+    progress.report(stage)
+    return client.extract(model, messages)
+
+
+def both(first: Callable[[], A], second: Callable[[], B], *, together: bool = True) -> tuple[A, B]:
+    """``first()`` and ``second()``: at the same time (``first`` in a helper thread, ``second`` in this one).
 
     The two requests about one part share its article as their prompt prefix, and the
-    embedded model decodes them side by side (`llm.batching`); an HTTP server serves them in
-    parallel. This thread does one of them itself, so Ctrl-C reaches a decoding thread at once.
-    An error of either is raised (``second``'s first); on one, the other is not waited for.
+    embedded model decodes them side by side (`llm.batching`). This thread does one of them
+    itself, so Ctrl-C reaches a decoding thread at once. An error of either is raised
+    (``second``'s first); on one, the other is not waited for. With ``together`` false (HTTP
+    endpoints: requests reach a server in a fixed order, one briefing at a time; regenerate
+    runs several briefings at once instead) they run one after the other.
     """
+    if not together:
+        one = first()
+        return one, second()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft")
     try:
         pending = pool.submit(first)
