@@ -39,7 +39,7 @@ from ..evaluation import (
 from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
-from .options import Model, NoCache, Refresh, Timeout, cache_mode
+from .options import AllowUnreviewed, Model, NoCache, Refresh, Timeout, cache_mode
 from .sanitise import SafeConsole, data, line, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
@@ -119,6 +119,7 @@ def eval_command(
     max_drop: Annotated[
         float, typer.Option("--max-drop", help="Largest allowed fall of any score below the baseline.")
     ] = DEFAULT_MAX_DROP,
+    allow_unreviewed: AllowUnreviewed = False,
     no_cache: NoCache = False,
     refresh: Refresh = False,
     timeout: Timeout = None,
@@ -136,7 +137,7 @@ def eval_command(
     )
     report: GoldReport | DatasetReport
     if gold is not None:
-        items = load_gold(gold)
+        items = load_gold(gold, allow_unreviewed=allow_unreviewed)
         if pred is not None:
             raw = load_predictions(pred, items)
         else:

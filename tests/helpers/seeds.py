@@ -81,4 +81,7 @@ def merged_seeds_briefing(tmp_path: Path) -> Briefing:
     """One briefing of both seeds, grounded and merged by the real pipeline (see the module docstring)."""
     with FakeOpenAI(responder=answer) as server:
         settings = Settings(model=f"{server.base_url}#fake", cache="off", cache_dir=tmp_path / "cache")
-        return summarise([str(p) for p in SEED_FILES], settings=settings)
+        briefing = summarise([str(p) for p in SEED_FILES], settings=settings)
+    if briefing.meta is not None:  # the loopback URL changes every run; name what answered instead
+        briefing.meta.model = "scripted drafts (tests/helpers/seeds.py)"
+    return briefing
