@@ -21,7 +21,9 @@ from .sanitise import stderr_console
 
 __all__ = ["EPILOG", "review_command"]
 
-EPILOG = "Examples: summariser review briefing.json -o review.html · summariser review briefing.json --edit -o gold.html"
+EPILOG = (
+    "Examples: summariser review briefing.json -o review.html · summariser review briefing.json --edit -o gold.html"
+)
 
 err_console = stderr_console()
 

@@ -92,7 +92,9 @@ def _offset_problems(briefing: Briefing, texts: dict[str, str]) -> Iterator[str]
 def _articles(name: str, sources: dict[str, list[Path]], shown: str) -> tuple[dict[str, str], list[str]]:
     """The texts of gold ``name``'s articles by doc id, and the problems of its ``sources.yaml`` entry."""
     if name not in sources:
-        return {}, [f"{shown} has no entry for it; add `{name}: [article paths]` (relative to the gold folder's parent)"]
+        return {}, [
+            f"{shown} has no entry for it; add `{name}: [article paths]` (relative to the gold folder's parent)"
+        ]
     try:
         articles = load_sources([str(p) for p in sources[name]])
     except InputError as err:

@@ -110,7 +110,12 @@ def _score_list(field: str, gold: Briefing, pred: Briefing | None, threshold: fl
             score.correct += match
         pairs.append(
             PairDiff(
-                gold=g_text, pred=p_text, similarity=p.similarity, gold_index=p.gold, pred_index=p.pred, attributes=diffs
+                gold=g_text,
+                pred=p_text,
+                similarity=p.similarity,
+                gold_index=p.gold,
+                pred_index=p.pred,
+                attributes=diffs,
             )
         )
     precision, recall, f1 = prf(len(pairs), len(g_items), len(p_items))

@@ -15,6 +15,7 @@ editor (`summariser.output.editing`). CSS and JS are inline: the file works offl
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -41,7 +42,7 @@ class Item:
     label: str
     detail: str = ""
     match: MatchKind = "none"
-    ev_ids: list[str] = field(default_factory=list)
+    ev_ids: list[str] = dataclasses.field(default_factory=list)
     docs: int = 0
     grounded: bool = True
     """Whether the item is one grounding looks for in the sources (themes and the headline are not)."""
@@ -131,7 +132,9 @@ def _sections(briefing: Briefing, col: _Collector, edit: bool) -> list[tuple[str
         date = briefing.event_date.isoformat() if briefing.event_date else "none"
         facts.append(col.item("event_date", -1, f"Date: {date}", report.event_date if report else []))
     if briefing.location or edit:
-        facts.append(col.item("location", -1, f"Location: {briefing.location or 'none'}", report.location if report else []))
+        facts.append(
+            col.item("location", -1, f"Location: {briefing.location or 'none'}", report.location if report else [])
+        )
     countries = report.countries if report else {}
     sections = [
         ("Facts", "facts", facts),

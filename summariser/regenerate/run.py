@@ -172,7 +172,11 @@ async def run(
                 paths = [article_path(articles, f) for f in item.job.inputs]
                 built = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
                 briefing = shareable(built, paths, item.job.inputs)
-                page = EditPage(gold_name(name), [(articles / f).as_posix() for f in item.job.inputs]) if edit_pages else None
+                page = (
+                    EditPage(gold_name(name), [(articles / f).as_posix() for f in item.job.inputs])
+                    if edit_pages
+                    else None
+                )
                 _write(targets, briefing, page)
                 testpoints.reached("briefing-written")
             except SummariserError as err:

@@ -40,7 +40,11 @@ def test_missing_extra_and_wrong_items_link_to_their_review_pages(tmp_path: Path
     text = page.read_text(encoding="utf-8")
     links = {(target, anchor, html.unescape(label)) for target, anchor, label in LINK.findall(text)}
     assert ("diff-pages/port.gold.html", "people-1", "Pieter de Vries") in links
-    assert ("diff-pages/port.pred.html", f"organisations-{len(pred.organisations) - 1}", "Rotterdam Harbour Board") in links
+    assert (
+        "diff-pages/port.pred.html",
+        f"organisations-{len(pred.organisations) - 1}",
+        "Rotterdam Harbour Board",
+    ) in links
     assert ("diff-pages/port.pred.html", "people-0", "Maria Jansen") in links
     for target, anchor, label in links:
         shown = _item_text(page.parent / target, anchor)

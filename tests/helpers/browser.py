@@ -32,7 +32,9 @@ let text = "";
 for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, text.length]); text += n.data; }
 const at = text.indexOf(needle);
 if (at < 0) { return false; }
-const locate = (k) => { for (let j = nodes.length - 1; j >= 0; j--) { if (nodes[j][1] <= k) { return [nodes[j][0], k - nodes[j][1]]; } } };
+const locate = (k) => {
+  for (let j = nodes.length - 1; j >= 0; j--) { if (nodes[j][1] <= k) { return [nodes[j][0], k - nodes[j][1]]; } }
+};
 const [a, ao] = locate(at), [z, zo] = locate(at + needle.length);
 const range = document.createRange();
 range.setStart(a, ao);

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.paths import SEEDS
-
 from summariser import summarise
 from summariser.config import Settings
 from summariser.schemas import Briefing

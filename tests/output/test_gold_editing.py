@@ -141,7 +141,11 @@ def expected_gold(briefing: Briefing) -> Briefing:
     countries = {c: report.countries[c] for c in gold.countries}
     counts: dict[str, MatchCounts] = {}
     tallied = [
-        *((f, item.evidence) for f in ("summary", "people", "organisations", "quotes", "implications") for item in getattr(gold, f)),
+        *(
+            (f, item.evidence)
+            for f in ("summary", "people", "organisations", "quotes", "implications")
+            for item in getattr(gold, f)
+        ),
         *(("countries", spans) for spans in countries.values()),
         ("location", report.location),
         ("event_date", report.event_date),

@@ -43,7 +43,8 @@ def hostile_briefing(article: Path) -> Briefing:
     """
     base = gold_briefing()
     article.write_text(
-        f"{_hostile(0)}\n\n🙂🙂 The harbour spokesperson {NAME} said talks went on.\n\n{_hostile(1)}\n", encoding="utf-8"
+        f"{_hostile(0)}\n\n🙂🙂 The harbour spokesperson {NAME} said talks went on.\n\n{_hostile(1)}\n",
+        encoding="utf-8",
     )
     (read,) = load_sources([str(article)])
     text, doc = read.text, read.id
@@ -112,7 +113,9 @@ def test_a_hostile_briefing_stays_inert_in_edit_mode(tmp_path: Path) -> None:
     added, restored = gold.people[-2:]
     text = briefing.sources[0].text
     assert text is not None
-    assert added.name == NAME and [(e.start, e.end) for e in added.evidence] == [(text.index(NAME), text.index(NAME) + len(NAME))]
+    assert added.name == NAME and [(e.start, e.end) for e in added.evidence] == [
+        (text.index(NAME), text.index(NAME) + len(NAME))
+    ]
     assert briefing.grounding is not None
     assert restored.name == _hostile(1) and restored.evidence == [briefing.grounding.dropped[0].closest]
     folder = tmp_path / "gold"

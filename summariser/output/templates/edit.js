@@ -547,7 +547,12 @@
     var key = e.key.toLowerCase();
     if (ADD_KEYS[key] && pending && !pending.error) { e.preventDefault(); addSelection(ADD_KEYS[key]); return; }
     var li = e.target.closest ? e.target.closest("li.item") : null;
-    if (li && KEYS[key] && li.closest("#briefing")) { e.preventDefault(); ACTS[KEYS[key]](li); }
+    if (!li || !KEYS[key] || !li.closest("#briefing")) { return; }
+    var issue = li.classList.contains("dropped") || li.classList.contains("ungrounded");
+    if (issue && !(li.classList.contains("dropped") && (key === "r" || key === "u"))) { return; }
+    if (!issue && key === "r") { return; }
+    e.preventDefault();
+    ACTS[KEYS[key]](li);
   });
   document.addEventListener("selectionchange", function () { pending = readSelection(); showSelection(); });
   document.getElementById("save-gold").addEventListener("click", save);
