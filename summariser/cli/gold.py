@@ -28,7 +28,11 @@ INIT_EPILOG = (
     "summariser review gold/NAME.json --edit -o NAME.html, confirm it and save it over gold/NAME.json"
 )
 
-err_console = stderr_console()
+err_console = stderr_console(soft_wrap=True)  # whole lines in logs
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def check_command(
@@ -50,10 +54,10 @@ def check_command(
     if problems:
         files = len({p.file for p in problems})
         raise CheckFailed(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-            f"of {gold} (listed above); fix them and run `summariser gold check {gold}` again"
+            f"{_count(len(problems), 'problem')} in {_count(files, 'file')} of {gold} (listed above); "
+            f"fix them and run `summariser gold check {gold}` again"
         )
-    err_console.print(f"{gold}: {checked} gold files, no problems", markup=False, highlight=False)
+    err_console.print(f"{gold}: {_count(checked, 'gold file')}, no problems", markup=False, highlight=False)
 
 
 def init_command(
@@ -78,8 +82,9 @@ def init_command(
         for path, reason in report.skipped:
             typer.echo(plain(f"skipped {path}: {reason}", one_line=True))
     err_console.print(
-        f"{len(report.written)} drafts written, {len(report.skipped)} skipped, {len(report.entries)} sources.yaml "
-        f"entries added; review each draft with `summariser review FILE --edit`",
+        f"{_count(len(report.written), 'draft')} written, {len(report.skipped)} skipped, "
+        f"{_count(len(report.entries), 'sources.yaml entry', 'sources.yaml entries')} added; "
+        "review each draft with `summariser review FILE --edit`",
         markup=False,
         highlight=False,
     )

@@ -108,15 +108,15 @@ def _check_file(path: Path, sources: dict[str, list[Path]], shown: str, allow_un
     except OSError as err:
         return [f"cannot be read ({err.strerror or err}); check its permissions"]
     briefing, errors = parse_prediction(raw)
+    texts, entry = _articles(path.stem, sources, shown)
     if briefing is None:
-        return [f"not a valid briefing: {e}; fix it to follow the briefing contract" for e in errors]
+        return [f"not a valid briefing: {e}; fix it to follow the briefing contract" for e in errors] + entry
     problems = []
     if is_unreviewed(briefing) and not allow_unreviewed:
         problems.append(
             "an unreviewed draft (from `summariser gold init`); confirm it in `summariser review FILE --edit` and "
             "save it over this file, or pass --allow-unreviewed"
         )
-    texts, entry = _articles(path.stem, sources, shown)
     problems += entry
     if texts and set(texts) != {s.doc_id for s in briefing.sources}:
         problems.append(

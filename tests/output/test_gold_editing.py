@@ -183,7 +183,7 @@ def test_the_saved_gold_passes_gold_check(session: Session) -> None:
     (gold / "sources.yaml").write_text(session.sources_line + "\n", encoding="utf-8")
     checked = run("gold", "check", str(gold))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert checked.stdout == "" and "1 gold files, no problems" in checked.stderr
+    assert checked.stdout == "" and "1 gold file, no problems" in checked.stderr
 
 
 def test_eval_scores_the_original_below_one_exactly_on_the_changed_fields(session: Session) -> None:
