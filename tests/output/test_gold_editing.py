@@ -197,3 +197,10 @@ def test_eval_scores_the_original_below_one_exactly_on_the_changed_fields(sessio
     assert below == {"organisations.f1", "people.role"}, metrics
     assert metrics["organisations.f1"] == 0.75  # 3 of the 4 on each side pair up
     assert all(value == 1.0 for name, value in metrics.items() if value is not None and name not in below)
+
+
+def test_the_edit_page_is_self_contained(session: Session) -> None:
+    html = (session.root / "page.html").read_text(encoding="utf-8")
+    assert 'id="edit-data"' in html
+    for reference in (" src=", " href=", "url(", "@import", "http://", "https://", "<link"):
+        assert reference not in html, reference
