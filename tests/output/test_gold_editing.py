@@ -204,3 +204,25 @@ def test_the_edit_page_is_self_contained(session: Session) -> None:
     assert 'id="edit-data"' in html
     for reference in (" src=", " href=", "url(", "@import", "http://", "https://", "<link"):
         assert reference not in html, reference
+
+
+def test_a_dropped_role_is_restored_onto_its_person_and_undone(session: Session) -> None:
+    from selenium.webdriver.common.by import By
+
+    report = session.briefing.grounding
+    assert report is not None
+    (dropped,) = [i for i, d in enumerate(report.dropped) if d.field == "people.role"]
+    person = next(i for i, p in enumerate(session.briefing.people) if p.name == "Lars Klingbeil")
+    with chromium() as driver:
+        driver.get((session.root / "page.html").as_uri())
+        issue = driver.find_element(By.ID, f"dropped-{dropped}")
+        issue.click()
+        issue.send_keys("r")
+        assert "RESTORED" in issue.text.upper()
+        assert "Finance Minister" in driver.find_element(By.ID, f"people-{person}").text
+        gold = driver.execute_script("return window.summariserGold.build().gold")
+        assert gold["people"][person]["role"] == "Finance Minister"
+        assert driver.find_element(By.ID, "counts").text == "0 confirmed · 1 edited · 0 added · 0 rejected"
+        issue.send_keys("u")
+        assert "Finance Minister" not in driver.find_element(By.ID, f"people-{person}").text
+        assert driver.execute_script("return window.summariserGold.build().gold")["people"][person]["role"] is None
