@@ -22,6 +22,7 @@ __all__ = [
     "AuthError",
     "BackendError",
     "CassetteMiss",
+    "CheckFailed",
     "ConfigError",
     "EndpointError",
     "InputError",
@@ -105,6 +106,12 @@ class PartialRun(SummariserError):
     """A regenerate run finished, but some briefings could not be built (listed above)."""
 
     exit_code = 7
+
+
+class CheckFailed(SummariserError):
+    """A check (``summariser gold check``) found problems, each listed above on a line of its own."""
+
+    exit_code = 1
 
 
 def first_validation_error(err: ValidationError) -> str:

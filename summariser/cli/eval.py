@@ -36,10 +36,11 @@ from ..evaluation import (
     save_baseline,
     write_html,
 )
+from ..evaluation.goldset import GoldItem
 from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
-from .options import Model, NoCache, Refresh, Timeout, cache_mode
+from .options import AllowUnreviewed, Model, NoCache, Refresh, Timeout, cache_mode
 from .sanitise import SafeConsole, data, line, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
@@ -119,6 +120,7 @@ def eval_command(
     max_drop: Annotated[
         float, typer.Option("--max-drop", help="Largest allowed fall of any score below the baseline.")
     ] = DEFAULT_MAX_DROP,
+    allow_unreviewed: AllowUnreviewed = False,
     no_cache: NoCache = False,
     refresh: Refresh = False,
     timeout: Timeout = None,
@@ -135,8 +137,10 @@ def eval_command(
         stderr_console(width=None if sys.stderr.isatty() else 120) if json_out == "-" else SafeConsole(width=width)
     )
     report: GoldReport | DatasetReport
+    items: list[GoldItem] = []
+    raw: dict[str, bytes] = {}
     if gold is not None:
-        items = load_gold(gold)
+        items = load_gold(gold, allow_unreviewed=allow_unreviewed)
         if pred is not None:
             raw = load_predictions(pred, items)
         else:
@@ -170,8 +174,8 @@ def eval_command(
         write_atomic(Path(json_out), report.model_dump_json(indent=2) + "\n")
         err_console.print(f"wrote {json_out}")
     if html is not None and isinstance(report, GoldReport):
-        write_html(report, html, rows)
-        err_console.print(f"wrote {html}")
+        write_html(report, html, rows, {g.name: (g.briefing, raw[g.name]) for g in items})
+        err_console.print(f"wrote {html} (and the review pages it links to, in {html.stem}-pages/)")
     if baseline is not None:
         gate(rows, max_drop, baseline)
     if save_baseline_to is not None:

@@ -11,6 +11,7 @@ at once; `unset_unless` keeps an off flag from overriding the environment and co
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +22,10 @@ from ..llm.cache import CacheMode
 
 __all__ = [
     "AllowUngrounded",
+    "AllowUnreviewed",
     "ApiKey",
+    "Articles",
+    "GoldDir",
     "Json",
     "Model",
     "NoCache",
@@ -39,6 +43,28 @@ AllowUngrounded = Annotated[
     typer.Option("--allow-ungrounded", help="Keep summary bullets no source supports (flagged in the report)."),
 ]
 """``--allow-ungrounded``: keep unsupported bullets, flagged, instead of dropping them."""
+
+AllowUnreviewed = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unreviewed", help="Accept gold files still marked unreviewed (drafts from `summariser gold init`)."
+    ),
+]
+"""``--allow-unreviewed``: use gold drafts no analyst has confirmed yet."""
+
+GoldDir = Annotated[
+    Path,
+    typer.Option(
+        "--gold-dir", help="The gold folder the saved file goes into: sources.yaml paths are relative to its parent."
+    ),
+]
+"""``--gold-dir``: where gold files live, for the article paths of their ``sources.yaml`` lines."""
+
+Articles = Annotated[
+    Path | None,
+    typer.Option("--articles", help="Folder the briefings' relative source paths start from (default: here)."),
+]
+"""``--articles``: the folder a briefing's relative ``sources[].path`` is relative to; None = the current folder."""
 
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
 """``--no-cache``: see `cache_mode`."""

@@ -93,6 +93,13 @@ def regenerate_command(
             "--batch-wait", min=0.0, help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it."
         ),
     ] = None,
+    edit_pages: Annotated[
+        bool,
+        typer.Option(
+            "--edit-pages",
+            help="Write the review pages of the briefings built in edit mode, for making gold (--force: all).",
+        ),
+    ] = False,
     timeout: Timeout = None,
     deadline: Deadline = None,
 ) -> None:
@@ -131,6 +138,7 @@ def regenerate_command(
             prune=prune,
             allow_ungrounded=ungrounded,
             batch=batch,
+            edit_pages=edit_pages,
             on_plan=display.plan,
             on_event=display.event,
             on_stage=display.stage,

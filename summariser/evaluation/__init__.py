@@ -9,6 +9,8 @@ Deterministic by construction — no model judges anything here. The pieces:
   `summariser.text.sentences.scoring_sentences`, pysbd);
 * `scoring` — one briefing against its gold, and aggregates over briefings;
 * `goldset` — gold folders, prediction folders, briefing gold articles on the fly;
+* `goldcheck` — ``gold check``: schema, review mark, offsets and ``sources.yaml`` of a gold folder;
+* `goldinit` — ``gold init``: unreviewed gold drafts from predicted briefings;
 * `baseline` — stored scores and the regression gate;
 * `htmlreport` — the per-field diff page;
 * `dataset` — the reference-summary benchmark beside Lead-3.
@@ -29,6 +31,8 @@ from .baseline import (
     save_baseline,
 )
 from .dataset import lead3, read_dataset, run_dataset
+from .goldcheck import Problem, check_gold
+from .goldinit import InitReport, init_gold
 from .goldset import evaluate, generate_predictions, load_gold, load_predictions
 from .htmlreport import render_html, write_html
 from .models import Baseline, BriefingScore, DatasetReport, GoldReport
@@ -42,12 +46,16 @@ __all__ = [
     "Comparison",
     "DatasetReport",
     "GoldReport",
+    "InitReport",
+    "Problem",
     "RegressionError",
     "baseline_items",
+    "check_gold",
     "compare",
     "evaluate",
     "gate",
     "generate_predictions",
+    "init_gold",
     "lead3",
     "load_baseline",
     "load_gold",

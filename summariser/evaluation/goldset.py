@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import InputError, first_validation_error
 from ..ingest.read import load_sources
 from ..output.render import to_json
-from ..schemas import Briefing
+from ..schemas import Briefing, is_unreviewed
 from .models import GoldReport
 from .scoring import DEFAULT_THRESHOLD, aggregate, score_briefing
 
@@ -40,8 +40,12 @@ class GoldItem:
     briefing: Briefing
 
 
-def load_gold(directory: Path) -> list[GoldItem]:
-    """Every ``*.json`` gold briefing in ``directory``, validated, sorted by name."""
+def load_gold(directory: Path, *, allow_unreviewed: bool = False) -> list[GoldItem]:
+    """Every ``*.json`` gold briefing in ``directory``, validated, sorted by name.
+
+    A draft still marked unreviewed (`summariser.schemas.gold`) is an `InputError` unless
+    ``allow_unreviewed``: scores against unconfirmed gold would look like scores against gold.
+    """
     if not directory.is_dir():
         raise InputError(f"gold folder {directory} does not exist; pass --gold DIR with the gold NAME.json files")
     items = []
@@ -59,6 +63,12 @@ def load_gold(directory: Path) -> list[GoldItem]:
             ) from None
     if not items:
         raise InputError(f"gold folder {directory} has no .json gold briefings; add NAME.json files")
+    drafts = [g.name for g in items if is_unreviewed(g.briefing)]
+    if drafts and not allow_unreviewed:
+        raise InputError(
+            f"{len(drafts)} of the {len(items)} gold files in {directory} are unreviewed drafts ({', '.join(drafts)}); "
+            "confirm each in `summariser review FILE --edit` and save it, or pass --allow-unreviewed"
+        )
     return items
 
 

@@ -43,11 +43,13 @@ class AttributeDiff(BaseModel):
 
 
 class PairDiff(BaseModel):
-    """A gold item paired with a predicted one."""
+    """A gold item paired with a predicted one (``gold_index``, ``pred_index``: their places in the lists)."""
 
     gold: str
     pred: str
     similarity: float
+    gold_index: int = 0
+    pred_index: int = 0
     attributes: dict[str, AttributeDiff] = Field(default_factory=dict)
 
 
@@ -82,6 +84,10 @@ class ListFieldScore(ListAggregate):
     pairs: list[PairDiff] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     extra: list[str] = Field(default_factory=list)
+    missing_index: list[int] = Field(default_factory=list)
+    """Where each missing item is in the gold list (the review page's anchor ``FIELD-INDEX``)."""
+    extra_index: list[int] = Field(default_factory=list)
+    """Where each extra item is in the predicted list."""
 
 
 class ScalarScore(BaseModel):
@@ -99,6 +105,8 @@ class FactResult(BaseModel):
     covered: bool
     recall: float
     best: str | None
+    best_index: int | None = None
+    """Which predicted bullet ``best`` is (None if there are none)."""
     missing_words: list[str] = Field(default_factory=list)
     missing_numbers: list[str] = Field(default_factory=list)
 

@@ -108,7 +108,16 @@ def _score_list(field: str, gold: Briefing, pred: Briefing | None, threshold: fl
             diffs[name] = AttributeDiff(gold=g_attrs[name], pred=p_attrs[name], match=match)
             score.total += 1
             score.correct += match
-        pairs.append(PairDiff(gold=g_text, pred=p_text, similarity=p.similarity, attributes=diffs))
+        pairs.append(
+            PairDiff(
+                gold=g_text,
+                pred=p_text,
+                similarity=p.similarity,
+                gold_index=p.gold,
+                pred_index=p.pred,
+                attributes=diffs,
+            )
+        )
     precision, recall, f1 = prf(len(pairs), len(g_items), len(p_items))
     return ListFieldScore(
         gold=len(g_items),
@@ -121,6 +130,8 @@ def _score_list(field: str, gold: Briefing, pred: Briefing | None, threshold: fl
         pairs=pairs,
         missing=[g_items[i][0] for i in pairing.missing],
         extra=[p_items[j][0] for j in pairing.extra],
+        missing_index=list(pairing.missing),
+        extra_index=list(pairing.extra),
     )
 
 
@@ -160,6 +171,7 @@ def _score_texts(gold: Briefing, pred: Briefing | None) -> dict[str, TextScore]:
                     covered=c.covered,
                     recall=c.recall,
                     best=p[c.best] if c.best is not None else None,
+                    best_index=c.best,
                     missing_words=list(c.missing_words),
                     missing_numbers=list(c.missing_numbers),
                 )

@@ -2,6 +2,7 @@
 
 * `render` — the briefing as JSON (the contract) or Markdown, and a JSON file read back;
 * `review` — the self-contained HTML review page, every item beside its source spans;
+* `editing` — the review page's edit mode, where an analyst turns a briefing into gold;
 * `index` — ``index.md`` and ``index.html`` of a briefings folder, from plain `index.IndexRow`
   rows.
 

@@ -142,6 +142,7 @@ async def run_batched(
     concurrency: int = 4,
     on_event: Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    edit_pages: bool = False,
 ) -> tuple[RunReport, BatchSummary]:
     """`regenerate.run` after batch rounds: every answer comes from a batch, through the cache."""
     started = time.perf_counter()
@@ -149,7 +150,15 @@ async def run_batched(
         prefill, planned, articles, settings, options or BatchOptions(), out / STATE_FILE, sleep, concurrency
     )
     report = await run(
-        planned, articles, out, manifest, settings, concurrency=concurrency, on_event=on_event, wrap=ledger.enforcer()
+        planned,
+        articles,
+        out,
+        manifest,
+        settings,
+        concurrency=concurrency,
+        on_event=on_event,
+        wrap=ledger.enforcer(),
+        edit_pages=edit_pages,
     )
     report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
     return report, summary

@@ -169,6 +169,7 @@ def regenerate(
     prune: bool = False,
     allow_ungrounded: bool | None = None,
     batch: BatchOptions | None = None,
+    edit_pages: bool = False,
     on_plan: Callable[[RunPlan], None] | None = None,
     on_event: Event | None = None,
     on_stage: Callable[[str], None] | None = None,
@@ -184,7 +185,8 @@ def regenerate(
     bounds the briefings in flight against an HTTP endpoint (the embedded model builds one at a
     time). ``force`` rebuilds everything; ``prune`` deletes briefings whose articles are gone
     (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as
-    OpenAI Batch API jobs first (HTTP endpoints with the response cache on).
+    OpenAI Batch API jobs first (HTTP endpoints with the response cache on). ``edit_pages``
+    writes the review pages of the briefings it builds in edit mode (for making gold).
 
     Callbacks: ``on_plan(plan)`` once the plan is made, before building; ``on_event(kind,
     name, detail)`` per briefing (``start``, ``built``, ``failed``); ``on_stage(event)`` for the
@@ -232,6 +234,7 @@ def regenerate(
                         settings=resolved,
                         concurrency=concurrency,
                         on_event=on_event,
+                        edit_pages=edit_pages,
                     )
                 )
             else:
@@ -247,6 +250,7 @@ def regenerate(
                         options=batch,
                         concurrency=concurrency,
                         on_event=on_event,
+                        edit_pages=edit_pages,
                     )
                 )
                 if on_batch is not None:

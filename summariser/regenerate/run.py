@@ -6,12 +6,17 @@ most every `SAVE_EVERY` seconds and at the end: killing the run at any moment le
 briefing intact, and the next run resumes (rebuilding, from the response cache, at most the
 briefings of the last second). A
 failing briefing is reported with its reason and does not stop the others.
+
+Briefings and pages are meant to be shared: each source is named by its title or its path
+relative to the articles folder (`shareable`), never by where the folder was on the machine
+that built it. With ``edit_pages`` the review pages are written in edit mode, for making gold.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +31,7 @@ from ..config import Settings
 from ..errors import SummariserError
 from ..llm.backends import resolve
 from ..llm.batching import sequences
+from ..output.editing import EditPage, gold_name
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
@@ -37,7 +43,7 @@ from .plan import Planned
 if TYPE_CHECKING:
     from ..llm.client import Wrapper
 
-__all__ = ["SAVE_EVERY", "Event", "Outcome", "RunReport", "report_json", "run"]
+__all__ = ["SAVE_EVERY", "Event", "Outcome", "RunReport", "report_json", "run", "shareable", "shared_name"]
 
 
 @dataclass
@@ -92,11 +98,29 @@ def _targets(out: Path, name: str) -> list[Path]:
     return [inside(out, f) for f in outputs(name)]
 
 
-def _write(targets: list[Path], briefing: Briefing) -> None:
+def shareable(briefing: Briefing, paths: Sequence[Path], inputs: Sequence[str]) -> Briefing:
+    """``briefing`` with each source read from ``paths[i]`` named by ``inputs[i]``, its path in the articles folder."""
+    relative = {str(p): f for p, f in zip(paths, inputs, strict=True)}
+    for source in briefing.sources:
+        if source.path is not None:
+            source.path = relative.get(source.path, source.path)
+    return briefing
+
+
+def shared_name(source: str, articles: Path) -> str:
+    """A source as the index names it: a path inside ``articles`` relative to it (manifests of older runs
+    stored absolute paths), anything else as it is."""
+    if not os.path.isabs(source):
+        return source
+    root = os.path.abspath(articles)
+    return os.path.relpath(source, root) if source.startswith(root.rstrip(os.sep) + os.sep) else source
+
+
+def _write(targets: list[Path], briefing: Briefing, edit: EditPage | None) -> None:
     json_file, md_file, html_file = targets
     write_atomic(json_file, to_json(briefing))
     write_atomic(md_file, to_markdown(briefing))
-    write_review(briefing, html_file)
+    write_review(briefing, html_file, edit)
 
 
 def _entry(item: Planned, briefing: Briefing, model: str) -> Entry:
@@ -123,10 +147,13 @@ async def run(
     concurrency: int = 4,
     on_event: Event | None = None,
     wrap: Wrapper | None = None,
+    edit_pages: bool = False,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one.
 
     ``wrap`` goes in front of every client's cache (``--batch-api`` enforces its batches there).
+    ``edit_pages`` writes the review pages in edit mode (their ``sources.yaml`` lines name the
+    articles as ``articles`` does, for a ``gold/`` folder beside it).
     """
     from ..brief.pipeline import build as build_briefing  # openai + instructor: only when something is built
 
@@ -148,8 +175,14 @@ async def run(
             try:
                 targets = _targets(out, name)
                 paths = [article_path(articles, f) for f in item.job.inputs]
-                briefing = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
-                _write(targets, briefing)
+                built = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
+                briefing = shareable(built, paths, item.job.inputs)
+                page = (
+                    EditPage(gold_name(name), [(articles / f).as_posix() for f in item.job.inputs])
+                    if edit_pages
+                    else None
+                )
+                _write(targets, briefing, page)
                 testpoints.reached("briefing-written")
             except SummariserError as err:
                 outcome = Outcome(name, False, err.message, time.perf_counter() - t0)
@@ -172,7 +205,10 @@ async def run(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         save_manifest(out, manifest)  # writes only what changed (also the stats `plan` refreshed)
-        rows = [IndexRow(n, e.headline, e.event_date, e.sources, e.files) for n, e in manifest.briefings.items()]
+        rows = [
+            IndexRow(n, e.headline, e.event_date, [shared_name(s, articles) for s in e.sources], e.files)
+            for n, e in manifest.briefings.items()
+        ]
         write_index(out, rows)
         report.seconds = time.perf_counter() - started
     return report

@@ -9,14 +9,13 @@ the page after the click is saved to ``test-artifacts/review.png``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.browser import chromium
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.paths import ARTIFACTS
 from helpers.scripted import ARTICLE, KESSEL, OTHER, entities, overview, run
@@ -25,8 +24,6 @@ from summariser.output.render import to_json
 from summariser.output.review import render_review, segments
 from summariser.schemas import Briefing, Evidence
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 INVENTED = {"name": "Petra Invented", "role": "spokeswoman", "affiliation": None}
 
 
@@ -101,29 +98,8 @@ def test_source_text_is_escaped_and_misplaced_evidence_is_listed_not_highlighted
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromedriver must be installed in CI (.ci/run installs them)")
-        pytest.skip("chromium/chromedriver not installed: apt-get install -y chromium chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,900",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_clicking_a_bullet_highlights_its_source_span_in_chromium(

@@ -215,3 +215,29 @@ def test_the_function_is_exported_from_the_package_and_the_top_level() -> None:
     from summariser.regenerate import folder
 
     assert folder.regenerate is regenerate
+
+
+def test_shared_files_name_sources_by_title_or_relative_path_and_edit_pages_are_a_switch(
+    server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An untitled article is named by its path in the articles folder — in the index, the briefing,
+    its Markdown and its page — never by where the folder is on this machine (issue 17)."""
+    folder = tmp_path / "articles" / "desk"
+    folder.mkdir(parents=True)
+    (folder / "untitled.txt").write_text(
+        "Dock workers at the port of Valdmar walked off the job on Monday, halting grain shipments.\n\n"
+        "Grain traders warned that a prolonged stoppage could push up wheat prices across the region.\n\n"
+        "Talks to end the strike were chaired by Transport Minister Henrik Aalto on Tuesday evening.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    regenerate(tmp_path / "articles", tmp_path / "plain", model=model(server))
+    regenerate(Path("articles"), Path("briefings"), model=model(server), edit_pages=True)
+    briefing = Briefing.model_validate_json((tmp_path / "briefings" / "desk" / "untitled.json").read_bytes())
+    assert briefing.sources[0].title is None and [s.path for s in briefing.sources] == ["desk/untitled.txt"]
+    for out in (tmp_path / "plain", tmp_path / "briefings"):
+        assert "desk/untitled.txt" in (out / "index.html").read_text(encoding="utf-8")
+        for written in (p for p in out.rglob("*") if p.suffix in {".json", ".md", ".html"}):
+            assert str(tmp_path) not in written.read_text(encoding="utf-8"), written
+    assert 'id="edit-data"' in (tmp_path / "briefings" / "desk" / "untitled.html").read_text(encoding="utf-8")
+    assert 'id="edit-data"' not in (tmp_path / "plain" / "desk" / "untitled.html").read_text(encoding="utf-8")

@@ -1,0 +1,88 @@
+"""``summariser gold init``: start a gold folder from a folder of predicted briefings.
+
+Each briefing ``BRIEFINGS/…/NAME.json`` (read with `summariser.output.render.read_briefing`;
+a file that is not one is skipped and named) becomes ``GOLD/NAME.json`` — a copy carrying
+the unreviewed mark (`summariser.schemas.gold.mark_unreviewed`), its grounding report kept
+so that the review page can restore what grounding dropped — and, when ``sources.yaml`` has
+no entry for NAME yet, its entry (`summariser.output.editing.gold_paths`) is appended to the
+file, which keeps what it already holds, comments included. A gold folder is flat: a
+briefing in a subfolder ``a/b.json`` becomes ``a__b.json``. An existing gold file is left
+alone unless ``force``. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..atomic import write_atomic
+from ..errors import InputError
+from ..output.editing import gold_name, gold_paths, sources_line
+from ..output.render import read_briefing, to_json
+from ..schemas import mark_unreviewed
+from .goldset import SOURCES_FILE
+
+__all__ = ["InitReport", "init_gold"]
+
+
+@dataclass
+class InitReport:
+    """What ``gold init`` did: the drafts written, the files skipped (with why), the entries added."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+
+
+def _entries(path: Path) -> tuple[str, set[str]]:
+    """The text of ``sources.yaml`` (empty if there is none) and the gold names it maps."""
+    if not path.exists():
+        return "", set()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as err:
+        detail = " ".join(str(err).split())[:120]
+        raise InputError(f"{path} cannot be read as YAML ({detail}); fix it before adding entries") from None
+    return text, set(data) if isinstance(data, dict) else set()
+
+
+def init_gold(briefings: Path, gold: Path, *, articles: Path | None = None, force: bool = False) -> InitReport:
+    """Copy every briefing of ``briefings`` into ``gold`` as an unreviewed draft (see the module docstring).
+
+    ``articles`` is the folder the briefings' relative source paths start from (default: the current folder).
+    """
+    if not briefings.is_dir():
+        raise InputError(f"briefings folder {briefings} does not exist; pass the folder of predicted NAME.json files")
+    found = sorted(p for p in briefings.rglob("*.json") if p.is_file())
+    if not found:
+        raise InputError(f"{briefings} holds no .json briefings; brief some first (`summariser regenerate`)")
+    gold.mkdir(parents=True, exist_ok=True)
+    sources_file = gold / SOURCES_FILE
+    text, known = _entries(sources_file)
+    before = text
+    report = InitReport()
+    for path in found:
+        name = gold_name(path.relative_to(briefings).with_suffix("").as_posix())
+        try:
+            briefing = read_briefing(path)
+        except InputError:
+            report.skipped.append((str(path), "not a briefing (left out)"))
+            continue
+        target = gold / f"{name}.json"
+        if target.exists() and not force:
+            report.skipped.append((str(path), f"{target} exists (kept; --force overwrites it)"))
+            continue
+        write_atomic(target, to_json(mark_unreviewed(briefing)))
+        report.written.append(str(target))
+        if name not in known:
+            paths = gold_paths(briefing, gold, articles)
+            text += ("" if not text or text.endswith("\n") else "\n") + sources_line(name, paths)
+            known.add(name)
+            if paths is not None:
+                report.entries.append(name)
+    if text != before:
+        write_atomic(sources_file, text)
+    return report

@@ -1,0 +1,87 @@
+"""The merged briefing of the two seed articles, made without a model.
+
+`merged_seeds_briefing` runs the real pipeline (numbering, grounding, merging, quotes and
+countries read from the text) on ``../shared/seeds`` against the scripted loopback server;
+`answer` plays the model with fixed, hand-written drafts of each seed. The drafts are
+deliberately imperfect, so that a reviewer has something to fix: "Finance Ministerial" is
+listed as an organisation (it is a meeting), Jay Horine and JP Morgan are missing, Valdis
+Dombrovskis has no role, Lars Klingbeil's "Finance Minister" is dropped (the article does not
+say it) and so is "Janet Invented", named in no source. Tests that need it skip when the seeds are not there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers.fake_server import FakeOpenAI, Reply, completion
+from helpers.paths import SEEDS
+from summariser import summarise
+from summariser.config import Settings
+from summariser.schemas import Briefing
+
+__all__ = ["SEED_FILES", "answer", "merged_seeds_briefing", "needs_seeds"]
+
+#: The two seed articles, in the order they are briefed.
+SEED_FILES = [SEEDS / "000_d88f05556ae02bff.txt", SEEDS / "003_23e1979fb4cc80f4.txt"]
+needs_seeds = pytest.mark.skipif(
+    not all(p.is_file() for p in SEED_FILES), reason="the shared seed articles are not available"
+)
+
+_WIRE = {  # seed 000: the wire story
+    "people": [
+        {"name": "Scott Bessent", "role": "Treasury Secretary", "affiliation": "United States"},
+        {"name": "Janet Invented", "role": "spokeswoman", "affiliation": None},
+    ],
+    "organisations": ["Export-Import Bank of the United States"],
+}
+_WIRE_OVERVIEW = {
+    "headline": "US convenes allied finance ministers on critical minerals supply chains",
+    "location": "Washington",
+    "summary": [1, 3, 7, 9],
+    "themes": ["critical minerals", "supply chains", "economic security"],
+    "implications": [],
+}
+_LIST = {  # seed 003: the participant list
+    "people": [
+        {"name": "Scott Bessent", "role": "Treasury Secretary", "affiliation": None},
+        {"name": "Jim Chalmers", "role": "Treasurer", "affiliation": "Australia"},
+        {"name": "François-Philippe Champagne", "role": "Minister of Finance", "affiliation": "Canada"},
+        {"name": "Rachel Reeves", "role": "Chancellor of the Exchequer", "affiliation": "United Kingdom"},
+        {"name": "Jamieson Greer", "role": "US Trade Representative", "affiliation": None},
+        {"name": "Valdis Dombrovskis", "role": None, "affiliation": "European Commission"},
+        {"name": "Lars Klingbeil", "role": "Finance Minister", "affiliation": "Germany"},
+        {"name": "Mark Carney", "role": "Prime Minister", "affiliation": "Canada"},
+    ],
+    "organisations": ["European Commission", "Finance Ministerial"],
+}
+_LIST_OVERVIEW = {
+    "headline": "Bessent convenes finance ministers on critical minerals",
+    "location": None,
+    "summary": [2, 8, 11],
+    "themes": ["critical minerals", "rare earths"],
+    "implications": [12],
+}
+
+
+def answer(body: Any) -> Reply:
+    """The scripted model's answer to one request: the entities or the overview of the seed it shows."""
+    text = json.dumps(body)
+    schema = json.dumps(body.get("response_format", {}))
+    wire = "stepped up its push" in text
+    if "EntitiesDraft" in schema:
+        return Reply(200, completion(json.dumps(_WIRE if wire else _LIST)))
+    return Reply(200, completion(json.dumps(_WIRE_OVERVIEW if wire else _LIST_OVERVIEW)))
+
+
+def merged_seeds_briefing(tmp_path: Path) -> Briefing:
+    """One briefing of both seeds, grounded and merged by the real pipeline (see the module docstring)."""
+    with FakeOpenAI(responder=answer) as server:
+        settings = Settings(model=f"{server.base_url}#fake", cache="off", cache_dir=tmp_path / "cache")
+        briefing = summarise([str(p) for p in SEED_FILES], settings=settings)
+    if briefing.meta is not None:  # the loopback URL changes every run; name what answered instead
+        briefing.meta.model = "scripted drafts (tests/helpers/seeds.py)"
+    return briefing
