@@ -44,8 +44,11 @@ from .sampling import GreedyGrammarSampler
 
 __all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "install", "last_answer", "resize", "sequences"]
 
-#: Sequences decoded together by the embedded model (each holds a KV stream of the model's context).
-N_SEQ = 4
+#: Sequences decoded together by the embedded model (each holds a KV stream of the model's context): the
+#: two requests of one briefing. Four (two briefings at once) built 1.16× the articles a minute but
+#: changed 6 of 20 FRANK briefings (bench/results/batching.md): not bit-identical, so not the default;
+#: ``SUMMARISER_SEQUENCES=4`` opts in.
+N_SEQ = 2
 
 
 _LAST = threading.local()
