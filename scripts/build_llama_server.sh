@@ -3,7 +3,7 @@
 # llama.cpp sources vendored in the llama-cpp-python sdist, with the same CPU flags as the
 # wheel (scripts/llama_cpp.sh). Prints the binary's path on stdout.
 #
-#   bash scripts/build_llama_server.sh    # ~N min the first time, instant when cached
+#   bash scripts/build_llama_server.sh    # ~1,000 CPU-seconds the first time, instant when cached
 #
 # The binary is kept in ~/.cache/summariser/llama-server/<hash of version and flags>/ (with a
 # FLAGS file), and ~/.cache/summariser/llama-server/current points at the build this machine

@@ -51,10 +51,11 @@ def serve_command(
         with err_console.status("starting llama-server…") as shown, progress.listen(lambda e: shown.update(status(e))):
             server = stack.enter_context(serve(spec.embedded, parallel=parallel, port=port))
         typer.echo(plain(server.model_string))  # stdout: the one thing a script needs
-        err_console.print(
-            f"llama-server: local:{spec.embedded.alias}, {parallel} slots of {spec.embedded.n_ctx} tokens, on "
-            f"{server.base_url}. Use it with --model {server.model_string} (or SUMMARISER_MODEL) and "
-            f"SUMMARISER_CONTEXT_TOKENS={spec.embedded.n_ctx}. Ctrl-C stops it."
-        )
+        for text in (
+            f"llama-server: local:{spec.embedded.alias}, {parallel} slots of {spec.embedded.n_ctx} tokens each",
+            f"use it with --model {server.model_string} (or SUMMARISER_MODEL=…)",
+            f"and SUMMARISER_CONTEXT_TOKENS={spec.embedded.n_ctx}, the context of one slot; Ctrl-C stops it",
+        ):
+            err_console.print(text, soft_wrap=True)  # a URL is never broken across lines
         server.wait()
     err_console.print("llama-server stopped")

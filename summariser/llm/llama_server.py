@@ -6,7 +6,8 @@
 batching, waits until ``GET /health`` says the model is loaded, and yields a `LlamaServer`
 whose ``model_string`` (``http://127.0.0.1:PORT/v1#alias``) any backend of this package takes.
 On exit — normal, an exception or Ctrl-C — the process is terminated, then killed; on Linux it
-is also killed if this process dies first (``PR_SET_PDEATHSIG``), so it is never left behind.
+is also stopped if the thread that started it dies first, even by SIGKILL (``PR_SET_PDEATHSIG``:
+enter `serve` in a thread that outlives the block), so it is never left behind.
 
 The binary is ``$SUMMARISER_LLAMA_SERVER`` or ``current/llama-server`` in the build cache
 (`build_cache`). A missing binary, a crash or a failed start is one `ModelUnavailable` naming
@@ -162,15 +163,19 @@ def _healthy(port: int) -> bool:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
+    """SIGTERM, `STOP_GRACE` seconds to exit, then SIGKILL (at once on a second Ctrl-C)."""
+    try:
+        if process.poll() is None:
+            process.terminate()
             process.wait(STOP_GRACE)
-        except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        if process.poll() is None:
             process.kill()
             process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @contextlib.contextmanager
@@ -195,20 +200,21 @@ def serve(
         preexec_fn=_parent_death_signal(),
     )
     server = LlamaServer(model, chosen, parallel, process)
-    threading.Thread(target=_drain, args=(process.stdout, server.log), daemon=True).start()
+    reader = threading.Thread(target=_drain, args=(process.stdout, server.log), daemon=True)
+    reader.start()
     try:
-        _wait_ready(server, timeout)
+        _wait_ready(server, reader, timeout)
         yield server
     finally:
         _stop(process)
 
 
-def _wait_ready(server: LlamaServer, timeout: float) -> None:
+def _wait_ready(server: LlamaServer, reader: threading.Thread, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not _healthy(server.port):
         code = server.process.poll()
         if code is not None:
-            time.sleep(0.1)  # let the drain thread read the last lines
+            reader.join(2.0)  # until the log's end: its last line says why
             raise ModelUnavailable(
                 f"llama-server did not start ({_exit_text(code)}): {server.last_line()}; check the model file "
                 f"and the port, or rebuild the server with `{BUILD}`"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers.fake_llama_server import alive, fake_binary, gguf, listening, record
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from summariser.errors import ConfigError, ModelUnavailable
 from summariser.llm import llama_server
@@ -167,7 +167,7 @@ def test_zero_slots_is_a_config_error(tiny: EmbeddedModel) -> None:
 
 
 class City(BaseModel):
-    city: str
+    city: str = Field(max_length=40)  # every answer is bounded (summariser.llm.budget)
 
 
 @pytest.mark.model
