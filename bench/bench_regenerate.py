@@ -1,14 +1,19 @@
 """Regenerate benchmark: throughput against a real local server, and the machinery at 1,000 to 100,000 articles.
 
     .venv/bin/python bench/bench_regenerate.py [--articles 20] [--concurrency 1 2 4] [--skip-server]
-                                               [--scale 1000 10000 100000] [--build-max 10000]
+                                               [--llama-server SLOTS] [--server-model qwen2.5-0.5b]
+                                               [--scale 1000 10000 100000] [--build-max 10000] [--skip-scale]
                                                [--out bench/results/regenerate.md]
 
-(a) Starts llama-cpp-python's OpenAI-compatible server (``python -m llama_cpp.server``) on
-    loopback with the small embedded model (2 threads), writes the first ``--articles`` FRANK
-    dev articles as ``.txt`` files, and runs ``summariser regenerate`` over them once per
-    concurrency level (fresh output folder, response cache off, so the model really runs),
-    reporting articles/minute. The server is stopped at the end.
+(a) Starts an OpenAI-compatible server on loopback with the small embedded model (or
+    ``--server-model``; ``SUMMARISER_THREADS`` threads, default all cores), writes the first
+    ``--articles`` FRANK dev articles as ``.txt`` files, and runs ``summariser regenerate``
+    over them once per concurrency level (fresh output folder, response cache off, so the
+    model really runs), reporting articles/minute. The server is llama-cpp-python's
+    (``python -m llama_cpp.server``, one request at a time), or with ``--llama-server SLOTS``
+    llama.cpp's own batching ``llama-server`` with that many slots
+    (`summariser.llm.llama_server`; build it with ``bash scripts/build_llama_server.sh``).
+    The server is stopped at the end.
 (b) Scale, against a loopback stand-in model (tests/helpers/echo_model.py): for each ``--scale``
     size, that many distinct articles; the first build (sizes up to ``--build-max``; above it
     the built state is synthesised — each article gets a built briefing's files and its own
@@ -22,6 +27,7 @@ One run, same machine: compare the ratios (the machine is shared and noisy).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -31,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +47,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from helpers.echo_model import echo_answer  # noqa: E402
 from helpers.fake_server import FakeOpenAI  # noqa: E402
 
-from summariser.llm.weights import EMBEDDED_MODELS, assemble  # noqa: E402
+from summariser.llm.embedded import threads  # noqa: E402
+from summariser.llm.llama_server import serve  # noqa: E402
+from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, assemble  # noqa: E402
 from summariser.regenerate.manifest import MANIFEST, Manifest, input_state, load_manifest, save_manifest  # noqa: E402
 from summariser.regenerate.paths import outputs  # noqa: E402
 
@@ -65,40 +74,54 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(model: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start llama_cpp.server and wait until it answers /v1/models."""
+@contextlib.contextmanager
+def llama_cpp_server(model: EmbeddedModel) -> Iterator[str]:
+    """Run llama_cpp.server on ``model`` until it answers on its port; yield the model string."""
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "llama_cpp.server",
             "--model",
-            str(model),
+            str(assemble(model)),
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--n_threads",
-            "2",
+            str(threads()),
             "--n_ctx",
             "8192",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    "llama_cpp.server exited; install the bench extra: pip install -e .[bench]"
-                ) from None
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("llama_cpp.server did not start within 120 s")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        "llama_cpp.server exited; install the bench extra: pip install -e .[bench]"
+                    ) from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("llama_cpp.server did not start within 120 s") from None
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/v1#{model.alias}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def llama_server(model: EmbeddedModel, slots: int) -> Iterator[str]:
+    """Run llama.cpp's batching llama-server with ``slots`` slots; yield the model string."""
+    with serve(model, parallel=slots) as server:
+        yield server.model_string
 
 
 def regenerate(
@@ -121,27 +144,24 @@ def regenerate(
         return seconds, int(peak.read_text()) // 1024, json.loads(done.stdout)
 
 
-def throughput(rows: list[dict[str, Any]], levels: list[int], tmp: Path) -> list[str]:
+def throughput(
+    rows: list[dict[str, Any]], levels: list[int], tmp: Path, model: EmbeddedModel, slots: int | None
+) -> list[str]:
     arts = tmp / "frank"
     arts.mkdir()
     for row in rows:
         (arts / f"{row['id']}.txt").write_text(row["article"], encoding="utf-8")
-    port = free_port()
-    server = start_server(assemble(EMBEDDED_MODELS["qwen2.5-0.5b"]), port)
     lines = []
-    try:
+    with llama_server(model, slots) if slots else llama_cpp_server(model) as url:
         for level in levels:
-            model, off = f"http://127.0.0.1:{port}/v1#qwen2.5-0.5b", {"SUMMARISER_CACHE": "off"}
-            seconds, _, result = regenerate(arts, tmp / f"out-{level}", model, "-j", str(level), env=off)
+            off = {"SUMMARISER_CACHE": "off"}
+            seconds, _, result = regenerate(arts, tmp / f"out-{level}", url, "-j", str(level), env=off)
             built, usage = result["built"], result["usage"]
             lines.append(
                 f"| {level} | {built}/{len(rows)} built, {len(result['failed'])} failed | {seconds:.0f} s "
                 f"| {built / seconds * 60:.2f} | {usage['prompt_tokens']} / {usage['completion_tokens']} |"
             )
             print(lines[-1], flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return lines
 
 
@@ -251,6 +271,11 @@ def main() -> int:
     parser.add_argument("--scale", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--build-max", type=int, default=10000, help="larger sizes are synthesised, not built")
     parser.add_argument("--skip-server", action="store_true", help="only part (b)")
+    parser.add_argument("--skip-scale", action="store_true", help="only part (a)")
+    parser.add_argument(
+        "--llama-server", type=int, metavar="SLOTS", default=None, help="part (a) on llama-server with SLOTS slots"
+    )
+    parser.add_argument("--server-model", choices=sorted(EMBEDDED_MODELS), default="qwen2.5-0.5b")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     if not DATASET.exists():
@@ -259,16 +284,23 @@ def main() -> int:
     rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        table = scale(rows, args.scale, args.build_max, Path(tmp))
-        server_rows = [] if args.skip_server else throughput(rows[: args.articles], args.concurrency, Path(tmp))
+        table = [] if args.skip_scale else scale(rows, args.scale, args.build_max, Path(tmp))
+        model = EMBEDDED_MODELS[args.server_model]
+        server_rows = (
+            []
+            if args.skip_server
+            else throughput(rows[: args.articles], args.concurrency, Path(tmp), model, args.llama_server)
+        )
     header = (
         f"bench/bench_regenerate.py on {platform.machine()}, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d')}; {time.perf_counter() - started:.0f} s in all"
     )
     parts = [header, ""]
     if server_rows:
+        server = f"`llama-server` ({args.llama_server} slots)" if args.llama_server else "`llama_cpp.server`"
         parts += [
-            f"(a) {args.articles} FRANK dev articles, `llama_cpp.server` + Qwen2.5-0.5B (2 threads), cache off:",
+            f"(a) {args.articles} FRANK dev articles, {server} + local:{args.server_model} "
+            f"({threads()} threads), cache off:",
             "",
             "| concurrency | result | wall time | articles/min | tokens in / out |",
             "|---|---|---|---|---|",
@@ -276,14 +308,15 @@ def main() -> int:
             "",
         ]
     sizes = sorted(args.scale)
-    parts += [
-        f"(b) {', '.join(f'{n:,}' for n in sizes)} distinct articles, stand-in model "
-        f"(sizes over {args.build_max:,} synthesised); target at 100,000: re-run with nothing changed ≤ 30 s, ≤ 1 GB:",
-        "",
-        "| measure | " + " | ".join(f"{n:,} articles" for n in sizes) + " |",
-        "|---|" + "---|" * len(sizes),
-        *(f"| {label} | " + " | ".join(cells) + " |" for label, cells in table),
-    ]
+    if table:
+        parts += [
+            f"(b) {', '.join(f'{n:,}' for n in sizes)} distinct articles, stand-in model (sizes over "
+            f"{args.build_max:,} synthesised); target at 100,000: re-run with nothing changed ≤ 30 s, ≤ 1 GB:",
+            "",
+            "| measure | " + " | ".join(f"{n:,} articles" for n in sizes) + " |",
+            "|---|" + "---|" * len(sizes),
+            *(f"| {label} | " + " | ".join(cells) + " |" for label, cells in table),
+        ]
     text = "\n".join(parts) + "\n"
     print(text)
     if args.out:

@@ -4,16 +4,16 @@
 #
 #   bash scripts/install.sh            # library, CLI, dev tools, embedded models
 #
-# llama-cpp-python is built from source with CPU flags chosen from /proc/cpuinfo: the
-# default native build enables AMX and segfaults on this machine kind, so GGML_NATIVE is
-# off and AVX2/FMA/F16C (+ AVX-512 where the CPU has it; never AMX) are switched on
-# explicitly. The built wheel is kept in ~/.cache/summariser/wheels/<flags-hash>/ so later
-# installs (and CI on the same machine) skip the ~4 minute build.
+# llama-cpp-python is built from source with CPU flags chosen from /proc/cpuinfo
+# (scripts/llama_cpp.sh: never the native build, which enables AMX and segfaults on this
+# machine kind). The built wheel is kept in ~/.cache/summariser/wheels/<flags-hash>/ so later
+# installs (and CI on the same machine) skip the ~4 minute build. llama.cpp's own batching
+# llama-server is built from the same sources with the same flags and cached the same way
+# (scripts/build_llama_server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
-LLAMA_VERSION=0.3.36
 VENV=.venv
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -24,21 +24,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip wheel
 
-flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-cpu=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
-has() { [[ " $cpu " == *" $1 "* ]]; }
-if ! has avx2 || ! has fma || ! has f16c; then
-  log "this CPU lacks AVX2/FMA/F16C: building llama.cpp without them (slower)"
-  flags="-DGGML_NATIVE=OFF -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF"
-fi
-if has avx512f && has avx512bw && has avx512vl; then
-  flags="$flags -DGGML_AVX512=ON"
-  has avx512vbmi && flags="$flags -DGGML_AVX512_VBMI=ON"
-  has avx512_vnni && flags="$flags -DGGML_AVX512_VNNI=ON"
-  has avx512_bf16 && flags="$flags -DGGML_AVX512_BF16=ON"
-fi
-has avx_vnni && flags="$flags -DGGML_AVX_VNNI=ON"
-flags="$flags -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+source scripts/llama_cpp.sh
+flags=$LLAMA_CPU_FLAGS
 
 key=$(printf '%s %s' "$LLAMA_VERSION" "$flags" | sha256sum | cut -c1-16)
 wheels=${SUMMARISER_WHEEL_CACHE:-$HOME/.cache/summariser/wheels}/$key
@@ -68,4 +55,7 @@ if ! "$VENV/bin/python" -m summariser.llm.smoke; then
   echo "error: llama-cpp-python crashed on this CPU; delete $wheels and rerun this script" >&2
   exit 1
 fi
+
+log "building (or reusing) llama.cpp's llama-server"
+PYTHON="$VENV/bin/python" bash scripts/build_llama_server.sh >/dev/null
 log "ready: $VENV/bin/summariser"

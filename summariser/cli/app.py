@@ -1,7 +1,8 @@
 """The ``summariser`` command: the Typer app, its ``--debug`` callback and `main`, the entry point.
 
 Each command lives in a module of its own (`brief`, `review`, `models`, `schemas`, `eval`,
-`regenerate`, and the ``gold`` group's `gold`) and is registered here; the options they share are declared once in
+`regenerate`, `serve`, and the ``gold`` group's `gold`) and is registered here; the options they share are
+declared once in
 `summariser.cli.options`. `main` turns every error of the summariser error tree into one
 line on stderr and its exit code, a usage error into click's usage message and exit 2, and
 anything else into an ``internal error`` line and exit 70; a traceback is shown only with
@@ -21,7 +22,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import SummariserError
-from . import brief, gold, models, regenerate, review, schemas
+from . import brief, gold, models, regenerate, review, schemas, serve
 from . import eval as eval_
 from .sanitise import plain
 
@@ -104,6 +105,7 @@ app.command("models", cls=_Command, epilog=models.EPILOG)(models.models_command)
 app.command("schemas", cls=_Command, epilog=schemas.EPILOG)(schemas.schemas_command)
 app.command("eval", cls=_Command, epilog=eval_.EPILOG)(eval_.eval_command)
 app.command("regenerate", cls=_Command, epilog=regenerate.EPILOG)(regenerate.regenerate_command)
+app.command("serve", cls=_Command, epilog=serve.EPILOG)(serve.serve_command)
 gold_app = typer.Typer(cls=_Group, help=gold.HELP, no_args_is_help=True, pretty_exceptions_enable=False)
 gold_app.command("check", cls=_Command, epilog=gold.CHECK_EPILOG)(gold.check_command)
 gold_app.command("init", cls=_Command, epilog=gold.INIT_EPILOG)(gold.init_command)

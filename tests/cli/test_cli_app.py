@@ -16,7 +16,9 @@ from helpers.cli import EVENT, run
 from summariser.cli import main
 
 
-@pytest.mark.parametrize("command", [[], ["brief"], ["review"], ["models"], ["schemas"], ["eval"], ["regenerate"]])
+@pytest.mark.parametrize(
+    "command", [[], ["brief"], ["review"], ["models"], ["schemas"], ["eval"], ["regenerate"], ["serve"]]
+)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -29,7 +31,7 @@ def test_python_dash_m_summariser_help_lists_every_command() -> None:
     result = run("--help")  # run() is ``python -m summariser``
     assert result.returncode == 0 and result.stderr == ""
     assert "Usage: python -m summariser [OPTIONS] COMMAND" in result.stdout
-    for command in ("brief", "review", "models", "schemas", "eval", "regenerate"):
+    for command in ("brief", "review", "models", "schemas", "eval", "regenerate", "serve"):
         assert f"│ {command} " in result.stdout, command
 
 
