@@ -14,7 +14,8 @@ This is the whole sequence behind ``summariser regenerate``:
    with ``prune`` delete them), plan, and build what the plan asks for — concurrently
    (`summariser.regenerate.run`) or through the OpenAI Batch API (`summariser.regenerate.batch`).
 
-`dry_run` does steps 1–3 and the plan, and writes nothing. Neither imports a CLI framework:
+`dry_run` does steps 1–3 and the plan, and estimates the tokens of every briefing the plan
+would build (`summariser.regenerate.estimate`); it writes nothing. Neither imports a CLI framework:
 ``summariser.cli.regenerate`` draws the progress bar and the table from the callbacks.
 """
 
@@ -26,7 +27,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .. import progress
 from ..config import Settings, load_settings, override
@@ -39,6 +40,9 @@ from .paths import is_outside_link
 from .plan import Planned, dry_run_lines, orphans, plan
 from .plan import prune as delete_briefings
 from .run import Event, RunReport, run
+
+if TYPE_CHECKING:
+    from .estimate import PlanEstimate
 
 if TYPE_CHECKING:
     from .batch import BatchOptions, BatchSummary
@@ -63,6 +67,8 @@ class RunPlan:
     """Briefings this run deleted because their articles are gone."""
     warnings: list[str] = field(default_factory=list)
     """Inputs skipped when the articles folder was read (links to outside it), one line each."""
+    estimate: PlanEstimate | None = None
+    """The tokens the briefings to build would spend at most (a dry run's; None: not estimated)."""
 
     @property
     def todo(self) -> list[Planned]:
@@ -71,7 +77,41 @@ class RunPlan:
 
     def lines(self) -> list[str]:
         """One line per briefing (build or keep, and why), then one per orphan."""
-        return [*dry_run_lines(self.planned), *(f"orphan {name}  (its articles are gone)" for name in self.orphans)]
+        lines = dry_run_lines(self.planned)
+        if self.estimate is not None:
+            problems = {e.name: e.error for e in self.estimate.briefings if e.error}
+            lines = [
+                f"{line}  — would fail: {problems[p.job.name]}" if p.job.name in problems else line
+                for p, line in zip(self.planned, lines, strict=True)
+            ]
+        return [*lines, *(f"orphan {name}  (its articles are gone)" for name in self.orphans)]
+
+    def summary(self) -> str:
+        """``N to build, M unchanged; estimated … (dry run: nothing written)``."""
+        count = len(self.todo)
+        head = f"{count} to build, {len(self.planned) - count} unchanged"
+        if self.estimate is not None and count:
+            head += f"; {self.estimate.text()}"
+        return f"{head} (dry run: nothing written)"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready data: every briefing with its reason (and estimate), the orphans."""
+        totals = self.estimate.as_dict() if self.estimate is not None else None
+        estimates = {e["name"]: e for e in totals.pop("briefings")} if totals is not None else {}
+        rows = []
+        for p in self.planned:
+            row: dict[str, Any] = {"name": p.job.name, "reason": p.reason}
+            if p.job.name in estimates:
+                row["estimate"] = {k: v for k, v in estimates[p.job.name].items() if k != "name"}
+            rows.append(row)
+        return {
+            "build": len(self.todo),
+            "unchanged": len(self.planned) - len(self.todo),
+            "briefings": rows,
+            "orphans": self.orphans,
+            "warnings": self.warnings,
+            "estimate": totals,
+        }
 
 
 def find_groups_file(articles: Path) -> Path:
@@ -99,6 +139,7 @@ def _prepare(
     group_by: GroupBy,
     groups: Path | None,
     allow_ungrounded: bool | None,
+    max_tokens_total: int | None,
     batch: BatchOptions | None,
     warnings: list[str],
 ) -> tuple[Settings, list[Job]]:
@@ -109,7 +150,9 @@ def _prepare(
         groups = find_groups_file(articles)
     if groups is not None and group_by != "event":
         raise ConfigError("--groups only applies with --group-by event")
-    resolved = override(settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded)
+    resolved = override(
+        settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded, max_tokens_total=max_tokens_total
+    )
     spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
     if batch is not None:
         from ..llm.batch.jobs import check_batchable  # openai's batch client: imported only when used
@@ -132,11 +175,16 @@ def dry_run(
     groups: Path | str | None = None,
     force: bool = False,
     allow_ungrounded: bool | None = None,
+    max_tokens_total: int | None = None,
     batch: BatchOptions | None = None,
+    estimate: bool = True,
 ) -> RunPlan:
     """What `regenerate` with these arguments would build and why; nothing is written or locked.
 
     The options are checked as the run checks them, so a dry run fails where the run would.
+    With ``estimate`` (the default) the plan's ``estimate`` holds the tokens each briefing to
+    build would spend at most (`summariser.regenerate.estimate`): its articles are read and its
+    prompts rendered, but nothing is sent.
     """
     articles, briefings = Path(articles), Path(briefings)
     warnings: list[str] = []
@@ -148,12 +196,18 @@ def dry_run(
         group_by=group_by,
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
         batch=batch,
         warnings=warnings,
     )
     manifest = load_manifest(briefings)
     planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
-    return RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
+    result = RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
+    if estimate:
+        from .estimate import estimate as estimate_plan  # openai + instructor: only for an estimate
+
+        result.estimate = estimate_plan(planned, articles, resolved)
+    return result
 
 
 def regenerate(
@@ -168,6 +222,7 @@ def regenerate(
     force: bool = False,
     prune: bool = False,
     allow_ungrounded: bool | None = None,
+    max_tokens_total: int | None = None,
     batch: BatchOptions | None = None,
     on_plan: Callable[[RunPlan], None] | None = None,
     on_event: Event | None = None,
@@ -185,9 +240,13 @@ def regenerate(
     time). ``force`` rebuilds everything; ``prune`` deletes briefings whose articles are gone
     (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as
     OpenAI Batch API jobs first (HTTP endpoints with the response cache on).
+    ``max_tokens_total`` (overriding ``settings.max_tokens_total``) is the run's token budget:
+    every request that reaches the model is charged, retries and re-asks included; one whose
+    worst case would not fit is not sent, its briefing is left for the next run (the report's
+    ``left``; the manifest does not list it) and no further briefing starts.
 
     Callbacks: ``on_plan(plan)`` once the plan is made, before building; ``on_event(kind,
-    name, detail)`` per briefing (``start``, ``built``, ``failed``); ``on_stage(event)`` for the
+    name, detail)`` per briefing (``start``, ``built``, ``failed``, ``left``); ``on_stage(event)`` for the
     pipeline's progress events; ``on_batch(summary)`` after a batched run.
 
     Raises `ConfigError` for misused options and a held lock, `InputError` for an unreadable
@@ -207,6 +266,7 @@ def regenerate(
         group_by=group_by,
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
         batch=batch,
         warnings=warnings,
     )
