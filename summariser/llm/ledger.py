@@ -3,8 +3,9 @@
 `TokenLedger` keeps what a run has spent and what its requests in flight have reserved. A
 request may be sent only when its worst case fits: ``spent + reserved + prompt estimate +
 max_tokens <= limit`` (`tokens.request_cost`); it is reserved before it is sent and settled to
-what the answer's ``usage`` block says when it comes back, which frees the unused part. One that
-does not fit raises `BudgetExceeded` and is never sent.
+what the answer's ``usage`` block says when it comes back, which frees the unused part. One
+that fits only once the requests in flight are settled waits for them; one that cannot fit
+(``spent + its worst case > limit``) raises `BudgetExceeded` and is never sent.
 
 `LedgerTransport` is where that happens: it sits right on the backend (the HTTP wire, the
 embedded model or a cassette), below ``Retrying`` and ``Caching``, so it sees every attempt
@@ -51,32 +52,40 @@ class TokenLedger:
         self.reserved = 0
         self.refused = 0
         """Requests refused because they did not fit (a run starts no new briefing once one was)."""
-        self._lock = threading.Lock()
+        self._settled = threading.Condition()
 
     def fits(self, tokens: int) -> bool:
         """Whether ``tokens`` more would stay within the limit now (no reservation made)."""
-        with self._lock:
+        with self._settled:
             return self.limit is None or self.spent + self.reserved + tokens <= self.limit
 
     def reserve(self, tokens: int) -> Reservation:
-        """Set ``tokens`` aside, or raise `BudgetExceeded` (and count a refusal) if they do not fit."""
-        with self._lock:
-            if self.limit is not None and self.spent + self.reserved + tokens > self.limit:
-                self.refused += 1
-                raise BudgetExceeded(self.limit, self.spent + self.reserved, tokens)
+        """Set ``tokens`` aside, or raise `BudgetExceeded` (and count a refusal) if they can never fit.
+
+        A request that would fit once the requests in flight are settled waits for them: their
+        reservations are worst cases, mostly given back, and refusing on them would stop a run
+        that has budget left.
+        """
+        with self._settled:
+            while self.limit is not None and self.spent + self.reserved + tokens > self.limit:
+                if self.spent + tokens > self.limit or not self.reserved:
+                    self.refused += 1
+                    raise BudgetExceeded(self.limit, self.spent, tokens)
+                self._settled.wait()
             self.reserved += tokens
         return Reservation(tokens)
 
     def settle(self, reservation: Reservation, spent: int) -> None:
         """Release ``reservation`` and charge what its requests really ``spent``."""
-        with self._lock:
+        with self._settled:
             self.reserved -= reservation.tokens
             self.spent += max(0, spent)
+            self._settled.notify_all()
 
     @property
     def stopped(self) -> bool:
         """True once the budget has refused a request."""
-        with self._lock:
+        with self._settled:
             return self.refused > 0
 
 

@@ -86,7 +86,10 @@ class PlanEstimate:
         return sum(e.cached for e in self.briefings)
 
     def covered(self) -> int | None:
-        """How many briefings, in plan order, fit the budget at their worst case (None: no budget)."""
+        """How many briefings, in plan order, fit the budget even at their worst case (None: no budget).
+
+        A run builds at least these (and more when answers come in under their ``max_tokens``).
+        """
         if self.budget is None:
             return None
         spent = 0
@@ -97,7 +100,7 @@ class PlanEstimate:
         return len(self.briefings)
 
     def text(self) -> str:
-        """``estimated ≤ P prompt + ≤ C completion tokens`` with what the cache answers and what the budget covers."""
+        """``estimated ≤ P prompt + ≤ C completion tokens``, what the cache answers and what the budget covers."""
         how = "≤ " if self.exact else "~"
         basis = "" if self.exact else f" (prompt estimated from characters, {PROMPT_CHARS_PER_TOKEN:g} per token)"
         tokens = f"{how}{self.prompt_tokens:,} prompt + ≤ {self.completion_tokens:,} completion tokens"
@@ -106,7 +109,7 @@ class PlanEstimate:
             parts.append(f"{self.cached} of {self.cached + self.requests} requests cached (0 tokens)")
         covered = self.covered()
         if covered is not None:
-            parts.append(f"the budget of {self.budget:,} covers the first {covered} of {len(self.briefings)}")
+            parts.append(f"a budget of {self.budget:,} is sure to cover the first {covered} of {len(self.briefings)}")
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
