@@ -20,9 +20,9 @@ from typing import Any
 import httpx2
 
 from .backends import BackendSpec
-from .batch.gate import CHAT_ROUTE, placeholder_response
+from .batch.gate import ChatGate, placeholder_response
 from .cache import CacheMode, ResponseCache
-from .exchange import canonical
+from .exchange import Canonical
 from .tokens import PromptCounter, RequestCost, request_cost
 
 __all__ = ["EstimatingGate", "Estimator", "Tally"]
@@ -74,29 +74,21 @@ def _reasks(body: Any) -> bool:
     return any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages or [])
 
 
-class EstimatingGate(httpx2.BaseTransport):
+class EstimatingGate(ChatGate):
     """Pass cache hits on (cost 0); count every other chat request and answer it with a placeholder."""
 
     def __init__(
         self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec, owner: Estimator
     ) -> None:
-        self.inner = inner
-        self.cache = cache
-        self.spec = spec
+        super().__init__(inner, cache, spec)
         self.owner = owner
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Answer a hit through the inner chain; count a miss and answer it with a placeholder."""
-        key = canonical(self.spec.identity, request)
-        if key.path != CHAT_ROUTE:
-            return self.inner.handle_request(request)
-        if self.cache is not None and self.cache.answer(key) is not None:
-            self.owner.add(None)
-            return self.inner.handle_request(request)
+    def hit(self, key: Canonical) -> None:
+        """Count a request the cache answers: it costs nothing."""
+        self.owner.add(None)
+
+    def miss(self, key: Canonical) -> httpx2.Response:
+        """Count the request at its worst case (not a re-ask of a placeholder) and answer with a placeholder."""
         if not _reasks(key.body):
             self.owner.add(request_cost(self.owner.counter, key.body))
         return placeholder_response(key.body)
-
-    def close(self) -> None:
-        """Close the inner transport."""
-        self.inner.close()

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import httpx2
 
 from ..errors import BudgetExceeded
+from .exchange import chat_body
 from .metering import read_usage
 from .tokens import PromptCounter, RequestCost, request_cost
 
@@ -98,11 +99,8 @@ class LedgerTransport(httpx2.BaseTransport):
         self.counter = counter
 
     def _cost(self, request: httpx2.Request) -> RequestCost | None:
-        if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
-            return None
-        try:
-            body = json.loads(request.read())
-        except ValueError:
+        body = chat_body(request)
+        if body is None:
             return None
         if self.ledger.limit is None:  # counting only: no estimate needed
             return RequestCost(0, 0)

@@ -326,19 +326,9 @@ def test_a_bad_token_budget_is_one_error_line_and_exit_2(
     server: FakeOpenAI, articles: Path, tmp_path: Path, flag: str | None, env: str | None
 ) -> None:
     out = tmp_path / "briefings"
-    args = [
-        sys.executable,
-        "-m",
-        "summariser",
-        "regenerate",
-        str(articles),
-        str(out),
-        "--model",
-        f"{server.base_url}#e",
-    ]
-    environ = {**os.environ, **({"SUMMARISER_MAX_TOKENS_TOTAL": env} if env else {})}
+    environ = {"SUMMARISER_MAX_TOKENS_TOTAL": env} if env else {}
     for dry in ([], ["--dry-run"]):
-        result = subprocess.run([*args, *dry, *([flag] if flag else [])], capture_output=True, text=True, env=environ)
+        result = regenerate(server, articles, out, *dry, *([flag] if flag else []), env=environ)
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: max_tokens_total must be a positive whole number")

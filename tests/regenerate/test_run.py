@@ -16,6 +16,7 @@ from helpers.budget import billed, budget_for, worst_case
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.paths import FIXTURES
+from helpers.regenerate import echo_url, three_articles
 
 from summariser.config import Settings
 from summariser.errors import BudgetExceeded
@@ -34,16 +35,9 @@ def billing() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def articles(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name in ("harbour_fees.md", "port_strike.txt", "rail_tender.json"):
-        shutil.copy(FIXTURES / "articles" / name, folder / name)
+    folder = three_articles(tmp_path)
     shutil.copy(FIXTURES / "articles" / "port_strike.html", folder / "port_strike_page.html")
     return folder
-
-
-def model(server: FakeOpenAI) -> str:
-    return f"{server.base_url}#echo"
 
 
 def spent(server: FakeOpenAI, since: int = 0) -> int:
@@ -55,14 +49,14 @@ def test_a_budget_for_exactly_k_briefings_builds_k_and_the_next_run_finishes_the
     billing: FakeOpenAI, articles: Path, tmp_path: Path, k: int
 ) -> None:
     out = tmp_path / "briefings"
-    plan = dry_run(articles, out, model=model(billing))
+    plan = dry_run(articles, out, model=echo_url(billing))
     assert plan.estimate is not None and [e.name for e in plan.estimate.briefings] == NAMES
     budget = max(1, budget_for(plan.estimate, NAMES[:k]))
     events: list[tuple[str, str, str]] = []
     report = regenerate(
         articles,
         out,
-        model=model(billing),
+        model=echo_url(billing),
         concurrency=1,
         max_tokens_total=budget,
         on_event=lambda kind, name, detail: events.append((kind, name, detail)),
@@ -83,7 +77,7 @@ def test_a_budget_for_exactly_k_briefings_builds_k_and_the_next_run_finishes_the
 
     sent = len(billing.requests)
     rest_budget = budget_for(plan.estimate, NAMES[k:])
-    second = regenerate(articles, out, model=model(billing), concurrency=1, max_tokens_total=rest_budget)
+    second = regenerate(articles, out, model=echo_url(billing), concurrency=1, max_tokens_total=rest_budget)
     assert [o.name for o in second.outcomes if o.ok] == NAMES[k:] and second.left == []
     assert second.unchanged == k and second.spent == spent(billing, sent) == rest_budget
     assert len(billing.requests) == 2 * len(NAMES)  # every briefing's two requests, once
@@ -96,11 +90,11 @@ def test_concurrent_briefings_share_one_budget_and_wait_for_each_others_reservat
     # The echo model bills 15 tokens a request: a budget of little more than one request's worst
     # case builds everything, one reservation at a time, however many briefings are in flight.
     with FakeOpenAI(responder=echo_answer) as echo:
-        plan = dry_run(articles, tmp_path / "out", model=model(echo))
+        plan = dry_run(articles, tmp_path / "out", model=echo_url(echo))
         assert plan.estimate is not None
         widest = max(e.total for e in plan.estimate.briefings)
         report = regenerate(
-            articles, tmp_path / "out", model=model(echo), concurrency=4, max_tokens_total=widest + 1_000
+            articles, tmp_path / "out", model=echo_url(echo), concurrency=4, max_tokens_total=widest + 1_000
         )
         assert sorted(o.name for o in report.outcomes if o.ok) == NAMES and report.left == []
         assert report.spent == 15 * len(echo.requests) == 15 * 2 * len(NAMES)
@@ -109,7 +103,7 @@ def test_concurrent_briefings_share_one_budget_and_wait_for_each_others_reservat
 def test_the_budget_comes_from_the_settings_too(billing: FakeOpenAI, articles: Path, tmp_path: Path) -> None:
     plans: list[RunPlan] = []
     report = regenerate(
-        articles, tmp_path / "out", settings=Settings(model=model(billing), max_tokens_total=5), on_plan=plans.append
+        articles, tmp_path / "out", settings=Settings(model=echo_url(billing), max_tokens_total=5), on_plan=plans.append
     )
     assert report.budget == 5 and report.spent == 0 and len(report.left) == 4 and billing.requests == []
     assert len(plans[0].todo) == 4
@@ -120,11 +114,11 @@ def test_summarise_with_a_budget_raises_before_the_request_that_would_not_fit(
 ) -> None:
     from summariser import summarise
 
-    plan = dry_run(articles, tmp_path / "out", model=model(billing))
+    plan = dry_run(articles, tmp_path / "out", model=echo_url(billing))
     assert plan.estimate is not None
     first = plan.estimate.briefings[0]
     with pytest.raises(BudgetExceeded) as info:
-        summarise(articles / "harbour_fees.md", model=model(billing), max_tokens_total=first.total - 1, cache="off")
+        summarise(articles / "harbour_fees.md", model=echo_url(billing), max_tokens_total=first.total - 1, cache="off")
     assert len(billing.requests) == 1  # the entities request fitted, the overview did not
     assert info.value.spent == spent(billing) and info.value.limit == first.total - 1
-    summarise(articles / "harbour_fees.md", model=model(billing), max_tokens_total=first.total, cache="off")
+    summarise(articles / "harbour_fees.md", model=echo_url(billing), max_tokens_total=first.total, cache="off")

@@ -24,10 +24,11 @@ import httpx2
 from ...errors import BackendError, BudgetExceeded
 from ..backends import BackendSpec
 from ..cache import ResponseCache
-from ..exchange import canonical
+from ..exchange import Canonical, canonical
 
 __all__ = [
     "BatchLedger",
+    "ChatGate",
     "Collector",
     "GateMode",
     "GateTransport",
@@ -192,20 +193,49 @@ class Collector:
         return GateTransport(inner, cache, spec, self)
 
 
-class GateTransport(httpx2.BaseTransport):
-    """Pass cache hits on; collect (or refuse) misses — see the module docstring."""
+class ChatGate(httpx2.BaseTransport):
+    """A transport in front of the response cache that answers the chat requests the cache cannot.
 
-    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache, spec: BackendSpec, owner: Collector) -> None:
+    A chat request the cache answers (`hit`) and any other request pass to the inner chain,
+    which serves them; `miss` answers the rest (the batch gates here, `llm.estimate`'s gate).
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec) -> None:
         self.inner = inner
         self.cache = cache
         self.spec = spec
-        self.owner = owner
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Answer a hit through the inner chain; collect or refuse a miss."""
+        """Pass a hit (or a request that is not a chat completion) through the inner chain; answer a miss."""
         key = canonical(self.spec.identity, request)
-        if key.path != CHAT_ROUTE or self.cache.answer(key) is not None:
+        if key.path != CHAT_ROUTE:
             return self.inner.handle_request(request)
+        if self.cache is not None and self.cache.answer(key) is not None:
+            self.hit(key)
+            return self.inner.handle_request(request)
+        return self.miss(key)
+
+    def hit(self, key: Canonical) -> None:
+        """A chat request the response cache answers (nothing to do, unless a gate counts them)."""
+
+    def miss(self, key: Canonical) -> httpx2.Response:
+        """The answer to a chat request the response cache cannot answer."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self.inner.close()
+
+
+class GateTransport(ChatGate):
+    """Pass cache hits on; collect (or refuse) misses — see the module docstring."""
+
+    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache, spec: BackendSpec, owner: Collector) -> None:
+        super().__init__(inner, cache, spec)
+        self.owner = owner
+
+    def miss(self, key: Canonical) -> httpx2.Response:
+        """Collect or refuse a miss."""
         ledger = self.owner.ledger
         reason = ledger.failed.get(key.key)
         if reason is not None:
@@ -226,7 +256,3 @@ class GateTransport(httpx2.BaseTransport):
             content = ledger.add(key.key, key.body)
             self.owner.keys.append(key.key)
         return placeholder_response(key.body, content)
-
-    def close(self) -> None:
-        """Close the inner transport."""
-        self.inner.close()
