@@ -2,8 +2,8 @@
 
 The config file is TOML, read from ``SUMMARISER_CONFIG`` or ``~/.config/summariser/config.toml``
 (platform config dir), with the same keys as `Settings` (``model``, ``cache``, ``cache_dir``,
-``reasks``, ``timeout``, ``deadline``, ``long_articles``, ``allow_ungrounded``). API keys are never read
-from the config file.
+``reasks``, ``timeout``, ``deadline``, ``long_articles``, ``allow_ungrounded``, ``max_tokens_total``). API keys
+are never read from the config file.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ class Settings:
     """What to do with an article longer than the context window: split it, or fail."""
     allow_ungrounded: bool = False
     """Keep summary bullets and implications that no source span supports (flagged in the report)."""
+    max_tokens_total: int | None = None
+    """Tokens (prompt + completion, retries and re-asks included) one call — a briefing, or a whole
+    `regenerate` run — may spend (``--max-tokens-total``, ``SUMMARISER_MAX_TOKENS_TOTAL``); None = no limit.
+    A request whose worst case would not fit is not sent (`summariser.llm.ledger`)."""
 
     def llm_options(self) -> LLMOptions:
         """The part of these settings that the LLM layer uses."""
@@ -82,7 +86,8 @@ def _config_file() -> Path | None:
     return path if path.exists() else None
 
 
-_WHOLE = {"reasks", "seed"}
+_WHOLE = {"reasks", "seed", "max_tokens_total"}
+_POSITIVE = {"max_tokens_total": "a positive whole number of tokens (--max-tokens-total, SUMMARISER_MAX_TOKENS_TOTAL)"}
 _REAL = {"timeout", "deadline", "temperature"}
 _SECONDS = {"timeout", "deadline"}
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -105,8 +110,10 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError
             number = kind(value)
         except (TypeError, ValueError):
-            what = "a whole number" if kind is int else "a number"
+            what = _POSITIVE.get(name) or ("a whole number" if kind is int else "a number")
             raise ConfigError(f"{name} must be {what}, not {value!r}") from None
+        if name in _POSITIVE and number <= 0:
+            raise ConfigError(f"{name} must be {_POSITIVE[name]}, not {value!r}")
         if name in _SECONDS and not 0 < number < float("inf"):
             raise ConfigError(f"{name} must be a positive number of seconds, not {value!r}")
         return number
@@ -137,6 +144,7 @@ _ENV_KEYS = (
     "deadline",
     "long_articles",
     "allow_ungrounded",
+    "max_tokens_total",
 )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthError",
     "BackendError",
+    "BudgetExceeded",
     "CassetteMiss",
     "CheckFailed",
     "ConfigError",
@@ -112,6 +113,25 @@ class CheckFailed(SummariserError):
     """A check (``summariser gold check``) found problems, each listed above on a line of its own."""
 
     exit_code = 1
+
+
+class BudgetExceeded(SummariserError):
+    """The run's token budget (``max_tokens_total``) has no room for the next request; nothing was sent.
+
+    ``spent`` is what the run had spent, ``limit`` the budget and ``needed`` the most the
+    refused request could have cost (its prompt estimate plus its ``max_tokens``); ``what``
+    replaces the part about that request (a regenerate run says what it built and left).
+    """
+
+    exit_code = 8
+
+    def __init__(self, limit: int, spent: int, needed: int, what: str | None = None) -> None:
+        self.limit, self.spent, self.needed = limit, spent, needed
+        what = what or f"the next request could need up to {needed:,}"
+        super().__init__(
+            f"token budget of {limit:,} reached (spent {spent:,}; {what}); "
+            "raise --max-tokens-total (max_tokens_total, SUMMARISER_MAX_TOKENS_TOTAL) or rerun to resume"
+        )
 
 
 def first_validation_error(err: ValidationError) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from summariser.config import Settings, load_settings
+from summariser.config import Settings, load_settings, override
 from summariser.errors import ConfigError
 
 
@@ -32,6 +32,9 @@ def test_precedence_flag_env_file_default(tmp_path: Path, monkeypatch: pytest.Mo
         ('colour = "blue"', "unknown setting"),
         ('cache = "sometimes"', "on/off/refresh"),
         ("model = ", "cannot read config file"),
+        ("max_tokens_total = 0", "max_tokens_total must be a positive whole number"),
+        ("max_tokens_total = 1.5", "max_tokens_total must be a positive whole number"),
+        ('max_tokens_total = "many"', "max_tokens_total must be a positive whole number"),
     ],
 )
 def test_bad_config_files_are_clear_errors(
@@ -48,3 +51,18 @@ def test_bad_config_files_are_clear_errors(
 def test_record_env_switches_cassettes_to_record(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUMMARISER_RECORD", "1")
     assert load_settings().cassette_mode == "record"
+
+
+def test_the_token_budget_flows_flag_env_file_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().max_tokens_total is None and load_settings().max_tokens_total is None  # no limit
+    config = tmp_path / "config.toml"
+    config.write_text("max_tokens_total = 50000\n")
+    monkeypatch.setenv("SUMMARISER_CONFIG", str(config))
+    assert load_settings().max_tokens_total == 50_000
+    monkeypatch.setenv("SUMMARISER_MAX_TOKENS_TOTAL", "20000")
+    assert load_settings().max_tokens_total == 20_000
+    assert load_settings(max_tokens_total="300").max_tokens_total == 300  # a flag, as given
+    assert override(Settings(), max_tokens_total=7).max_tokens_total == 7
+    for bad in (0, -1, 2.0, True, "1e3"):
+        with pytest.raises(ConfigError, match="positive whole number of tokens"):
+            override(Settings(), max_tokens_total=bad)

@@ -23,6 +23,8 @@ from ..ingest.read import load_sources
 from ..llm.backends import BackendSpec, resolve
 from ..llm.budget import max_tokens_for_model
 from ..llm.client import LLMClient, Wrapper
+from ..llm.ledger import TokenLedger
+from ..llm.tokens import PROMPT_CHARS_PER_TOKEN
 from ..schemas import SUMMARY_MIN_BULLETS, Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
 from ..text.sentences import last_end
 from . import prompts
@@ -42,8 +44,6 @@ __all__ = [
 
 Source = str | os.PathLike[str] | Article
 
-#: Characters per token assumed when planning prompts (pessimistic for English news).
-PROMPT_CHARS_PER_TOKEN = 3.0
 #: Tokens reserved for the system prompt, the task instructions and the chat template.
 PROMPT_OVERHEAD_TOKENS = 700
 
@@ -65,7 +65,8 @@ def plan_parts(article: Article, spec: BackendSpec, settings: Settings) -> list[
     label = article.path or article.id
     if settings.long_articles == "fail":
         raise InputError(
-            f"{label} is ~{len(article.text) // 3} tokens, longer than the {spec.context_tokens}-token context "
+            f"{label} is ~{int(len(article.text) / PROMPT_CHARS_PER_TOKEN)} tokens, longer than the "
+            f"{spec.context_tokens}-token context "
             f"of {spec.label}; split it, or allow chunking (long_articles=chunk)"
         )
     paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
@@ -99,20 +100,34 @@ def summarise(
     strings or `Article` objects. ``model`` is a model string (default: the embedded model);
     other keyword arguments override `Settings` fields (e.g. ``cache="off"``), validated as the
     config file is: a misspelt name or a bad value is a `ConfigError` naming the valid ones.
-    Raises only `SummariserError` subclasses.
+    ``max_tokens_total=N`` caps the tokens its requests may spend: one whose worst case would
+    not fit is not sent, and `BudgetExceeded` is raised. Raises only `SummariserError` subclasses.
     """
     base = override(settings or load_settings(), model=model, **overrides)
     return build(sources, base)
 
 
-def build(sources: Source | Iterable[Source], settings: Settings, *, wrap: Wrapper | None = None) -> Briefing:
-    """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds)."""
+def build(
+    sources: Source | Iterable[Source],
+    settings: Settings,
+    *,
+    wrap: Wrapper | None = None,
+    ledger: TokenLedger | None = None,
+) -> Briefing:
+    """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds).
+
+    ``ledger`` is the token budget the requests are held to (a `regenerate` run shares one among
+    its briefings); without one, ``settings.max_tokens_total`` (if set) is this briefing's budget.
+    A request that would not fit raises `BudgetExceeded` before it is sent.
+    """
     articles = load_sources(_as_list(sources))
     if not articles:
         raise InputError("no articles given; pass at least one file or text")
     spec = resolve(settings.model, settings.api_key)
     plans = [(a, plan_parts(a, spec, settings)) for a in articles]
-    client = LLMClient(spec, settings.llm_options(), wrap=wrap)
+    if ledger is None and settings.max_tokens_total is not None:
+        ledger = TokenLedger(settings.max_tokens_total)
+    client = LLMClient(spec, settings.llm_options(), wrap=wrap, ledger=ledger)
     try:
         drafts = [d for article, parts in plans for d in drafts_for(client, article, parts)]
     finally:

@@ -27,6 +27,7 @@ __all__ = [
     "Articles",
     "GoldDir",
     "Json",
+    "MaxTokensTotal",
     "Model",
     "NoCache",
     "Refresh",
@@ -96,6 +97,18 @@ Deadline = Annotated[
     ),
 ]
 """``--deadline``: the ``deadline`` setting, the per-briefing wall-clock budget; None = env, config file or default."""
+
+
+MaxTokensTotal = Annotated[
+    str | None,
+    typer.Option(
+        "--max-tokens-total",
+        metavar="N",
+        help="Tokens (prompt + completion, retries and re-asks included) the run may spend; a request whose "
+        "worst case would not fit is not sent (default no limit; env SUMMARISER_MAX_TOKENS_TOTAL).",
+    ),
+]
+"""``--max-tokens-total``: the ``max_tokens_total`` setting, as given (`summariser.config` checks it); None = unset."""
 
 
 def cache_mode(no_cache: bool, refresh: bool) -> CacheMode | None:

@@ -2,11 +2,13 @@
 
 The whole run is the library's `summariser.regenerate.regenerate` (and ``--dry-run`` its
 `summariser.regenerate.dry_run`); this module turns options into that call and its
-callbacks into a rich progress display, and a run with failures into `PartialRun`.
+callbacks into a rich progress display, a run with failures into `PartialRun` and a run
+the token budget stopped into `BudgetExceeded` (exit 8).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from enum import Enum
@@ -27,12 +29,12 @@ from rich.progress import (
 from rich.table import Table
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError, PartialRun
+from ..errors import BudgetExceeded, ConfigError, PartialRun
 from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.folder import RunPlan, dry_run, regenerate
 from ..regenerate.manifest import load_manifest
-from ..regenerate.run import RunReport, report_json
-from .options import AllowUngrounded, Deadline, Json, Model, Timeout, unset_unless
+from ..regenerate.run import NOT_STARTED, RunReport, report_json
+from .options import AllowUngrounded, Deadline, Json, MaxTokensTotal, Model, Timeout, unset_unless
 from .sanitise import PlainColumn, data, line, plain, stderr_console
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ err_console = stderr_console()
 EPILOG = (
     "Examples: summariser regenerate articles/ briefings/ · "
     "summariser regenerate articles/ briefings/ --dry-run · "
+    "summariser regenerate articles/ briefings/ -m openai:gpt-4o-mini --max-tokens-total 200000 · "
     "summariser regenerate articles/ briefings/ --group-by event --groups events.yaml --model http://localhost:8000/v1#m"
 )
 
@@ -102,16 +105,19 @@ def regenerate_command(
     ] = False,
     timeout: Timeout = None,
     deadline: Deadline = None,
+    max_tokens_total: MaxTokensTotal = None,
 ) -> None:
     """Keep a folder of briefings in step with a folder of articles: rebuild only what changed."""
     batch = _batch_options(batch_api, batch_poll, batch_wait)
     ungrounded = unset_unless(allow_ungrounded)
     grouping: Grouping = "event" if group_by is GroupBy.event else "file"
+    settings = _settings(timeout, deadline, max_tokens_total)
     if dry:
         plan = dry_run(
             articles,
             briefings,
             model=model,
+            settings=settings,
             group_by=grouping,
             groups=groups,
             force=force,
@@ -119,10 +125,12 @@ def regenerate_command(
             batch=batch,
         )
         _warn(plan.warnings)
-        for entry in plan.lines():
-            typer.echo(plain(entry, one_line=True))
-        count = len(plan.todo)
-        err_console.print(f"{count} to build, {len(plan.planned) - count} unchanged (dry run: nothing written)")
+        if as_json:
+            sys.stdout.write(data(json.dumps(plan.as_dict(), indent=1) + "\n", is_json=True))
+        else:
+            for entry in plan.lines():
+                typer.echo(plain(entry, one_line=True))
+        err_console.print(plan.summary())
         return
     display = _Display()
     try:
@@ -133,7 +141,7 @@ def regenerate_command(
             group_by=grouping,
             groups=groups,
             concurrency=concurrency,
-            settings=_settings(timeout, deadline),
+            settings=settings,
             force=force,
             prune=prune,
             allow_ungrounded=ungrounded,
@@ -159,6 +167,11 @@ def regenerate_command(
     err_console.print(_summary(report))
     for outcome in report.failed:
         err_console.print(line(("failed", "red"), f" {outcome.name}: {outcome.detail}"), highlight=False)
+    if report.left and report.budget is not None:
+        built = sum(1 for o in report.outcomes if o.ok)
+        failed = f", {len(report.failed)} failed (reasons above)" if report.failed else ""
+        what = f"{built} built{failed}, {len(report.left)} left for the next run"
+        raise BudgetExceeded(report.budget, report.spent, 0, what)
     if report.failed:
         raise PartialRun(
             f"{len(report.failed)} of {display.total} briefings failed (reasons above); "
@@ -221,7 +234,9 @@ class _Display:
             self._bar.update(self._task, description=name)
             return
         self._bar.advance(self._task)
-        mark = ("built ", "green") if kind == "built" else ("failed", "red")
+        if detail == NOT_STARTED:  # one line for the run (the summary), not one per briefing
+            return
+        mark = {"built": ("built ", "green"), "left": ("left  ", "yellow")}.get(kind, ("failed", "red"))
         self._bar.console.print(line(mark, f" {name}  ", (detail, "dim")), highlight=False)
 
     def stage(self, event: str) -> None:
@@ -253,6 +268,9 @@ def _summary(report: RunReport) -> Table:
         ("tokens in / out", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
         ("wall time", f"{report.seconds:.1f} s"),
     ]
+    if report.budget is not None:
+        rows[3:3] = [("left for the next run (token budget)", str(len(report.left)))]
+        rows.insert(-1, ("tokens spent / budget", f"{report.spent:,} / {report.budget:,}"))
     if report.orphans:
         rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
     for key, value in rows:
@@ -260,7 +278,11 @@ def _summary(report: RunReport) -> Table:
     return table
 
 
-def _settings(timeout: float | None, deadline: float | None) -> Settings | None:
-    """The settings the two budget flags ask for (None: neither given, regenerate loads its own)."""
-    given = {k: v for k, v in {"timeout": timeout, "deadline": deadline}.items() if v is not None}
+def _settings(timeout: float | None, deadline: float | None, max_tokens_total: str | None) -> Settings | None:
+    """The settings the budget flags ask for (None: none given, regenerate loads its own).
+
+    A bad value is a `ConfigError` (`summariser.config` checks every setting).
+    """
+    flags = {"timeout": timeout, "deadline": deadline, "max_tokens_total": max_tokens_total}
+    given = {k: v for k, v in flags.items() if v is not None}
     return load_settings(**given) if given else None

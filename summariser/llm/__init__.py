@@ -1,1 +1,2 @@
-"""LLM layer: backends, the embedded transport, cache, cassettes, retries and the client."""
+"""LLM layer: backends, the embedded transport, cache, cassettes, retries, the token budget
+(`ledger`, with prompt counts from `tokens` and dry-run estimates from `estimate`) and the client."""

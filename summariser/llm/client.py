@@ -2,15 +2,17 @@
 
 Chain, outermost first::
 
-    Metering → Caching (diskcache) → Retrying (tenacity) → Cassette | Embedded | HTTP
+    Metering → Caching (diskcache) → Retrying (tenacity) → [Ledger] → Cassette | Embedded | HTTP
 
 where HTTP is ``ResponseFormatFallback → WireTransport → httpx2.HTTPTransport``. Metering
 takes every secret out of every response before instructor sees it (`metering`); Retrying
 gives each request its `wire.Deadline` (the per-request timeout or the briefing's deadline,
 `wire.Budget`), and the wire holds every socket operation to it and caps the answer's size
-from ``max_tokens``. The openai client's own retries are off: retries happen once, at the
-transport, where the fault-injection tests and the cassettes see them. Errors from every
-layer are translated into the summariser error tree with a one-line message.
+from ``max_tokens``. With a token budget, Ledger reserves each attempt's worst case before it
+reaches the backend and charges what it spent (`ledger`). The openai client's own retries
+are off: retries happen once, at the transport, where the fault-injection tests and the
+cassettes see them. Errors from every layer are translated into the summariser error tree
+with a one-line message.
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ from .cassette import CassetteTransport
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
 from .exchange import register_response_model
+from .ledger import LedgerTransport, TokenLedger
 from .metering import MeteringTransport
 from .options import LLMOptions
 from .retry import RetryingTransport, TruncatedBody
 from .secrets import register_secrets, secret_values, url_secrets
+from .tokens import counter_for
 from .wire import REDIRECT, Budget, WireTransport
 
 __all__ = ["LLMClient", "MeteringTransport", "Wrapper", "build_transport", "endpoint_auth", "translate"]
@@ -74,11 +78,16 @@ def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
 
 
 def build_transport(
-    spec: BackendSpec, options: LLMOptions, wrap: Wrapper | None = None, budget: Budget | None = None
+    spec: BackendSpec,
+    options: LLMOptions,
+    wrap: Wrapper | None = None,
+    budget: Budget | None = None,
+    ledger: TokenLedger | None = None,
 ) -> tuple[MeteringTransport, ResponseCache | None]:
     """Assemble the transport chain for ``spec``; ``wrap`` goes between Metering and the cache.
 
-    ``budget`` times the requests (default: ``options.timeout`` per request, ``options.deadline`` in all).
+    ``budget`` times the requests (default: ``options.timeout`` per request, ``options.deadline`` in all);
+    ``ledger`` holds every request that reaches the backend to the run's token budget (`ledger.LedgerTransport`).
     """
     secrets = secret_values(spec.api_key, options.api_key, *url_secrets(spec.base_url))
     register_secrets(secrets)  # for every later filter: error messages, the --debug log
@@ -91,6 +100,8 @@ def build_transport(
     if options.cassette is not None:
         inner = base if options.cassette_mode == "record" else None
         base = CassetteTransport(options.cassette, spec.identity, options.cassette_mode, inner, secrets)
+    if ledger is not None:
+        base = LedgerTransport(base, ledger, counter_for(spec))
     chain: httpx2.BaseTransport = RetryingTransport(base, options.retry, deadline=budget.request)
     cache = None
     if options.cache != "off":
@@ -104,10 +115,12 @@ def build_transport(
 class LLMClient:
     """Structured extraction against one backend: ``extract(Model, messages) -> Model``."""
 
-    def __init__(self, spec: BackendSpec, options: LLMOptions, *, wrap: Wrapper | None = None) -> None:
+    def __init__(
+        self, spec: BackendSpec, options: LLMOptions, *, wrap: Wrapper | None = None, ledger: TokenLedger | None = None
+    ) -> None:
         self.spec = spec
         self.options = options
-        self.transport, self._cache = build_transport(spec, options, wrap)
+        self.transport, self._cache = build_transport(spec, options, wrap, ledger=ledger)
         base_url, auth = endpoint_auth(spec)
         self._http = httpx2.Client(transport=self.transport, timeout=options.timeout, auth=auth)
         raw = openai.OpenAI(

@@ -21,6 +21,7 @@ from typing import Any
 import httpx2
 
 from .embedded import inline_refs
+from .exchange import chat_body
 
 __all__ = ["ResponseFormatFallback", "as_json_object"]
 
@@ -35,12 +36,7 @@ def _origin(request: httpx2.Request) -> str:
 
 
 def _schema_body(request: httpx2.Request) -> dict[str, Any] | None:
-    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
-        return None
-    try:
-        body = json.loads(request.read())
-    except ValueError:
-        return None
+    body = chat_body(request)
     fmt = body.get("response_format") if isinstance(body, dict) else None
     return body if isinstance(fmt, dict) and fmt.get("type") == "json_schema" else None
 

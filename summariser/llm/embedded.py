@@ -192,7 +192,6 @@ class EmbeddedTransport(httpx2.BaseTransport):
         result["model"] = self.model.alias
         return httpx2.Response(200, json=result)
 
-
     def _batched(self, llm: Any, kwargs: dict[str, Any]) -> httpx2.Response:
         progress.report(f"generating with local:{self.model.alias}")
         started = time.perf_counter()

@@ -25,7 +25,7 @@ import httpx2
 import jsonschema
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["Canonical", "cacheable", "canonical", "json_response", "loads", "register_response_model"]
+__all__ = ["Canonical", "cacheable", "canonical", "chat_body", "json_response", "loads", "register_response_model"]
 
 _MODELS: dict[str, type[BaseModel]] = {}
 _MODELS_LOCK = threading.Lock()
@@ -37,6 +37,16 @@ def loads(data: str | bytes | bytearray) -> Any:
         return json.loads(data)
     except RecursionError:
         raise ValueError("JSON nested too deep to parse") from None
+
+
+def chat_body(request: httpx2.Request) -> Any | None:
+    """The JSON body of a chat-completion POST; None for any other request, or a body that is not JSON."""
+    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+        return None
+    try:
+        return json.loads(request.read())
+    except ValueError:
+        return None
 
 
 def _schema_key(schema: Any) -> str:

@@ -4,15 +4,17 @@ Call `regenerate` (the whole run) or `dry_run` (its plan, nothing written)::
 
     from summariser.regenerate import regenerate
     report = regenerate("articles/", "briefings/", model="http://localhost:8000/v1#qwen")
-    report.failed, report.orphans, report.usage
+    report.failed, report.orphans, report.usage, report.left  # left: stopped by max_tokens_total
 
 The pieces:
 
 * `folder` — `regenerate` and `dry_run`: option checks, grouping-file discovery, the folder
   lock, temp-file sweep, orphans and pruning, plan, build;
 * `jobs` — which briefings the folder asks for: one per article, or per group of a grouping file;
-* `plan` — what to rebuild and why, orphans and pruning;
-* `run` — the concurrent build, with `RunReport` and `Outcome`;
+* `plan` — what to rebuild and why, orphans and pruning, and `RunPlan`;
+* `estimate` — the dry run's token estimate: the most each briefing to build would spend;
+* `run` — the concurrent build, with `RunReport` and `Outcome`, held to the token budget
+  (``max_tokens_total``) when there is one;
 * `manifest` — what each briefing was built from;
 * `lock` — the folder lock and the sweep of temporary files a killed run left;
 * `paths` — path safety: every write and delete checked to be inside the briefings folder,

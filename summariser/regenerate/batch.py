@@ -14,6 +14,11 @@ Rounds repeat while new misses appear (instructor's re-ask depends on the answer
 most `BatchOptions.rounds` times. The build then runs behind an enforcing gate: nothing goes
 to the endpoint outside a batch, and a briefing whose request the batch failed fails with
 the batch's reason while the others are written as usual.
+
+With a token budget, a round sends the requests of the briefings, in plan order, whose worst
+case (`llm.tokens.request_cost`) still fits; it reserves that much and is charged what the
+batch's answers report. The briefings after the first that does not fit are kept out (their
+requests are *deferred*): their build meets `BudgetExceeded` and leaves them for the next run.
 """
 
 from __future__ import annotations
@@ -25,13 +30,17 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import progress
 from ..config import Settings
+from ..errors import BudgetExceeded
 from ..llm.backends import resolve
 from ..llm.batch.gate import BatchLedger
 from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batchable
 from ..llm.cache import ResponseCache
+from ..llm.ledger import TokenLedger
+from ..llm.tokens import counter_for, request_cost
 from ..schemas import Usage
 from .manifest import Manifest
 from .paths import BATCH_STATE, article_path
@@ -76,15 +85,36 @@ class BatchSummary:
         )
 
 
-def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> bool:
-    """Run one briefing's pipeline behind a collecting gate; True if it queued requests."""
+def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> list[str]:
+    """Run one briefing's pipeline behind a collecting gate; the cache keys of the requests it queued."""
     from ..brief.pipeline import build
 
     collector = ledger.collector()
     # Any failure here (a placeholder's or an input's) is met again, and reported, by the build.
     with contextlib.suppress(Exception):
         build([article_path(articles, f) for f in item.job.inputs], settings, wrap=collector)
-    return collector.collected > 0
+    return collector.keys
+
+
+def _affordable(ledger: BatchLedger, tokens: TokenLedger, queued: Sequence[list[str]]) -> tuple[dict[str, Any], int]:
+    """The pending requests of the first briefings whose worst case fits ``tokens``, and that worst case.
+
+    The requests of every later briefing are recorded in ``ledger.deferred``.
+    """
+    counter = counter_for(ledger.spec)
+    chosen: dict[str, Any] = {}
+    total = 0
+    for keys in queued:
+        new = [k for k in dict.fromkeys(keys) if k not in chosen]
+        costs = {k: request_cost(counter, ledger.pending[k]).total for k in new}
+        if not tokens.fits(total + sum(costs.values())):
+            break
+        chosen.update((k, ledger.pending[k]) for k in new)
+        total += sum(costs.values())
+    for key in ledger.pending.keys() - chosen.keys():
+        needed = request_cost(counter, ledger.pending[key]).total
+        ledger.deferred[key] = BudgetExceeded(tokens.limit or 0, tokens.spent + tokens.reserved + total, needed)
+    return chosen, total
 
 
 def prefill(
@@ -95,10 +125,12 @@ def prefill(
     state: Path | None = None,
     sleep: Callable[[float], None] = time.sleep,
     concurrency: int = 4,
+    tokens: TokenLedger | None = None,
 ) -> tuple[BatchLedger, BatchSummary]:
     """Run the batch rounds for every planned briefing with a reason; return the ledger and a summary.
 
     The collecting passes run ``concurrency`` briefings at a time (they never wait for a model).
+    ``tokens`` is the run's token budget: each round sends only what fits (see the module docstring).
     """
     spec = resolve(settings.model, settings.api_key)
     check_batchable(spec, settings.llm_options())
@@ -114,12 +146,24 @@ def prefill(
             ledger.pending = {}
             progress.report(f"batch round {number}: collecting the requests of {len(todo)} briefings")
             queued = list(pool.map(lambda item: _collect(ledger, item, articles, settings), todo))
-            waiting = [item for item, more in zip(todo, queued, strict=True) if more]
+            waiting = [item for item, keys in zip(todo, queued, strict=True) if keys]
             if not ledger.pending:
                 break
-            requests = dict(ledger.pending)
+            requests, worst = dict(ledger.pending), 0
+            if tokens is not None and tokens.limit is not None:
+                requests, worst = _affordable(ledger, tokens, [keys for keys in queued if keys])
+                waiting = [item for item, keys in zip(todo, queued, strict=True) if keys and set(keys) <= set(requests)]
+                if not requests:
+                    break
             progress.report(f"batch round {number}: {len(requests)} requests for {len(waiting)} briefings")
-            outcome = runner.submit(requests, cache)
+            reservation = tokens.reserve(worst) if tokens is not None else None
+            charged = worst  # a round that does not come back is charged its worst case
+            try:
+                outcome = runner.submit(requests, cache)
+                charged = outcome.usage.prompt_tokens + outcome.usage.completion_tokens
+            finally:
+                if tokens is not None and reservation is not None:
+                    tokens.settle(reservation, charged)
             ledger.failed.update(outcome.failed)
             ledger.rounds = number
             summary.add(len(requests), outcome)
@@ -146,8 +190,9 @@ async def run_batched(
 ) -> tuple[RunReport, BatchSummary]:
     """`regenerate.run` after batch rounds: every answer comes from a batch, through the cache."""
     started = time.perf_counter()
+    tokens = TokenLedger(settings.max_tokens_total) if settings.max_tokens_total is not None else None
     ledger, summary = await asyncio.to_thread(
-        prefill, planned, articles, settings, options or BatchOptions(), out / STATE_FILE, sleep, concurrency
+        prefill, planned, articles, settings, options or BatchOptions(), out / STATE_FILE, sleep, concurrency, tokens
     )
     report = await run(
         planned,
@@ -159,6 +204,7 @@ async def run_batched(
         on_event=on_event,
         wrap=ledger.enforcer(),
         edit_pages=edit_pages,
+        ledger=tokens,
     )
     report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
     return report, summary

@@ -14,7 +14,8 @@ This is the whole sequence behind ``summariser regenerate``:
    with ``prune`` delete them), plan, and build what the plan asks for — concurrently
    (`summariser.regenerate.run`) or through the OpenAI Batch API (`summariser.regenerate.batch`).
 
-`dry_run` does steps 1–3 and the plan, and writes nothing. Neither imports a CLI framework:
+`dry_run` does steps 1–3 and the plan, and estimates the tokens of every briefing the plan
+would build (`summariser.regenerate.estimate`); it writes nothing. Neither imports a CLI framework:
 ``summariser.cli.regenerate`` draws the progress bar and the table from the callbacks.
 """
 
@@ -24,7 +25,6 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
@@ -36,7 +36,7 @@ from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
 from .manifest import load_manifest
 from .paths import is_outside_link
-from .plan import Planned, dry_run_lines, orphans, plan
+from .plan import RunPlan, orphans, plan
 from .plan import prune as delete_briefings
 from .run import Event, RunReport, run
 
@@ -50,28 +50,6 @@ GroupBy = Literal["file", "event"]
 
 #: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
 GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
-
-
-@dataclass
-class RunPlan:
-    """What a run does: every job with the reason it is built (None: unchanged), and the orphans."""
-
-    planned: list[Planned]
-    orphans: list[str]
-    """Briefings whose articles are gone, kept (``prune`` deletes them)."""
-    pruned: list[str] = field(default_factory=list)
-    """Briefings this run deleted because their articles are gone."""
-    warnings: list[str] = field(default_factory=list)
-    """Inputs skipped when the articles folder was read (links to outside it), one line each."""
-
-    @property
-    def todo(self) -> list[Planned]:
-        """The jobs that will be built."""
-        return [p for p in self.planned if p.reason]
-
-    def lines(self) -> list[str]:
-        """One line per briefing (build or keep, and why), then one per orphan."""
-        return [*dry_run_lines(self.planned), *(f"orphan {name}  (its articles are gone)" for name in self.orphans)]
 
 
 def find_groups_file(articles: Path) -> Path:
@@ -99,6 +77,7 @@ def _prepare(
     group_by: GroupBy,
     groups: Path | None,
     allow_ungrounded: bool | None,
+    max_tokens_total: int | None,
     batch: BatchOptions | None,
     warnings: list[str],
 ) -> tuple[Settings, list[Job]]:
@@ -109,7 +88,9 @@ def _prepare(
         groups = find_groups_file(articles)
     if groups is not None and group_by != "event":
         raise ConfigError("--groups only applies with --group-by event")
-    resolved = override(settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded)
+    resolved = override(
+        settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded, max_tokens_total=max_tokens_total
+    )
     spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
     if batch is not None:
         from ..llm.batch.jobs import check_batchable  # openai's batch client: imported only when used
@@ -132,11 +113,16 @@ def dry_run(
     groups: Path | str | None = None,
     force: bool = False,
     allow_ungrounded: bool | None = None,
+    max_tokens_total: int | None = None,
     batch: BatchOptions | None = None,
+    estimate: bool = True,
 ) -> RunPlan:
     """What `regenerate` with these arguments would build and why; nothing is written or locked.
 
     The options are checked as the run checks them, so a dry run fails where the run would.
+    With ``estimate`` (the default) the plan's ``estimate`` holds the tokens each briefing to
+    build would spend at most (`summariser.regenerate.estimate`): its articles are read and its
+    prompts rendered, but nothing is sent.
     """
     articles, briefings = Path(articles), Path(briefings)
     warnings: list[str] = []
@@ -148,12 +134,18 @@ def dry_run(
         group_by=group_by,
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
         batch=batch,
         warnings=warnings,
     )
     manifest = load_manifest(briefings)
     planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
-    return RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
+    result = RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
+    if estimate:
+        from .estimate import estimate as estimate_plan  # openai + instructor: only for an estimate
+
+        result.estimate = estimate_plan(planned, articles, resolved)
+    return result
 
 
 def regenerate(
@@ -168,6 +160,7 @@ def regenerate(
     force: bool = False,
     prune: bool = False,
     allow_ungrounded: bool | None = None,
+    max_tokens_total: int | None = None,
     batch: BatchOptions | None = None,
     edit_pages: bool = False,
     on_plan: Callable[[RunPlan], None] | None = None,
@@ -187,9 +180,13 @@ def regenerate(
     (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as
     OpenAI Batch API jobs first (HTTP endpoints with the response cache on). ``edit_pages``
     writes the review pages of the briefings it builds in edit mode (for making gold).
+    ``max_tokens_total`` (overriding ``settings.max_tokens_total``) is the run's token budget:
+    every request that reaches the model is charged, retries and re-asks included; one whose
+    worst case would not fit is not sent, its briefing is left for the next run (the report's
+    ``left``; the manifest does not list it) and no further briefing starts.
 
     Callbacks: ``on_plan(plan)`` once the plan is made, before building; ``on_event(kind,
-    name, detail)`` per briefing (``start``, ``built``, ``failed``); ``on_stage(event)`` for the
+    name, detail)`` per briefing (``start``, ``built``, ``failed``, ``left``); ``on_stage(event)`` for the
     pipeline's progress events; ``on_batch(summary)`` after a batched run.
 
     Raises `ConfigError` for misused options and a held lock, `InputError` for an unreadable
@@ -209,6 +206,7 @@ def regenerate(
         group_by=group_by,
         groups=Path(groups) if groups is not None else None,
         allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
         batch=batch,
         warnings=warnings,
     )

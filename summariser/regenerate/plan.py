@@ -1,4 +1,4 @@
-"""The plan: per briefing, whether it must be (re)built and why; orphans and pruning.
+"""The plan: per briefing, whether it must be (re)built and why; orphans and pruning; `RunPlan`.
 
 `plan` compares the inputs' SHA-256 and the run's settings with the manifest
 (`summariser.regenerate.manifest`): new, inputs changed, prompt versions changed, schema
@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..brief import prompts
 from ..config import Settings
@@ -23,7 +24,10 @@ from .jobs import Job
 from .manifest import Entry, InputStat, Manifest, input_state, save_manifest
 from .paths import article_path, inside, is_reserved, outputs
 
-__all__ = ["Planned", "dry_run_lines", "orphans", "outputs", "plan", "prune"]
+if TYPE_CHECKING:
+    from .estimate import PlanEstimate
+
+__all__ = ["Planned", "RunPlan", "dry_run_lines", "orphans", "outputs", "plan", "prune"]
 
 
 @dataclass
@@ -115,3 +119,61 @@ def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
 def dry_run_lines(planned: Sequence[Planned]) -> list[str]:
     """What a run would do, one line per briefing."""
     return [f"{'build' if p.reason else 'keep '}  {p.job.name}  ({p.reason or 'unchanged'})" for p in planned]
+
+
+@dataclass
+class RunPlan:
+    """What a run does: every job with the reason it is built (None: unchanged), and the orphans."""
+
+    planned: list[Planned]
+    orphans: list[str]
+    """Briefings whose articles are gone, kept (``prune`` deletes them)."""
+    pruned: list[str] = field(default_factory=list)
+    """Briefings this run deleted because their articles are gone."""
+    warnings: list[str] = field(default_factory=list)
+    """Inputs skipped when the articles folder was read (links to outside it), one line each."""
+    estimate: PlanEstimate | None = None
+    """The tokens the briefings to build would spend at most (a dry run's; None: not estimated)."""
+
+    @property
+    def todo(self) -> list[Planned]:
+        """The jobs that will be built."""
+        return [p for p in self.planned if p.reason]
+
+    def lines(self) -> list[str]:
+        """One line per briefing (build or keep, and why), then one per orphan."""
+        lines = dry_run_lines(self.planned)
+        if self.estimate is not None:
+            problems = {e.name: e.error for e in self.estimate.briefings if e.error}
+            lines = [
+                f"{line}  — would fail: {problems[p.job.name]}" if p.job.name in problems else line
+                for p, line in zip(self.planned, lines, strict=True)
+            ]
+        return [*lines, *(f"orphan {name}  (its articles are gone)" for name in self.orphans)]
+
+    def summary(self) -> str:
+        """``N to build, M unchanged; estimated … (dry run: nothing written)``."""
+        count = len(self.todo)
+        head = f"{count} to build, {len(self.planned) - count} unchanged"
+        if self.estimate is not None and count:
+            head += f"; {self.estimate.text()}"
+        return f"{head} (dry run: nothing written)"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready data: every briefing with its reason (and estimate), the orphans."""
+        totals = self.estimate.as_dict() if self.estimate is not None else None
+        estimates = {e["name"]: e for e in totals.pop("briefings")} if totals is not None else {}
+        rows = []
+        for p in self.planned:
+            row: dict[str, Any] = {"name": p.job.name, "reason": p.reason}
+            if p.job.name in estimates:
+                row["estimate"] = {k: v for k, v in estimates[p.job.name].items() if k != "name"}
+            rows.append(row)
+        return {
+            "build": len(self.todo),
+            "unchanged": len(self.planned) - len(self.todo),
+            "briefings": rows,
+            "orphans": self.orphans,
+            "warnings": self.warnings,
+            "estimate": totals,
+        }

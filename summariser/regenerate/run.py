@@ -10,6 +10,11 @@ failing briefing is reported with its reason and does not stop the others.
 Briefings and pages are meant to be shared: each source is named by its title or its path
 relative to the articles folder (`shareable`), never by where the folder was on the machine
 that built it. With ``edit_pages`` the review pages are written in edit mode, for making gold.
+With a token budget (``max_tokens_total``) every briefing's requests are held to one shared
+`TokenLedger`: a request whose worst case would not fit is not sent (`summariser.llm.ledger`).
+Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
+answers so far are in the response cache and cost nothing then) — and once the budget has
+refused a request no new briefing starts; those in flight go on while their requests fit.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ from .. import testpoints
 from ..atomic import write_atomic
 from ..brief import prompts
 from ..config import Settings
-from ..errors import SummariserError
+from ..errors import BudgetExceeded, SummariserError
 from ..llm.backends import resolve
 from ..llm.batching import sequences
+from ..llm.ledger import TokenLedger
 from ..output.editing import EditPage, gold_name
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
@@ -43,7 +49,17 @@ from .plan import Planned
 if TYPE_CHECKING:
     from ..llm.client import Wrapper
 
-__all__ = ["SAVE_EVERY", "Event", "Outcome", "RunReport", "report_json", "run", "shareable", "shared_name"]
+__all__ = [
+    "NOT_STARTED",
+    "SAVE_EVERY",
+    "Event",
+    "Outcome",
+    "RunReport",
+    "report_json",
+    "run",
+    "shareable",
+    "shared_name",
+]
 
 
 @dataclass
@@ -55,11 +71,13 @@ class Outcome:
     detail: str
     seconds: float
     usage: Usage = field(default_factory=Usage)
+    left: bool = False
+    """Not built because the token budget was reached: left for the next run (``ok`` is False)."""
 
 
 @dataclass
 class RunReport:
-    """The result of a run: one outcome per built briefing, plus the unchanged count."""
+    """The result of a run: one outcome per briefing it was to build, plus the unchanged count."""
 
     outcomes: list[Outcome] = field(default_factory=list)
     unchanged: int = 0
@@ -67,11 +85,20 @@ class RunReport:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     """Inputs skipped when the folder was read (a link to outside the articles folder), one line each."""
+    budget: int | None = None
+    """The run's token budget (``max_tokens_total``); None = no limit."""
+    spent: int = 0
+    """Tokens the budget was charged (every request that reached the model); 0 without a budget."""
 
     @property
     def failed(self) -> list[Outcome]:
-        """Briefings that could not be built."""
-        return [o for o in self.outcomes if not o.ok]
+        """Briefings that could not be built (not those the token budget left for the next run)."""
+        return [o for o in self.outcomes if not o.ok and not o.left]
+
+    @property
+    def left(self) -> list[Outcome]:
+        """Briefings the token budget stopped: not built, to be built by the next run."""
+        return [o for o in self.outcomes if o.left]
 
     @property
     def usage(self) -> Usage:
@@ -90,7 +117,10 @@ SAVE_EVERY = 1.0
 REQUESTS_AT_ONCE = 2
 
 Event = Callable[[str, str, str], None]
-"""``on_event(kind, name, detail)`` with kind ``start`` | ``built`` | ``failed``."""
+"""``on_event(kind, name, detail)`` with kind ``start`` | ``built`` | ``failed`` | ``left`` (the token budget)."""
+
+#: The detail of a briefing not started because the token budget had refused a request.
+NOT_STARTED = "not started: the token budget is spent"
 
 
 def _targets(out: Path, name: str) -> list[Path]:
@@ -148,12 +178,14 @@ async def run(
     on_event: Event | None = None,
     wrap: Wrapper | None = None,
     edit_pages: bool = False,
+    ledger: TokenLedger | None = None,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one.
 
     ``wrap`` goes in front of every client's cache (``--batch-api`` enforces its batches there).
     ``edit_pages`` writes the review pages in edit mode (their ``sources.yaml`` lines name the
     articles as ``articles`` does, for a ``gold/`` folder beside it).
+    ``ledger`` is the run's token budget (default: one of ``settings.max_tokens_total``, if set).
     """
     from ..brief.pipeline import build as build_briefing  # openai + instructor: only when something is built
 
@@ -161,6 +193,8 @@ async def run(
     # the embedded model decodes `sequences()` requests side by side: as many briefings as fill them
     embedded = max(1, sequences() // REQUESTS_AT_ONCE)
     workers = max(1, concurrency if spec.embedded is None else min(concurrency, embedded))
+    if ledger is None and settings.max_tokens_total is not None:
+        ledger = TokenLedger(settings.max_tokens_total)
     report = RunReport(unchanged=sum(1 for p in planned if p.reason is None))
     started = time.perf_counter()
     gate = asyncio.Semaphore(workers)
@@ -170,12 +204,18 @@ async def run(
     async def build(item: Planned, pool: ThreadPoolExecutor) -> None:
         name = item.job.name
         async with gate:
+            if ledger is not None and ledger.stopped:
+                report.outcomes.append(Outcome(name, False, NOT_STARTED, 0.0, left=True))
+                notify("left", name, NOT_STARTED)
+                return
             notify("start", name, item.reason or "")
             t0 = time.perf_counter()
             try:
                 targets = _targets(out, name)
                 paths = [article_path(articles, f) for f in item.job.inputs]
-                built = await loop.run_in_executor(pool, lambda: build_briefing(paths, settings, wrap=wrap))
+                built = await loop.run_in_executor(
+                    pool, lambda: build_briefing(paths, settings, wrap=wrap, ledger=ledger)
+                )
                 briefing = shareable(built, paths, item.job.inputs)
                 page = (
                     EditPage(gold_name(name), [(articles / f).as_posix() for f in item.job.inputs])
@@ -184,6 +224,9 @@ async def run(
                 )
                 _write(targets, briefing, page)
                 testpoints.reached("briefing-written")
+            except BudgetExceeded as err:
+                detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
+                outcome = Outcome(name, False, detail, time.perf_counter() - t0, left=True)
             except SummariserError as err:
                 outcome = Outcome(name, False, err.message, time.perf_counter() - t0)
             except Exception as err:  # a bug must not stop the other briefings either
@@ -196,7 +239,7 @@ async def run(
                 usage = briefing.meta.usage if briefing.meta else Usage()
                 outcome = Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
             report.outcomes.append(outcome)
-            notify("built" if outcome.ok else "failed", name, outcome.detail)
+            notify("built" if outcome.ok else "left" if outcome.left else "failed", name, outcome.detail)
 
     saved_at = [0.0]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regenerate")
@@ -211,6 +254,8 @@ async def run(
         ]
         write_index(out, rows)
         report.seconds = time.perf_counter() - started
+        if ledger is not None:
+            report.budget, report.spent = ledger.limit, ledger.spent
     return report
 
 
@@ -221,6 +266,8 @@ def report_json(report: RunReport) -> str:
             "built": sum(1 for o in report.outcomes if o.ok),
             "unchanged": report.unchanged,
             "failed": {o.name: o.detail for o in report.failed},
+            "left": [o.name for o in report.left],
+            "budget": None if report.budget is None else {"limit": report.budget, "spent": report.spent},
             "orphans": report.orphans,
             "warnings": report.warnings,
             "usage": report.usage.model_dump(),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.budget import worst_case
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply
 from helpers.regenerate import article_folder, regenerate
@@ -308,3 +309,65 @@ def test_the_embedded_model_with_batch_api_is_a_one_line_config_error(tmp_path: 
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "--batch-api" in lines[0] and needle in lines[0], lines
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "env"),
+    [
+        ("--max-tokens-total=0", None),
+        ("--max-tokens-total=-5", None),
+        ("--max-tokens-total=1.5", None),
+        ("--max-tokens-total=lots", None),
+        (None, "0"),
+        (None, "2e5"),
+    ],
+)
+def test_a_bad_token_budget_is_one_error_line_and_exit_2(
+    server: FakeOpenAI, articles: Path, tmp_path: Path, flag: str | None, env: str | None
+) -> None:
+    out = tmp_path / "briefings"
+    environ = {"SUMMARISER_MAX_TOKENS_TOTAL": env} if env else {}
+    for dry in ([], ["--dry-run"]):
+        result = regenerate(server, articles, out, *dry, *([flag] if flag else []), env=environ)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: max_tokens_total must be a positive whole number")
+        assert "--max-tokens-total" in lines[0] and result.stdout == ""
+    assert not out.exists() and server.requests == []
+
+
+def test_a_run_the_token_budget_stops_exits_8_keeps_what_it_built_and_a_rerun_finishes(
+    articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    with FakeOpenAI(responder=worst_case()) as billing:  # bills each request its worst case
+        dry = regenerate(billing, articles, out, "--dry-run", "--json")
+        assert dry.returncode == 0, dry.stderr
+        plan = json.loads(dry.stdout)
+        rows = [b for b in plan["briefings"] if b["reason"]]
+        costs = [b["estimate"]["prompt_tokens"] + b["estimate"]["completion_tokens"] for b in rows]
+        assert plan["estimate"]["prompt_tokens"] == sum(b["estimate"]["prompt_tokens"] for b in rows)
+        assert plan["estimate"]["completion_tokens"] == sum(b["estimate"]["completion_tokens"] for b in rows)
+        total = plan["estimate"]["prompt_tokens"] + plan["estimate"]["completion_tokens"]
+        assert f"4 to build, 0 unchanged; estimated ~{plan['estimate']['prompt_tokens']:,} prompt" in dry.stderr
+        assert not out.exists() and billing.requests == []
+
+        budget = costs[0] + costs[1]
+        first = regenerate(billing, articles, out, "-j", "1", "--max-tokens-total", str(budget), "--json")
+        assert first.returncode == 8, first.stderr
+        report = summary(first)
+        assert report["built"] == 2 and report["left"] == [b["name"] for b in rows[2:]] and report["failed"] == {}
+        assert report["budget"] == {"limit": budget, "spent": budget}
+        last = first.stderr.strip().splitlines()[-1]
+        assert last == (
+            f"error: token budget of {budget:,} reached (spent {budget:,}; 2 built, 2 left for the next run); "
+            "raise --max-tokens-total (max_tokens_total, SUMMARISER_MAX_TOKENS_TOTAL) or rerun to resume"
+        )
+        assert "Traceback" not in first.stderr and "tokens spent / budget" in first.stderr
+        assert sorted(assert_intact(out)) == sorted(b["name"] for b in rows[:2])
+        assert set(load_manifest(out).briefings) == {b["name"] for b in rows[:2]}
+
+        rest = regenerate(billing, articles, out, "--max-tokens-total", str(total - budget), "--json")
+        assert rest.returncode == 0, rest.stderr
+        assert summary(rest)["built"] == 2 and summary(rest)["unchanged"] == 2 and summary(rest)["left"] == []
+        assert len(billing.requests) == 8  # two requests per briefing, none sent twice

@@ -1,7 +1,12 @@
-"""``summariser regenerate`` run as a subprocess against the echo model, on a folder of fixture articles."""
+"""``summariser regenerate`` run as a subprocess against the echo model, on a folder of fixture articles.
+
+`article_folder` is the CLI tests' folder (four articles, one in ``desk/``); `three_articles` the
+library tests' (three articles, flat).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,11 +31,32 @@ def article_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def regenerate(server: FakeOpenAI, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m summariser regenerate *args`` with ``server`` (the echo model) as the model."""
+#: The fixture articles of `three_articles`; their briefings are named after them, in this order.
+THREE = ["harbour_fees.md", "port_strike.txt", "rail_tender.json"]
+
+
+def three_articles(tmp_path: Path) -> Path:
+    """``tmp_path/articles`` with the three `THREE` fixture articles."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in THREE:
+        shutil.copy(FIXTURES / "articles" / name, folder / name)
+    return folder
+
+
+def echo_url(server: FakeOpenAI) -> str:
+    """The model string of ``server`` as the echo model."""
+    return f"{server.base_url}#echo"
+
+
+def regenerate(
+    server: FakeOpenAI, *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m summariser regenerate *args`` with ``server`` (the echo model) as the model; ``env`` added."""
     return subprocess.run(
-        [sys.executable, "-m", "summariser", "regenerate", *map(str, args), "--model", f"{server.base_url}#echo"],
+        [sys.executable, "-m", "summariser", "regenerate", *map(str, args), "--model", echo_url(server)],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, **(env or {})},
     )

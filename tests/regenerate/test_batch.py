@@ -30,6 +30,8 @@ from summariser import progress
 from summariser.config import Settings, load_settings
 from summariser.errors import ConfigError
 from summariser.llm.batch.jobs import BatchOptions
+from summariser.regenerate import BatchSummary, dry_run
+from summariser.regenerate import regenerate as regenerate_folder
 from summariser.regenerate.batch import STATE_FILE, prefill, run_batched
 from summariser.regenerate.jobs import Job
 from summariser.regenerate.manifest import Manifest, load_manifest
@@ -260,3 +262,56 @@ def test_an_endpoint_without_the_batch_api_or_without_the_cache_is_a_config_erro
             prefill(_planned(articles), articles, Settings(model=f"{plain.base_url}#e", cache="off"), BatchOptions())
         assert "response cache" in info.value.message
     assert not [r for r in plain.requests if r.path == FakeOpenAI.ROUTE]
+
+
+def test_a_token_budget_batches_only_the_briefings_that_fit_and_a_rerun_batches_the_rest(
+    server: FakeBatchServer, articles: Path, tmp_path: Path
+) -> None:
+    out, model = tmp_path / "briefings", f"{server.base_url}#qwen2.5-1.5b"
+    plan = dry_run(articles, out, model=model)
+    assert plan.estimate is not None
+    first, *rest = plan.estimate.briefings
+    assert first.name == "harbour_fees"
+    summaries: list[BatchSummary] = []
+    options = BatchOptions(poll=0.01)
+    report = regenerate_folder(
+        articles, out, model=model, batch=options, max_tokens_total=first.total, on_batch=summaries.append
+    )
+    assert [o.name for o in report.outcomes if o.ok] == ["harbour_fees"] and report.failed == []
+    assert sorted(o.name for o in report.left) == ["strike_report", "strike_talks"]  # built 4 at a time
+    assert all("left for the next run" in o.detail for o in report.left)
+    assert len(server.upload_lines()) == 2 and server.chat_requests == []  # only what fitted was batched
+    usage = summaries[0].usage
+    assert report.spent == usage.prompt_tokens + usage.completion_tokens > 0
+    assert set(load_manifest(out).briefings) == {"harbour_fees"}
+
+    again = regenerate_folder(articles, out, model=model, batch=options, max_tokens_total=sum(e.total for e in rest))
+    assert sorted(o.name for o in again.outcomes if o.ok) == ["strike_report", "strike_talks"] and again.left == []
+    assert len(server.uploads) == 2 and len(server.upload_lines(1)) == 4 and server.chat_requests == []
+
+
+def test_the_re_ask_round_of_a_batch_is_charged_to_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARISER_CONTEXT_TOKENS", "16384")
+    folder, out = tmp_path / "articles", tmp_path / "briefings"
+    folder.mkdir()
+    (folder / "hearing.txt").write_text(long_article(), encoding="utf-8")
+    summaries: list[BatchSummary] = []
+    with FakeBatchServer(responder=reasked_responder(cassette_responder(LONG))) as fake:
+        report = regenerate_folder(
+            folder,
+            out,
+            model=f"{fake.base_url}#qwen2.5-0.5b",
+            batch=BatchOptions(poll=0.01),
+            max_tokens_total=10**7,
+            on_batch=summaries.append,
+        )
+    assert [o.ok for o in report.outcomes] == [True] and summaries[0].rounds == 2
+    interactions = json.loads(LONG.read_text(encoding="utf-8"))["interactions"]
+    tokens = [
+        i["response"]["body"]["usage"]["prompt_tokens"] + i["response"]["body"]["usage"]["completion_tokens"]
+        for i in interactions
+    ]
+    names = [i["request"]["body"]["response_format"]["json_schema"]["name"] for i in interactions]
+    # round 1: the six requests; round 2: the three re-asked overviews, answered as the originals were
+    both_rounds = sum(tokens) + sum(t for t, name in zip(tokens, names, strict=True) if name == "OverviewDraft")
+    assert report.spent == both_rounds == summaries[0].usage.prompt_tokens + summaries[0].usage.completion_tokens

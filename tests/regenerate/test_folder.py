@@ -16,6 +16,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_batch import FakeBatchServer, cassette_responder
 from helpers.fake_server import FakeOpenAI
 from helpers.paths import CASSETTES, FIXTURES
+from helpers.regenerate import echo_url, three_articles
 
 import summariser
 from summariser.config import Settings
@@ -36,15 +37,10 @@ def server() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def articles(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name in ("harbour_fees.md", "port_strike.txt", "rail_tender.json"):
-        shutil.copy(FIXTURES / "articles" / name, folder / name)
-    return folder
+    return three_articles(tmp_path)
 
 
-def model(server: FakeOpenAI) -> str:
-    return f"{server.base_url}#echo"
+model = echo_url
 
 
 def test_a_run_builds_everything_reports_through_the_callbacks_and_a_second_run_builds_nothing(

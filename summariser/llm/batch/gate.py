@@ -9,7 +9,8 @@ chain between Metering and the response cache (`client.wrapped_transport`):
   the article's other independent requests in the same round. The placeholder never passes
   the cache (or a cassette), and the briefing built from it is thrown away;
 * an *enforcing* gate lets cache hits through and turns every miss into a `BackendError`:
-  the batch's own error for a request it failed, otherwise "not answered by the batch".
+  the batch's own error for a request it failed, otherwise "not answered by the batch" — or
+  into `BudgetExceeded` for a request the token budget kept out of the batch (``deferred``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,21 @@ from typing import Any, Literal
 
 import httpx2
 
-from ...errors import BackendError
+from ...errors import BackendError, BudgetExceeded
 from ..backends import BackendSpec
 from ..cache import ResponseCache
-from ..exchange import canonical
+from ..exchange import Canonical, canonical
 
-__all__ = ["BatchLedger", "Collector", "GateMode", "GateTransport", "minimal_instance", "placeholder_content"]
+__all__ = [
+    "BatchLedger",
+    "ChatGate",
+    "Collector",
+    "GateMode",
+    "GateTransport",
+    "minimal_instance",
+    "placeholder_content",
+    "placeholder_response",
+]
 
 GateMode = Literal["collect", "enforce"]
 CHAT_ROUTE = "/chat/completions"
@@ -89,6 +99,27 @@ def placeholder_content(body: Any) -> str:
     return json.dumps(minimal_instance(schema), sort_keys=True)
 
 
+def placeholder_response(body: Any, content: str | None = None) -> httpx2.Response:
+    """A complete chat completion answering ``body`` with ``content`` (default: `placeholder_content`)."""
+    text = placeholder_content(body) if content is None else content
+    return httpx2.Response(
+        200,
+        json={
+            "id": "placeholder",
+            "object": "chat.completion",
+            "created": 0,
+            "model": str((body if isinstance(body, dict) else {}).get("model", "")),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                }
+            ],
+        },
+    )
+
+
 class BatchLedger:
     """Requests waiting for a batch and requests a batch failed, keyed like the cache (thread-safe)."""
 
@@ -98,6 +129,8 @@ class BatchLedger:
         """Cache key → request body, for the next batch."""
         self.failed: dict[str, str] = {}
         """Cache key → why the batch gave no usable answer (a one-line reason)."""
+        self.deferred: dict[str, BudgetExceeded] = {}
+        """Cache key → the refusal of a request the token budget kept out of the batches."""
         self.rounds = 0
         self._placeholders: set[str] = set()
         self._lock = threading.Lock()
@@ -141,12 +174,17 @@ class BatchLedger:
 
 
 class Collector:
-    """Builds gates bound to one ledger; ``collected`` counts the misses they queued for a batch."""
+    """Builds gates bound to one ledger; ``keys`` are the misses they queued for a batch (in order)."""
 
     def __init__(self, ledger: BatchLedger, mode: GateMode) -> None:
         self.ledger = ledger
         self.mode = mode
-        self.collected = 0
+        self.keys: list[str] = []
+
+    @property
+    def collected(self) -> int:
+        """How many misses the gates queued."""
+        return len(self.keys)
 
     def __call__(self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec) -> GateTransport:
         """A `client.Wrapper`: put a gate in front of ``inner`` (which must read ``cache``)."""
@@ -155,24 +193,56 @@ class Collector:
         return GateTransport(inner, cache, spec, self)
 
 
-class GateTransport(httpx2.BaseTransport):
-    """Pass cache hits on; collect (or refuse) misses — see the module docstring."""
+class ChatGate(httpx2.BaseTransport):
+    """A transport in front of the response cache that answers the chat requests the cache cannot.
 
-    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache, spec: BackendSpec, owner: Collector) -> None:
+    A chat request the cache answers (`hit`) and any other request pass to the inner chain,
+    which serves them; `miss` answers the rest (the batch gates here, `llm.estimate`'s gate).
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec) -> None:
         self.inner = inner
         self.cache = cache
         self.spec = spec
-        self.owner = owner
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Answer a hit through the inner chain; collect or refuse a miss."""
+        """Pass a hit (or a request that is not a chat completion) through the inner chain; answer a miss."""
         key = canonical(self.spec.identity, request)
-        if key.path != CHAT_ROUTE or self.cache.answer(key) is not None:
+        if key.path != CHAT_ROUTE:
             return self.inner.handle_request(request)
+        if self.cache is not None and self.cache.answer(key) is not None:
+            self.hit(key)
+            return self.inner.handle_request(request)
+        return self.miss(key)
+
+    def hit(self, key: Canonical) -> None:
+        """A chat request the response cache answers (nothing to do, unless a gate counts them)."""
+
+    def miss(self, key: Canonical) -> httpx2.Response:
+        """The answer to a chat request the response cache cannot answer."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self.inner.close()
+
+
+class GateTransport(ChatGate):
+    """Pass cache hits on; collect (or refuse) misses — see the module docstring."""
+
+    def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache, spec: BackendSpec, owner: Collector) -> None:
+        super().__init__(inner, cache, spec)
+        self.owner = owner
+
+    def miss(self, key: Canonical) -> httpx2.Response:
+        """Collect or refuse a miss."""
         ledger = self.owner.ledger
         reason = ledger.failed.get(key.key)
         if reason is not None:
             raise BackendError(reason)
+        refusal = ledger.deferred.get(key.key)
+        if refusal is not None:
+            raise BudgetExceeded(refusal.limit, refusal.spent, refusal.needed)
         if self.owner.mode == "enforce":
             raise BackendError(
                 f"{self.spec.label} needs an answer that {ledger.rounds} batch rounds did not ask for "
@@ -184,20 +254,5 @@ class GateTransport(httpx2.BaseTransport):
             content = placeholder_content(key.body)
         else:
             content = ledger.add(key.key, key.body)
-            self.owner.collected += 1
-        return httpx2.Response(
-            200,
-            json={
-                "id": "placeholder",
-                "object": "chat.completion",
-                "created": 0,
-                "model": str((key.body or {}).get("model", "")),
-                "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-                ],
-            },
-        )
-
-    def close(self) -> None:
-        """Close the inner transport."""
-        self.inner.close()
+            self.owner.keys.append(key.key)
+        return placeholder_response(key.body, content)

@@ -256,17 +256,18 @@ class BatchRunner:
             if key not in bodies or key in seen:
                 continue
             seen.add(key)
+            response = row.get("response")
+            answer = response.get("body") if isinstance(response, dict) else None
+            counts = read_usage(answer)  # an answer that cannot be used has spent its tokens all the same
+            outcome.usage.prompt_tokens += counts.prompt
+            outcome.usage.completion_tokens += counts.completion
             error = _line_error(batch.id, bodies[key], row)
             if error is not None:
                 outcome.failed[key] = error
                 continue
-            answer = row["response"]["body"]
             cache.set(key, answer)
             outcome.stored += 1
-            counts = read_usage(answer)
             outcome.usage.requests += 1
-            outcome.usage.prompt_tokens += counts.prompt
-            outcome.usage.completion_tokens += counts.completion
         for key in bodies.keys() - seen:
             outcome.failed[key] = f"batch {batch.id} ended {batch.status} without an answer to this request; rerun"
 
