@@ -1,13 +1,14 @@
 """The ``summariser serve`` command: llama.cpp's batching llama-server on an embedded model, in the foreground.
 
 The server is `summariser.llm.llama_server.serve`; this module resolves the model string,
-prints the model string to pass to other commands, and waits until Ctrl-C (which stops the
-server and exits 0).
+prints the model string to pass to other commands, and waits until Ctrl-C or SIGTERM (which
+stop the server and exit 0).
 """
 
 from __future__ import annotations
 
 import contextlib
+import signal
 from typing import Annotated
 
 import typer
@@ -47,6 +48,7 @@ def serve_command(
         raise ConfigError(f"summariser serve runs an embedded model, not {spec.label}; pick {local}, small or a .gguf")
     from ..llm.llama_server import serve  # llama.cpp's threads setting (numpy): imported only when serving
 
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the server as Ctrl-C does
     with contextlib.suppress(KeyboardInterrupt), contextlib.ExitStack() as stack:
         with err_console.status("starting llama-server…") as shown, progress.listen(lambda e: shown.update(status(e))):
             server = stack.enter_context(serve(spec.embedded, parallel=parallel, port=port))
@@ -59,3 +61,7 @@ def serve_command(
             err_console.print(text, soft_wrap=True)  # a URL is never broken across lines
         server.wait()
     err_console.print("llama-server stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -21,7 +21,8 @@ from summariser.llm.llama_server import BUILD, ENV_BINARY
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see processes")
 
 
-def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Path, stop: signal.Signals) -> None:
     exe = fake_binary(tmp_path)
     env = {**os.environ, ENV_BINARY: str(exe)}
     proc = subprocess.Popen(
@@ -37,7 +38,7 @@ def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Pat
         assert line.startswith("http://127.0.0.1:") and line.endswith("/v1#tiny"), line
         server = record(exe)["pid"]
         assert alive(server)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
