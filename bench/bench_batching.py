@@ -33,6 +33,7 @@ from typing import Any
 from summariser import Settings, regenerate, summarise
 from summariser.llm import batching
 from summariser.llm.backends import resolve
+from summariser.llm.batcher import sequences_context
 from summariser.llm.embedded import load_llama, threads
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,11 +92,7 @@ def raw_decode(llm: Any, widths: list[int], steps: int = 48) -> dict[int, float]
     prompt = llm.tokenize(b"The finance ministers of the G7 met in Washington on Monday to discuss", add_bos=False)
     speeds: dict[int, float] = {}
     for k in widths:
-        params = llama_cpp.llama_context_default_params()
-        for name, _ in type(params)._fields_:
-            setattr(params, name, getattr(llm.context_params, name))
-        params.n_ctx, params.n_seq_max, params.kv_unified = 1024 * k, k, False
-        ctx = llama_cpp.llama_init_from_model(llm._model.model, params)
+        ctx = sequences_context(llm, k, 1024)
         batch = llama_cpp.llama_batch_init(max(len(prompt), k), 0, 1)
         n_vocab = llm.n_vocab()
         try:
@@ -166,7 +163,6 @@ def main() -> int:
         with FRANK.open() as handle:
             for i, line in zip(range(args.articles), handle, strict=False):
                 (folder / f"frank_{i:03d}.txt").write_text(json.loads(line)["article"])
-        before = batching.BatchStats(**vars(llm.summariser_batcher.stats)) if llm.summariser_batcher else None
         one_s, one_out = _folder(folder, args.model, llm, 1, 1)
         n_seq = batching.sequences()
         many_s, many_out = _folder(folder, args.model, llm, n_seq, 4)
@@ -187,7 +183,6 @@ def main() -> int:
             "copied between sequences instead of evaluated.",
         ]
         shutil.rmtree(folder, ignore_errors=True)
-        del before
 
     speeds = raw_decode(llm, args.sequences)
     lines += [

@@ -1,18 +1,13 @@
 """The batch itself: several greedy, grammar-constrained requests decoded together as llama.cpp sequences.
 
-One decode step of the 1.5B model on two cores is bound by reading the weights: several
-tokens in one ``llama_decode`` cost little more than one. `Batcher` keeps one context of
-``n_seq`` sequences, each with its own KV stream (``kv_unified`` off: its cells sit where a
-lone run puts them), and steps every active request by one token; requests join and leave
-as they come (continuous batching). For answers that do not depend on the company they kept:
-a prompt is evaluated alone, in `reuse`'s ``n_batch`` chunks from position 0; a prefix another
-sequence holds is copied only in whole chunks; each sequence samples with its own
-`sampling.GreedyGrammarSampler`. Two sequences gave identical answers (tests/llm/test_batching.py,
-both seeds); four changed 6 of 20 FRANK briefings (bench/results/batching.md), hence `N_SEQ`.
-
-No thread runs in the background: a waiting request's thread drives the batch until its own
-request is done, then hands over. An error or interrupt in the driver fails every request of
-the batch (`BatchInterrupted`) and empties the KV streams.
+A decode step of the 1.5B model on two cores is bound by reading the weights, so `Batcher` keeps
+a context of ``n_seq`` sequences with own KV streams (`sequences_context`) and steps every active
+request by one token per ``llama_decode`` (continuous batching). A prompt is evaluated alone, in
+`reuse`'s ``n_batch`` chunks from 0; a prefix another sequence holds is copied in whole chunks;
+each samples with its own `sampling.GreedyGrammarSampler`. Two sequences gave identical answers
+(tests/llm/test_batching.py); four changed 6 of 20 briefings (bench/results/batching.md). A
+waiting request's thread drives the batch until its own is done (no background thread); an
+error or interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
 """
 
 from __future__ import annotations
@@ -29,7 +24,7 @@ import numpy as np
 from .reuse import aligned_prefix
 from .sampling import GreedyGrammarSampler
 
-__all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher"]
+__all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "sequences_context"]
 
 #: Sequences the embedded model decodes together: one briefing's two requests. Four (two briefings at
 #: once) built 1.16× the articles a minute but changed 6 of 20 briefings; ``SUMMARISER_SEQUENCES=4`` opts in.
@@ -53,6 +48,17 @@ class BatchStats:
     decode_tokens: int = 0
     decode_s: float = 0.0
     widest: int = 0  # most sequences decoded in one step
+
+
+def sequences_context(llm: Any, n_seq: int, n_ctx: int) -> Any:
+    """A new llama.cpp context on ``llm``'s model, its settings, ``n_seq`` KV streams of ``n_ctx`` each."""
+    import llama_cpp
+
+    params = llama_cpp.llama_context_default_params()
+    for name, _ in type(params)._fields_:
+        setattr(params, name, getattr(llm.context_params, name))
+    params.n_ctx, params.n_seq_max, params.kv_unified = n_ctx * n_seq, n_seq, False
+    return llama_cpp.llama_init_from_model(llm._model.model, params)
 
 
 class _Job:
@@ -88,13 +94,7 @@ class Batcher:
         self.n_seq = n_seq
         self.n_ctx = int(llm.n_ctx())
         self.chunk = int(llm.n_batch)
-        params = llama_cpp.llama_context_default_params()
-        for name, _ in type(params)._fields_:
-            setattr(params, name, getattr(llm.context_params, name))
-        params.n_ctx = self.n_ctx * n_seq
-        params.n_seq_max = n_seq
-        params.kv_unified = False
-        self._ctx = llama_cpp.llama_init_from_model(llm._model.model, params)
+        self._ctx = sequences_context(llm, n_seq, self.n_ctx)
         if not self._ctx:
             raise RuntimeError(f"llama.cpp could not create a context for {n_seq} sequences")
         self._raw = SimpleNamespace(ctx=self._ctx)  # what GreedyGrammarSampler.sample reads of a context
