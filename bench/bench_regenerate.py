@@ -1,7 +1,7 @@
 """Regenerate benchmark: throughput against a real local server, and the machinery at 1,000 to 100,000 articles.
 
     .venv/bin/python bench/bench_regenerate.py [--articles 20] [--concurrency 1 2 4] [--skip-server]
-                                               [--llama-server SLOTS] [--server-model qwen2.5-0.5b]
+                                               [--llama-server SLOTS] [--embedded 1 4] [--server-model qwen2.5-0.5b]
                                                [--scale 1000 10000 100000] [--build-max 10000] [--skip-scale]
                                                [--out bench/results/regenerate.md]
 
@@ -13,7 +13,10 @@
     (``python -m llama_cpp.server``, one request at a time), or with ``--llama-server SLOTS``
     llama.cpp's own batching ``llama-server`` with that many slots
     (`summariser.llm.llama_server`; build it with ``bash scripts/build_llama_server.sh``).
-    The server is stopped at the end.
+    The server is stopped at the end. ``--embedded 1 4`` adds the same runs in-process on the
+    embedded model with 1 and 4 sequences decoded side by side (``SUMMARISER_SEQUENCES``; -j is
+    half the sequences: a briefing's two requests decode together). ``--concurrency`` with no
+    level skips the server. Each row counts the briefings that differ from the first row's.
 (b) Scale, against a loopback stand-in model (tests/helpers/echo_model.py): for each ``--scale``
     size, that many distinct articles; the first build (sizes up to ``--build-max``; above it
     the built state is synthesised — each article gets a built briefing's files and its own
@@ -144,24 +147,63 @@ def regenerate(
         return seconds, int(peak.read_text()) // 1024, json.loads(done.stdout)
 
 
+def _bodies(out: Path) -> dict[str, str]:
+    """Each briefing's JSON without its ``meta`` (timings, usage), by file name."""
+    bodies = {}
+    for path in sorted(out.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("meta", None)
+        bodies[path.name] = json.dumps(data, sort_keys=True)
+    return bodies
+
+
+def _differ(first: dict[str, str], other: dict[str, str]) -> str:
+    names = set(first) | set(other)
+    return f"{sum(1 for n in names if first.get(n) != other.get(n))} of {len(names)}"
+
+
+def _row(label: str, rows: int, seconds: float, result: dict[str, Any], differ: str) -> str:
+    built, usage = result["built"], result["usage"]
+    return (
+        f"| {label} | {built}/{rows} built, {len(result['failed'])} failed | {seconds:.0f} s "
+        f"| {built / seconds * 60:.2f} | {usage['prompt_tokens']} / {usage['completion_tokens']} | {differ} |"
+    )
+
+
 def throughput(
-    rows: list[dict[str, Any]], levels: list[int], tmp: Path, model: EmbeddedModel, slots: int | None
+    rows: list[dict[str, Any]],
+    levels: list[int],
+    tmp: Path,
+    model: EmbeddedModel,
+    slots: int | None,
+    embedded: list[int],
 ) -> list[str]:
+    """Table rows: ``regenerate`` at each -j level against the server, then in-process with each sequence count."""
     arts = tmp / "frank"
     arts.mkdir()
     for row in rows:
         (arts / f"{row['id']}.txt").write_text(row["article"], encoding="utf-8")
-    lines = []
-    with llama_server(model, slots) if slots else llama_cpp_server(model) as url:
-        for level in levels:
-            off = {"SUMMARISER_CACHE": "off"}
-            seconds, _, result = regenerate(arts, tmp / f"out-{level}", url, "-j", str(level), env=off)
-            built, usage = result["built"], result["usage"]
-            lines.append(
-                f"| {level} | {built}/{len(rows)} built, {len(result['failed'])} failed | {seconds:.0f} s "
-                f"| {built / seconds * 60:.2f} | {usage['prompt_tokens']} / {usage['completion_tokens']} |"
-            )
-            print(lines[-1], flush=True)
+    off = {"SUMMARISER_CACHE": "off"}
+    lines: list[str] = []
+    first: dict[str, str] | None = None
+    if levels:
+        with llama_server(model, slots) if slots else llama_cpp_server(model) as url:
+            for level in levels:
+                out = tmp / f"out-{level}"
+                seconds, _, result = regenerate(arts, out, url, "-j", str(level), env=off)
+                first = first if first is not None else _bodies(out)
+                lines.append(_row(f"-j {level}", len(rows), seconds, result, _differ(first, _bodies(out))))
+                print(lines[-1], flush=True)
+    # the embedded backend in-process: -j fills the batch (two requests a briefing)
+    for n_seq in embedded:
+        out = tmp / f"out-embedded-{n_seq}"
+        env = {**off, "SUMMARISER_SEQUENCES": str(n_seq)}
+        jobs = str(max(1, n_seq // 2))
+        seconds, _, result = regenerate(arts, out, f"local:{model.alias}", "-j", jobs, env=env)
+        first = first if first is not None else _bodies(out)
+        label = f"embedded in-process, {n_seq} sequence{'s' if n_seq > 1 else ''} (-j {jobs})"
+        lines.append(_row(label, len(rows), seconds, result, _differ(first, _bodies(out))))
+        print(lines[-1], flush=True)
     return lines
 
 
@@ -267,13 +309,21 @@ def main() -> int:
     """Run both parts and print (and optionally write) Markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--concurrency", type=int, nargs="*", default=[1, 2, 4])
     parser.add_argument("--scale", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--build-max", type=int, default=10000, help="larger sizes are synthesised, not built")
     parser.add_argument("--skip-server", action="store_true", help="only part (b)")
     parser.add_argument("--skip-scale", action="store_true", help="only part (a)")
     parser.add_argument(
         "--llama-server", type=int, metavar="SLOTS", default=None, help="part (a) on llama-server with SLOTS slots"
+    )
+    parser.add_argument(
+        "--embedded",
+        type=int,
+        nargs="*",
+        metavar="SEQUENCES",
+        default=[],
+        help="part (a) also in-process on the embedded model with each count of sequences side by side",
     )
     parser.add_argument("--server-model", choices=sorted(EMBEDDED_MODELS), default="qwen2.5-0.5b")
     parser.add_argument("--out", type=Path, default=None)
@@ -289,7 +339,7 @@ def main() -> int:
         server_rows = (
             []
             if args.skip_server
-            else throughput(rows[: args.articles], args.concurrency, Path(tmp), model, args.llama_server)
+            else throughput(rows[: args.articles], args.concurrency, Path(tmp), model, args.llama_server, args.embedded)
         )
     header = (
         f"bench/bench_regenerate.py on {platform.machine()}, Python {platform.python_version()}, "
@@ -298,12 +348,14 @@ def main() -> int:
     parts = [header, ""]
     if server_rows:
         server = f"`llama-server` ({args.llama_server} slots)" if args.llama_server else "`llama_cpp.server`"
+        where = [server] if args.concurrency else []
+        where += ["in-process"] if args.embedded else []
         parts += [
-            f"(a) {args.articles} FRANK dev articles, {server} + local:{args.server_model} "
+            f"(a) {args.articles} FRANK dev articles, {' and '.join(where)}, local:{args.server_model} "
             f"({threads()} threads), cache off:",
             "",
-            "| concurrency | result | wall time | articles/min | tokens in / out |",
-            "|---|---|---|---|---|",
+            "| run | result | wall time | articles/min | tokens in / out | briefings that differ from the first row |",
+            "|---|---|---|---|---|---|",
             *server_rows,
             "",
         ]

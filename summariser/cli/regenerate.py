@@ -72,7 +72,13 @@ def regenerate_command(
     ] = None,
     concurrency: Annotated[
         int,
-        typer.Option("--concurrency", "-j", min=1, max=64, help="Briefings in flight (HTTP endpoints; embedded: 1)."),
+        typer.Option(
+            "--concurrency",
+            "-j",
+            min=1,
+            max=64,
+            help="Briefings in flight: an HTTP server's slots; embedded: at most SUMMARISER_SEQUENCES / 2 (default 1).",
+        ),
     ] = 4,
     dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
