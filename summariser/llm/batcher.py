@@ -1,13 +1,14 @@
 """The batch itself: several greedy, grammar-constrained requests decoded together as llama.cpp sequences.
 
-A decode step of the 1.5B model on two cores is bound by reading the weights, so `Batcher` keeps
-a context of ``n_seq`` sequences with own KV streams (`sequences_context`) and steps every active
-request by one token per ``llama_decode`` (continuous batching). A prompt is evaluated alone, in
-`reuse`'s ``n_batch`` chunks from 0; a prefix another sequence holds is copied in whole chunks;
-each samples with its own `sampling.GreedyGrammarSampler`. Two sequences gave identical answers
-(tests/llm/test_batching.py); four changed 6 of 20 briefings (bench/results/batching.md). A
-waiting request's thread drives the batch until its own is done (no background thread); an
-error or interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
+`Batcher` keeps a context of ``n_seq`` sequences with own KV streams (`sequences_context`) and
+steps every active request by one token per ``llama_decode`` (continuous batching). A prompt is
+evaluated alone, in `reuse`'s ``n_batch`` chunks from 0; a prefix another sequence holds is
+copied in whole chunks; each samples with its own `sampling.GreedyGrammarSampler`. Up to three
+sequences a step get the lone sequence's logits bit for bit (tests/llm/test_batching.py); at four
+llama.cpp's repacked Q4_K weights take the columns in blocks of four through another kernel
+(gemm, not gemv), so the 1.5B model's answers change (bench/results/batching.md). A waiting
+request's thread drives the batch until its own is done (no background thread); an error or
+interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .sampling import GreedyGrammarSampler
 __all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "sequences_context"]
 
 #: Sequences the embedded model decodes together: one briefing's two requests. Four (two briefings at
-#: once) built 1.16× the articles a minute but changed 6 of 20 briefings; ``SUMMARISER_SEQUENCES=4`` opts in.
+#: once) change the 1.5B model's answers (see above); ``SUMMARISER_SEQUENCES=4`` opts in.
 N_SEQ = 2
 
 _NO_SCORES = np.zeros(0, dtype=np.single)  # criteria get no logits here (the chat format's ignore them)
