@@ -16,7 +16,8 @@
     The server is stopped at the end. ``--embedded 1 4`` adds the same runs in-process on the
     embedded model with 1 and 4 sequences decoded side by side (``SUMMARISER_SEQUENCES``; -j is
     half the sequences: a briefing's two requests decode together). ``--concurrency`` with no
-    level skips the server. Each row counts the briefings that differ from the first row's.
+    level skips the server. Each row counts the briefings that differ from the first row's of
+    the same backend (server, or in-process).
 (b) Scale, against a loopback stand-in model (tests/helpers/echo_model.py): for each ``--scale``
     size, that many distinct articles; the first build (sizes up to ``--build-max``; above it
     the built state is synthesised — each article gets a built briefing's files and its own
@@ -194,7 +195,8 @@ def throughput(
                 first = first if first is not None else _bodies(out)
                 lines.append(_row(f"-j {level}", len(rows), seconds, result, _differ(first, _bodies(out))))
                 print(lines[-1], flush=True)
-    # the embedded backend in-process: -j fills the batch (two requests a briefing)
+    # the embedded backend in-process: -j fills the batch (two requests a briefing); compared with its own first row
+    first = None
     for n_seq in embedded:
         out = tmp / f"out-embedded-{n_seq}"
         env = {**off, "SUMMARISER_SEQUENCES": str(n_seq)}
@@ -354,7 +356,7 @@ def main() -> int:
             f"(a) {args.articles} FRANK dev articles, {' and '.join(where)}, local:{args.server_model} "
             f"({threads()} threads), cache off:",
             "",
-            "| run | result | wall time | articles/min | tokens in / out | briefings that differ from the first row |",
+            "| run | result | wall time | articles/min | tokens in / out | differ from its backend's first row |",
             "|---|---|---|---|---|---|",
             *server_rows,
             "",
