@@ -8,7 +8,8 @@ One process, one run (the machine is shared and noisy: compare the ratios):
 
 (1) one briefing: each seed article briefed (cache off) with its requests decoded one after
     the other (a batch of one sequence: what the embedded backend did before) and side by side
-    (the default); wall time of each, the ratio, and whether the two briefings are identical;
+    (the default), after one untimed briefing of a short text (the first of a process loads spaCy,
+    the grammar and the weights); wall time of each, the ratio, and whether the two are identical;
 (2) a folder: ``regenerate`` over the first ``--articles`` FRANK dev articles (cache off),
     one briefing at a time with one sequence (-j 1, before) against the default (side by
     side, as many briefings at a time as fill the batch); articles per minute, the ratio, and
@@ -41,6 +42,10 @@ from summariser.llm.embedded import load_llama, threads
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FRANK = SHARED / "eval-data" / "frank_cnndm_dev.jsonl"
+WARM_UP = (
+    "The port of Valdmar reopened on Monday after a nine-day strike. Union leader Marta Kessel said members "
+    "accepted a 6 percent raise. Grain exports resume on Wednesday, port director Jonas Berg said."
+)
 
 
 def _settings(model: str) -> Settings:
@@ -179,6 +184,8 @@ def main() -> int:
             "| article | one at a time | side by side | ratio | identical |",
             "|---|---|---|---|---|",
         ]
+    if seeds:  # untimed: the first briefing of a process also loads spaCy, the grammar and the weights' pages
+        summarise(WARM_UP, settings=_settings(args.model))
     for path in seeds:
         row = _brief_twice(path, args.model, llm)
         print(row, file=sys.stderr)
