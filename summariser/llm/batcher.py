@@ -4,11 +4,10 @@
 steps every active request by one token per ``llama_decode`` (continuous batching). A prompt is
 evaluated alone, in `reuse`'s ``n_batch`` chunks from 0; a prefix another sequence holds is
 copied in whole chunks; each samples with its own `sampling.GreedyGrammarSampler`. Up to three
-sequences a step get the lone sequence's logits bit for bit (tests/llm/test_batching.py); at four
-llama.cpp's repacked Q4_K weights take the columns in blocks of four through another kernel
-(gemm, not gemv), so the 1.5B model's answers change (bench/results/batching.md). A waiting
-request's thread drives the batch until its own is done (no background thread); an error or
-interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
+sequences a step get the lone sequence's logits bit for bit; from four on llama.cpp's repacked
+Q4_K weights take columns in blocks of four through gemm, not gemv: answers change (bench/results/
+batching.md). A waiting request's thread drives the batch until its own is done (no background
+thread); an error or interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
 """
 
 from __future__ import annotations
