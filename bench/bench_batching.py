@@ -53,7 +53,7 @@ def _settings(model: str) -> Settings:
     return Settings(model=model, cache="off")
 
 
-def _brief_twice(path: Path, model: str, llm: Any, rounds: int) -> dict[str, Any]:
+def _brief_each_way(path: Path, model: str, llm: Any, rounds: int) -> dict[str, Any]:
     """Brief ``path`` with one sequence and side by side, ``rounds`` times in alternating order.
 
     The best time of each counts (on a shared machine other tenants only slow a run down); and
@@ -193,10 +193,10 @@ def main() -> int:
             "| article | one at a time | side by side | ratio | identical |",
             "|---|---|---|---|---|",
         ]
-    if seeds:  # untimed: the first briefing of a process also loads spaCy, the grammar and the weights' pages
+        # untimed: the first briefing of a process also loads spaCy, the grammar and the weights' pages
         summarise(WARM_UP, settings=_settings(args.model))
     for path in seeds:
-        row = _brief_twice(path, args.model, llm, args.rounds)
+        row = _brief_each_way(path, args.model, llm, args.rounds)
         print(row, file=sys.stderr)
         ratio = row["side by side"] / row["one at a time"]
         lines.append(

@@ -100,7 +100,7 @@ def test_a_batched_run_stopped_mid_batch_keeps_every_briefing_and_the_rerun_buil
     assert 1 <= len(saved) < len(ARTICLES), saved
     assert saved <= set(before)
 
-    rest = _run(articles, out, SUMMARISER_TEST_KILL_AT="")
+    rest = _run(articles, out)  # the kill point was only in the first run's environment
     _, err = rest.communicate(timeout=900)
     assert rest.returncode == 0, err[-2000:]
     after = _on_disk(out)
