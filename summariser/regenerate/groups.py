@@ -16,13 +16,12 @@ string file names (JSON, or the YAML that means the same) — and refuses, with 
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import yaml
 
 from ..errors import InputError
+from ..files import read_text_bounded
 
 __all__ = ["MAX_GROUPS_BYTES", "read_groups"]
 
@@ -36,26 +35,10 @@ _SHAPE = "must map each group name to a non-empty list of article files"
 
 def _read_bounded(path: Path) -> str:
     """The file's text: a regular file of at most `MAX_GROUPS_BYTES`, UTF-8."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise InputError(f"the grouping file {path} is not a regular file; pass a JSON or YAML file")
-            with os.fdopen(os.dup(fd), "rb") as handle:
-                data = handle.read(MAX_GROUPS_BYTES + 1)
-        finally:
-            os.close(fd)
-    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
-        detail = getattr(err, "strerror", None) or str(err)
-        raise InputError(f"cannot read the grouping file {path} ({detail}); fix or pass another --groups") from None
-    if len(data) > MAX_GROUPS_BYTES:
-        raise InputError(
-            f"the grouping file {path} is over {MAX_GROUPS_BYTES // 2**20} MB; split the run into several folders"
-        )
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as err:
-        raise InputError(f"the grouping file {path} is not UTF-8 (byte {err.start}); convert it to UTF-8") from None
+    return read_text_bounded(
+        path, what="the grouping file", limit=MAX_GROUPS_BYTES, error=InputError,
+        too_big="split the run into several folders",
+    )  # fmt: skip
 
 
 def _string(event: yaml.ScalarEvent, resolver: yaml.resolver.BaseResolver, path: Path, what: str) -> str:
