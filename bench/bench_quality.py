@@ -17,6 +17,11 @@ cache so the model really runs:
   grounding rate, seconds per briefing (and for the articles of 600–800 words);
 * the project's gold briefings (``gold/``: seeds 000, 003 and the pair merged): people F1,
   role accuracy, country F1, quote F1, event date exact, names not in the source;
+* the entity gold set (``gold/frank-entities/``: people, organisations, places and countries of
+  40 FRANK dev articles, made by hand; docs/evaluation.md): per-type precision / recall / F1 of
+  the briefings of those articles (the first 40 of the dataset, briefed above once), beside
+  spaCy's small pipeline alone on the same articles (configuration ``spacy``:
+  `summariser.evaluation.ner_baseline`, no model);
 * speed from llama.cpp's own counters over every request of the configuration: decode
   tokens/s as the pipeline achieves it (completion tokens ÷ (request time − prompt time)),
   llama.cpp's raw decode speed in the same requests (generated tokens ÷ llama.cpp's decode
@@ -50,7 +55,8 @@ from summariser.brief.pipeline import summarise  # noqa: E402
 from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
-from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold  # noqa: E402
+from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold, read_sources_map  # noqa: E402
+from summariser.evaluation.ner_baseline import spacy_briefing  # noqa: E402
 from summariser.evaluation.textscore import rouge  # noqa: E402
 from summariser.ingest.read import make_article  # noqa: E402
 from summariser.llm import embedded  # noqa: E402
@@ -76,6 +82,10 @@ class ConfigResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     gold: dict[str, Any] = field(default_factory=dict)
     timings: embedded.Timings = field(default_factory=embedded.Timings)
+    briefings: dict[str, str] = field(default_factory=dict)
+    """The JSON of each FRANK briefing, by dataset id (scored against the entity gold by the parent)."""
+    entities: dict[str, Any] = field(default_factory=dict)
+    """The entity gold metrics (filled by the parent run, with the current package's scorer)."""
 
 
 def _reset_timings() -> None:
@@ -120,6 +130,7 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
         except SummariserError as err:
             item["error"] = f"{type(err).__name__}: {err.message}"
         else:
+            result.briefings[row.id] = to_json(briefing)
             scores = rouge(reference, [p.text for p in briefing.summary])
             item["model"] = {k: scores[k] for k in ROUGE_KEYS}
             item["grounding"] = briefing.grounding.rate if briefing.grounding else None
@@ -153,7 +164,40 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
 
 def _dump(result: ConfigResult) -> dict[str, Any]:
     return {"name": result.name, "rows": result.rows, "gold": result.gold, "gold_metrics": result.gold.get("metrics"),
-            "timings": result.timings.__dict__}  # fmt: skip
+            "timings": result.timings.__dict__, "briefings": result.briefings,
+            "entities": result.entities}  # fmt: skip
+
+
+#: The entity gold set, and what its ``sources.yaml`` names an article by (``DATASET.jsonl#ID``).
+ENTITY_GOLD = ROOT / "gold" / "frank-entities"
+ENTITY_FIELDS = ("people", "organisations", "places", "countries")
+
+
+def spacy_config(rows: list[Any]) -> ConfigResult:
+    """spaCy's small pipeline alone on the same articles (no model): the baseline of the entity rows."""
+    result = ConfigResult("spacy")
+    for row in rows:
+        started = time.perf_counter()
+        result.briefings[row.id] = to_json(spacy_briefing(make_article(row.article)))
+        result.rows.append({"id": row.id, "words": len(row.article.split()), "seconds": time.perf_counter() - started})
+    return result
+
+
+def score_entities(result: ConfigResult) -> None:
+    """Score ``result``'s briefings of the entity gold set's articles against it (the current scorer)."""
+    if not ENTITY_GOLD.is_dir():
+        return
+    gold = load_gold(ENTITY_GOLD)
+    ids = {
+        name: [p.name.rpartition("#")[2] for p in paths]
+        for name, paths in read_sources_map(ENTITY_GOLD, required=True).items()
+    }
+    predictions = {
+        g.name: result.briefings[ids[g.name][0]].encode("utf-8") for g in gold if ids[g.name][0] in result.briefings
+    }
+    missing = [g.name for g in gold if g.name not in predictions]
+    report = evaluate(ENTITY_GOLD, predictions, [g for g in gold if g.name in predictions]).model_dump(mode="json")
+    result.entities = {"metrics": report.get("metrics", {}), "scored": len(predictions), "missing": missing}
 
 
 def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigResult:
@@ -174,7 +218,8 @@ def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigR
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
     data = json.loads(out.read_text(encoding="utf-8"))
-    return ConfigResult(f"{alias}@{ref}", data["rows"], data["gold"], embedded.Timings(**data["timings"]))
+    timings = embedded.Timings(**data["timings"])
+    return ConfigResult(f"{alias}@{ref}", data["rows"], data["gold"], timings, data.get("briefings", {}))
 
 
 def _round_trips(briefing: Briefing) -> bool:
@@ -239,6 +284,15 @@ def table(results: list[ConfigResult], n: int) -> list[str]:
     row(
         "seeds gold: share of names found in the source", [_metric(r.gold, "briefing.names_in_source") for r in results]
     )
+    for name in ENTITY_FIELDS:
+        cells = []
+        for r in results:
+            m = r.entities.get("metrics") or {}
+            p, rec, f1 = (m.get(f"{name}.{k}") for k in ("precision", "recall", "f1"))
+            cells.append("—" if f1 is None else f"{p:.2f} / {rec:.2f} / {f1:.2f}")
+        row(f"entity gold ({ENTITY_GOLD.name}, 40 FRANK articles): {name} P / R / F1", cells)
+    roles = [f"{_metric(r.entities, 'people.role')} / {_metric(r.entities, 'people.affiliation')}" for r in results]
+    row("entity gold: people role / affiliation acc.", roles)
     valid = []
     for b, r in pairs:
         gold_valid = sum(1 for g in r.gold.get("briefings", []) if g.get("valid"))
@@ -301,11 +355,15 @@ def main(argv: list[str] | None = None) -> int:
             alias, _, ref = config.partition("@")
             if ref:
                 results.append(run_at(ref, alias, args, Path(tmp)))
+            elif alias == "spacy":
+                results.append(spacy_config(rows))
             else:
                 cache = (args.keep_cache or Path(tmp)) / alias
                 if cache.exists():
                     parser.error(f"{cache} exists: a configuration's cache must start empty (the model must run)")
                 results.append(run_config(alias, rows, cache))
+    for r in results:
+        score_entities(r)
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
         if "error" in r.gold:

@@ -9,7 +9,7 @@ a new briefing field is written here and in `schemas.Briefing`, not in every sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from ..schemas import (
     Briefing,
@@ -19,6 +19,7 @@ from ..schemas import (
     Implication,
     Organisation,
     Person,
+    Place,
     Quote,
     SourceRef,
     SummaryPoint,
@@ -46,6 +47,8 @@ class Body:
     conflicts: list[Conflict]
     event_date: dt.date | None = None
     """Set by grounding, from the sources' own date expressions (never from the model)."""
+    places: list[Place] = field(default_factory=list)
+    """Named places other than countries; the location among them."""
 
     def briefing(self, *, sources: list[SourceRef], grounding: GroundingReport, meta: BriefingMeta) -> Briefing:
         """The `Briefing` of this body: its fields as they are, plus the sources, report and meta."""

@@ -33,16 +33,18 @@ from ..schemas import (
     SUMMARY_MIN_BULLETS,
     Article,
     EntitiesDraft,
+    EntityKinds,
     OverviewDraft,
     Quote,
 )
 from ..text.guard import mask
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
+from .entities import ask_model, candidates, settle
 from .grounding import CONSEQUENCE, bullets_required
 from .mentions import countries_in, quotes_in
 from .numbering import PICK_MIN_WORDS, Numbered, number
-from .people import candidates, stated_titles
+from .people import stated_titles
 
 __all__ = [
     "FORWARD",
@@ -153,20 +155,25 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
         names = candidates(data)
         facts = distinct(content_sentences(numbered), most=SUMMARY_MIN_BULLETS)  # a fact stated twice counts once
         needed = bullets_required(len(facts))
-        entities, overview = both(
+        ask_entities: Callable[[], EntityKinds | None] = (
             partial(
                 _ask,
                 client,
-                EntitiesDraft,
-                prompts.messages("entities", people=names.people, organisations=names.organisations, **common),
-                f"people and organisations: {where}",
-            ),
+                ask_model(names),
+                prompts.messages("entities", names=[c.name for c in names], **common),
+                f"people, organisations and places: {where}",
+            )
+            if names
+            else _nothing  # no name to type: nothing to ask
+        )
+        kinds, overview = both(
+            ask_entities,
             partial(
                 _ask, client, OverviewDraft, prompts.messages("overview", bullets=needed, **common), f"summary: {where}"
             ),
             together=client.spec.embedded is not None,
         )
-        entities = stated_titles(entities, data)
+        entities = stated_titles(settle(kinds, names, data), data)
         summary, lead = _summary(numbered, overview.summary, needed)
         implications = _implications(numbered, overview.implications, summary)
         speakers = [p.name for p in entities.people]
@@ -177,6 +184,10 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
             )
         )
     return drafts
+
+
+def _nothing() -> None:
+    return None
 
 
 def _ask(client: LLMClient, model: type[T], messages: list[dict[str, str]], stage: str) -> T:

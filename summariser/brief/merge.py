@@ -29,6 +29,7 @@ from ..schemas import (
     Implication,
     Organisation,
     Person,
+    Place,
     Quote,
     SummaryPoint,
 )
@@ -160,6 +161,7 @@ def merge(drafts: Sequence[Draft]) -> Body:
     people = [p for p in people if plain_key(p.name) not in org_keys and country_name(p.name) is None]
     orgs = fullest(orgs)
     location = next((loc for loc in (nullish(o.location) for o in overviews) if loc), None)
+    places = _unique((n for d in drafts for n in d.entities.places), key="fold")
     themes = _unique(_round_robin([o.themes for o in overviews]))[:THEMES_MAX]
     if len(themes) < THEMES_MIN:  # blank or repeated labels: the place, organisations, countries stand in
         themes = _unique([*themes, *(x for x in [location, *orgs, *countries] if x)])[:THEMES_MIN]
@@ -169,6 +171,7 @@ def merge(drafts: Sequence[Draft]) -> Body:
         summary=[SummaryPoint(text=b) for b in bullets],
         people=people,
         organisations=[Organisation(name=n) for n in orgs],
+        places=[Place(name=n) for n in places],
         countries=countries,
         quotes=quotes,
         themes=themes,

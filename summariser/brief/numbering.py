@@ -10,7 +10,10 @@ answer is a few tokens instead of a hundred.
 and a line break ends one) and writes one line each; only the units that are sentences get
 a number (`is_sentence`: headings, list items and date lines are shown but cannot be picked).
 A unit that holds text addressed to the model (`summariser.text.guard.spans`) is shown with
-that text replaced by `guard.MARKER` and gets no number; special tokens are defused.
+that text replaced by `guard.MARKER` and gets no number; special tokens are defused. A wire
+dateline that opens a sentence ("ROTTERDAM, March 4 (Reuters) -": `text.datelines`) is shown on
+a line of its own, without a number: the sentence, and so every claim picked from it, starts
+after it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text import guard, nlp, sentences
+from ..text.datelines import dateline
 
 __all__ = ["PICK_MIN_WORDS", "UNMARKED_MIN_WORDS", "Numbered", "is_sentence", "number"]
 
@@ -69,11 +73,23 @@ def is_sentence(unit: str) -> bool:
     return sentences.ends_like_sentence(unit) or count >= UNMARKED_MIN_WORDS
 
 
+def _units(text: str) -> list[tuple[int, int]]:
+    """The sentence spans of ``text``, each wire dateline cut off its sentence as a unit of its own."""
+    units = []
+    for start, end in nlp.analyse(text).sentences:
+        found = dateline(text[start:end])
+        if found is not None and text[start + found.end : end].strip():
+            units.append((start, start + len(text[start : start + found.end].rstrip())))
+            start += found.end
+        units.append((start, end))
+    return units
+
+
 def number(text: str) -> Numbered:
     """``text`` as numbered sentences (see the module docstring)."""
     hidden = guard.spans(text)
     lines, spans = [], []
-    for start, end in nlp.analyse(text).sentences:
+    for start, end in _units(text):
         inside = [(max(s, start), min(e, end)) for s, e in hidden if s < end and e > start]
         pieces, last = [], start
         for s, e in inside:

@@ -24,7 +24,7 @@ from ..schemas import EntitiesDraft, PersonDraft
 from ..text import nlp
 from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
 from ..text.normalise import plain_key, whole_word
-from ..text.titles import StatedTitle, title_before
+from ..text.titles import StatedTitle, role_before_comma, title_after, title_before
 from .mentions import countries_in
 
 __all__ = ["MAX_CANDIDATES", "NATIONAL_OFFICES", "Candidates", "candidates", "name_candidates", "stated_titles"]
@@ -116,11 +116,19 @@ def _mention(text: str, name: str) -> int:
 
 
 def _stated(text: str, name: str) -> tuple[str, StatedTitle | None, int]:
-    """The name without a title the model left in it, the title written before it, and where it is (-1: nowhere)."""
+    """The name without a title left in it, the title written before it (else in an apposition:
+    `titles.title_after`, `titles.role_before_comma`), and where it is (-1: nowhere)."""
     bare = strip_titles(name)
     inside = title_before(name, name.index(bare)) if bare != name and bare in name else None
     at = _mention(text, bare)
     in_text = title_before(text, at) if at >= 0 else None
+    if (in_text is None or in_text.role is None) and inside is None and len(bare.split()) > 1:
+        after = next(
+            (t for m in whole_word(bare).finditer(text)
+             if (t := title_after(text, m.end()) or role_before_comma(text, m.start())) is not None),
+            None,
+        )  # fmt: skip
+        in_text = after or in_text
     return bare, in_text or inside, at
 
 

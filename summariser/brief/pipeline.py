@@ -25,7 +25,17 @@ from ..llm.budget import max_tokens_for_model
 from ..llm.client import LLMClient, Wrapper
 from ..llm.ledger import TokenLedger
 from ..llm.tokens import PROMPT_CHARS_PER_TOKEN
-from ..schemas import SUMMARY_MIN_BULLETS, Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
+from ..schemas import (
+    DRAFT_MAX_NAMES,
+    NAME_MAX_CHARS,
+    SUMMARY_MIN_BULLETS,
+    Article,
+    Briefing,
+    BriefingMeta,
+    OverviewDraft,
+    SourceRef,
+    kinds_model,
+)
 from ..text.sentences import last_end
 from . import prompts
 from .draft import Draft, distinct, drafts_for
@@ -44,6 +54,8 @@ __all__ = [
 
 Source = str | os.PathLike[str] | Article
 
+#: The largest kinds request (`DRAFT_MAX_NAMES` names of `NAME_MAX_CHARS` characters): what its answer may cost.
+LONGEST_KINDS = kinds_model(tuple(f"{i:02d}".ljust(NAME_MAX_CHARS, "x") for i in range(DRAFT_MAX_NAMES)))
 #: Tokens reserved for the system prompt, the task instructions and the chat template.
 PROMPT_OVERHEAD_TOKENS = 700
 
@@ -56,7 +68,7 @@ def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
 
 def plan_parts(article: Article, spec: BackendSpec, settings: Settings) -> list[str]:
     """Split an article that does not fit the context window into overlapping parts."""
-    answer = max(max_tokens_for_model(EntitiesDraft), max_tokens_for_model(OverviewDraft))
+    answer = max(max_tokens_for_model(LONGEST_KINDS), max_tokens_for_model(OverviewDraft))
     room_chars = int((spec.context_tokens - answer - PROMPT_OVERHEAD_TOKENS) * PROMPT_CHARS_PER_TOKEN)
     if room_chars <= 0:
         raise InputError(f"{spec.label} has a context of {spec.context_tokens} tokens, too small for a briefing")

@@ -55,7 +55,7 @@ def evidence_of(briefing: Briefing) -> Iterator[tuple[str, Evidence]]:
     for field in ("summary", "implications", "quotes"):
         for i, item in enumerate(getattr(briefing, field)):
             yield from ((f"{field}[{i}] {_short(item.text)}", ev) for ev in item.evidence)
-    for field in ("people", "organisations"):
+    for field in ("people", "organisations", "places"):
         for i, named in enumerate(getattr(briefing, field)):
             yield from ((f"{field}[{i}] {_short(named.name)}", ev) for ev in named.evidence)
     report = briefing.grounding

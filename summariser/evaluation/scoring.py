@@ -1,6 +1,6 @@
 """Score one predicted briefing against its gold briefing, field by field, and aggregate.
 
-* list fields (people, organisations, countries, quotes, themes): one-to-one pairing by
+* list fields (people, organisations, places, countries, quotes, themes): one-to-one pairing by
   optimal assignment on the field's similarity (`similarity.SIMILARITY`), counted when the
   similarity reaches the threshold (default `DEFAULT_THRESHOLD`); precision, recall, F1;
 * attributes of paired items (people's role and affiliation, quotes' speaker): accuracy with
@@ -55,7 +55,7 @@ __all__ = [
 
 #: Similarity at or above which a gold and a predicted list item pair up.
 DEFAULT_THRESHOLD = 0.8
-LIST_FIELDS = ("people", "organisations", "countries", "quotes", "themes")
+LIST_FIELDS = ("people", "organisations", "places", "countries", "quotes", "themes")
 SCALAR_FIELDS = ("event_date", "location")
 TEXT_FIELDS = ("headline", "summary", "implications")
 #: Attributes compared on paired items, per list field.
@@ -87,8 +87,8 @@ def _items(briefing: Briefing | None, field: str) -> list[tuple[str, dict[str, s
         return []
     if field == "people":
         return [(p.name, {"role": p.role, "affiliation": p.affiliation}) for p in briefing.people]
-    if field == "organisations":
-        return [(o.name, {}) for o in briefing.organisations]
+    if field in ("organisations", "places"):
+        return [(o.name, {}) for o in getattr(briefing, field)]
     if field == "quotes":
         return [(q.text, {"speaker": q.speaker}) for q in briefing.quotes]
     values: list[str] = getattr(briefing, field)

@@ -7,7 +7,7 @@ means one thing everywhere:
   acronyms collapsed ("U.S." → "US"), country aliases expanded word by word ("US" →
   "united states", "UK" → "united kingdom"), titles stripped from people's names
   (`names.strip_titles`: "Treasury Secretary Scott Bessent" → "Scott Bessent");
-* **similarity** of list items (people, organisations, countries, quotes, themes), which
+* **similarity** of list items (people, organisations, places, countries, quotes, themes), which
   the pairing (`pairing.pair`) compares with a threshold;
 * **attribute matches** (role, affiliation, speaker): a token-overlap F1 of at least
   `ATTRIBUTE_MATCH`, so that "Minister of Finance" = "Finance Minister" and "President and
@@ -41,6 +41,7 @@ __all__ = [
     "location_key",
     "name_key",
     "name_similarity",
+    "place_similarity",
     "quote_similarity",
     "token_f1",
 ]
@@ -219,10 +220,19 @@ def location_key(value: str | None) -> str | None:
     return _PLACE_ALIASES.get(key, key) or None
 
 
+def place_similarity(a: str, b: str) -> float:
+    """1 when two places are one as `location_key` compares them ("Lima" = "Lima, Peru"), else as labels."""
+    ka, kb = location_key(a), location_key(b)
+    if ka is not None and ka == kb:
+        return 1.0
+    return label_similarity(a, b)
+
+
 #: The similarity of each list field's items (the value compared is the item's text or name).
 SIMILARITY: dict[str, Callable[[str, str], float]] = {
     "people": name_similarity,
     "organisations": label_similarity,
+    "places": place_similarity,
     "countries": country_similarity,
     "quotes": quote_similarity,
     "themes": label_similarity,

@@ -121,10 +121,30 @@ def _is_path(value: str) -> bool:
     return value.strip().lower().endswith(SUFFIXES) or (separator and len(value.split()) <= 3)
 
 
+def _record_selector(path: Path) -> tuple[Path, str | None]:
+    """``FILE.jsonl#ID`` (or ``FILE.json#ID``) that is no file itself: ``(FILE, ID)``; else ``(path, None)``."""
+    head, mark, record = path.name.rpartition("#")
+    if not mark or not head.lower().endswith((".json", ".jsonl")) or not record or path.exists():
+        return path, None
+    return path.with_name(head), record
+
+
+def _selected(text: str, name: str, record: str) -> list[tuple[str, object]]:
+    """The record of a JSON (Lines) file whose ``"id"`` is ``record``; an `InputError` if none is."""
+    file = name.rpartition("#")[0]
+    records = json_records(text, file, file.lower().endswith(".jsonl"))
+    chosen = [(where, obj) for where, obj in records if isinstance(obj, dict) and str(obj.get("id")) == record]
+    if not chosen:
+        raise InputError(f'{file} has no record with "id": {record!r}; check the id after "#" in {name}')
+    return chosen[:1]
+
+
 def load_source(source: Source) -> list[Article]:
     """Read one source into articles (a ``.jsonl`` file or a JSON list gives several).
 
-    An `Article` passes through; a `Path` is a file; a `str` is a file name when it has no
+    ``FILE.jsonl#ID`` names one record of a JSON Lines (or JSON) file, the one whose ``"id"`` is
+    ID (a gold folder's ``sources.yaml`` names articles of a dataset so). An `Article` passes
+    through; a `Path` is a file; a `str` is a file name when it has no
     newline, is under 1024 characters and exists or looks like a path (a known suffix, or a
     ``/`` in at most three words), and is otherwise the article text itself.
     """
@@ -146,7 +166,10 @@ def load_source(source: Source) -> list[Article]:
         path = Path(name).expanduser()
     except RuntimeError:  # "~name/…" of a user without a home directory
         raise InputError(f"no such file: {name}; check the path (its ~user part names no home directory)") from None
+    path, record = _record_selector(path)
     text, suffix = _read(path, name), path.suffix.lower()
+    if record is not None:
+        return [_from(from_record(obj, where), name) for where, obj in _selected(text, name, record)]
     if suffix in (".md", ".markdown"):
         return [_from(from_markdown(text, name), name)]
     if suffix in (".html", ".htm"):

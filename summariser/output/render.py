@@ -58,6 +58,8 @@ def to_markdown(briefing: Briefing) -> str:
         lines.append("")
     if briefing.organisations:
         lines += ["## Organisations", "", ", ".join(o.name for o in briefing.organisations), ""]
+    if briefing.places:
+        lines += ["## Places", "", ", ".join(p.name for p in briefing.places), ""]
     if briefing.countries:
         lines += ["## Countries", "", ", ".join(briefing.countries), ""]
     if briefing.quotes:

@@ -152,6 +152,7 @@ def _sections(briefing: Briefing, col: _Collector, edit: bool) -> list[tuple[str
             "organisations",
             [col.item("organisations", i, o.name, o.evidence) for i, o in enumerate(briefing.organisations)],
         ),
+        ("Places", "places", [col.item("places", i, p.name, p.evidence) for i, p in enumerate(briefing.places)]),
         (
             "Countries",
             "countries",

@@ -37,6 +37,7 @@ __all__ = [
     "MatchKind",
     "Organisation",
     "Person",
+    "Place",
     "Quote",
     "SourceRef",
     "SummaryPoint",
@@ -109,6 +110,13 @@ class Person(BaseModel):
 
 class Organisation(BaseModel):
     """An organisation named in the sources."""
+
+    name: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Place(BaseModel):
+    """A named place other than a country: a city, region, town, facility, landmark or body of water."""
 
     name: str
     evidence: list[Evidence] = Field(default_factory=list)
@@ -234,6 +242,11 @@ class Briefing(BaseModel):
     )
     people: list[Person] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
+    places: list[Place] = Field(
+        default_factory=list,
+        description="Named places other than countries (cities, regions, towns, facilities, landmarks, waters); "
+        "the event's location among them",
+    )
     countries: list[str] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     themes: list[str] = Field(min_length=THEMES_MIN, max_length=THEMES_MAX)

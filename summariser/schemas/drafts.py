@@ -8,28 +8,41 @@ request (and so misses every cache entry and cassette).
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from .limits import (
     DRAFT_MAX_IMPLICATIONS,
-    DRAFT_MAX_ORGANISATIONS,
-    DRAFT_MAX_PEOPLE,
     HEADLINE_MAX_WORDS,
     SUMMARY_MAX_BULLETS,
     THEMES_MAX,
     THEMES_MIN,
 )
 
-__all__ = ["EntitiesDraft", "Label", "Name", "OverviewDraft", "PersonDraft", "SentenceNumber", "ShortText"]
+__all__ = [
+    "NAME_MAX_CHARS",
+    "EntitiesDraft",
+    "EntityKind",
+    "EntityKinds",
+    "Label",
+    "Name",
+    "OverviewDraft",
+    "PersonDraft",
+    "SentenceNumber",
+    "ShortText",
+    "kinds_model",
+]
 
 # --------------------------------------------------------------------------- response models
 # Bounded so that a complete answer always fits in max_tokens (llm.budget sizes it).
 # String caps are generous: a cap that is too tight makes constrained decoding cut a
 # sentence in two (DESIGN.md section 4).
 
-Name = Annotated[str, StringConstraints(min_length=2, max_length=64)]
+#: The longest name of an article put to the model (a longer "name" is no name).
+NAME_MAX_CHARS = 64
+Name = Annotated[str, StringConstraints(min_length=2, max_length=NAME_MAX_CHARS)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Label = Annotated[str, StringConstraints(min_length=2, max_length=40)]
 #: A sentence of the article, by its number in the numbered prompt (1-based). Not a validator: at
@@ -46,15 +59,46 @@ class PersonDraft(BaseModel):
 
 
 class EntitiesDraft(BaseModel):
-    """Sub-request 1: every person and organisation the article names.
+    """Every person, organisation and place an article names, as drafting settles them.
 
-    Countries are not asked for: `summariser.mentions` reads them from the text.
+    Not a response model: the model answers `EntityKinds` (the kind of each name the text
+    mentions) and `summariser.brief.entities.settle` turns its answer into this. Countries are
+    not here: `summariser.brief.mentions` reads them from the text.
     """
 
-    people: list[PersonDraft] = Field(max_length=DRAFT_MAX_PEOPLE, description="Every person named in the article")
-    organisations: list[Name] = Field(
-        max_length=DRAFT_MAX_ORGANISATIONS, description="Organisations named in the article"
-    )
+    people: list[PersonDraft]
+    organisations: list[Name]
+    places: list[Name] = []
+
+
+#: What a name of the article is, as the model answers it for each numbered name.
+EntityKind = Literal["person", "organisation", "place", "other"]
+
+
+class EntityKinds(BaseModel):
+    """Sub-request 1: the kind of every name the article mentions, one field per name.
+
+    A small model chooses among given options better than it writes lists, so the names come
+    from the text (`summariser.brief.entities.candidates`) and the model only types each one:
+    its answer is ``{"Niek Stam": "person", "FNV": "organisation", "Hook of Holland": "place", …}``.
+    The fields are made for each request by `kinds_model` (the names are the JSON keys, all
+    required, in the order of the text), so the grammar writes every name for the model and
+    its choice for each is one of `EntityKind`.
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    def kinds(self) -> dict[str, str]:
+        """``{name: kind}`` in the order of the names."""
+        return {f.alias or n: getattr(self, n) for n, f in type(self).model_fields.items()}
+
+
+@lru_cache(maxsize=256)
+def kinds_model(names: tuple[str, ...]) -> type[EntityKinds]:
+    """The `EntityKinds` model of one article's ``names``: at most `DRAFT_MAX_NAMES`, distinct, each at most
+    `NAME_MAX_CHARS` characters (so its answer is bounded: `summariser.llm.budget`)."""
+    fields: dict[str, Any] = {f"n{i}": (EntityKind, Field(alias=name)) for i, name in enumerate(names)}
+    return create_model("EntityKinds", __base__=EntityKinds, **fields)
 
 
 class OverviewDraft(BaseModel):

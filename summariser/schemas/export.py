@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .contract import Article, Briefing
-from .drafts import EntitiesDraft, OverviewDraft
+from .drafts import OverviewDraft, kinds_model
 
 __all__ = ["EXPORTED_MODELS", "export_schemas", "schema_documents"]
 
@@ -16,7 +16,8 @@ __all__ = ["EXPORTED_MODELS", "export_schemas", "schema_documents"]
 EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "briefing.v1": Briefing,
     "article": Article,
-    "entities-draft": EntitiesDraft,
+    #: The kinds request is made per article (one key per name); its shape, for two example names:
+    "entity-kinds": kinds_model(("NAME 1", "NAME 2")),
     "overview-draft": OverviewDraft,
 }
 

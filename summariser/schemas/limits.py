@@ -7,8 +7,7 @@ __all__ = [
     "BRIEFING_MAX_IMPLICATIONS",
     "BULLET_MAX_WORDS",
     "DRAFT_MAX_IMPLICATIONS",
-    "DRAFT_MAX_ORGANISATIONS",
-    "DRAFT_MAX_PEOPLE",
+    "DRAFT_MAX_NAMES",
     "HEADLINE_MAX_WORDS",
     "SUMMARY_FLOOR",
     "SUMMARY_MAX_BULLETS",
@@ -30,8 +29,8 @@ THEMES_MAX = 6
 #: Implications a briefing keeps after grounding (`Briefing` leaves the list unbounded).
 BRIEFING_MAX_IMPLICATIONS = 6
 #: Caps of one answer of the model (one article or part), so that a complete answer fits ``max_tokens``.
-DRAFT_MAX_PEOPLE = 24
-DRAFT_MAX_ORGANISATIONS = 12
+#: The most names of one article (or part) the model is asked to type (`EntityKinds`), in text order.
+DRAFT_MAX_NAMES = 60
 DRAFT_MAX_IMPLICATIONS = 4
 
 

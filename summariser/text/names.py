@@ -93,7 +93,8 @@ TITLE_WORDS = frozenset(
     us u.s. uk u.k. eu king queen prince princess mayor judge justice officer head leader the of and
     senior junior attorney opposition party labor labour manager coach captain striker goalkeeper midfielder
     defender forward founder owner ceo cfo coo boss professor inspector detective sergeant commander colonel
-    lieutenant spokesperson correspondent editor director-general secretary-general""".split()
+    lieutenant spokesperson correspondent editor director-general secretary-general mp qc sgt spc pc cpl pte
+    lt capt col gen cmdr insp det supt""".split()
 )
 
 #: Adjectives of nationality: grounding accepts "Japanese officials" as naming Japan.

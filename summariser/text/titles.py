@@ -15,8 +15,14 @@ the first word or mark that cannot belong to a title, and splits it:
   ("WHO"); one other word belongs to the role ("Treasury Secretary", "Ontario Premier"), and
   a leading country stays in the role and is the affiliation ("US Trade Representative").
 
+`title_after` reads the other way news writes it, an apposition: "Marta Kessel, the union's
+chief negotiator, said …", "Priya Raman, chief executive of Harwell Water, …": the role is a
+short phrase after the comma whose last word names a role (a title word, or a noun of a doer:
+"negotiator", "analyst"), with the possessor before it or the organisation after "of", "at"
+or "for".
+
 It reads what the text states; it never guesses. `summariser.brief.people` applies it to
-the model's people.
+the people of a briefing.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ import re
 from dataclasses import dataclass
 
 from .names import TITLE_WORDS, country_name
+from .normalise import STOP_WORDS
 
-__all__ = ["StatedTitle", "title_before"]
+__all__ = ["StatedTitle", "role_before_comma", "title_after", "title_before"]
 
 #: How far before a name a title may start (characters).
 TITLE_REACH = 160
@@ -63,7 +70,8 @@ class StatedTitle:
 
 
 def _title_word(word: str) -> bool:
-    return word.lower().strip(".,") in TITLE_WORDS or word.lower().startswith("director-")
+    bare = word.lower().strip(".,")
+    return bare in TITLE_WORDS or bare.startswith("director-") or _doer(word.strip(".,"))
 
 
 def _capital(word: str) -> bool:
@@ -124,4 +132,69 @@ def title_before(text: str, start: int) -> StatedTitle | None:
     elif prefix:
         organisation = named  # "WHO", "JP Morgan", "Export-Import Bank of the United States"
     role = " ".join(rest).strip(" ,") or None
+    if role and not prefix and not possessor:
+        role = _with_noun(text, start, words, role)
     return StatedTitle(role, organisation, possessor)
+
+
+def _with_noun(text: str, start: int, words: list[str], role: str) -> str:
+    """``role`` with the lower-case noun written right before the phrase ("union leader", "team doctor")."""
+    before = text[max(0, start - TITLE_REACH) : start].rsplit(" ".join(words), 1)[0].split()
+    noun = before[-1] if before else ""
+    if noun.isalpha() and noun.islower() and len(noun) > 2 and noun not in STOP_WORDS | _NOT_ROLES:
+        if not noun.endswith(("ed", "ing", "ly")):
+            return f"{noun} {role}"
+    return role
+
+
+_ORG = r"[A-Z][\w.&'’-]*(?:\s+(?:(?:of|the|and|for|&)\s+)?[A-Z][\w.&'’-]*)*"
+_APPOSITION = re.compile(
+    rf",\s+(?:(?:the|a|an)\s+)?(?:(?P<owner>{_ORG}|the\s+[a-z]+)['’]s\s+)?"
+    r"(?P<role>(?:[A-Za-z][\w-]*\s+){0,3}?[A-Za-z][\w-]*?)"
+    rf"(?:\s+(?:of|at|for)\s+(?:the\s+)?(?P<org>{_ORG}))?\s*(?=[,.;)—–]|\s+(?:said|says|told)\b)"
+)
+#: Endings of nouns that name a doer, so a role ("negotiator", "analyst", "spokesman").
+_DOER = re.compile(r"(?:\w{3,}er|\w{2,}or|ist|ent|ant|man|woman|person|ian|eer|ive)$")
+_NOT_ROLES = frozenset({"who", "which", "whose", "whom", "said", "says", "told", "and", "but", "however", "after",
+                        "other", "together", "another", "member", "number", "order", "water", "weather", "later",
+                        "under", "never", "whether", "rather", "further", "power", "winter", "summer", "over",
+                        "ever", "its", "his", "her", "their", "the", "event", "recent", "current", "percent"})  # fmt: skip
+
+
+def _doer(word: str) -> bool:
+    """Whether a lower-case word names a doer, so may be a role ("negotiator", "analyst")."""
+    return word.islower() and word not in _NOT_ROLES and bool(_DOER.search(word))
+
+
+def title_after(text: str, end: int) -> StatedTitle | None:
+    """The role an apposition states right after the name that ends at ``end`` (None: none)."""
+    match = _APPOSITION.match(text, end)
+    if match is None:
+        return None
+    words = match["role"].split()
+    last = words[-1].lower()
+    if any(w.lower() in _NOT_ROLES for w in words) or not (last in TITLE_WORDS or _doer(last)):
+        return None
+    if any(w[:1].isupper() and w.lower() not in TITLE_WORDS for w in words[1:]):
+        return None  # "Jane Doe, Acme Corp director of …": not a plain role
+    owner = match["owner"]
+    possessor = None if owner is None or owner.startswith("the ") else owner
+    return StatedTitle(match["role"], match["org"], possessor)
+
+
+_ROLE_COMMA = re.compile(
+    r"(?:(?P<owner>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)['’]s\s+|(?<![\w’'])(?i:its|his|her|their|whose|the)\s+)?"
+    r"(?<![\w’'])(?P<role>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*),\s*$"
+)
+
+
+def role_before_comma(text: str, start: int) -> StatedTitle | None:
+    """The role written before a comma and the name that starts at ``start``: "Its chief executive, Priya Raman"."""
+    match = _ROLE_COMMA.search(text[max(0, start - 80) : start])
+    if match is None:
+        return None
+    words = match["role"].split()
+    last = words[-1].lower()
+    if any(w in _NOT_ROLES for w in words) or not (last in TITLE_WORDS or _doer(last)):
+        return None
+    return StatedTitle(match["role"], None, match["owner"])

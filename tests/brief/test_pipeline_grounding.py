@@ -39,9 +39,9 @@ def sentences(text: str) -> list[str]:
 def test_quotes_are_copied_from_the_text_with_their_speaker_whatever_the_model_says(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([PARAPHRASE]))))
+    server.push(entities([KESSEL]), Reply(200, completion(overview([PARAPHRASE]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]  # quotes are never asked for, nor re-asked
+    assert tasks(server) == ["EntityKinds", "OverviewDraft"]  # quotes are never asked for, nor re-asked
     assert [(q.text, q.speaker) for q in briefing.quotes] == [(VERBATIM["text"], "Marta Kessel")]
     assert briefing.quotes[0].evidence[0].match == "exact"
     assert PARAPHRASE["text"] not in briefing.model_dump_json()
@@ -49,13 +49,13 @@ def test_quotes_are_copied_from_the_text_with_their_speaker_whatever_the_model_s
 
 
 def test_verbatim_quotes_need_no_reask(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM]))))
+    server.push(entities([KESSEL]), Reply(200, completion(overview([VERBATIM]))))
     briefing = run(server, tmp_path, [ARTICLE])
     assert len(server.requests) == 2 and [q.text for q in briefing.quotes] == [VERBATIM["text"]]
 
 
 def test_evidence_offsets_point_into_the_text_the_briefing_exposes(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM]))))
+    server.push(entities([KESSEL]), Reply(200, completion(overview([VERBATIM]))))
     briefing = run(server, tmp_path, [ARTICLE])
     texts = {s.doc_id: s.text for s in briefing.sources}
     items = [*briefing.summary, *briefing.people, *briefing.quotes]
@@ -71,9 +71,9 @@ def test_evidence_offsets_point_into_the_text_the_briefing_exposes(server: FakeO
 
 def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(server: FakeOpenAI, tmp_path: Path) -> None:
     server.push(
-        Reply(200, completion(entities([KESSEL]))),
+        entities([KESSEL]),
         Reply(200, completion(overview([VERBATIM]))),
-        Reply(200, completion(entities([{"name": "Kessel", "role": "chief negotiator", "affiliation": None}]))),
+        entities([{"name": "Marta Kessel", "role": None, "affiliation": None}]),
         Reply(
             200,
             completion(
@@ -85,7 +85,7 @@ def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(serve
         ),
     )
     briefing = run(server, tmp_path, [ARTICLE, OTHER])
-    (kessel,) = briefing.people
+    (kessel,) = [p for p in briefing.people if p.name != "Henrik Aalto"]  # he is titled: a person by the rules
     assert kessel.name == "Marta Kessel"
     assert {e.doc_id for e in kessel.evidence} == {s.doc_id for s in briefing.sources}
     assert len(briefing.quotes) == 2 and {q.evidence[0].doc_id for q in briefing.quotes} == {
@@ -93,8 +93,8 @@ def test_merged_articles_keep_provenance_from_both_and_list_role_conflicts(serve
     }
     (conflict,) = briefing.conflicts
     assert conflict.field == "people.role" and conflict.subject == "Marta Kessel"
-    # The wire story's role is the title it writes before her name, "union leader Marta Kessel" (the
-    # model's "union leader", as written there: people.stated_titles); the follow-up: chief negotiator.
+    # The wire story's role is the title it writes before her name, "union leader Marta Kessel"; the
+    # follow-up's is its apposition, "Marta Kessel, the union's chief negotiator" (people.stated_titles).
     assert {v.value for v in conflict.values} == {"union leader", "chief negotiator"}
 
 
@@ -103,9 +103,9 @@ def test_numbers_that_pick_no_sentence_give_way_to_the_articles_opening_sentence
 ) -> None:
     # The wire story has three numbered sentences: 0, 4 and 9 name none of them (the title and
     # the date line have no number), so the model cannot bring a bullet the article does not state.
-    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([], [0, 4, 9]))))
+    server.push(entities([KESSEL]), Reply(200, completion(overview([], [0, 4, 9]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]  # filled, never re-asked
+    assert tasks(server) == ["EntityKinds", "OverviewDraft"]  # filled, never re-asked
     assert [p.text for p in briefing.summary] == sentences(ARTICLE)  # verbatim, so exactly grounded
     assert all(p.evidence and p.evidence[0].match == "exact" for p in briefing.summary)
     assert briefing.grounding is not None and not [d for d in briefing.grounding.dropped if d.field == "summary"]
@@ -119,9 +119,9 @@ def test_numbers_that_pick_no_sentence_give_way_to_the_articles_opening_sentence
 def test_a_summary_with_too_few_distinct_picks_keeps_them_first_and_is_filled_without_a_reask(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    server.push(Reply(200, completion(entities([KESSEL]))), Reply(200, completion(overview([VERBATIM], [3, 3, 12]))))
+    server.push(entities([KESSEL]), Reply(200, completion(overview([VERBATIM], [3, 3, 12]))))
     briefing = run(server, tmp_path, [ARTICLE])
-    assert tasks(server) == ["EntitiesDraft", "OverviewDraft"]
+    assert tasks(server) == ["EntityKinds", "OverviewDraft"]
     strike, quote, warning = sentences(ARTICLE)
     assert [p.text for p in briefing.summary] == [warning, strike, quote]  # the model's pick, then the opening
     assert all(p.evidence for p in briefing.summary)
@@ -139,7 +139,7 @@ def test_implications_are_sentences_that_state_a_consequence(server: FakeOpenAI,
         "The stoppage cost grain exporters about 40 million euros in lost sales.\n"
     )
     backlog, _, losses = sentences(reopens)[3:]
-    answers = [Reply(200, completion(entities([])))]
+    answers = [entities([])]
     server.push(*answers, Reply(200, completion(overview([], [1, 2, 3], implications=[5, 6]))))
     briefing = run(server, tmp_path, [reopens])
     assert [i.text for i in briefing.implications] == [losses]  # [5], the price fall, is a fact: left out
@@ -162,7 +162,7 @@ def test_two_articles_that_state_one_fact_need_one_bullet_for_it(server: FakeOpe
     wire = "Dock workers at Valdmar walked off the job on Tuesday over cuts to night-shift pay."
     follow_up = "On Tuesday dock workers at Valdmar walked off the job over night-shift pay cuts."
     for _ in range(2):
-        server.push(Reply(200, completion(entities([]))), Reply(200, completion(overview([], [1]))))
+        server.push(entities([]), Reply(200, completion(overview([], [1]))))
     briefing = run(server, tmp_path, [wire, follow_up])
     assert [p.text for p in briefing.summary] == [wire]  # one fact: one bullet, citing both articles
     assert {e.doc_id for e in briefing.summary[0].evidence} == {s.doc_id for s in briefing.sources}

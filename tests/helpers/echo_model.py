@@ -3,7 +3,7 @@
 `echo_answer` reads the article out of a chat-completions request and answers the task the
 request's JSON Schema asks for, using only words of the article: the numbers of the first
 three numbered sentences (`summariser.brief.numbering`) as summary bullets, two-word
-capitalised names as people. Its briefings always pass
+capitalised names of the request's numbered list as people. Its briefings always pass
 grounding, whatever order concurrent requests arrive in — so tests of regenerate (and its
 benchmark) do not depend on a script order. It is not a summariser and claims nothing
 about quality.
@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from helpers.fake_server import Reply, completion
+from helpers.kinds import asked_names, kinds_answer
 
 _ARTICLE = re.compile(r"<article id=[^>]*>\n?(.*?)\n?</article>", re.S)
 _NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
@@ -33,13 +34,9 @@ def echo_answer(body: Any) -> Reply:
     schema = json.dumps(body.get("response_format", {}) if isinstance(body, dict) else {})
     article = _article(body) if isinstance(body, dict) else ""
     numbered = [(int(n), text.strip()) for n, text in _NUMBERED.findall(article)]
-    if "EntitiesDraft" in schema:
-        names = list(dict.fromkeys(" ".join(m) for m in _NAME.findall(article)))[:4]
-        answer: dict[str, Any] = {
-            "people": [{"name": n, "role": None, "affiliation": None} for n in names],
-            "organisations": [],
-            "countries": [],
-        }
+    if "EntityKinds" in schema:
+        names = [n for n in asked_names(body) if _NAME.fullmatch(n)][:4]
+        answer: dict[str, Any] = kinds_answer(body, people=names)
     else:
         summary = [n for n, _ in numbered[:3]] or [1]  # no numbered sentence: a number that picks none
         headline = " ".join((numbered[0][1] if numbered else "Untitled article").split()[:10]).rstrip(".")

@@ -59,7 +59,8 @@ class RecordedRequest:
     raw: bytes
 
 
-Action = Reply | CloseMidResponse
+Action = Reply | CloseMidResponse | Callable[[Any], "Reply | CloseMidResponse"]
+"""What the server does for one request: a fixed reply, or a function of the request body that makes one."""
 
 
 def completion(
@@ -168,8 +169,11 @@ class FakeOpenAI:
 
     def _next(self, body: Any = None) -> Action:
         with self._lock:
-            if self._script:
-                return self._script.popleft()
+            action = self._script.popleft() if self._script else None
+        if callable(action):
+            return action(body)
+        if action is not None:
+            return action
         if self.responder is not None:
             return self.responder(body)
         return Reply(500, error_body("fake server: script exhausted (the test sent more requests than it scripted)"))

@@ -1,6 +1,7 @@
 """summarise() against the scripted fake server: two Valdmar articles and the answers "the model" gives.
 
-Each test pushes the exact answers (`entities`, `overview`) onto a `FakeOpenAI` and calls
+Each test pushes the exact answers (`entities`: the kind of each name the request asks about;
+`overview`) onto a `FakeOpenAI` and calls
 `run`, so numbering, grounding and merging are the real code and every request is counted.
 The overview names sentences by their number in the numbered article (`summariser.brief.numbering`):
 the wire story `ARTICLE` has three, [1] the strike, [2] Kessel's quote, [3] the traders' warning.
@@ -9,10 +10,12 @@ the wire story `ARTICLE` has three, [1] the strike, [2] Kessel's quote, [3] the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helpers.fake_server import FakeOpenAI
+from helpers.fake_server import FakeOpenAI, Reply, completion
+from helpers.kinds import kinds_answer
 from summariser import summarise
 from summariser.config import Settings
 from summariser.schemas import Briefing
@@ -40,9 +43,11 @@ Grain traders said wheat contracts were being renegotiated.
 KESSEL = {"name": "Marta Kessel", "role": "union leader", "affiliation": None}
 
 
-def entities(people: list[dict[str, Any]]) -> str:
-    """The model's answer to the entities request: these people, no organisations or countries."""
-    return json.dumps({"people": people, "organisations": [], "countries": []})
+def entities(people: list[dict[str, Any]]) -> Callable[[Any], Reply]:
+    """The model's answer to the kinds request, made from the request: these people's names are
+    people, every other name it asks about "other" (roles and affiliations are read from the text)."""
+    names = [p["name"] for p in people]
+    return lambda body: Reply(200, completion(json.dumps(kinds_answer(body, people=names))))
 
 
 def overview(

@@ -4,9 +4,9 @@
 countries read from the text) on ``../shared/seeds`` against the scripted loopback server;
 `answer` plays the model with fixed, hand-written drafts of each seed. The drafts are
 deliberately imperfect, so that a reviewer has something to fix: "Finance Ministerial" is
-listed as an organisation (it is a meeting), Jay Horine and JP Morgan are missing, Valdis
-Dombrovskis has no role, Lars Klingbeil's "Finance Minister" is dropped (the article does not
-say it) and so is "Janet Invented", named in no source. Tests that need it skip when the seeds are not there.
+listed as an organisation (it is a meeting), Jay Horine and JP Morgan are missing. The drafts
+type the request's names as the real model does (`helpers.kinds`); roles and affiliations come
+from the text, as they do for the real model. Tests that need it skip when the seeds are not there.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.paths import SEEDS
+from helpers.kinds import kinds_answer
 from summariser import summarise
 from summariser.config import Settings
 from summariser.schemas import Briefing
@@ -32,10 +33,7 @@ needs_seeds = pytest.mark.skipif(
 )
 
 _WIRE = {  # seed 000: the wire story
-    "people": [
-        {"name": "Scott Bessent", "role": "Treasury Secretary", "affiliation": "United States"},
-        {"name": "Janet Invented", "role": "spokeswoman", "affiliation": None},
-    ],
+    "people": ["Scott Bessent"],
     "organisations": ["Export-Import Bank of the United States"],
 }
 _WIRE_OVERVIEW = {
@@ -45,19 +43,11 @@ _WIRE_OVERVIEW = {
     "themes": ["critical minerals", "supply chains", "economic security"],
     "implications": [],
 }
-_LIST = {  # seed 003: the participant list
-    "people": [
-        {"name": "Scott Bessent", "role": "Treasury Secretary", "affiliation": None},
-        {"name": "Jim Chalmers", "role": "Treasurer", "affiliation": "Australia"},
-        {"name": "François-Philippe Champagne", "role": "Minister of Finance", "affiliation": "Canada"},
-        {"name": "Rachel Reeves", "role": "Chancellor of the Exchequer", "affiliation": "United Kingdom"},
-        {"name": "Jamieson Greer", "role": "US Trade Representative", "affiliation": None},
-        {"name": "Valdis Dombrovskis", "role": None, "affiliation": "European Commission"},
-        {"name": "Lars Klingbeil", "role": "Finance Minister", "affiliation": "Germany"},
-        {"name": "Mark Carney", "role": "Prime Minister", "affiliation": "Canada"},
-    ],
+_LIST = {  # seed 003: the participant list (Jay Horine and JP Morgan left out on purpose)
+    "people": ["Scott Bessent", "Jim Chalmers", "François-Philippe Champagne", "Rachel Reeves", "Jamieson Greer",
+               "Valdis Dombrovskis", "Lars Klingbeil", "Mark Carney"],
     "organisations": ["European Commission", "Finance Ministerial"],
-}
+}  # fmt: skip
 _LIST_OVERVIEW = {
     "headline": "Bessent convenes finance ministers on critical minerals",
     "location": None,
@@ -72,8 +62,9 @@ def answer(body: Any) -> Reply:
     text = json.dumps(body)
     schema = json.dumps(body.get("response_format", {}))
     wire = "stepped up its push" in text
-    if "EntitiesDraft" in schema:
-        return Reply(200, completion(json.dumps(_WIRE if wire else _LIST)))
+    if "EntityKinds" in schema:
+        draft = _WIRE if wire else _LIST
+        return Reply(200, completion(json.dumps(kinds_answer(body, draft["people"], draft["organisations"]))))
     return Reply(200, completion(json.dumps(_WIRE_OVERVIEW if wire else _LIST_OVERVIEW)))
 
 

@@ -15,14 +15,17 @@ from helpers.fake_server import FakeOpenAI, Reply, completion, error_body
 from helpers.http import FAST, make_client
 
 from summariser.errors import EndpointError
-from summariser.schemas import EntitiesDraft
+from summariser.schemas import kinds_model
+
+#: A kinds request of two names (the entities request is made per article: `kinds_model`).
+KINDS = kinds_model(("Valdmar Port Authority", "Marta Kessel"))
 
 REJECTION = error_body(
     "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
     "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}"
 )
-ANSWER = json.dumps({"people": [], "organisations": ["Valdmar Port Authority"], "countries": []})
-MESSAGES = [{"role": "user", "content": "List the entities of: The Valdmar Port Authority cut fees."}]
+ANSWER = json.dumps({"Valdmar Port Authority": "organisation", "Marta Kessel": "person"})
+MESSAGES = [{"role": "user", "content": "Sort the names of: The Valdmar Port Authority cut fees.\n1. Valdmar Port Authority"}]
 
 
 @pytest.fixture
@@ -35,15 +38,15 @@ def test_a_server_rejecting_json_schema_gets_json_object_once_and_for_all(server
     server.push(Reply(500, REJECTION), Reply(200, completion(ANSWER)), Reply(200, completion(ANSWER)))
     client = make_client(f"{server.base_url}#llama", tmp_path)
     try:
-        first = client.extract(EntitiesDraft, MESSAGES)
-        second = client.extract(EntitiesDraft, MESSAGES)
+        first = client.extract(KINDS, MESSAGES)
+        second = client.extract(KINDS, MESSAGES)
     finally:
         client.close()
-    assert first.organisations == second.organisations == ["Valdmar Port Authority"]
+    assert first.kinds() == second.kinds() == {"Valdmar Port Authority": "organisation", "Marta Kessel": "person"}
     formats = [r.body["response_format"] for r in server.requests]
     assert [f["type"] for f in formats] == ["json_schema", "json_object", "json_object"]
     schema = formats[1]["schema"]
-    assert "$ref" not in json.dumps(schema) and schema["properties"]["people"]["maxItems"] == 24
+    assert "$ref" not in json.dumps(schema) and schema["required"] == ["Valdmar Port Authority", "Marta Kessel"]
 
 
 def test_other_server_errors_are_not_mistaken_for_the_dialect(server: FakeOpenAI, tmp_path: Path) -> None:
@@ -51,7 +54,7 @@ def test_other_server_errors_are_not_mistaken_for_the_dialect(server: FakeOpenAI
     client = make_client(f"{server.base_url}#llama", tmp_path)
     try:
         with pytest.raises(EndpointError):
-            client.extract(EntitiesDraft, MESSAGES)
+            client.extract(KINDS, MESSAGES)
     finally:
         client.close()
     assert all(r.body["response_format"]["type"] == "json_schema" for r in server.requests)

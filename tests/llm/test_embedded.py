@@ -16,16 +16,17 @@ from summariser.errors import ModelUnavailable
 from summariser.llm import embedded
 from summariser.llm.embedded import EmbeddedTransport, inline_refs
 from summariser.llm.weights import EMBEDDED_MODELS
-from summariser.schemas import EntitiesDraft
+from summariser.schemas import Briefing
+
 
 
 def test_inline_refs_removes_every_reference() -> None:
-    schema = EntitiesDraft.model_json_schema()
+    schema = Briefing.model_json_schema()
     assert "$defs" in schema
     flat = inline_refs(schema)
     text = json.dumps(flat)
     assert "$ref" not in text and "$defs" not in text
-    assert flat["properties"]["people"]["items"]["properties"]["name"]["maxLength"] == 64
+    assert flat["properties"]["people"]["items"]["properties"]["name"]["type"] == "string"
 
 
 def test_embedded_transport_serves_only_chat_completions() -> None:

@@ -32,7 +32,7 @@ def briefing(tmp_path: Path) -> Briefing:
     """A merged, grounded briefing of two articles with one invented person dropped."""
     with FakeOpenAI() as server:
         server.push(
-            Reply(200, completion(entities([KESSEL, INVENTED]))),
+            entities([KESSEL, INVENTED]),
             Reply(200, completion(overview([]))),
             Reply(
                 200, completion(entities([{"name": "Henrik Aalto", "role": "Transport Minister", "affiliation": None}]))

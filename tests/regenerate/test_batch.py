@@ -102,7 +102,7 @@ def test_every_briefing_comes_from_one_batch_and_a_second_run_sends_nothing(
     assert len({line["custom_id"] for line in lines}) == 6
     assert {(line["method"], line["url"]) for line in lines} == {("POST", "/v1/chat/completions")}
     assert {line["body"]["response_format"]["json_schema"]["name"] for line in lines} == {
-        "EntitiesDraft",
+        "EntityKinds",
         "OverviewDraft",
     }
     assert all(line["body"]["model"] == "qwen2.5-1.5b" and line["body"]["messages"] for line in lines)
@@ -138,7 +138,7 @@ def test_reasks_go_out_in_a_second_batch_round(tmp_path: Path, monkeypatch: pyte
     assert len(fake.uploads) == 2
     first, second = fake.upload_lines(0), fake.upload_lines(1)
     assert sorted(line["body"]["response_format"]["json_schema"]["name"] for line in first) == (
-        ["EntitiesDraft"] * 3 + ["OverviewDraft"] * 3  # three parts
+        ["EntityKinds"] * 3 + ["OverviewDraft"] * 3  # three parts
     )
     # Asked only once the batch's overviews were seen: instructor's re-ask of each part's overview,
     # which repeats the request, then the rejected answer and its validation errors.

@@ -30,7 +30,6 @@ spans that support the event date, the location and each country.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -40,9 +39,6 @@ from ...schemas import (
     BRIEFING_MAX_IMPLICATIONS,
     SUMMARY_MAX_BULLETS,
     SUMMARY_MIN_BULLETS,
-    Article,
-    Conflict,
-    ConflictValue,
     Evidence,
     GroundingIssue,
     GroundingReport,
@@ -50,14 +46,16 @@ from ...schemas import (
     MatchCounts,
     Organisation,
     Person,
+    Place,
     Quote,
     SummaryPoint,
     best_match,
 )
-from ...text.dates import event_date
+from ...text.kinds import shape_kind
 from ...text.names import country_name, fullest, is_region, not_a_person
 from ...text.normalise import plain_key
 from ..body import Body
+from .dated import event_date_of
 from .search import Grounder
 from .titles import beside, near
 
@@ -84,28 +82,6 @@ def bullets_required(content: int) -> int:
     each part for this many, `check` fails a briefing with fewer.
     """
     return max(1, min(SUMMARY_MIN_BULLETS, content))
-
-
-def event_date_of(articles: Sequence[Article]) -> tuple[dt.date | None, list[Evidence], list[Conflict]]:
-    """The event date most articles state (the first article's on a tie), its evidence and conflicts."""
-    mentions = {a.id: m for a in articles if (m := event_date(a)) is not None}
-    by_date: dict[dt.date, list[str]] = {}
-    for doc_id, m in mentions.items():
-        by_date.setdefault(m.date, []).append(doc_id)
-    if not by_date:
-        return None, [], []
-    date = max(by_date, key=lambda d: len(by_date[d]))  # dicts keep order: ties go to the first
-    texts = {a.id: a.text for a in articles}
-    evidence = [
-        Evidence(doc_id=i, start=m.start, end=m.end, quote=texts[i][m.start : m.end], match="exact")
-        for i, m in mentions.items()
-        if m.date == date
-    ]
-    conflicts = []
-    if len(by_date) > 1:
-        values = [ConflictValue(value=d.isoformat(), doc_ids=ids) for d, ids in by_date.items()]
-        conflicts.append(Conflict(field="event_date", values=values))
-    return date, evidence, conflicts
 
 
 class Checker:
@@ -257,6 +233,8 @@ def check(
         if c.named("location", location, c.report.location) is False:
             location = None
 
+    places = _places(c, body.places, location)
+
     if len(summary) < required:
         if allow_ungrounded:
             raise ValidationFailed(
@@ -287,5 +265,26 @@ def check(
         countries=countries,
         quotes=quotes,
         implications=implications,
+        places=places,
     )
     return grounded, c.report
+
+
+def _places(c: Checker, named: Sequence[Place], location: str | None) -> list[Place]:
+    """The places a source names, each once ("Lima" and "Lima, Peru" are one), the location among them.
+
+    A country is not a place (the contract keeps countries apart), and neither is a name
+    that is another kind by its shape ("Port of Rotterdam Authority").
+    """
+    kept: list[Place] = []
+    seen: set[str] = set()
+    extra = [Place(name=location.split(",")[0].strip())] if location else []
+    for place in [*named, *extra]:
+        key = plain_key(place.name.split(",")[0])
+        if not key or key in seen or shape_kind(place.name) in ("country", "organisation"):
+            continue
+        seen.add(key)
+        evidence = c.grounder.name(place.name)
+        if c.named("places", place.name, evidence):
+            kept.append(Place(name=place.name, evidence=evidence))
+    return kept

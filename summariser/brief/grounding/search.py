@@ -192,8 +192,9 @@ class Grounder:
         out: list[Evidence] = []
         for src in self.sources:
             for variant, kind in country_variants(country):
-                short = len(variant) <= 4 and " " not in variant
-                ev = self._find(src, variant.upper() if short else variant, bounded=True, cased=short)
+                # an acronym ("US", "UK", "EU") only as written in capitals; a short name ("Peru", "Iran") as any name
+                short = len(variant) <= 4 and " " not in variant and variant.isupper()
+                ev = self._find(src, variant, bounded=True, cased=short)
                 if ev is not None:
                     out.append(ev if kind == "name" else ev.model_copy(update={"match": "fuzzy"}))
                     break

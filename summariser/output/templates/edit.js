@@ -1,6 +1,6 @@
 // The review page's edit mode: turn the briefing into gold.
 //
-// Every item of the briefing (headline, date, location, bullets, people, organisations, countries,
+// Every item of the briefing (headline, date, location, bullets, people, organisations, places, countries,
 // quotes, themes, implications) can be marked correct (c) or wrong (x), edited (e) or reset (u);
 // an item grounding dropped can be restored (r); a missing one is added by selecting its text in a
 // source pane (its evidence: exact character offsets into sources[].text, in code points as the
@@ -18,12 +18,12 @@
   var STORE = "summariser-review:" + DATA.key;
   var ATTRS = {
     headline: ["text"], event_date: ["text"], location: ["text"], summary: ["text"], implications: ["text"],
-    people: ["name", "role", "affiliation"], organisations: ["name"], countries: ["name"],
+    people: ["name", "role", "affiliation"], organisations: ["name"], places: ["name"], countries: ["name"],
     quotes: ["text", "speaker"], themes: ["text"]
   };
   var OPTIONAL = {role: true, affiliation: true, speaker: true};
   var SINGLE = ["headline", "event_date", "location"];
-  var LISTS = ["summary", "people", "organisations", "countries", "quotes", "themes", "implications"];
+  var LISTS = ["summary", "people", "organisations", "places", "countries", "quotes", "themes", "implications"];
   var MATCHES = ["exact", "normalised", "fuzzy", "none"];
   var grounding = B.grounding || {counts: {}, dropped: [], ungrounded: [], event_date: [], location: [], countries: {}};
   var state = load();

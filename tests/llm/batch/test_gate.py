@@ -6,9 +6,12 @@ import pytest
 from pydantic import BaseModel
 
 from summariser.llm.batch.gate import minimal_instance
-from summariser.schemas import EntitiesDraft, OverviewDraft
+from summariser.schemas import OverviewDraft, kinds_model
+
+#: A kinds request of two names (the entities request is made per article: `kinds_model`).
+KINDS = kinds_model(("Valdmar Port Authority", "Marta Kessel"))
 
 
-@pytest.mark.parametrize("model", [EntitiesDraft, OverviewDraft])
+@pytest.mark.parametrize("model", [KINDS, OverviewDraft])
 def test_placeholders_are_valid_answers(model: type[BaseModel]) -> None:
     model.model_validate(minimal_instance(model.model_json_schema()))

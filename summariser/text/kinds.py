@@ -1,0 +1,82 @@
+"""What kind of thing a name names, from its shape alone: an organisation, a place or a country.
+
+A name's own words often settle its kind whatever a tagger or a model says: "U.S. Geological
+Survey", "National Emergency Operations Center" and "APM Terminals" are organisations,
+"Wembley Stadium" and "Lake Titicaca" are places. This is the one
+owner of that rule; the typing of candidate names (`summariser.brief.entities`) and the
+grounding of people (`names.not_a_person`) use it.
+
+* `shape_kind` — "country" for a country or bloc (`names.country_name`), "organisation" when
+  a word of the name is an organisation word (`ORGANISATION_WORDS`, which extends
+  `names.ORG_WORDS` with the endings of company and agency names), "place" when one is a
+  place word (`PLACE_WORDS`: river, stadium, airport … at the end, or an opener such as
+  "Lake"); None when the shape does not tell (most names of people, and plain names such as "Maersk" or "Lima").
+* `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from .names import DEMONYMS, ORG_WORDS, country_name
+from .normalise import plain_key
+
+__all__ = ["ORGANISATION_WORDS", "PLACE_OPENERS", "PLACE_WORDS", "Kind", "is_demonym", "shape_kind"]
+
+Kind = Literal["organisation", "place", "country"]
+
+#: Words that make a name an organisation's: `names.ORG_WORDS` and the words that end company,
+#: agency and team names.
+ORGANISATION_WORDS = ORG_WORDS | frozenset(
+    """center centre survey terminals ports airlines airways motors industries systems technologies partners
+    capital investments trust service services police army navy force forces guard ministry institute
+    academy school college club fc united rovers athletic wanderers society agency press times post journal
+    tribune herald gazette broadcasting network networks reuters associated labs laboratories pharmaceuticals
+    petroleum mining railways railway utilities telecom communications insurance brands stores
+    llp ag nv gmbh spa""".split()
+)
+#: Words that make a name a place's when they end it ("Wembley Stadium", "Ring Road") or, for
+#: `PLACE_OPENERS`, open it ("Lake Titicaca", "Strait of Hormuz"). Anywhere else
+#: they are often a surname ("Park Geun-hye") or part of another name ("Harbour City").
+PLACE_WORDS = frozenset(
+    """town village county province region district island islands peninsula coast river lake sea ocean
+    bay gulf strait channel canal basin valley mountain mountains hill hills desert forest park square
+    street avenue road bridge tunnel airport harbour harbor stadium arena station plaza beach delta plain
+    plains heights falls""".split()
+)
+PLACE_OPENERS = frozenset("lake mount cape gulf strait bay port fort isle sea river valley".split())
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    words = {plain_key(d) for forms in DEMONYMS.values() for d in forms}
+    words |= {"peruvian", "chilean", "colombian", "venezuelan", "cuban", "belgian", "austrian", "hungarian",
+              "czech", "romanian", "bulgarian", "serbian", "croatian", "portuguese", "thai", "filipino",
+              "malaysian", "singaporean", "kenyan", "ethiopian", "moroccan", "algerian", "tunisian", "libyan",
+              "syrian", "iraqi", "afghan", "lebanese", "jordanian", "qatari", "emirati", "kuwaiti", "yemeni",
+              "scottish", "welsh", "english", "european", "african", "asian", "arab", "latino", "hispanic",
+              "palestinian", "bangladeshi", "sri lankan", "nepalese", "mongolian", "kazakh", "uzbek", "georgian",
+              "armenian", "azerbaijani", "belarusian", "estonian", "latvian", "lithuanian", "slovak", "slovenian",
+              "icelandic", "new zealander", "ghanaian", "senegalese", "ugandan", "tanzanian", "zimbabwean",
+              "zambian", "angolan", "sudanese", "somali", "ecuadorian", "bolivian", "paraguayan",
+              "uruguayan"}  # fmt: skip
+    return frozenset(words)
+
+
+def is_demonym(name: str) -> bool:
+    """Whether ``name`` is an adjective of nationality ("Dutch", "Peruvian"), plural or not."""
+    key = plain_key(name)
+    return key in _demonyms() or (key.endswith("s") and key[:-1] in _demonyms())
+
+
+def shape_kind(name: str) -> Kind | None:
+    """The kind of thing ``name`` names by its words alone (module docstring), or None."""
+    if country_name(name) is not None:
+        return "country"
+    words = [w.strip(".,") for w in plain_key(name).split()]
+    if any(w in ORGANISATION_WORDS for w in words):
+        return "organisation"
+    if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_OPENERS):
+        return "place"
+    return None
