@@ -28,7 +28,10 @@ from summariser.schemas import UNREVIEWED, Organisation, Person, Place
 from summariser.text.names import country_name
 
 UK_NATIONS = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
-REVIEWED = "gold: entity fields reviewed against the text (people, organisations, places, countries); other fields not reviewed"
+REVIEWED = (
+    "gold: entity fields reviewed against the text (people, organisations, places, countries); "
+    "other fields not reviewed"
+)
 
 
 def apply(gold: Path, corrections: Path) -> list[str]:

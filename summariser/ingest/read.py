@@ -19,6 +19,7 @@ import stat
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..schemas import Article
@@ -129,7 +130,7 @@ def _record_selector(path: Path) -> tuple[Path, str | None]:
     return path.with_name(head), record
 
 
-def _selected(text: str, name: str, record: str) -> list[tuple[str, object]]:
+def _selected(text: str, name: str, record: str) -> list[tuple[str, Any]]:
     """The record of a JSON (Lines) file whose ``"id"`` is ``record``; an `InputError` if none is."""
     file = name.rpartition("#")[0]
     records = json_records(text, file, file.lower().endswith(".jsonl"))

@@ -141,10 +141,8 @@ def _with_noun(text: str, start: int, words: list[str], role: str) -> str:
     """``role`` with the lower-case noun written right before the phrase ("union leader", "team doctor")."""
     before = text[max(0, start - TITLE_REACH) : start].rsplit(" ".join(words), 1)[0].split()
     noun = before[-1] if before else ""
-    if noun.isalpha() and noun.islower() and len(noun) > 2 and noun not in STOP_WORDS | _NOT_ROLES:
-        if not noun.endswith(("ed", "ing", "ly")):
-            return f"{noun} {role}"
-    return role
+    plain = noun.isalpha() and noun.islower() and len(noun) > 2 and not noun.endswith(("ed", "ing", "ly"))
+    return f"{noun} {role}" if plain and noun not in STOP_WORDS | _NOT_ROLES else role
 
 
 _ORG = r"[A-Z][\w.&'’-]*(?:\s+(?:(?:of|the|and|for|&)\s+)?[A-Z][\w.&'’-]*)*"
@@ -158,7 +156,8 @@ _DOER = re.compile(r"(?:\w{3,}er|\w{2,}or|ist|ent|ant|man|woman|person|ian|eer|i
 _NOT_ROLES = frozenset({"who", "which", "whose", "whom", "said", "says", "told", "and", "but", "however", "after",
                         "other", "together", "another", "member", "number", "order", "water", "weather", "later",
                         "under", "never", "whether", "rather", "further", "power", "winter", "summer", "over",
-                        "ever", "its", "his", "her", "their", "the", "event", "recent", "current", "percent"})  # fmt: skip
+                        "ever", "its", "his", "her", "their", "the", "event", "recent", "current",
+                        "percent"})  # fmt: skip
 
 
 def _doer(word: str) -> bool:

@@ -30,9 +30,22 @@ def answer(text: str, **kinds: list[str]) -> EntityKinds:
 
 def test_candidates_hold_every_name_once_under_its_fullest_form() -> None:
     found = names(PORT)
-    for name in ("Port of Rotterdam Authority", "APM Terminals", "Hutchison Ports ECT", "Maersk", "MSC", "FNV",
-                 "Hook of Holland", "Niek Stam", "Micky Adriaansens", "VNO-NCW", "ING", "Reuters", "Rotterdam"):  # fmt: skip
-        assert name in found
+    expected = [
+        "Port of Rotterdam Authority",
+        "APM Terminals",
+        "Hutchison Ports ECT",
+        "Maersk",
+        "MSC",
+        "FNV",
+        "Hook of Holland",
+        "Niek Stam",
+        "Micky Adriaansens",
+        "VNO-NCW",
+        "ING",
+        "Reuters",
+        "Rotterdam",
+    ]
+    assert set(expected) <= set(found)
     assert len(found) == len({n.lower() for n in found})
     assert "Stam" not in found and "Hook" not in found  # a surname and a fragment fold into the full names
     assert "Netherlands" not in found and "Dutch" not in found  # countries and nationalities are read apart
@@ -53,7 +66,7 @@ def test_every_candidate_is_written_in_the_text() -> None:
 def test_the_model_kinds_are_taken() -> None:
     got = settle(answer(PORT, person=["Niek Stam"], organisation=["FNV", "Maersk"], place=["Hook of Holland"]),
                  candidates(PORT), PORT)  # fmt: skip
-    assert [p.name for p in got.people][0] == "Niek Stam"
+    assert got.people[0].name == "Niek Stam"
     assert {"FNV", "Maersk"} <= set(got.organisations)
     assert "Hook of Holland" in got.places
     assert all(p.role is None and p.affiliation is None for p in got.people)  # read from the text later

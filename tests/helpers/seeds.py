@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from helpers.fake_server import FakeOpenAI, Reply, completion
-from helpers.paths import SEEDS
 from helpers.kinds import kinds_answer
+from helpers.paths import SEEDS
 from summariser import summarise
 from summariser.config import Settings
 from summariser.schemas import Briefing

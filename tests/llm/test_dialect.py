@@ -25,7 +25,7 @@ REJECTION = error_body(
     "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}"
 )
 ANSWER = json.dumps({"Valdmar Port Authority": "organisation", "Marta Kessel": "person"})
-MESSAGES = [{"role": "user", "content": "Sort the names of: The Valdmar Port Authority cut fees.\n1. Valdmar Port Authority"}]
+MESSAGES = [{"role": "user", "content": "Type the names of: The Valdmar Port Authority cut fees, Marta Kessel said."}]
 
 
 @pytest.fixture

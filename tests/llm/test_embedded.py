@@ -19,7 +19,6 @@ from summariser.llm.weights import EMBEDDED_MODELS
 from summariser.schemas import Briefing
 
 
-
 def test_inline_refs_removes_every_reference() -> None:
     schema = Briefing.model_json_schema()
     assert "$defs" in schema
