@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..schemas import EntitiesDraft, PersonDraft
 from ..text import nlp
+from ..text.kinds import demonym_country, is_demonym
 from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
 from ..text.normalise import plain_key, whole_word
 from ..text.titles import StatedTitle, role_before_comma, title_after, title_before
@@ -169,6 +170,8 @@ def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
                     orgs.append(org)
                     keys.add(plain_key(org))
         affiliation = affiliation or _national(role, text, at)
+        if affiliation and is_demonym(affiliation):  # "Dutch Economy Minister …": the Netherlands, or none
+            affiliation = demonym_country(affiliation)
         if len(name) < 2:
             name = person.name
         role, affiliation = role and role[:100], affiliation and affiliation[:100]

@@ -11,7 +11,8 @@ grounding of people (`names.not_a_person`) use it.
   `names.ORG_WORDS` with the endings of company and agency names), "place" when one is a
   place word (`PLACE_WORDS`: river, stadium, airport … at the end, or an opener such as
   "Lake"); None when the shape does not tell (most names of people, and plain names such as "Maersk" or "Lima").
-* `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all.
+* `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
+  `demonym_country` — the country it stands for, when known ("Dutch" → "Netherlands").
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from typing import Literal
 from .names import DEMONYMS, ORG_WORDS, country_name
 from .normalise import plain_key
 
-__all__ = ["ORGANISATION_WORDS", "PLACE_OPENERS", "PLACE_WORDS", "Kind", "is_demonym", "shape_kind"]
+__all__ = [
+    "ORGANISATION_WORDS",
+    "PLACE_OPENERS",
+    "PLACE_WORDS",
+    "REGIONAL_DEMONYMS",
+    "Kind",
+    "demonym_country",
+    "is_demonym",
+    "shape_kind",
+]
 
 Kind = Literal["organisation", "place", "country"]
 
@@ -48,20 +58,25 @@ PLACE_WORDS = frozenset(
 PLACE_OPENERS = frozenset("lake mount cape gulf strait bay port fort isle sea river valley".split())
 
 
+#: Adjectives of peoples and regions that name no one country (`names.DEMONYMS` holds the countries' own).
+REGIONAL_DEMONYMS = frozenset(
+    "scottish welsh english european african asian arab latino hispanic palestinian kurdish".split()
+)
+
+
+#: The countries' adjectives of `names.DEMONYMS` (its bloc entry lists names, "EU", not adjectives).
+_ADJECTIVES = {country: forms for country, forms in DEMONYMS.items() if country != "European Union"}
+
+
 @lru_cache(maxsize=1)
 def _demonyms() -> frozenset[str]:
-    words = {plain_key(d) for forms in DEMONYMS.values() for d in forms}
-    words |= {"peruvian", "chilean", "colombian", "venezuelan", "cuban", "belgian", "austrian", "hungarian",
-              "czech", "romanian", "bulgarian", "serbian", "croatian", "portuguese", "thai", "filipino",
-              "malaysian", "singaporean", "kenyan", "ethiopian", "moroccan", "algerian", "tunisian", "libyan",
-              "syrian", "iraqi", "afghan", "lebanese", "jordanian", "qatari", "emirati", "kuwaiti", "yemeni",
-              "scottish", "welsh", "english", "european", "african", "asian", "arab", "latino", "hispanic",
-              "palestinian", "bangladeshi", "sri lankan", "nepalese", "mongolian", "kazakh", "uzbek", "georgian",
-              "armenian", "azerbaijani", "belarusian", "estonian", "latvian", "lithuanian", "slovak", "slovenian",
-              "icelandic", "new zealander", "ghanaian", "senegalese", "ugandan", "tanzanian", "zimbabwean",
-              "zambian", "angolan", "sudanese", "somali", "ecuadorian", "bolivian", "paraguayan",
-              "uruguayan"}  # fmt: skip
-    return frozenset(words)
+    return frozenset({plain_key(d) for forms in _ADJECTIVES.values() for d in forms} | REGIONAL_DEMONYMS)
+
+
+def demonym_country(name: str) -> str | None:
+    """The country an adjective of nationality stands for ("Dutch" → "Netherlands"), if `names.DEMONYMS` knows it."""
+    key = plain_key(name)
+    return next((c for c, forms in _ADJECTIVES.items() if key in {plain_key(f) for f in forms}), None)
 
 
 def is_demonym(name: str) -> bool:
