@@ -126,7 +126,10 @@ def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
                 words = phrase.split()
             if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
                 continue  # "We never stopped believing"
-            if at in starts and text.count(phrase) == 1:  # "Late Okoro goal …": the capital may only open it
+            first = phrase.split()[0]
+            opening = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(first)}(?![\w’'])", text)]
+            if at in starts and all(o in starts for o in opening):  # "Dock strike …", "Dock workers …": the
+                # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
                 rest = re.sub(r"^(?:(?:of|the|for|de|&)\s)+", "", " ".join(words[1:]))
                 if not rest:
                     continue
