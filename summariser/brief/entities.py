@@ -54,6 +54,9 @@ LABELS: dict[str, Kind | None] = {
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "&"})
+#: What a name may hold: it is a key of the model's answer, written by a grammar made from the schema,
+#: so nothing a JSON string or a grammar rule would have to escape (quotes, backslashes, controls).
+_SAFE = re.compile(r"[^\W\d_a-z][\w .,&'’/-]*")
 _CAPS = "CAPS"  # a capitalised phrase of the text (`_PHRASE`), not a spaCy entity
 
 
@@ -162,7 +165,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if label in ("PERSON", _CAPS):
             name = _untitled(name)
         key = plain_key(name)
-        if not 2 <= len(name) <= NAME_MAX_CHARS or not name[:1].isupper() or not key or key in _CALENDAR:
+        if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in _CALENDAR:
             return
         if key in TITLE_WORDS and label not in ("ORG", "NORP"):  # "Minister"; but "Labour" the party
             return

@@ -97,3 +97,10 @@ def test_without_an_answer_only_the_rules_type_names() -> None:
     # titled ("FNV negotiator Niek Stam", "Economy Minister Micky Adriaansens"): people
     assert [p.name for p in got.people] == ["Niek Stam", "Micky Adriaansens"]
     assert "APM Terminals" in got.organisations and "Niek Stam" not in got.organisations
+
+
+def test_names_hold_nothing_a_json_key_or_a_grammar_rule_would_escape() -> None:
+    text = 'Peru sits on the Pacific "Ring of Fire", the U.S. Geological Survey said. Back\\slash Co said.'
+    found = names(text)
+    assert "Ring of Fire" in found and "U.S. Geological Survey" in found
+    assert not any(set(n) & set('"\\“”') for n in found)
