@@ -33,7 +33,7 @@ from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntitiesDraft, EntityKind
 from ..text import nlp
 from ..text.datelines import dateline
 from ..text.kinds import Kind, is_demonym, shape_kind
-from ..text.names import TITLE_WORDS
+from ..text.names import TITLE_WORDS, TOPIC_WORDS
 from ..text.normalise import STOP_WORDS, plain_key
 from ..text.titles import title_before
 
@@ -54,6 +54,7 @@ LABELS: dict[str, Kind | None] = {
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "&"})
+_PARTIES = frozenset({"labour", "labor"})  # title words ("Labour Minister") that also name a party
 #: What a name may hold: it is a key of the model's answer, written by a grammar made from the schema,
 #: so nothing a JSON string or a grammar rule would have to escape (quotes, backslashes, controls).
 _SAFE = re.compile(r"[^\W\d_a-z][\w .,&'’/-]*")
@@ -90,11 +91,12 @@ def _titled_person(raw: str) -> tuple[str, str, str]:
 
 
 def _untitled(name: str) -> str:
-    """``name`` without the titles that lead it ("Economy Minister Micky Adriaansens" → "Micky Adriaansens")."""
+    """``name`` without the titles that lead it ("Economy Minister Micky Adriaansens" → "Micky Adriaansens"),
+    when what is left may be a person's name (two words or more: "Finance Ministerial" stays whole)."""
     words = name.split()
     while len(words) > 1 and words[0].lower().strip(".,") in TITLE_WORDS - _CONNECTORS:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(words) if len(words) > 1 or len(name.split()) == 1 else name
 
 
 def _clean(text: str) -> str:
@@ -129,9 +131,7 @@ def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
                 words = phrase.split()
             if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
                 continue  # "We never stopped believing"
-            first = phrase.split()[0]
-            opening = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(first)}(?![\w’'])", text)]
-            if at in starts and all(o in starts for o in opening):  # "Dock strike …", "Dock workers …": the
+            if at in starts and _opens_only(text, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
                 # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
                 rest = re.sub(r"^(?:(?:of|the|for|de|&)\s)+", "", " ".join(words[1:]))
                 if not rest:
@@ -139,6 +139,12 @@ def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
                 at, phrase = at + len(phrase) - len(rest), rest
             out.append((phrase, at))
     return out
+
+
+def _opens_only(text: str, word: str, starts: set[int]) -> bool:
+    """Whether every place ``text`` writes ``word`` opens a sentence (so its capital says nothing)."""
+    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
+    return bool(found) and all(at in starts for at in found)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -167,8 +173,10 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         key = plain_key(name)
         if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in _CALENDAR:
             return
-        if key in TITLE_WORDS and label not in ("ORG", "NORP"):  # "Minister"; but "Labour" the party
+        if key in TITLE_WORDS - _PARTIES:  # "Minister", "Exchequer", "Finance"; but "Labour" the party
             return
+        if all(w in TOPIC_WORDS | _CONNECTORS for w in key.split()):
+            return  # a portfolio: "Railways, Information and Broadcasting"
         if shape_kind(name) == "country" or is_demonym(name) or name not in text:
             return
         entry = found.get(key)
@@ -180,6 +188,8 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         entry.first = min(entry.first, at)
 
     for s, e in analysis.sentences:  # a sentence after a wire dateline starts where the dateline ends
+        lead = re.match(r"[\W_]*", text[s:e])  # "• Focus on …": a list item's first word opens it
+        starts.add(s + (lead.end() if lead else 0))
         line = dateline(text[s:e])
         if line is not None:
             starts.add(s + line.end)
@@ -189,6 +199,9 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         inner = entity.text.split()[1:]
         if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
             continue  # "Arsenal at Wembley Stadium": two names and a word; the phrases give each
+        bare = _clean(entity.text)
+        if bare and " " not in bare and _opens_only(text, bare, starts):
+            continue  # "Attendees included …": a capital that only ever opens a sentence
         if entity.label in LABELS:
             offset = 0
             for piece in entity.text.split("\n"):  # an entity run across a line break is two
