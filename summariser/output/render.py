@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import InputError, first_validation_error
 from ..schemas import Briefing, Evidence, best_match
+from .markdown import code
+from .markdown import text as md
 
 __all__ = ["read_briefing", "to_json", "to_markdown"]
 
@@ -36,56 +38,61 @@ def _evidence_note(evidence: Sequence[Evidence]) -> str:
     if not evidence:
         return " _(no supporting span: ungrounded)_"
     docs = len({e.doc_id for e in evidence})
-    return f" _({best_match(evidence)}; {docs} source{'s' if docs > 1 else ''})_"
+    return f" _({md(best_match(evidence))}; {docs} source{'s' if docs > 1 else ''})_"
+
+
+def _joined(items: Iterable[str]) -> str:
+    return ", ".join(md(item) for item in items)
 
 
 def to_markdown(briefing: Briefing) -> str:
-    """The briefing as a Markdown document for people to read."""
-    lines = [f"# {briefing.headline}", ""]
+    """The briefing as a Markdown document for people to read.
+
+    Every text of the briefing (the model's, the sources' and the file names') goes through
+    `summariser.output.markdown.text`: it renders as that text, never as a link, an image,
+    HTML, code, emphasis or a new block, and carries no control character.
+    """
+    lines = [f"# {md(briefing.headline)}", ""]
     facts = []
     if briefing.event_date:
         facts.append(f"**Date:** {briefing.event_date.isoformat()}")
     if briefing.location:
-        facts.append(f"**Location:** {briefing.location}")
+        facts.append(f"**Location:** {md(briefing.location)}")
     if facts:
         lines += [" · ".join(facts), ""]
-    lines += ["## Summary", ""] + [f"- {p.text}{_evidence_note(p.evidence)}" for p in briefing.summary] + [""]
+    lines += ["## Summary", ""] + [f"- {md(p.text)}{_evidence_note(p.evidence)}" for p in briefing.summary] + [""]
     if briefing.people:
         lines += ["## People", ""]
         for person in briefing.people:
-            extra = ", ".join(x for x in (person.role, person.affiliation) if x)
-            lines.append(f"- **{person.name}**" + (f" — {extra}" if extra else ""))
+            extra = ", ".join(md(x) for x in (person.role, person.affiliation) if x)
+            lines.append(f"- **{md(person.name)}**" + (f" — {extra}" if extra else ""))
         lines.append("")
     if briefing.organisations:
-        lines += ["## Organisations", "", ", ".join(o.name for o in briefing.organisations), ""]
+        lines += ["## Organisations", "", _joined(o.name for o in briefing.organisations), ""]
     if briefing.countries:
-        lines += ["## Countries", "", ", ".join(briefing.countries), ""]
+        lines += ["## Countries", "", _joined(briefing.countries), ""]
     if briefing.quotes:
         lines += ["## Quotes", ""]
-        lines += [f"> “{q.text}” — {q.speaker or 'unattributed'}\n" for q in briefing.quotes]
-    lines += ["## Themes", "", ", ".join(briefing.themes), ""]
+        lines += [f"> “{md(q.text)}” — {md(q.speaker or 'unattributed')}\n" for q in briefing.quotes]
+    lines += ["## Themes", "", _joined(briefing.themes), ""]
     if briefing.implications:
-        lines += ["## Implications", ""] + [f"- {i.text}" for i in briefing.implications] + [""]
+        lines += ["## Implications", ""] + [f"- {md(i.text)}" for i in briefing.implications] + [""]
     if briefing.conflicts:
         lines += ["## Conflicts between sources", ""]
         for c in briefing.conflicts:
-            values = "; ".join(f"{v.value} ({', '.join(v.doc_ids)})" for v in c.values)
-            lines.append(f"- {c.field}" + (f" of {c.subject}" if c.subject else "") + f": {values}")
+            values = "; ".join(f"{md(v.value)} ({_joined(v.doc_ids)})" for v in c.values)
+            lines.append(f"- {md(c.field)}" + (f" of {md(c.subject)}" if c.subject else "") + f": {values}")
         lines.append("")
     if briefing.grounding and (briefing.grounding.dropped or briefing.grounding.ungrounded):
         lines += ["## Grounding", "", f"{briefing.grounding.rate:.0%} of items are supported by a source span.", ""]
-        lines += [f"- dropped {d.field}: {d.item} — {d.reason}" for d in briefing.grounding.dropped]
-        lines += [f"- kept, ungrounded {u.field}: {u.item}" for u in briefing.grounding.ungrounded]
+        lines += [f"- dropped {md(d.field)}: {md(d.item)} — {md(d.reason)}" for d in briefing.grounding.dropped]
+        lines += [f"- kept, ungrounded {md(u.field)}: {md(u.item)}" for u in briefing.grounding.ungrounded]
         lines.append("")
     lines += ["## Sources", ""]
     for src in briefing.sources:
         when = f", published {src.published.isoformat(sep=' ')}" if src.published else ""
-        lines.append(f"- {src.title or 'untitled'} (`{src.doc_id}`{when})")
+        lines.append(f"- {md(src.title or 'untitled')} ({code(src.doc_id)}{when})")
     if briefing.meta:
-        lines += [
-            "",
-            f"_Made with {briefing.meta.model}; prompts "
-            + ", ".join(f"{k} v{v}" for k, v in sorted(briefing.meta.prompts.items()))
-            + "._",
-        ]
+        prompts = ", ".join(f"{md(k)} v{md(str(v))}" for k, v in sorted(briefing.meta.prompts.items()))
+        lines += ["", f"_Made with {md(briefing.meta.model)}; prompts {prompts}._"]
     return "\n".join(lines).rstrip() + "\n"
