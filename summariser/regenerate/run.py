@@ -42,6 +42,7 @@ from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
+from .lock import FolderMoved
 from .manifest import Entry, Manifest, save_manifest
 from .paths import article_path, inside, outputs
 from .plan import Planned
@@ -224,6 +225,8 @@ async def run(
                 )
                 _write(targets, briefing, page)
                 testpoints.reached("briefing-written")
+            except FolderMoved:
+                raise  # not this briefing's failure: the run stops (`lock`)
             except BudgetExceeded as err:
                 detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
                 outcome = Outcome(name, False, detail, time.perf_counter() - t0, left=True)

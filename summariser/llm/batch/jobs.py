@@ -31,7 +31,7 @@ import httpx2
 import openai
 
 from ... import progress
-from ...atomic import write_atomic
+from ...atomic import remove, write_atomic
 from ...errors import BackendError, ConfigError, SummariserError
 from ...schemas import Usage
 from ..backends import BackendSpec
@@ -128,7 +128,7 @@ class _State:
         if self.data:
             write_atomic(self.path, json.dumps({"version": 1, "batches": self.data}, indent=1) + "\n")
         else:
-            self.path.unlink(missing_ok=True)
+            remove(self.path)
 
 
 class BatchRunner:
