@@ -101,6 +101,12 @@ SECURITY = (
      ("manifest_versions", "manifest_garbage", "manifest_json_shapes", "manifest_sqlite_schemas",
       "manifest_sqlite_rows", "manifest_corruptions", "manifest_save_kills", "manifest_edit_sequences",
       "manifest_unsaved"), "refused with one line, or loaded; never an empty manifest"),
+    ("hostile text from models, sources and file names in Markdown (every briefing field, index cells)",
+     ("markdown_fields", "markdown_index_cells"), "0 links, images, HTML or control characters from text"),
+    ("hard links planted as the files the tool writes / briefings folders renamed mid-run",
+     ("hard_links", "folder_renames"), "0 files written outside or through a moved folder"),
+    ("injected turns among real sentences (same line, next line, next paragraph, after fake tokens)",
+     ("guard_neighbours",), "every real sentence kept, nothing injected kept"),
 )  # fmt: skip
 
 
