@@ -101,6 +101,14 @@ SECURITY = (
      ("manifest_versions", "manifest_garbage", "manifest_json_shapes", "manifest_sqlite_schemas",
       "manifest_sqlite_rows", "manifest_corruptions", "manifest_save_kills", "manifest_edit_sequences",
       "manifest_unsaved"), "refused with one line, or loaded; never an empty manifest"),
+    ("settings: bad values of every setting by its variable, config key, keyword and flag (generated; through the CLI)",
+     ("settings_values", "settings_cli_runs"), "one ConfigError line naming the setting; exit 2, never 70"),
+    ("config files: /dev/zero, FIFO, directory, Latin-1, over 1 MB, nested; generated TOML and bytes",
+     ("config_files",), "refused in one line, bounded memory"),
+    ("public API arguments of the wrong type or out of range (generated)", ("api_arguments",),
+     "InputError / ConfigError, never TypeError"),
+    ("re-asks against a server that never answers valid JSON (reasks ≤ 10)", ("reask_calls",),
+     "each call ends within its --timeout"),
 )  # fmt: skip
 
 

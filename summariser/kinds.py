@@ -170,7 +170,14 @@ def _kind_of(path: Path) -> str | None:
     return "a special file"
 
 
-class Folder(Kind[Path]):
+class _PathKind(Kind[Path]):
+    """A path: read as given (a name may end in a space), only ``~`` expanded."""
+
+    def from_text(self, text: str) -> Path:
+        return self.from_value(text)
+
+
+class Folder(_PathKind):
     """A directory: one that exists, or (unless ``existing``) a path under a directory where one can be made."""
 
     def __init__(self, what: str, *, existing: bool = False) -> None:
@@ -192,7 +199,7 @@ class Folder(Kind[Path]):
         return path
 
 
-class FilePath(Kind[Path]):
+class FilePath(_PathKind):
     """A path to a file; if something is there already, it must be a regular file (``none``: or ``/dev/null``)."""
 
     def __init__(self, what: str, *, none: bool = False) -> None:

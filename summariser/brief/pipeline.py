@@ -124,7 +124,7 @@ def summarise(
     ``max_tokens_total=N`` caps the tokens its requests may spend: one whose worst case would
     not fit is not sent, and `BudgetExceeded` is raised. Raises only `SummariserError` subclasses.
     """
-    base = override(settings or load_settings(), model=model, **overrides)
+    base = override(load_settings() if settings is None else settings, model=model, **overrides)
     return build(sources, base)
 
 

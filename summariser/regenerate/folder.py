@@ -89,6 +89,7 @@ def _prepare(
 
         if not isinstance(batch, BatchOptions):
             raise ConfigError(f"keyword argument batch must be a BatchOptions or None, not {type(batch).__name__}")
+        check_arguments({}, batch_poll=batch.poll, batch_wait=batch.wait)
     if group_by not in get_args(GroupBy):
         raise ConfigError(f"group_by must be one of {'/'.join(get_args(GroupBy))}, not {group_by!r}")
     if group_by == "event" and groups is None:
@@ -96,7 +97,10 @@ def _prepare(
     if groups is not None and group_by != "event":
         raise ConfigError("--groups only applies with --group-by event")
     resolved = override(
-        settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded, max_tokens_total=max_tokens_total
+        load_settings() if settings is None else settings,
+        model=model,
+        allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
     )
     spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
     if batch is not None:

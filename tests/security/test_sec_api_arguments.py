@@ -12,6 +12,7 @@ values are generated (hypothesis), each wrong by construction, and nothing may b
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 
 from summariser import Settings, asummarise, regenerate, summarise
 from summariser.errors import ConfigError, InputError, SummariserError
+from summariser.regenerate.batch import BatchOptions
 from summariser.regenerate.folder import dry_run
 from summariser.settings_table import TABLE
 
@@ -40,6 +42,11 @@ BAD_SOURCES = st.one_of(
     st.tuples(st.just(TEXT), NOT_A_SOURCE),
 )
 GROUP_BY = {"file", "event"}
+BAD_BATCH = st.one_of(
+    st.integers(), st.text(max_size=3), st.builds(dict, a=st.integers()),
+    st.builds(BatchOptions, poll=st.sampled_from([math.nan, -1.0, 0.0, math.inf])),
+    st.builds(BatchOptions, wait=st.sampled_from([math.nan, -1.0, math.inf])),
+)  # fmt: skip
 NOT_CALLABLE = st.one_of(st.integers(), st.text(max_size=4), st.lists(st.integers(), max_size=1))
 NOT_A_PATH = st.one_of(st.none(), st.integers(), st.binary(), st.just(""), st.floats(), st.lists(st.text(), max_size=1))
 
@@ -63,7 +70,7 @@ REGENERATE: dict[str, tuple[st.SearchStrategy[Any], type[SummariserError]]] = {
     "model": (_setting("model"), ConfigError),
     "settings": (st.one_of(st.integers(), st.text(max_size=3), st.builds(dict)), ConfigError),
     "group_by": (st.one_of(st.text(max_size=6).filter(lambda t: t not in GROUP_BY), st.integers()), ConfigError),
-    "batch": (st.one_of(st.integers(), st.text(max_size=3), st.builds(dict, a=st.integers())), ConfigError),
+    "batch": (BAD_BATCH, ConfigError),
     "on_plan": (NOT_CALLABLE, ConfigError),
     "on_event": (NOT_CALLABLE, ConfigError),
     "on_stage": (NOT_CALLABLE, ConfigError),

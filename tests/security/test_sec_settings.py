@@ -138,6 +138,19 @@ def test_a_bad_variable_is_one_config_error_naming_it_wherever_it_is_read(
         assert_refused(info.value, setting, setting.env, value)
 
 
+def test_the_smallest_context_window_accepted_still_fits_a_briefing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The range's floor is not a value that then fails: a briefing's prompts and answers fit in it."""
+    from summariser.brief.pipeline import plan_parts
+    from summariser.ingest.read import load_sources
+
+    monkeypatch.setenv("SUMMARISER_CONTEXT_TOKENS", str(TABLE["context_tokens"].kind.lo))  # type: ignore[attr-defined]
+    (article,) = load_sources(["The port of Harbourtown raised its fees on Monday, the authority said. " * 800])
+    assert len(plan_parts(article, resolve(HTTP), Settings())) > 1
+    monkeypatch.setenv("SUMMARISER_CONTEXT_TOKENS", str(TABLE["context_tokens"].kind.lo - 1))  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match="SUMMARISER_CONTEXT_TOKENS must be a whole number of tokens from 12,288"):
+        plan_parts(article, resolve(HTTP), Settings())
+
+
 def toml(value: Any) -> str:
     """``value`` written as a TOML value (bytes as an array of numbers: TOML has no bytes)."""
     if isinstance(value, bool):
