@@ -107,6 +107,14 @@ SECURITY = (
      ("hard_links", "folder_renames"), "0 files written outside or through a moved folder"),
     ("injected turns among real sentences (same line, next line, next paragraph, after fake tokens)",
      ("guard_neighbours",), "every real sentence kept, nothing injected kept"),
+    ("settings: bad values of every setting by its variable, config key, keyword and flag (generated; through the CLI)",
+     ("settings_values", "settings_cli_runs"), "one ConfigError line naming the setting; exit 2, never 70"),
+    ("config files: /dev/zero, FIFO, directory, Latin-1, over 1 MB, nested; generated TOML and bytes",
+     ("config_files",), "refused in one line, bounded memory"),
+    ("public API arguments of the wrong type or out of range (generated)", ("api_arguments",),
+     "InputError / ConfigError, never TypeError"),
+    ("re-asks against a server that never answers valid JSON (reasks ≤ 10)", ("reask_calls",),
+     "each call ends within its --timeout"),
 )  # fmt: skip
 
 

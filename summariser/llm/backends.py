@@ -21,6 +21,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from ..settings_table import CONTEXT_TOKENS, DEFAULT_CONTEXT_TOKENS, TABLE
 from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel, gguf_file
 
 ALIASES = {"default": f"local:{DEFAULT_MODEL}", "small": "local:qwen2.5-0.5b", "local": f"local:{DEFAULT_MODEL}"}
@@ -49,7 +50,7 @@ class BackendSpec:
         """Context window to plan prompts for (``SUMMARISER_CONTEXT_TOKENS`` overrides for HTTP)."""
         if self.embedded is not None:
             return self.embedded.n_ctx
-        return int(os.environ.get("SUMMARISER_CONTEXT_TOKENS", "32768"))
+        return CONTEXT_TOKENS.env_or(DEFAULT_CONTEXT_TOKENS)
 
 
 #: Keys that placeholder-only servers accept; they are not secrets (and are too common a word to redact).
@@ -73,7 +74,7 @@ def valid_forms() -> str:
 
 def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
     """Turn a model string (or None for the default) into a `BackendSpec`."""
-    raw = (model or os.environ.get("SUMMARISER_MODEL") or "default").strip()
+    raw = (model or TABLE["model"].from_env() or "default").strip()
     text = ALIASES.get(raw, raw)
     if text.startswith(("http://", "https://")):
         url, _, name = text.partition("#")
@@ -82,7 +83,7 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
             raise ConfigError(
                 f"model {raw!r} has no host (e.g. http://localhost:8000/v1#my-model); valid: {valid_forms()}"
             )
-        key = api_key or os.environ.get("SUMMARISER_API_KEY") or "not-needed"
+        key = api_key or TABLE["api_key"].from_env() or "not-needed"
         return BackendSpec("http", name or "default", url.rstrip("/"), label=_without_credentials(text), api_key=key)
     scheme, sep, name = text.partition(":")
     if not sep or not name:
@@ -93,7 +94,7 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
             raise ConfigError(f"unknown local model {name!r}; valid: {valid_forms()}")
         return BackendSpec("local", embedded.alias, f"http://local.{embedded.alias}/v1", text, None, embedded)
     if scheme == "openai":
-        openai_key = api_key or os.environ.get("SUMMARISER_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        openai_key = api_key or TABLE["api_key"].from_env() or os.environ.get("OPENAI_API_KEY")
         if not openai_key:
             raise ConfigError(f"model {raw!r} needs an API key; set OPENAI_API_KEY or pass --api-key")
         base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")

@@ -2,7 +2,8 @@
 
 A request's budget is a `Deadline` (a point on the monotonic clock and the message to give
 when it passes): the per-request timeout, retries included (set by `retry.RetryingTransport`),
-or the briefing's deadline if that comes first (`Budget`). `WireTransport` sits right on
+or the briefing's deadline if that comes first (`Budget`); inside `Budget.call` (a request and
+its re-asks) the timeout covers the whole call, re-asks included. `WireTransport` sits right on
 top of ``httpx2.HTTPTransport`` and enforces it on every socket operation — connect, TLS,
 each write and each read of the headers and the body get at most the time that is left — so
 a server that drips one byte a second, or stalls after a drip, is cut off at the deadline
@@ -82,7 +83,7 @@ class Deadline:
 
 
 class Budget:
-    """The deadlines of one client: ``timeout`` seconds per request, ``deadline`` for all of them.
+    """The deadlines of one client: ``timeout`` seconds per call (or request), ``deadline`` for all of them.
 
     The briefing's clock starts when the budget is made (a client serves one briefing).
     """
@@ -92,10 +93,24 @@ class Budget:
         self.timeout = timeout
         self.deadline = deadline
         self._end = None if deadline is None else time.monotonic() + deadline
+        self._calls = threading.local()  # the end of the call running in each thread
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """One call (a request and its re-asks, in this thread) within ``timeout`` s in all; nested: the outer's."""
+        outer = getattr(self._calls, "end", None)
+        if outer is None:
+            self._calls.end = time.monotonic() + self.timeout
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._calls.end = None
 
     def request(self) -> Deadline:
-        """The deadline of a request starting now: the per-request timeout or the briefing's end."""
-        at = time.monotonic() + self.timeout
+        """The deadline of a request starting now: what is left of the call's timeout, or the briefing's end."""
+        call_end: float | None = getattr(self._calls, "end", None)
+        at = time.monotonic() + self.timeout if call_end is None else call_end
         if self._end is not None and self._end <= at:
             return Deadline(
                 self._end,
@@ -106,7 +121,7 @@ class Budget:
         return Deadline(
             at,
             f"{self.where} sent no complete answer within {self.timeout:g} s (the per-request timeout, "
-            "retries included); check the server, or raise --timeout (SUMMARISER_TIMEOUT)",
+            "retries and re-asks included); check the server, or raise --timeout (SUMMARISER_TIMEOUT)",
         )
 
 
