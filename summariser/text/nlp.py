@@ -250,17 +250,17 @@ def analyse(text: str) -> Analysis:
 
 def _parsed(pieces: list[tuple[int, str]]) -> Iterator[tuple[int, Any]]:
     """(offset, spaCy doc) of every piece in order, parsed in batches of at most `PIECE_CHARS` characters
-    (a longer piece alone): a batch's docs are let go before the next batch is parsed."""
+    (a longer piece alone). A doc is valid until the next is asked for: a batch's docs and the words new
+    to spaCy's vocabulary (strings, lexemes: ~0.7 kB a word, else kept for good) are let go with it."""
     first = 0
     while first < len(pieces):
         last, size = first + 1, len(pieces[first][1])
         while last < len(pieces) and size + len(pieces[last][1]) <= PIECE_CHARS:
             size, last = size + len(pieces[last][1]), last + 1
         batch = pieces[first:last]
-        with _LOCK:
-            docs = list(_load().pipe((piece for _, piece in batch), batch_size=len(batch)))
-        yield from zip((offset for offset, _ in batch), docs, strict=True)
-        del docs
+        with _LOCK, _load().memory_zone():
+            docs = _load().pipe((piece for _, piece in batch), batch_size=len(batch))
+            yield from zip((offset for offset, _ in batch), docs, strict=True)
         first = last
 
 
