@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 
 from . import sentences
+from .normalise import offsets_for
 
 __all__ = ["MARKER", "defuse", "delimit", "mask", "skeleton_key", "spans"]
 
@@ -113,13 +115,15 @@ _ROLE_ONLY = re.compile(r"[ \t]*(?:system|assistant|user|developer|tool|model|hu
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$", re.M | re.S)
 _SPECIAL = re.compile(r"<\|([^|\n]{1,40})\|>")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _TAG = re.compile(r"<\s*/?\s*(article)\b[^<>\n]*>", re.I)
 
 
-def _skeleton(text: str) -> tuple[str, list[int]]:
+def _skeleton(text: str) -> tuple[str, array[int]]:
     """The text as a reader (or the model's tokens) would see it, and each character's original offset."""
+    blocks: list[str] = []  # joined a block at a time: a list of characters costs 8 bytes each
     chars: list[str] = []
-    origin: list[int] = []
+    origin = offsets_for(text)
     i = 0
     while i < len(text):
         if text[i] == _RLO:  # shown right to left: read the run in display order
@@ -135,7 +139,10 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
             for c in unicodedata.normalize("NFKC", text[j]).translate(_CONFUSABLE):
                 chars.append(c)
                 origin.append(j)
-    return "".join(chars), origin
+        if len(chars) >= 1 << 16:
+            blocks.append("".join(chars))
+            chars.clear()
+    return "".join([*blocks, *chars]), origin
 
 
 def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -227,12 +234,12 @@ def spans(text: str) -> list[tuple[int, int]]:
 
 def mask(text: str, found: list[tuple[int, int]] | None = None) -> str:
     """``text`` with every span addressed to the model (or those ``found``) blanked, newlines kept: no offset moves."""
-    chars = list(text)
-    for start, end in spans(text) if found is None else found:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    out, last = [], 0
+    for start, end in sorted(spans(text) if found is None else found):
+        if end > last:  # overlapping spans blank their union
+            out += [text[last : max(start, last)], _NOT_NEWLINE.sub(" ", text[max(start, last) : end])]
+            last = end
+    return "".join([*out, text[last:]])
 
 
 def defuse(text: str) -> str:
