@@ -124,3 +124,4 @@ def read_text_bounded(
     data = read_bounded(path, what=what, limit=limit, error=error, within=within, too_big=too_big)
     name = os.fsdecode(path)
     return decode_utf8(data, f"{what} {name}" if what else name, error)
+
