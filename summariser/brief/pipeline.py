@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from itertools import islice
 from typing import Any
 
@@ -27,7 +27,16 @@ from ..llm.budget import max_tokens_for_model
 from ..llm.client import LLMClient, Wrapper
 from ..llm.ledger import TokenLedger
 from ..llm.tokens import PROMPT_CHARS_PER_TOKEN
-from ..schemas import SUMMARY_MIN_BULLETS, Article, Briefing, BriefingMeta, EntitiesDraft, OverviewDraft, SourceRef
+from ..schemas import (
+    SUMMARY_MIN_BULLETS,
+    Article,
+    Briefing,
+    BriefingMeta,
+    EntitiesDraft,
+    OverviewDraft,
+    SourceRef,
+    Usage,
+)
 from ..settings_table import shown
 from ..text.sentences import last_end
 from . import prompts
@@ -134,12 +143,14 @@ def build(
     *,
     wrap: Wrapper | None = None,
     ledger: TokenLedger | None = None,
+    on_usage: Callable[[Usage], None] | None = None,
 ) -> Briefing:
     """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds).
 
     ``ledger`` is the token budget the requests are held to (a `regenerate` run shares one among
     its briefings); without one, ``settings.max_tokens_total`` (if set) is this briefing's budget.
-    A request that would not fit raises `BudgetExceeded` before it is sent.
+    A request that would not fit raises `BudgetExceeded` before it is sent. ``on_usage`` is told
+    what the requests cost once they are done, also when the briefing fails (a run counts them all).
     """
     articles = load_sources(_as_list(sources))
     if not articles:
@@ -153,6 +164,8 @@ def build(
         drafts = [d for article, parts in plans for d in drafts_for(client, article, parts)]
     finally:
         client.close()
+        if on_usage is not None:
+            on_usage(client.usage)
     # distinct facts across every part and article: two articles that state one fact need one bullet for it
     required = bullets_required(len(distinct([f for d in drafts for f in d.facts], most=SUMMARY_MIN_BULLETS)))
     body, report = check(

@@ -281,6 +281,7 @@ def _summary(report: RunReport) -> Table:
     if report.budget is not None:
         rows[3:3] = [("left for the next run (token budget)", str(len(report.left)))]
         rows.insert(-1, ("tokens spent / budget", f"{report.spent:,} / {report.budget:,}"))
+        rows.insert(-1, ("requests charged their worst case (no believable usage)", str(report.worst_cases)))
     if report.orphans:
         rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
     for key, value in rows:

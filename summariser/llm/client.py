@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx2
 import instructor
@@ -44,6 +44,7 @@ from .cache import CachingTransport, ResponseCache
 from .cassette import CassetteTransport
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
+from .endpoint import client_base, userinfo, wire_query
 from .exchange import register_response_model
 from .ledger import LedgerTransport, TokenLedger
 from .metering import MeteringTransport
@@ -65,16 +66,15 @@ The batch rounds of ``regenerate --batch-api`` pass one to see every request bef
 
 
 def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
-    """The base URL without ``user:password@`` and, if it had them, the Basic auth they stand for.
+    """The base URL the client joins routes to (`endpoint.client_base`) and the Basic auth of its ``user:password@``.
 
     Credentials in the URL would otherwise travel with every request URL into debug logs
     and error messages; as client auth they only ever reach the ``Authorization`` header.
+    Its query is not there either: the wire appends it (`endpoint.wire_query`).
     """
-    parts = urlsplit(spec.base_url)
-    if parts.username is None and parts.password is None:
-        return spec.base_url, None
-    auth = httpx2.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
-    return spec.identity, auth
+    credentials = userinfo(spec.base_url)
+    auth = None if credentials is None else httpx2.BasicAuth(*credentials)
+    return client_base(spec.base_url), auth
 
 
 def build_transport(
@@ -96,7 +96,7 @@ def build_transport(
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
     else:
-        base = ResponseFormatFallback(WireTransport(httpx2.HTTPTransport()))
+        base = ResponseFormatFallback(WireTransport(httpx2.HTTPTransport(), query=wire_query(spec.base_url)))
     if options.cassette is not None:
         inner = base if options.cassette_mode == "record" else None
         base = CassetteTransport(options.cassette, spec.identity, options.cassette_mode, inner, secrets)

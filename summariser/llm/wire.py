@@ -9,6 +9,9 @@ each write and each read of the headers and the body get at most the time that i
 a server that drips one byte a second, or stalls after a drip, is cut off at the deadline
 and not after one read timeout per byte.
 
+The query of the endpoint's base URL (``?api-key=…``: a secret, `endpoint`) is added here, to
+each request URL as it goes out, and nowhere above: no log, cache key or message sees it.
+
 A redirect is never followed: its ``Location`` is handed up as `REDIRECT`, so that not even
 httpx2 parses what a hostile server put there (the client reports it, `client.translate`).
 
@@ -228,9 +231,11 @@ def _max_tokens(request: httpx2.Request) -> int | None:
 class WireTransport(httpx2.BaseTransport):
     """``httpx2.HTTPTransport`` under the request's `Deadline` and the answer's size cap."""
 
-    def __init__(self, inner: httpx2.HTTPTransport | None = None) -> None:
+    def __init__(self, inner: httpx2.HTTPTransport | None = None, query: str | None = None) -> None:
         self.inner = inner or httpx2.HTTPTransport()
         self.clocked = clock_sockets(self.inner)
+        self.query = query.encode("utf-8", "surrogateescape") if query else None
+        """The endpoint's query, appended to every request URL (`endpoint.wire_query`)."""
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Send ``request`` and read its whole answer, within the deadline and the cap."""
@@ -244,6 +249,12 @@ class WireTransport(httpx2.BaseTransport):
                 for k in ("connect", "read", "write", "pool")
             }
         request.headers["Accept-Encoding"] = ACCEPT_ENCODING
+        if self.query:  # on a copy: a retry sends the caller's request again, and its URL must stay as it was
+            asked = request.url.query
+            url = request.url.copy_with(query=asked + b"&" + self.query if asked else self.query)
+            request = httpx2.Request(
+                request.method, url, headers=request.headers, content=request.read(), extensions=request.extensions
+            )
         tokens = _max_tokens(request)
         cap = math.inf if tokens is None else body_cap(tokens)
         try:
