@@ -9,16 +9,16 @@ in whatever order they come. A complete, schema-valid answer (`exchange.cacheabl
 cache's own rule) is stored in the response cache under its request's key; anything else
 is returned as a failure with a one-line reason and is never cached.
 
-Control requests go through the retrying transport and the wire (not the cache), each within
-the per-request timeout. A failure reason quotes the server, and reaches the user only as a
-`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`.
-The batches in flight
-are remembered in a state file, so a run that stops waiting (or is killed) picks the same
-batch up again next time instead of paying for a second one.
+Control requests go through the retrying transport and the wire (not the cache), each within the
+per-request timeout. A failure reason quotes the server, and reaches the user only as a
+`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`. The
+batches in flight are remembered in a state file (read bounded: `STATE_BYTES`), so a run that
+stops waiting (or is killed) picks the same batch up again instead of paying for another.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -33,6 +33,7 @@ import openai
 from ... import progress
 from ...atomic import write_atomic
 from ...errors import BackendError, ConfigError, SummariserError
+from ...files import read_bounded
 from ...schemas import Usage
 from ..backends import BackendSpec
 from ..cache import ResponseCache
@@ -48,6 +49,7 @@ __all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "c
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
 DONE = frozenset({"completed", "expired", "cancelled", "failed"})
+STATE_BYTES = 16 * 2**20  # a few hundred bytes per batch in flight; a larger or irregular file is ignored
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,9 @@ class _State:
         self.path = path
         self.data: dict[str, Any] = {}
         if path is not None and path.exists():
-            try:
-                self.data = dict(json.loads(path.read_text(encoding="utf-8")).get("batches", {}))
-            except (OSError, ValueError, AttributeError):
-                self.data = {}
+            with contextlib.suppress(SummariserError, ValueError, AttributeError, TypeError, RecursionError):
+                raw = read_bounded(path, what="batch state", limit=STATE_BYTES, error=SummariserError)
+                self.data = dict(json.loads(raw).get("batches", {}))
 
     def set(self, digest: str, value: dict[str, Any] | None) -> None:
         if value is None:
@@ -275,9 +276,7 @@ class BatchRunner:
 def _line_error(batch_id: str, request: Any, row: dict[str, Any]) -> str | None:
     """Why a batch output line is not a usable answer to ``request`` (None: it is)."""
     error = row.get("error")
-    response = row.get("response")
-    if not isinstance(response, dict):
-        response = {}
+    response = row["response"] if isinstance(row.get("response"), dict) else {}
     status = response.get("status_code")
     body = response.get("body")
     fmt = request.get("response_format") if isinstance(request, dict) else None
