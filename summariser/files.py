@@ -74,7 +74,7 @@ def _failure(
         return error(f"no such file: {shown}; check the path")
     if isinstance(err, PermissionError):
         return error(f"{shown} cannot be read (permission denied); check its permissions")
-    if isinstance(err, ValueError):  # a NUL in the name
+    if isinstance(err, ValueError):  # a NUL in the name: shown quoted, so that it can be seen
         return error(f"{os.fsdecode(path)!r} is not a usable file name ({err}); check the path")
     if err.errno == errno.ENXIO:  # a socket, or a device with no driver: it has no data to read
         with contextlib.suppress(OSError):
@@ -143,7 +143,8 @@ def read_bounded(
     handle, size = open_regular(path, what=what, error=error, within=within, name=name)
     with handle:
         if size > limit:
-            raise error(f"{shown} is over the {size_words(limit)} limit ({size_words(size)}); {fix}")
+            actual = size_words(size) if size_words(size) != size_words(limit) else f"{size:,} bytes"
+            raise error(f"{shown} is over the {size_words(limit)} limit ({actual}); {fix}")
         try:
             data = handle.read(limit + 1)
         except OSError as err:

@@ -10,11 +10,11 @@ check`, `gold init`, ``sources.yaml``, the review input, baselines, datasets, ca
 articles, grouping files — is handed a FIFO, a link to ``/dev/zero`` named like its input, a
 chain of links that leaves the folder at a generated hop, a unix socket, and a file over its
 cap by a generated margin (the cap lowered for the test); and, where the machine allows it, a
-device node inside the folder. Each must refuse in one line naming
-the file; a link given directly (not found by a scan) is followed and read when it is a valid
-regular file. A reader that waits on the FIFO is unblocked by a watchdog and fails the test;
-one that reads ``/dev/zero`` runs into a memory cap set for the call and fails with
-MemoryError instead of taking the machine down.
+device node inside the folder. Each must refuse in one line naming the file; a link given
+directly (not found by a scan) is followed and read when it is a valid regular file. The batch
+state, which the tool may lose, counts such a file as empty. A reader that waits on the FIFO
+is unblocked by a watchdog and fails the test; one that reads ``/dev/zero`` runs into a memory
+cap set for the call and fails with MemoryError instead of taking the machine down.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ from summariser.evaluation.models import Baseline
 from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.ingest.read import load_source
 from summariser.llm import cassette
+from summariser.llm.batch import state
+from summariser.llm.batch.state import BatchState
 from summariser.llm.cassette import CassetteTransport
 from summariser.output import render
 from summariser.output.render import read_briefing
@@ -165,7 +167,7 @@ def attempt(call: Callable[[Path], object], path: Path) -> BaseException | None:
                 os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
             thread.join()
     if waited:
-        pytest.fail(f"reading {path.name} waited on a FIFO for {WAIT:g} s")
+        pytest.fail(f"reading {path.name} did not end within {WAIT:g} s (it waited on the FIFO, or read without end)")
     return outcome[0]
 
 
@@ -235,4 +237,18 @@ def test_a_device_node_inside_the_folder_is_refused_unread(tmp_path: Path, name:
     error = attempt(reader.call, path)
     assert isinstance(error, reader.error), f"{name}: {error!r}"
     assert "character device" in error.message and path.name in error.message, error.message
+    figures.record("security", "bounded_reads")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "over-limit", "socket"])
+def test_a_hostile_batch_state_file_counts_as_empty(tmp_path: Path, kind: str) -> None:
+    valid = b'{"version": 1, "batches": {"digest": {"id": "batch_1", "requests": 2}}}'
+    reader = Reader("batches.json", valid, BatchState, False, _cap(state, "MAX_STATE_BYTES"))
+    loaded: list[BatchState] = []
+    with pytest.MonkeyPatch.context() as patch:
+        reader.cap(patch, len(valid) + 64)
+        path = make(kind, reader, tmp_path, 0, False, 100)
+        error = attempt(lambda p: loaded.append(BatchState(p)), path)
+        assert BatchState(tmp_path / "out" / reader.file).data == {"digest": {"id": "batch_1", "requests": 2}}
+    assert error is None and loaded[0].data == {}, error  # as a garbled file: the worst is a second batch
     figures.record("security", "bounded_reads")

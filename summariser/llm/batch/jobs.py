@@ -9,16 +9,16 @@ in whatever order they come. A complete, schema-valid answer (`exchange.cacheabl
 cache's own rule) is stored in the response cache under its request's key; anything else
 is returned as a failure with a one-line reason and is never cached.
 
-Control requests go through the retrying transport and the wire (not the cache), each within the
-per-request timeout. A failure reason quotes the server, and reaches the user only as a
-`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`. The
-batches in flight are remembered in a state file (read bounded: `STATE_BYTES`), so a run that
-stops waiting (or is killed) picks the same batch up again instead of paying for another.
+Control requests go through the retrying transport and the wire (not the cache), each within
+the per-request timeout. A failure reason quotes the server, and reaches the user only as a
+`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`.
+The batches in flight
+are remembered in a state file, so a run that stops waiting (or is killed) picks the same
+batch up again next time instead of paying for a second one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
@@ -31,9 +31,7 @@ import httpx2
 import openai
 
 from ... import progress
-from ...atomic import write_atomic
 from ...errors import BackendError, ConfigError, SummariserError
-from ...files import read_bounded
 from ...schemas import Usage
 from ..backends import BackendSpec
 from ..cache import ResponseCache
@@ -44,12 +42,12 @@ from ..options import LLMOptions
 from ..retry import RetryingTransport
 from ..secrets import register_secrets, url_secrets
 from ..wire import Budget, WireTransport
+from .state import BatchState
 
 __all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "check_batchable", "chunks", "jsonl_line"]
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
 DONE = frozenset({"completed", "expired", "cancelled", "failed"})
-STATE_BYTES = 16 * 2**20  # a few hundred bytes per batch in flight; a larger or irregular file is ignored
 
 
 @dataclass(frozen=True)
@@ -108,30 +106,6 @@ def check_batchable(spec: BackendSpec, options: LLMOptions) -> None:
         )
 
 
-class _State:
-    """Batches in flight, by digest of their input file (a JSON file written atomically)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.data: dict[str, Any] = {}
-        if path is not None and path.exists():
-            with contextlib.suppress(SummariserError, ValueError, AttributeError, TypeError, RecursionError):
-                raw = read_bounded(path, what="batch state", limit=STATE_BYTES, error=SummariserError)
-                self.data = dict(json.loads(raw).get("batches", {}))
-
-    def set(self, digest: str, value: dict[str, Any] | None) -> None:
-        if value is None:
-            self.data.pop(digest, None)
-        else:
-            self.data[digest] = value
-        if self.path is None:
-            return
-        if self.data:
-            write_atomic(self.path, json.dumps({"version": 1, "batches": self.data}, indent=1) + "\n")
-        else:
-            self.path.unlink(missing_ok=True)
-
-
 class BatchRunner:
     """Upload, create, poll and harvest batches against one HTTP backend."""
 
@@ -147,7 +121,7 @@ class BatchRunner:
         self.spec = spec
         self.options = options
         self.sleep = sleep
-        self.state = _State(state)
+        self.state = BatchState(state)
         register_secrets([spec.api_key, llm.api_key, *url_secrets(spec.base_url)])  # out of every message
         base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
         budget = Budget(spec.label, llm.timeout)
@@ -276,7 +250,9 @@ class BatchRunner:
 def _line_error(batch_id: str, request: Any, row: dict[str, Any]) -> str | None:
     """Why a batch output line is not a usable answer to ``request`` (None: it is)."""
     error = row.get("error")
-    response = row["response"] if isinstance(row.get("response"), dict) else {}
+    response = row.get("response")
+    if not isinstance(response, dict):
+        response = {}
     status = response.get("status_code")
     body = response.get("body")
     fmt = request.get("response_format") if isinstance(request, dict) else None
