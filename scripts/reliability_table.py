@@ -115,6 +115,13 @@ SECURITY = (
      "InputError / ConfigError, never TypeError"),
     ("re-asks against a server that never answers valid JSON (reasks ≤ 10)", ("reask_calls",),
      "each call ends within its --timeout"),
+    ("files read (gold, predictions, sources.yaml, review input, baselines, datasets, cassettes, articles, groups): "
+     "FIFO, /dev/zero, device, socket, links out of the folder, over the cap", ("bounded_reads",),
+     "refused in one line, never waited on or read whole"),
+    ("articles not regular files at the scan, or turned FIFO, device, link, socket, folder or over the limit after it",
+     ("irregular_articles",), "skipped or refused in one line; the run ends"),
+    ("commands walked with hostile paths (gold check, review, eval, brief, regenerate, config file)",
+     ("input_walk_runs",), "one error line, exit code not 70, peak RSS < 200 MB"),
 )  # fmt: skip
 
 

@@ -176,7 +176,8 @@ def regenerate_command(
         sys.stdout.write(data(report_json(report) + "\n", is_json=True))
     err_console.print(_summary(report))
     for outcome in report.failed:
-        err_console.print(line(("failed", "red"), f" {outcome.name}: {outcome.detail}"), highlight=False)
+        shown = line(("failed", "red"), f" {outcome.name}: {outcome.detail}")
+        err_console.print(shown, highlight=False, soft_wrap=True)  # one whole line each, in logs too
     if report.left and report.budget is not None:
         built = sum(1 for o in report.outcomes if o.ok)
         failed = f", {len(report.failed)} failed (reasons above)" if report.failed else ""
@@ -192,7 +193,7 @@ def regenerate_command(
 def _warn(warnings: list[str]) -> None:
     """The inputs the run skipped (links to outside the articles folder), one line each, as text."""
     for warning in warnings:
-        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False)
+        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> BatchOptions | None:

@@ -1,4 +1,9 @@
-"""Render a briefing as JSON or Markdown, and read one back (files are written with `summariser.atomic`)."""
+"""Render a briefing as JSON or Markdown, and read one back (files are written with `summariser.atomic`).
+
+A briefing file is read by `read_briefing_bytes`: a regular file of at most `MAX_BRIEFING_BYTES`
+(`summariser.files`), the one cap of every briefing JSON the tool reads — the review input, gold
+and prediction files, ``gold init``'s briefings.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,36 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, first_validation_error
+from ..files import read_bounded
 from ..schemas import Briefing, Evidence, best_match
 from .markdown import code
 from .markdown import text as md
 
-__all__ = ["read_briefing", "to_json", "to_markdown"]
+__all__ = ["MAX_BRIEFING_BYTES", "read_briefing", "read_briefing_bytes", "to_json", "to_markdown"]
+
+#: The largest briefing JSON file read. The parts a model writes are bounded by
+#: `summariser.schemas.limits` (a few hundred KB even for a 20-article briefing); the rest is
+#: the cleaned text of its sources (``sources[].text``). 64 MB holds three articles at the
+#: default 20 MB input limit, or twenty 3 MB ones — a news article is 2–50 KB — and such a
+#: file read and validated whole stays within a few hundred MB (docs/reliability.md).
+MAX_BRIEFING_BYTES = 64 * 2**20
 
 
-def read_briefing(path: Path) -> Briefing:
+def read_briefing_bytes(path: Path, *, what: str = "briefing", within: Path | None = None) -> bytes:
+    """The bytes of a briefing JSON file: a regular file of at most `MAX_BRIEFING_BYTES`, else an `InputError`.
+
+    ``what`` names the file in messages ("the gold file"); with ``within`` (a scanned folder), a
+    link out of that folder is refused too (`summariser.files.read_bounded`).
+    """
+    return read_bounded(
+        path, what=what, limit=MAX_BRIEFING_BYTES, error=InputError, within=within,
+        too_big="pass a briefing written by summariser (one briefing, its sources' text included)",
+    )  # fmt: skip
+
+
+def read_briefing(path: Path, *, within: Path | None = None) -> Briefing:
     """Read and validate a briefing JSON file; an unreadable or invalid file is an `InputError`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read briefing {path}: {err.strerror or err}; check the path") from None
+    raw = read_briefing_bytes(path, within=within)
     try:
         return Briefing.model_validate_json(raw)
     except ValidationError as err:
