@@ -101,6 +101,27 @@ SECURITY = (
      ("manifest_versions", "manifest_garbage", "manifest_json_shapes", "manifest_sqlite_schemas",
       "manifest_sqlite_rows", "manifest_corruptions", "manifest_save_kills", "manifest_edit_sequences",
       "manifest_unsaved"), "refused with one line, or loaded; never an empty manifest"),
+    ("hostile text from models, sources and file names in Markdown (every briefing field, index cells)",
+     ("markdown_fields", "markdown_index_cells"), "0 links, images, HTML or control characters from text"),
+    ("hard links planted as the files the tool writes / briefings folders renamed mid-run",
+     ("hard_links", "folder_renames"), "0 files written outside or through a moved folder"),
+    ("injected turns among real sentences (same line, next line, next paragraph, after fake tokens)",
+     ("guard_neighbours",), "every real sentence kept, nothing injected kept"),
+    ("settings: bad values of every setting by its variable, config key, keyword and flag (generated; through the CLI)",
+     ("settings_values", "settings_cli_runs"), "one ConfigError line naming the setting; exit 2, never 70"),
+    ("config files: /dev/zero, FIFO, directory, Latin-1, over 1 MB, nested; generated TOML and bytes",
+     ("config_files",), "refused in one line, bounded memory"),
+    ("public API arguments of the wrong type or out of range (generated)", ("api_arguments",),
+     "InputError / ConfigError, never TypeError"),
+    ("re-asks against a server that never answers valid JSON (reasks ≤ 10)", ("reask_calls",),
+     "each call ends within its --timeout"),
+    ("files read (gold, predictions, sources.yaml, review input, baselines, datasets, cassettes, articles, groups): "
+     "FIFO, /dev/zero, device, socket, links out of the folder, over the cap", ("bounded_reads",),
+     "refused in one line, never waited on or read whole"),
+    ("articles not regular files at the scan, or turned FIFO, device, link, socket, folder or over the limit after it",
+     ("irregular_articles",), "skipped or refused in one line; the run ends"),
+    ("commands walked with hostile paths (gold check, review, eval, brief, regenerate, config file)",
+     ("input_walk_runs",), "one error line, exit code not 70, peak RSS < 200 MB"),
 )  # fmt: skip
 
 

@@ -1,9 +1,20 @@
 """Settings: a frozen configuration object, resolved flag → ``SUMMARISER_*`` env → file → default.
 
-The config file is TOML, read from ``SUMMARISER_CONFIG`` or ``~/.config/summariser/config.toml``
-(platform config dir), with the same keys as `Settings` (``model``, ``cache``, ``cache_dir``,
-``reasks``, ``timeout``, ``deadline``, ``long_articles``, ``allow_ungrounded``, ``max_tokens_total``). API keys
-are never read from the config file.
+Every value, wherever it comes from, is checked by its entry of
+`summariser.settings_table.TABLE` — the one place each setting's type and range are written
+down — and a bad one is one `ConfigError` line (exit 2) naming the setting as it was given
+(``--timeout``, ``SUMMARISER_TIMEOUT``, ``timeout in <config file>``, ``keyword argument
+timeout``) and the values it accepts. `Settings` checks its fields when it is made, so no
+`Settings` object holds a value out of range, however it was built.
+
+The config file is TOML, read from ``SUMMARISER_CONFIG`` (``/dev/null``: no config file) or
+``~/.config/summariser/config.toml`` (platform config dir) through
+`summariser.files.read_text_bounded`: a regular file (checked on the open descriptor; a FIFO
+or ``/dev/zero`` is refused, never read), UTF-8, at most `MAX_CONFIG_BYTES`. Its keys are
+the `Settings` fields the table lets a file set (`FILE_KEYS`: ``model``, ``cache``,
+``cache_dir``, ``cassette``, ``cassette_mode``, ``reasks``, ``timeout``, ``deadline``,
+``temperature``, ``seed``, ``long_articles``, ``allow_ungrounded``, ``max_tokens_total``), each
+of its TOML type (a number, a boolean, a string). API keys are never read from the config file.
 """
 
 from __future__ import annotations
@@ -11,24 +22,46 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
+from .files import read_text_bounded
 from .llm.cache import CacheMode
 from .llm.cassette import CassetteMode
 from .llm.options import LLMOptions
 from .llm.retry import RetryPolicy
+from .settings_table import CONFIG, KEYWORD, RECORD, TABLE, in_file, shown
 
-__all__ = ["FIELDS", "ChunkPolicy", "Settings", "load_settings", "override"]
+__all__ = [
+    "FIELDS",
+    "FILE_KEYS",
+    "MAX_CONFIG_BYTES",
+    "ChunkPolicy",
+    "Settings",
+    "check_arguments",
+    "config_file",
+    "flag_value",
+    "load_settings",
+    "load_settings_from_flags",
+    "override",
+]
 
 ChunkPolicy = Literal["chunk", "fail"]
+
+#: The largest config file read (a config file holds a few settings; anything bigger is a mistake).
+MAX_CONFIG_BYTES = 2**20
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything that shapes a run. Build with `load_settings` to honour env and config file."""
+    """Everything that shapes a run. Build with `load_settings` to honour env and config file.
+
+    Every field is checked when the object is made (`summariser.settings_table.TABLE`): a value
+    of the wrong type or out of range is a `ConfigError`, and a path is made a `Path`.
+    """
 
     model: str | None = None
     """Model string (see `summariser.llm.backends`); None = the embedded default."""
@@ -39,9 +72,9 @@ class Settings:
     cassette_mode: CassetteMode = "replay"
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     reasks: int = 2
-    """How many times instructor re-asks the model after a validation error."""
+    """How many times instructor re-asks the model after a validation error (at most `MAX_REASKS`)."""
     timeout: float = 600.0
-    """Seconds one request may take in all, retries included (``--timeout``, ``SUMMARISER_TIMEOUT``)."""
+    """Seconds one request may take in all, retries and re-asks included (``--timeout``, ``SUMMARISER_TIMEOUT``)."""
     deadline: float | None = None
     """Seconds one briefing's requests may take together (``SUMMARISER_DEADLINE``); None = no limit."""
     temperature: float = 0.0
@@ -54,6 +87,15 @@ class Settings:
     """Tokens (prompt + completion, retries and re-asks included) one call — a briefing, or a whole
     `regenerate` run — may spend (``--max-tokens-total``, ``SUMMARISER_MAX_TOKENS_TOTAL``); None = no limit.
     A request whose worst case would not fit is not sent (`summariser.llm.ledger`)."""
+
+    def __post_init__(self) -> None:
+        for name in FIELDS:
+            value = getattr(self, name)
+            if value is None and name in _OPTIONAL:
+                continue
+            checked = TABLE[name].check(value, KEYWORD)
+            if checked is not value:
+                object.__setattr__(self, name, checked)  # a path given as str becomes a Path
 
     def llm_options(self) -> LLMOptions:
         """The part of these settings that the LLM layer uses."""
@@ -76,110 +118,115 @@ class Settings:
         return self.llm_options().response_cache_dir()
 
 
-def _config_file() -> Path | None:
-    env = os.environ.get("SUMMARISER_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    path = Path(platformdirs.user_config_dir("summariser")) / "config.toml"
-    return path if path.exists() else None
-
-
-_WHOLE = {"reasks", "seed", "max_tokens_total"}
-_POSITIVE = {"max_tokens_total": "a positive whole number of tokens (--max-tokens-total, SUMMARISER_MAX_TOKENS_TOTAL)"}
-_REAL = {"timeout", "deadline", "temperature"}
-_SECONDS = {"timeout", "deadline"}
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "cache": get_args(CacheMode),
-    "cassette_mode": get_args(CassetteMode),
-    "long_articles": get_args(ChunkPolicy),
-}
-
-
-def _coerce(name: str, value: Any) -> Any:
-    """``value`` as the type of setting ``name``; a `ConfigError` naming the setting when it cannot be."""
-    if name in {"cache_dir", "cassette"}:
-        if not isinstance(value, str | os.PathLike):
-            raise ConfigError(f"{name} must be a path, not {value!r}")
-        return Path(value).expanduser() if value else None
-    if name in _WHOLE | _REAL:
-        kind = int if name in _WHOLE else float
-        try:
-            if isinstance(value, bool) or (kind is int and isinstance(value, float)):
-                raise ValueError
-            number = kind(value)
-        except (TypeError, ValueError):
-            what = _POSITIVE.get(name) or ("a whole number" if kind is int else "a number")
-            raise ConfigError(f"{name} must be {what}, not {value!r}") from None
-        if name in _POSITIVE and number <= 0:
-            raise ConfigError(f"{name} must be {_POSITIVE[name]}, not {value!r}")
-        if name in _SECONDS and not 0 < number < float("inf"):
-            raise ConfigError(f"{name} must be a positive number of seconds, not {value!r}")
-        return number
-    if name == "allow_ungrounded":
-        if isinstance(value, str):
-            if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
-                raise ConfigError(f"allow_ungrounded must be true or false, not {value!r}")
-            return value.lower() in {"1", "true", "yes"}
-        return bool(value)
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ConfigError(f"{name} must be one of {'/'.join(_CHOICES[name])}, not {value!r}")
-    if name in {"model", "api_key"} and not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {value!r}")
-    if name == "retry" and not isinstance(value, RetryPolicy):
-        raise ConfigError(f"retry must be a summariser.llm.retry.RetryPolicy, not {value!r}")
-    return value
-
-
 #: Every setting, in declaration order.
 FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
-_ENV_KEYS = (
-    "model",
-    "cache",
-    "cache_dir",
-    "cassette",
-    "reasks",
-    "timeout",
-    "deadline",
-    "long_articles",
-    "allow_ungrounded",
-    "max_tokens_total",
-)
+_OPTIONAL = frozenset({"model", "api_key", "cache_dir", "cassette", "deadline", "max_tokens_total"})
+#: The settings a config file may set, and those the environment sets (the API key is read where it is used).
+FILE_KEYS = tuple(name for name in FIELDS if TABLE[name].in_file)
+_ENV_KEYS = tuple(name for name in FIELDS if TABLE[name].env and name != "api_key")
 
 
-def _validated(changes: dict[str, Any], where: str, valid: tuple[str, ...] = FIELDS) -> dict[str, Any]:
-    """``changes`` (None values skipped) coerced; an unknown name is a `ConfigError` listing the valid ones."""
-    unknown = sorted(set(changes) - set(valid))
-    if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r} {where}; valid: {', '.join(valid)}")
-    return {key: _coerce(key, value) for key, value in changes.items() if value is not None}
+def _known(name: str, where: str, valid: tuple[str, ...] = FIELDS) -> None:
+    if name not in valid:
+        raise ConfigError(f"unknown setting {shown(name)} {where}; valid: {', '.join(valid)}")
+
+
+def _keywords(changes: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments (None = unset) checked as typed values; an unknown name lists the valid ones."""
+    for name in changes:
+        _known(name, "in the keyword arguments")
+    return {name: TABLE[name].check(value, KEYWORD) for name, value in changes.items() if value is not None}
 
 
 def override(base: Settings, **changes: Any) -> Settings:
-    """``base`` with ``changes`` applied (None = keep), validated like the config file and the environment."""
-    values = _validated(changes, "in the overrides")
+    """``base`` with ``changes`` applied (None = keep), each checked as a keyword argument."""
+    if not isinstance(base, Settings):
+        raise ConfigError(f"{KEYWORD} settings must be a summariser.Settings or None, not {shown(base)}")
+    values = _keywords(changes)
     return dataclasses.replace(base, **values) if values else base
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Resolve settings: explicit overrides (None = unset) → env → config file → defaults."""
-    values: dict[str, Any] = {}
-    path = _config_file()
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ConfigError(f"cannot read config file {path}: {err}; fix or remove it") from None
-        for key, value in data.items():
-            if key == "api_key":
-                raise ConfigError(f"{path} holds an api_key; keep keys in the environment (SUMMARISER_API_KEY)")
-            values.update(_validated({key: value}, f"in {path}", tuple(f for f in FIELDS if f != "api_key")))
-    for key in _ENV_KEYS:
-        env = os.environ.get(f"SUMMARISER_{key.upper()}")
-        if env:
-            values[key] = _coerce(key, env)
-    if os.environ.get("SUMMARISER_RECORD") == "1":
+    """Resolve settings: keyword arguments (None = unset) → env → config file → defaults."""
+    return _resolve(_keywords(overrides))
+
+
+def load_settings_from_flags(**flags: Any) -> Settings:
+    """`load_settings` for command-line values, as the command line gave them (None = flag not given).
+
+    Text is parsed as the environment's is; a bad value names the flag (``--timeout``).
+    """
+    given: dict[str, Any] = {}
+    for name, value in flags.items():
+        _known(name, "on the command line")
+        checked = TABLE[name].from_flag(value)
+        if checked is not None:
+            given[name] = checked
+    return _resolve(given)
+
+
+def flag_value(name: str, value: Any) -> Any:
+    """The value of the flag of setting or run option ``name``, as given on the command line, checked (None: none)."""
+    return TABLE[name].from_flag(value)
+
+
+def check_arguments(
+    paths: Mapping[str, object], callbacks: Mapping[str, object] | None = None, **options: object
+) -> None:
+    """Check a public function's arguments: ``paths`` must be paths (else `InputError`), ``callbacks``
+    functions or None, ``options`` run options of `TABLE` (``concurrency``, ``force``…; None is refused)."""
+    for name, value in paths.items():
+        text = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+        if not isinstance(text, str) or not text or "\0" in text:
+            raise InputError(f"argument {name} must be a path (str or os.PathLike), not {shown(value)}")
+    for name, value in (callbacks or {}).items():
+        if value is not None and not callable(value):
+            raise ConfigError(f"{KEYWORD} {name} must be a function or None, not {shown(value)}")
+    for name, value in options.items():
+        TABLE[name].check(value, KEYWORD)
+
+
+def _resolve(given: dict[str, Any]) -> Settings:
+    values = _from_file()
+    for setting in TABLE.values():  # every variable is checked here, at the start, even one this run never reads
+        value = setting.from_env()
+        if value is not None and setting.name in _ENV_KEYS:
+            values[setting.name] = value
+    if RECORD.from_env():
         values["cassette_mode"] = "record"
-    values.update(_validated(overrides, "in the overrides"))
+    values.update(given)
     return Settings(**values)
+
+
+def config_file() -> Path | None:
+    """The config file to read: ``SUMMARISER_CONFIG`` (checked; ``/dev/null``: none), else the platform's, if any."""
+    path = CONFIG.from_env()
+    if path is not None:
+        return None if path == Path(os.devnull) else path
+    import platformdirs
+
+    default = Path(platformdirs.user_config_dir("summariser")) / "config.toml"
+    return default if os.path.lexists(default) else None
+
+
+def _from_file() -> dict[str, Any]:
+    """The settings of the config file (none if there is no file), each checked; a bad file is a `ConfigError`."""
+    path = config_file()
+    if path is None:
+        return {}
+    text = read_text_bounded(
+        path, what="the config file", limit=MAX_CONFIG_BYTES, error=ConfigError,
+        too_big="a config file holds a few settings: check SUMMARISER_CONFIG",
+    )  # fmt: skip
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as err:
+        detail = str(err) if isinstance(err, tomllib.TOMLDecodeError) else "nested too deep"
+        raise ConfigError(f"cannot read the config file {path}: {detail}; fix or remove it") from None
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "api_key":
+            raise ConfigError(f"{path} holds an api_key; keep keys in the environment (SUMMARISER_API_KEY)")
+        _known(key, in_file(path), FILE_KEYS)
+        values[key] = TABLE[key].check(value, in_file(path))
+    return values

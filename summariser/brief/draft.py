@@ -40,7 +40,7 @@ from ..schemas import (
 from ..text.guard import mask
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
-from .entities import ask_model, candidates, settle
+from .entities import Candidate, ask_model, candidates, settle
 from .grounding import CONSEQUENCE, bullets_required
 from .mentions import countries_in, quotes_in
 from .numbering import PICK_MIN_WORDS, Numbered, number
@@ -137,22 +137,18 @@ def distinct(texts: Iterable[str], threshold: float = SIMILAR, *, most: int | No
 
 def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> list[Draft]:
     """One `Draft` per part of ``article`` (``parts`` as `pipeline.plan_parts` cut them)."""
-    numbers = [
-        number(text) for text in parts
-    ]  # the prompt copy: numbered sentences, text addressed to the model removed
-    if not any(n.spans for n in numbers):
+    read = [_read(text) for text in parts]
+    if not any(n.spans for n, _, _ in read):
         raise InputError(
             f"{article.path or article.title or article.id} has no sentence to summarise (no line of "
             f"{PICK_MIN_WORDS} or more words reads as a sentence: a table, a list or a menu?); "
             "pass the text of an article"
         )
     drafts = []
-    for i, (text, numbered) in enumerate(zip(parts, numbers, strict=True), start=1):
+    for i, (numbered, data, names) in enumerate(read, start=1):
         part = f"{i}/{len(parts)}" if len(parts) > 1 else None
-        data = mask(text)  # what the text states, without anything addressed to the model
         common: dict[str, Any] = {"article_id": article.id, "text": numbered.prompt, "part": part}
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
-        names = candidates(data)
         facts = distinct(content_sentences(numbered), most=SUMMARY_MIN_BULLETS)  # a fact stated twice counts once
         needed = bullets_required(len(facts))
         ask_entities: Callable[[], EntityKinds | None] = (
@@ -188,6 +184,13 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
 
 def _nothing() -> None:
     return None
+
+
+def _read(text: str) -> tuple[Numbered, str, list[Candidate]]:
+    """A part's prompt copy (`numbering.number`), what it states (text addressed to the model masked) and
+    the names in that: read together, while the part's parse is cached (`nlp.analyse` keeps few long texts)."""
+    data = mask(text)
+    return number(text), data, candidates(data)
 
 
 def _ask(client: LLMClient, model: type[T], messages: list[dict[str, str]], stage: str) -> T:

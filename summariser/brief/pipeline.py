@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from itertools import islice
 from typing import Any
 
 from ..config import Settings, load_settings, override
 from ..errors import InputError
+from ..ingest.limits import max_articles
 from ..ingest.read import load_sources
 from ..llm.backends import BackendSpec, resolve
 from ..llm.budget import max_tokens_for_model
@@ -34,8 +36,10 @@ from ..schemas import (
     BriefingMeta,
     OverviewDraft,
     SourceRef,
+    Usage,
     kinds_model,
 )
+from ..settings_table import shown
 from ..text.sentences import last_end
 from . import prompts
 from .draft import Draft, distinct, drafts_for
@@ -60,10 +64,28 @@ LONGEST_KINDS = kinds_model(tuple(f"{i:02d}".ljust(NAME_MAX_CHARS, "x") for i in
 PROMPT_OVERHEAD_TOKENS = 700
 
 
-def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
+def _as_list(sources: object) -> list[Source]:
+    """``sources`` as a list; anything but a source or an iterable of sources is an `InputError`.
+
+    A generator is read only up to one past the article cap (`ingest.limits.max_articles`), so an
+    endless one cannot hang the call; the cap's own check then refuses it.
+    """
     if isinstance(sources, str | os.PathLike | Article):
         return [sources]
-    return list(sources)
+    if isinstance(sources, Iterable) and not isinstance(sources, bytes | bytearray | Mapping):
+        items = list(sources if isinstance(sources, Sized) else islice(sources, max_articles() + 1))
+        wrong = [s for s in items if not isinstance(s, str | os.PathLike | Article)]
+        if not wrong:
+            return items
+        sources = wrong[0]
+    raise InputError(
+        f"sources must be article paths, article texts (str) or Articles, or a list of them, not {_kind(sources)}"
+        + ("; decode bytes to str first" if isinstance(sources, bytes | bytearray) else "")
+    )
+
+
+def _kind(value: object) -> str:
+    return "None" if value is None else f"{type(value).__name__} {shown(value)}"
 
 
 def plan_parts(article: Article, spec: BackendSpec, settings: Settings) -> list[str]:
@@ -115,7 +137,7 @@ def summarise(
     ``max_tokens_total=N`` caps the tokens its requests may spend: one whose worst case would
     not fit is not sent, and `BudgetExceeded` is raised. Raises only `SummariserError` subclasses.
     """
-    base = override(settings or load_settings(), model=model, **overrides)
+    base = override(load_settings() if settings is None else settings, model=model, **overrides)
     return build(sources, base)
 
 
@@ -125,12 +147,14 @@ def build(
     *,
     wrap: Wrapper | None = None,
     ledger: TokenLedger | None = None,
+    on_usage: Callable[[Usage], None] | None = None,
 ) -> Briefing:
     """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds).
 
     ``ledger`` is the token budget the requests are held to (a `regenerate` run shares one among
     its briefings); without one, ``settings.max_tokens_total`` (if set) is this briefing's budget.
-    A request that would not fit raises `BudgetExceeded` before it is sent.
+    A request that would not fit raises `BudgetExceeded` before it is sent. ``on_usage`` is told
+    what the requests cost once they are done, also when the briefing fails (a run counts them all).
     """
     articles = load_sources(_as_list(sources))
     if not articles:
@@ -144,6 +168,8 @@ def build(
         drafts = [d for article, parts in plans for d in drafts_for(client, article, parts)]
     finally:
         client.close()
+        if on_usage is not None:
+            on_usage(client.usage)
     # distinct facts across every part and article: two articles that state one fact need one bullet for it
     required = bullets_required(len(distinct([f for d in drafts for f in d.facts], most=SUMMARY_MIN_BULLETS)))
     body, report = check(

@@ -10,7 +10,6 @@ same for every task about one article, and the task instructions come last.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ from typing import Any
 import jinja2
 
 from ..errors import ConfigError
+from ..settings_table import PROMPTS_DIR
 
 __all__ = ["TASKS", "Template", "load", "messages", "prompts_dir", "versions"]
 
@@ -32,9 +32,9 @@ def prompts_dir() -> Path:
     ``SUMMARISER_PROMPTS_DIR`` points at your own copy of the templates; otherwise the ones
     inside the wheel, or ``prompts/`` of a checkout.
     """
-    override = os.environ.get("SUMMARISER_PROMPTS_DIR")
-    if override:
-        return Path(override)
+    override = PROMPTS_DIR.from_env()
+    if override is not None:
+        return override
     packaged = Path(__file__).resolve().parents[1] / "_prompts"
     if packaged.is_dir():
         return packaged

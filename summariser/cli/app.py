@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
@@ -22,6 +21,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import SummariserError
+from ..settings_table import DEBUG
 from . import brief, gold, models, regenerate, review, schemas, serve
 from . import eval as eval_
 from .sanitise import plain
@@ -64,7 +64,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-_state = {"debug": os.environ.get("SUMMARISER_DEBUG") == "1"}
+_state = {"debug": False}
 
 #: Exit code of a run stopped by Ctrl-C (128 + SIGINT).
 INTERRUPTED = 130
@@ -74,7 +74,7 @@ INTERRUPTED = 130
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
 ) -> None:
-    if debug:
+    if debug or DEBUG.from_env():
         _state["debug"] = True
     # instructor logs every failed attempt at ERROR; the CLI reports the final outcome as
     # one line instead (shown with --debug).
@@ -115,6 +115,7 @@ app.add_typer(gold_app, name="gold")
 def main() -> None:
     """Console-script entry point: run the app, turning errors into one-line messages and exit codes."""
     try:
+        _state["debug"] = _state["debug"] or bool(DEBUG.from_env())  # before any command: tracebacks too
         # Not standalone: errors come here instead of being printed by typer, and an exit
         # (``--help``, or Ctrl-C, which typer turns into exit 130) comes back as its code.
         code = app(standalone_mode=False)

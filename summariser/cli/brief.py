@@ -15,7 +15,7 @@ import typer
 
 from .. import progress
 from ..atomic import write_atomic
-from ..config import load_settings
+from ..config import load_settings_from_flags
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from .options import AllowUngrounded, ApiKey, Deadline, Model, NoCache, Refresh, Timeout, cache_mode, unset_unless
@@ -51,7 +51,7 @@ def brief_command(
     deadline: Deadline = None,
 ) -> None:
     """Brief one or more articles about one event into one briefing (JSON or Markdown)."""
-    settings = load_settings(
+    settings = load_settings_from_flags(
         model=model,
         cache=cache_mode(no_cache, refresh),
         api_key=api_key,

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from .. import progress
 from ..atomic import write_atomic
-from ..config import load_settings
+from ..config import load_settings_from_flags
 from ..errors import ConfigError
 from ..evaluation import (
     DEFAULT_MAX_DROP,
@@ -144,7 +144,7 @@ def eval_command(
         if pred is not None:
             raw = load_predictions(pred, items)
         else:
-            settings = load_settings(model=model, cache=cache, timeout=timeout)
+            settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout)
             with err_console.status("briefing the gold articles…") as shown:
                 quiet = not err_console.is_terminal
                 with progress.listen(lambda event: None if quiet else shown.update(status(event))):
@@ -156,7 +156,7 @@ def eval_command(
         _warn_over_limit(report)
     else:
         assert dataset is not None
-        settings = load_settings(model=model, cache=cache, timeout=timeout)
+        settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout)
         report = run_dataset(dataset, settings, limit=limit, on_article=_dataset_progress)
         _dataset_tables(out, report)
     rows = compare(report, stored, max_drop) if stored is not None else []

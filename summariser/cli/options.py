@@ -5,8 +5,11 @@ help text live here only::
 
     def brief_command(files: ..., model: Model = None, no_cache: NoCache = False, ...) -> None
 
-`cache_mode` turns ``--no-cache`` / ``--refresh`` into the ``cache`` setting and refuses both
-at once; `unset_unless` keeps an off flag from overriding the environment and config file.
+A flag that sets a setting takes its value as text, so that `summariser.config` checks it
+against the setting's type and range and names the flag in a one-line error (typer's own
+conversion would print a usage block instead). `cache_mode` turns ``--no-cache`` /
+``--refresh`` into the ``cache`` setting and refuses both at once; `unset_unless` keeps an
+off flag from overriding the environment and config file.
 """
 
 from __future__ import annotations
@@ -80,23 +83,25 @@ ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (default 
 """``--api-key``: the endpoint's key; never read from the config file."""
 
 Timeout = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--timeout",
-        help="Seconds one request to the model may take in all, retries included (default 600; "
-        "env SUMMARISER_TIMEOUT).",
+        metavar="SECONDS",
+        help="Seconds one request to the model may take in all, retries and re-asks included (default 600, "
+        "at most 86400; env SUMMARISER_TIMEOUT).",
     ),
 ]
-"""``--timeout``: the ``timeout`` setting, the per-request wall-clock budget; None = env, config file or default."""
+"""``--timeout``: the ``timeout`` setting, as given (`summariser.config` checks it); None = env, file or default."""
 
 Deadline = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--deadline",
+        metavar="SECONDS",
         help="Seconds one briefing's requests may take together (default no limit; env SUMMARISER_DEADLINE).",
     ),
 ]
-"""``--deadline``: the ``deadline`` setting, the per-briefing wall-clock budget; None = env, config file or default."""
+"""``--deadline``: the ``deadline`` setting, as given (`summariser.config` checks it); None = env, file or default."""
 
 
 MaxTokensTotal = Annotated[

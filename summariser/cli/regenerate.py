@@ -28,10 +28,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ..config import Settings, load_settings
+from ..config import Settings, flag_value, load_settings_from_flags
 from ..errors import BudgetExceeded, ConfigError, PartialRun
+from ..regenerate.folder import DEFAULT_CONCURRENCY, RunPlan, dry_run, regenerate
 from ..regenerate.folder import GroupBy as Grouping
-from ..regenerate.folder import RunPlan, dry_run, regenerate
 from ..regenerate.manifest import load_manifest
 from ..regenerate.run import NOT_STARTED, RunReport, report_json
 from .options import AllowUngrounded, Deadline, Json, MaxTokensTotal, Model, Timeout, unset_unless
@@ -71,15 +71,15 @@ def regenerate_command(
         typer.Option("--groups", help="JSON/YAML file: group name → article files (with --group-by event)."),
     ] = None,
     concurrency: Annotated[
-        int,
+        str | None,
         typer.Option(
             "--concurrency",
             "-j",
-            min=1,
-            max=64,
-            help="Briefings in flight: an HTTP server's slots; embedded: at most SUMMARISER_SEQUENCES / 2 (default 1).",
+            metavar="N",
+            help="Briefings in flight, 1 to 64: an HTTP server's slots (default 4); embedded: at most "
+            "SUMMARISER_SEQUENCES / 2 (default 1).",
         ),
-    ] = 4,
+    ] = None,
     dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
@@ -94,12 +94,15 @@ def regenerate_command(
         ),
     ] = False,
     batch_poll: Annotated[
-        float | None, typer.Option("--batch-poll", min=0.01, help="Seconds between batch status checks (default 30).")
+        str | None,
+        typer.Option("--batch-poll", metavar="SECONDS", help="Seconds between batch status checks (default 30)."),
     ] = None,
     batch_wait: Annotated[
-        float | None,
+        str | None,
         typer.Option(
-            "--batch-wait", min=0.0, help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it."
+            "--batch-wait",
+            metavar="SECONDS",
+            help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it.",
         ),
     ] = None,
     edit_pages: Annotated[
@@ -114,7 +117,8 @@ def regenerate_command(
     max_tokens_total: MaxTokensTotal = None,
 ) -> None:
     """Keep a folder of briefings in step with a folder of articles: rebuild only what changed."""
-    batch = _batch_options(batch_api, batch_poll, batch_wait)
+    batch = _batch_options(batch_api, flag_value("batch_poll", batch_poll), flag_value("batch_wait", batch_wait))
+    in_flight = flag_value("concurrency", concurrency) or DEFAULT_CONCURRENCY
     ungrounded = unset_unless(allow_ungrounded)
     grouping: Grouping = "event" if group_by is GroupBy.event else "file"
     settings = _settings(timeout, deadline, max_tokens_total)
@@ -146,7 +150,7 @@ def regenerate_command(
             model=model,
             group_by=grouping,
             groups=groups,
-            concurrency=concurrency,
+            concurrency=in_flight,
             settings=settings,
             force=force,
             prune=prune,
@@ -172,7 +176,8 @@ def regenerate_command(
         sys.stdout.write(data(report_json(report) + "\n", is_json=True))
     err_console.print(_summary(report))
     for outcome in report.failed:
-        err_console.print(line(("failed", "red"), f" {outcome.name}: {outcome.detail}"), highlight=False)
+        shown = line(("failed", "red"), f" {outcome.name}: {outcome.detail}")
+        err_console.print(shown, highlight=False, soft_wrap=True)  # one whole line each, in logs too
     if report.left and report.budget is not None:
         built = sum(1 for o in report.outcomes if o.ok)
         failed = f", {len(report.failed)} failed (reasons above)" if report.failed else ""
@@ -188,7 +193,7 @@ def regenerate_command(
 def _warn(warnings: list[str]) -> None:
     """The inputs the run skipped (links to outside the articles folder), one line each, as text."""
     for warning in warnings:
-        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False)
+        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> BatchOptions | None:
@@ -277,6 +282,7 @@ def _summary(report: RunReport) -> Table:
     if report.budget is not None:
         rows[3:3] = [("left for the next run (token budget)", str(len(report.left)))]
         rows.insert(-1, ("tokens spent / budget", f"{report.spent:,} / {report.budget:,}"))
+        rows.insert(-1, ("requests charged their worst case (no believable usage)", str(report.worst_cases)))
     if report.orphans:
         rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
     for key, value in rows:
@@ -284,11 +290,11 @@ def _summary(report: RunReport) -> Table:
     return table
 
 
-def _settings(timeout: float | None, deadline: float | None, max_tokens_total: str | None) -> Settings | None:
+def _settings(timeout: str | None, deadline: str | None, max_tokens_total: str | None) -> Settings | None:
     """The settings the budget flags ask for (None: none given, regenerate loads its own).
 
     A bad value is a `ConfigError` (`summariser.config` checks every setting).
     """
     flags = {"timeout": timeout, "deadline": deadline, "max_tokens_total": max_tokens_total}
     given = {k: v for k, v in flags.items() if v is not None}
-    return load_settings(**given) if given else None
+    return load_settings_from_flags(**given) if given else None

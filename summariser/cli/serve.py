@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import progress
-from ..config import load_settings
+from ..config import flag_value, load_settings_from_flags
 from ..errors import ConfigError
 from ..llm.backends import resolve
 from ..llm.weights import EMBEDDED_MODELS
@@ -29,20 +29,26 @@ EPILOG = (
 )
 
 err_console = stderr_console()
+#: Server slots unless ``--parallel`` says otherwise.
+DEFAULT_SLOTS = 4
 
 
 def serve_command(
     model: Model = None,
-    parallel: Annotated[
-        int,
-        typer.Option("--parallel", "-np", min=1, max=64, help="Server slots: requests decoded together."),
-    ] = 4,
-    port: Annotated[
-        int | None, typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1 (default: a free one).")
+    slots: Annotated[
+        str | None,
+        typer.Option(
+            "--parallel", "-np", metavar="N", help="Server slots, 1 to 64: requests decoded together (default 4)."
+        ),
+    ] = None,
+    listen: Annotated[
+        str | None, typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1 (default: a free one).")
     ] = None,
 ) -> None:
     """Serve an embedded model on 127.0.0.1 with llama.cpp's batching llama-server until Ctrl-C."""
-    spec = resolve(load_settings(model=model).model)
+    parallel: int = flag_value("parallel", slots) or DEFAULT_SLOTS
+    port: int | None = flag_value("port", listen)
+    spec = resolve(load_settings_from_flags(model=model).model)
     if spec.embedded is None:
         local = ", ".join(f"local:{alias}" for alias in EMBEDDED_MODELS)
         raise ConfigError(f"summariser serve runs an embedded model, not {spec.label}; pick {local}, small or a .gguf")

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 
 from ..atomic import write_atomic
 from ..errors import InputError, SummariserError, first_validation_error
+from ..files import read_text_bounded
 from .models import Baseline, DatasetReport, GoldReport
 
 __all__ = [
     "DEFAULT_MAX_DROP",
+    "MAX_BASELINE_BYTES",
     "Comparison",
     "RegressionError",
     "baseline_items",
@@ -31,6 +33,9 @@ __all__ = [
 
 #: How much a score may fall below its baseline before the gate fails.
 DEFAULT_MAX_DROP = 0.02
+#: The largest baseline file read: a few dozen metrics and the names of what was scored (a
+#: gold name or dataset id each, tens of bytes) — 16 MB holds 100,000 of them with room to spare.
+MAX_BASELINE_BYTES = 16 * 2**20
 #: Floating-point slack: a drop of exactly the margin passes.
 _EPSILON = 1e-9
 
@@ -72,14 +77,14 @@ def save_baseline(report: GoldReport | DatasetReport, path: Path) -> None:
 
 
 def load_baseline(path: Path) -> Baseline:
-    """Read a baseline file written by ``--save-baseline``; anything else is an `InputError`."""
+    """Read a baseline file written by ``--save-baseline``; anything else is an `InputError`.
+
+    The file is read bounded (`summariser.files`): a regular file of at most `MAX_BASELINE_BYTES`.
+    """
     fix = "pass a file written by `summariser eval --save-baseline FILE`"
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"baseline {path} does not exist; {fix}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read baseline {path} ({getattr(err, 'strerror', None) or err}); {fix}") from None
+    if not path.exists():
+        raise InputError(f"baseline {path} does not exist; {fix}")
+    raw = read_text_bounded(path, what="baseline", limit=MAX_BASELINE_BYTES, error=InputError, too_big=fix)
     try:
         json.loads(raw)
     except json.JSONDecodeError as err:

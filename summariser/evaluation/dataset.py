@@ -12,6 +12,7 @@ article (configuration, missing model, rejected key, cassette miss) stop the run
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -22,15 +23,20 @@ from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import AuthError, CassetteMiss, ConfigError, InputError, ModelUnavailable, SummariserError
+from ..files import open_regular, size_words
+from ..ingest.limits import max_input_bytes
 from ..text.sentences import scoring_sentences as sentences
 from .models import DatasetArticle, DatasetReport
 from .textscore import rouge
 
-__all__ = ["ROUGE_KEYS", "DatasetRow", "lead3", "read_dataset", "run_dataset"]
+__all__ = ["MAX_DATASET_BYTES", "ROUGE_KEYS", "DatasetRow", "lead3", "max_line_bytes", "read_dataset", "run_dataset"]
 
 ROUGE_KEYS = ("rouge1", "rouge2", "rougeLsum")
 #: Errors that would fail every article the same way: they end the run instead of counting.
 FATAL = (ConfigError, AuthError, ModelUnavailable, CassetteMiss)
+#: The most bytes of a dataset read (every row is held while the run lasts): the whole
+#: CNN/DailyMail test split, 11,490 articles, is about 60 MB; ``--limit`` stops reading early.
+MAX_DATASET_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -42,37 +48,68 @@ class DatasetRow:
     reference: str
 
 
-def read_dataset(path: Path, limit: int | None = None) -> list[DatasetRow]:
-    """The first ``limit`` rows (all if None) of a JSON Lines dataset; a malformed line is an `InputError`."""
-    rows: list[DatasetRow] = []
+def max_line_bytes() -> int:
+    """The longest dataset line read: an article at the input limit as JSON (escapes can triple it), its reference."""
+    return 3 * max_input_bytes() + 2**20
+
+
+def _row(line: bytes, where: str, first: bool) -> DatasetRow | None:
+    """The row of one line (None for a blank line); a malformed line is an `InputError` naming ``where``."""
+    text = line.decode("utf-8")
+    if first:
+        text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return None
     try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"dataset {path} does not exist; pass --dataset FILE.jsonl") from None
-    except OSError as err:
-        raise InputError(f"cannot read dataset {path} ({err.strerror or err}); check the path") from None
+        obj = json.loads(text)
+    except (ValueError, RecursionError) as err:  # also: nested too deeply, an integer too long
+        detail = err.msg if isinstance(err, json.JSONDecodeError) else " ".join(str(err).split())[:80]
+        raise InputError(f"{where} is not valid JSON ({detail}); fix or remove the line") from None
+    fields = ("id", "article", "reference")
+    if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) and obj[k].strip() for k in fields):
+        raise InputError(f'{where} needs string fields "id", "article" and "reference"')
+    return DatasetRow(obj["id"], obj["article"], obj["reference"])
+
+
+def read_dataset(path: Path, limit: int | None = None) -> list[DatasetRow]:
+    """The first ``limit`` rows (all if None) of a JSON Lines dataset; a malformed line is an `InputError`.
+
+    The file is streamed a line at a time from a regular file (`summariser.files.open_regular`:
+    a FIFO or a device is refused); a line over `max_line_bytes`, or more than
+    `MAX_DATASET_BYTES` read in all, is refused before more is read.
+    """
+    if not path.exists():
+        raise InputError(f"dataset {path} does not exist; pass --dataset FILE.jsonl")
+    rows: list[DatasetRow] = []
+    handle, _ = open_regular(path, what="dataset", error=InputError)
+    cap, total = max_line_bytes(), 0
     with handle:
-        try:
-            for number, line in enumerate(handle, 1):
-                if limit is not None and len(rows) >= limit:
-                    break
-                if not line.strip():
-                    continue
-                where = f"{path} line {number}"
-                try:
-                    obj = json.loads(line)
-                except (ValueError, RecursionError) as err:  # also: nested too deeply, an integer too long
-                    detail = err.msg if isinstance(err, json.JSONDecodeError) else " ".join(str(err).split())[:80]
-                    raise InputError(f"{where} is not valid JSON ({detail}); fix or remove the line") from None
-                fields = ("id", "article", "reference")
-                if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) and obj[k].strip() for k in fields):
-                    raise InputError(f'{where} needs string fields "id", "article" and "reference"')
-                rows.append(DatasetRow(obj["id"], obj["article"], obj["reference"]))
-        except UnicodeDecodeError as err:
-            raise InputError(
-                f"dataset {path} is not UTF-8 text ({err.reason} after {len(rows)} articles); "
-                "convert it, e.g. `iconv -f latin1 -t utf-8`"
-            ) from err
+        for number in itertools.count(1):
+            if limit is not None and len(rows) >= limit:
+                break
+            try:
+                line = handle.readline(cap + 1)
+            except OSError as err:
+                raise InputError(f"cannot read dataset {path} ({err.strerror or err}); check the file") from None
+            total += len(line)
+            if len(line) > cap:
+                raise InputError(f"{path} line {number} is over the {size_words(cap)} line limit; fix or remove it")
+            if total > MAX_DATASET_BYTES:
+                raise InputError(
+                    f"dataset {path} is over the {size_words(MAX_DATASET_BYTES)} limit; "
+                    "pass --limit N, or split it into several files"
+                )
+            if not line:
+                break
+            try:
+                row = _row(line, f"{path} line {number}", number == 1)
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    f"dataset {path} is not UTF-8 text ({err.reason} after {len(rows)} articles); "
+                    "convert it, e.g. `iconv -f latin1 -t utf-8`"
+                ) from None
+            if row is not None:
+                rows.append(row)
     if not rows:
         raise InputError(f"dataset {path} holds no articles; put one JSON object a line")
     return rows

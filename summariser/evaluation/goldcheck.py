@@ -12,7 +12,9 @@ For every ``NAME.json`` of the folder:
   quote. The text is the gold's own ``sources[].text``, else the article of that id read
   from ``sources.yaml``.
 
-And every entry of ``sources.yaml`` names a gold file. Nothing is fixed or written.
+And every entry of ``sources.yaml`` names a gold file. Every file is read bounded, as `eval`
+reads it (`summariser.files`): one that is a FIFO, a device, a link out of the folder or over
+its size cap is a problem of its own line. Nothing is fixed or written.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..ingest.read import load_sources
+from ..output.render import read_briefing_bytes
 from ..schemas import Briefing, Evidence, is_unreviewed
 from .goldset import SOURCES_FILE, read_sources_map
 from .scoring import parse_prediction
@@ -104,9 +107,9 @@ def _articles(name: str, sources: dict[str, list[Path]], shown: str) -> tuple[di
 
 def _check_file(path: Path, sources: dict[str, list[Path]], shown: str, allow_unreviewed: bool) -> list[str]:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        return [f"cannot be read ({err.strerror or err}); check its permissions"]
+        raw = read_briefing_bytes(path, what="the gold file", within=path.parent)
+    except InputError as err:  # a FIFO, a device, a link out of the folder, over the size cap
+        return [err.message]
     briefing, errors = parse_prediction(raw)
     texts, entry = _articles(path.stem, sources, shown)
     if briefing is None:

@@ -1,7 +1,8 @@
 """``summariser gold init``: start a gold folder from a folder of predicted briefings.
 
-Each briefing ``BRIEFINGS/…/NAME.json`` (read with `summariser.output.render.read_briefing`;
-a file that is not one is skipped and named) becomes ``GOLD/NAME.json`` — a copy carrying
+Each briefing ``BRIEFINGS/…/NAME.json`` (read with `summariser.output.render.read_briefing`,
+bounded, and refused when it is a link out of BRIEFINGS; a file that is not a briefing is
+skipped and named with why) becomes ``GOLD/NAME.json`` — a copy carrying
 the unreviewed mark (`summariser.schemas.gold.mark_unreviewed`), its grounding report kept
 so that the review page can restore what grounding dropped — and, when ``sources.yaml`` has
 no entry for NAME yet, its entry (`summariser.output.editing.gold_paths`) is appended to the
@@ -22,7 +23,7 @@ from ..errors import InputError
 from ..output.editing import gold_name, gold_paths, sources_line
 from ..output.render import read_briefing, to_json
 from ..schemas import mark_unreviewed
-from .goldset import SOURCES_FILE
+from .goldset import SOURCES_FILE, read_sources_text
 
 __all__ = ["InitReport", "init_gold"]
 
@@ -40,10 +41,10 @@ def _entries(path: Path) -> tuple[str, set[str]]:
     """The text of ``sources.yaml`` (empty if there is none) and the gold names it maps."""
     if not path.exists():
         return "", set()
+    text = read_sources_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as err:
+    except (ValueError, yaml.YAMLError, RecursionError) as err:
         detail = " ".join(str(err).split())[:120]
         raise InputError(f"{path} cannot be read as YAML ({detail}); fix it before adding entries") from None
     return text, set(data) if isinstance(data, dict) else set()
@@ -56,7 +57,7 @@ def init_gold(briefings: Path, gold: Path, *, articles: Path | None = None, forc
     """
     if not briefings.is_dir():
         raise InputError(f"briefings folder {briefings} does not exist; pass the folder of predicted NAME.json files")
-    found = sorted(p for p in briefings.rglob("*.json") if p.is_file())
+    found = sorted(p for p in briefings.rglob("*.json") if not p.is_dir())  # a FIFO is named, not passed over
     if not found:
         raise InputError(f"{briefings} holds no .json briefings; brief some first (`summariser regenerate`)")
     gold.mkdir(parents=True, exist_ok=True)
@@ -67,9 +68,9 @@ def init_gold(briefings: Path, gold: Path, *, articles: Path | None = None, forc
     for path in found:
         name = gold_name(path.relative_to(briefings).with_suffix("").as_posix())
         try:
-            briefing = read_briefing(path)
-        except InputError:
-            report.skipped.append((str(path), "not a briefing (left out)"))
+            briefing = read_briefing(path, within=briefings)
+        except InputError as err:  # not a briefing; or a FIFO, a device, a link out of the folder, too large
+            report.skipped.append((str(path), f"left out: {err.message}"))
             continue
         target = gold / f"{name}.json"
         if target.exists() and not force:

@@ -20,15 +20,28 @@ from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import InputError, first_validation_error
+from ..files import read_text_bounded
 from ..ingest.read import load_sources
-from ..output.render import to_json
+from ..output.render import read_briefing_bytes, to_json
 from ..schemas import Briefing, is_unreviewed
 from .models import GoldReport
 from .scoring import DEFAULT_THRESHOLD, aggregate, score_briefing
 
-__all__ = ["GoldItem", "evaluate", "generate_predictions", "load_gold", "load_predictions", "read_sources_map"]
+__all__ = [
+    "MAX_SOURCES_BYTES",
+    "GoldItem",
+    "evaluate",
+    "generate_predictions",
+    "load_gold",
+    "load_predictions",
+    "read_sources_map",
+    "read_sources_text",
+]
 
 SOURCES_FILE = "sources.yaml"
+#: The largest ``sources.yaml`` read: an entry (``name: [a.txt, b.txt]``) is about 100 bytes,
+#: so 4 MB holds some 40,000 gold briefings — a gold set has dozens to hundreds.
+MAX_SOURCES_BYTES = 4 * 2**20
 
 
 @dataclass(frozen=True)
@@ -45,15 +58,14 @@ def load_gold(directory: Path, *, allow_unreviewed: bool = False) -> list[GoldIt
 
     A draft still marked unreviewed (`summariser.schemas.gold`) is an `InputError` unless
     ``allow_unreviewed``: scores against unconfirmed gold would look like scores against gold.
+    Each file is read bounded (`summariser.output.render.read_briefing_bytes`); a link out of
+    the folder, a FIFO or a device is refused.
     """
     if not directory.is_dir():
         raise InputError(f"gold folder {directory} does not exist; pass --gold DIR with the gold NAME.json files")
     items = []
     for path in sorted(directory.glob("*.json")):
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            raise InputError(f"cannot read gold file {path}: {err.strerror or err}; check its permissions") from None
+        raw = read_briefing_bytes(path, what="the gold file", within=directory)
         try:
             items.append(GoldItem(path.stem, path, Briefing.model_validate_json(raw)))
         except ValidationError as err:
@@ -89,13 +101,15 @@ def load_predictions(directory: Path, gold: list[GoldItem]) -> dict[str, bytes]:
         raise InputError(
             f"unpaired files: {'; '.join(problems)}; name each prediction after its gold file, or move it out"
         )
-    raw = {}
-    for name in sorted(names):
-        try:
-            raw[name] = present[name].read_bytes()
-        except OSError as err:
-            raise InputError(f"cannot read prediction {present[name]}: {err.strerror or err}") from None
-    return raw
+    return {name: read_briefing_bytes(present[name], what="the prediction", within=directory) for name in sorted(names)}
+
+
+def read_sources_text(path: Path) -> str:
+    """The text of a gold folder's ``sources.yaml``: a regular file inside its folder, at most `MAX_SOURCES_BYTES`."""
+    return read_text_bounded(
+        path, what="the sources file", limit=MAX_SOURCES_BYTES, error=InputError, within=path.parent,
+        too_big="it maps each gold name to its article paths, one short line each",
+    )  # fmt: skip
 
 
 def read_sources_map(directory: Path, *, required: bool) -> dict[str, list[Path]]:
@@ -108,9 +122,10 @@ def read_sources_map(directory: Path, *, required: bool) -> dict[str, list[Path]
                 "(NAME: [article paths]); add it or pass --pred DIR"
             )
         return {}
+    text = read_sources_text(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: bad UTF-8, a huge integer
+        data = yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError, RecursionError) as err:  # ValueError: a huge integer
         detail = " ".join(str(err).split())[:120]
         raise InputError(f"{path} cannot be read as YAML ({detail}); fix it") from None
     ok = isinstance(data, dict) and all(

@@ -9,9 +9,9 @@ raises or lowers the limit. One briefing merges at most `MAX_ARTICLES` (20) arti
 
 from __future__ import annotations
 
-import os
-
-from ..errors import ConfigError, InputError
+from ..errors import InputError
+from ..settings_table import MAX_ARTICLES as ARTICLES_SETTING
+from ..settings_table import MAX_INPUT_MB
 
 __all__ = [
     "MAX_ARTICLES",
@@ -37,17 +37,10 @@ MAX_ARTICLES_ENV = "SUMMARISER_MAX_ARTICLES"
 
 
 def max_input_bytes() -> int:
-    """The input size limit in bytes: ``SUMMARISER_MAX_INPUT_MB`` if set, else `MAX_INPUT_BYTES`."""
-    value = os.environ.get(MAX_INPUT_ENV, "").strip()
-    if not value:
-        return MAX_INPUT_BYTES
-    try:
-        megabytes = float(value)
-    except ValueError:
-        megabytes = -1.0
-    if not 0 < megabytes < 2**20:  # also refuses nan and inf
-        raise ConfigError(f"{MAX_INPUT_ENV}={value[:40]!r} is not a size in MB; use a number such as 50")
-    return int(megabytes * 2**20)
+    """The input size limit in bytes: ``SUMMARISER_MAX_INPUT_MB`` if set (checked by its entry of
+    `summariser.settings_table`), else `MAX_INPUT_BYTES`."""
+    megabytes = MAX_INPUT_MB.from_env()
+    return MAX_INPUT_BYTES if megabytes is None else max(1, int(megabytes * 2**20))
 
 
 def too_big(where: str, size: int, limit: int) -> InputError:
@@ -68,13 +61,8 @@ def check_text_size(text: str, where: str) -> None:
 
 
 def max_articles() -> int:
-    """The most articles per briefing: ``SUMMARISER_MAX_ARTICLES`` if set, else `MAX_ARTICLES`."""
-    value = os.environ.get(MAX_ARTICLES_ENV, "").strip()
-    if not value:
-        return MAX_ARTICLES
-    if not value.isdigit() or not 0 < int(value) <= 100_000:
-        raise ConfigError(f"{MAX_ARTICLES_ENV}={value[:40]!r} is not a count of articles; use a number such as 50")
-    return int(value)
+    """The most articles per briefing: ``SUMMARISER_MAX_ARTICLES`` if set (checked), else `MAX_ARTICLES`."""
+    return ARTICLES_SETTING.env_or(MAX_ARTICLES)
 
 
 def check_article_count(count: int, where: str) -> None:

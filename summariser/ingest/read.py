@@ -2,8 +2,10 @@
 
 Inputs are paths (``.txt``, ``.md``/``.markdown``, ``.html``/``.htm``, ``.json``, ``.jsonl``;
 any other suffix is read as plain text), strings of article text, or ready `Article` objects.
-A file is read with a bounded ``read(limit + 1)`` (the size policy: `summariser.ingest.limits`)
-and refused when it is missing, a directory, binary or not UTF-8; its format is parsed by
+A file is opened by `summariser.files.open_regular` (a regular file, checked on the open
+descriptor) and read with a bounded ``read(limit + 1)`` (the size policy:
+`summariser.ingest.limits`); it is refused when it is missing, a FIFO or a device, a
+directory, binary or not UTF-8; its format is parsed by
 `summariser.ingest.formats`. `make_article` cleans the text (`summariser.ingest.cleaning`:
 page junk, a leading category label, a trailing disclaimer out), infers the title and the
 publication time from the top lines and gives a stable content-hash id, so the same text
@@ -15,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..files import open_regular
 from ..schemas import Article
 from ..text.dates import find_timestamp
 from .cleaning import clean_line, clean_text, looks_like_title
@@ -70,27 +72,26 @@ def make_article(
 
 
 def _read(path: Path, name: str) -> str:
-    """The text of a file, refusing missing, directory, too large, binary and non-UTF-8 inputs."""
+    """The text of a file, refusing missing, directory, too large, binary and non-UTF-8 inputs.
+
+    The file is opened by `summariser.files.open_regular` (``O_NONBLOCK``, ``fstat`` of the
+    open descriptor): a FIFO or a device — one in the folder when it was scanned, or one
+    swapped in since — is refused in one line, never waited on or read whole.
+    """
     limit = max_input_bytes()
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{name} is a directory; pass the article files inside it, e.g. {name}/*.txt")
-        if info.st_size > limit:
-            raise too_big(name, info.st_size, limit)
-        with path.open("rb") as handle:  # bounded: a device or a growing file is never read in full
-            data = handle.read(limit + 1)
-    except ValueError as exc:  # "embedded null byte"
-        raise InputError(f"{name!r} is not a usable file name ({exc}); check the path") from exc
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise InputError(f"no such file: {name}; check the path") from exc
-    except PermissionError as exc:
-        raise InputError(f"{name} cannot be read (permission denied); check its permissions") from exc
-    except OSError as exc:
-        raise InputError(f"{name} cannot be read ({exc.strerror or exc}); check the file") from exc
+    if os.path.isdir(path):  # only for the clearer message: the descriptor's check below is what holds
+        raise InputError(f"{name} is a directory; pass the article files inside it, e.g. {name}/*.txt")
+    handle, size = open_regular(path, what="", error=InputError, name=name)
+    with handle:
+        if size > limit:
+            raise too_big(name, size, limit)
+        try:
+            data = handle.read(limit + 1)  # bounded: a file that grows is never read in full
+        except OSError as exc:
+            raise InputError(f"{name} cannot be read ({exc.strerror or exc}); check the file") from exc
     if len(data) > limit:
         raise InputError(
-            f"{name} is over the {limit / 2**20:g} MB input limit (it grew, or is a device); "
+            f"{name} is over the {limit / 2**20:g} MB input limit (it grew while it was read); "
             f"pass one article at a time, or raise the limit with {MAX_INPUT_ENV}"
         )
     if not data.strip():

@@ -10,7 +10,12 @@ Valid forms::
     ollama:llama3.1               Ollama on OLLAMA_HOST (default http://localhost:11434)
     http://host:8000/v1#model     any OpenAI-compatible server (vLLM, llama.cpp server, …);
                                   the part after '#' is the model name (default "default"),
-                                  key from SUMMARISER_API_KEY
+                                  key from SUMMARISER_API_KEY (or in the query: ?api-key=…)
+
+Every base URL — of the model string, ``OPENAI_BASE_URL`` (checked whenever a backend is
+resolved: every secret filter reads it) and ``OLLAMA_HOST`` (for ``ollama:`` models) — passes
+`endpoint.check` first; a malformed one is a one-line `ConfigError` naming the setting.
+The label and the identity are `endpoint.public`: no password, no secret query value.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from ..settings_table import CONTEXT_TOKENS, DEFAULT_CONTEXT_TOKENS, TABLE
+from .endpoint import base_url, check, public
 from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel, gguf_file
 
 ALIASES = {"default": f"local:{DEFAULT_MODEL}", "small": "local:qwen2.5-0.5b", "local": f"local:{DEFAULT_MODEL}"}
@@ -32,8 +38,8 @@ class BackendSpec:
 
     kind: Literal["local", "http"]
     model: str  # the model name sent in the request body
-    base_url: str
-    label: str  # canonical model string, e.g. "local:qwen2.5-1.5b"
+    base_url: str = field(repr=False)  # as given, userinfo and query too (`endpoint` says what goes where)
+    label: str  # canonical model string, e.g. "local:qwen2.5-1.5b"; never a secret (`endpoint.public`)
     api_key: str | None = field(default=None, repr=False)
     embedded: EmbeddedModel | None = None
 
@@ -42,27 +48,18 @@ class BackendSpec:
         """Endpoint identity for cache and cassette keys (never contains a secret)."""
         if self.embedded is not None:
             return f"local:{self.embedded.alias}@{self.embedded.sha256[:16]}"
-        return _without_credentials(self.base_url.rstrip("/"))
+        return public(self.base_url)
 
     @property
     def context_tokens(self) -> int:
         """Context window to plan prompts for (``SUMMARISER_CONTEXT_TOKENS`` overrides for HTTP)."""
         if self.embedded is not None:
             return self.embedded.n_ctx
-        return int(os.environ.get("SUMMARISER_CONTEXT_TOKENS", "32768"))
+        return CONTEXT_TOKENS.env_or(DEFAULT_CONTEXT_TOKENS)
 
 
 #: Keys that placeholder-only servers accept; they are not secrets (and are too common a word to redact).
 PLACEHOLDER_KEYS = frozenset({"not-needed", "ollama", "local", "none", "sk-no-key-required"})
-
-
-def _without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return parts._replace(netloc=netloc).geturl()
 
 
 def valid_forms() -> str:
@@ -73,17 +70,16 @@ def valid_forms() -> str:
 
 def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
     """Turn a model string (or None for the default) into a `BackendSpec`."""
-    raw = (model or os.environ.get("SUMMARISER_MODEL") or "default").strip()
+    openai_base = (os.environ.get("OPENAI_BASE_URL") or "").strip()
+    if openai_base:
+        check(openai_base, "OPENAI_BASE_URL")
+    raw = (model or TABLE["model"].from_env() or "default").strip()
     text = ALIASES.get(raw, raw)
-    if text.startswith(("http://", "https://")):
+    if text.lower().startswith(("http://", "https://")):
         url, _, name = text.partition("#")
-        parts = urlsplit(url)
-        if not parts.netloc:
-            raise ConfigError(
-                f"model {raw!r} has no host (e.g. http://localhost:8000/v1#my-model); valid: {valid_forms()}"
-            )
-        key = api_key or os.environ.get("SUMMARISER_API_KEY") or "not-needed"
-        return BackendSpec("http", name or "default", url.rstrip("/"), label=_without_credentials(text), api_key=key)
+        check(url, "--model (model, SUMMARISER_MODEL)", f"; valid models: {valid_forms()}")
+        key = api_key or TABLE["api_key"].from_env() or "not-needed"
+        return BackendSpec("http", name or "default", base_url(url), label=public(text), api_key=key)
     scheme, sep, name = text.partition(":")
     if not sep or not name:
         raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")
@@ -93,14 +89,15 @@ def resolve(model: str | None, api_key: str | None = None) -> BackendSpec:
             raise ConfigError(f"unknown local model {name!r}; valid: {valid_forms()}")
         return BackendSpec("local", embedded.alias, f"http://local.{embedded.alias}/v1", text, None, embedded)
     if scheme == "openai":
-        openai_key = api_key or os.environ.get("SUMMARISER_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        openai_key = api_key or TABLE["api_key"].from_env() or os.environ.get("OPENAI_API_KEY")
         if not openai_key:
             raise ConfigError(f"model {raw!r} needs an API key; set OPENAI_API_KEY or pass --api-key")
-        base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
-        return BackendSpec("http", name, base.rstrip("/"), text, openai_key)
+        base = openai_base or "https://api.openai.com/v1"
+        return BackendSpec("http", name, base_url(base), text, openai_key)
     if scheme == "ollama":
-        host = os.environ.get("OLLAMA_HOST", "http://localhost:11434")
-        if not host.startswith(("http://", "https://")):
+        host = (os.environ.get("OLLAMA_HOST") or "").strip() or "http://localhost:11434"
+        if not host.lower().startswith(("http://", "https://")):
             host = f"http://{host}"
-        return BackendSpec("http", name, f"{host.rstrip('/')}/v1", text, api_key or "ollama")
+        check(host, "OLLAMA_HOST")
+        return BackendSpec("http", name, base_url(host, "/v1"), text, api_key or "ollama")
     raise ConfigError(f"unknown model {raw!r}; valid: {valid_forms()}")

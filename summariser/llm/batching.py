@@ -10,12 +10,12 @@ equal the answers decoded one at a time, token for token.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
 from typing import Any
 
+from ..settings_table import SEQUENCES
 from .batcher import N_SEQ, Batcher, BatchInterrupted, BatchStats
 
 __all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "install", "last_answer", "resize", "sequences"]
@@ -25,8 +25,7 @@ _LAST = threading.local()
 
 def sequences() -> int:
     """Sequences the embedded model decodes together: ``SUMMARISER_SEQUENCES`` or `N_SEQ` (1: one at a time)."""
-    env = os.environ.get("SUMMARISER_SEQUENCES")
-    return max(1, int(env)) if env and env.isdigit() else N_SEQ
+    return SEQUENCES.env_or(N_SEQ)
 
 
 def install(llm: Any, lock: Any, n_seq: int | None = None) -> None:

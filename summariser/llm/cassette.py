@@ -26,15 +26,40 @@ from typing import Any, Literal
 import httpx2
 
 from ..atomic import write_atomic
-from ..errors import CassetteMiss
+from ..errors import CassetteMiss, ConfigError
+from ..files import read_text_bounded
 from .exchange import canonical
 from .secrets import is_secret, redact, secret_values
 
-__all__ = ["FORMAT_VERSION", "RECORD_HINT", "CassetteMode", "CassetteTransport"]
+__all__ = ["FORMAT_VERSION", "MAX_CASSETTE_BYTES", "RECORD_HINT", "CassetteMode", "CassetteTransport"]
 
 CassetteMode = Literal["replay", "record"]
 FORMAT_VERSION = 1
+#: The largest cassette read: a test's cassette is 5–120 KB; 64 MB holds hundreds of exchanges
+#: of articles at the input limit.
+MAX_CASSETTE_BYTES = 64 * 2**20
 RECORD_HINT = "record it with SUMMARISER_RECORD=1 and the real backend available (e.g. `SUMMARISER_RECORD=1 pytest …`)"
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    """The interactions of a cassette file (bounded, `summariser.files`); a file that is not one is a `ConfigError`."""
+    fix = "delete it to record it again"
+    text = read_text_bounded(path, what="cassette", limit=MAX_CASSETTE_BYTES, error=ConfigError, too_big=fix)
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise ConfigError(f"cassette {path} is not JSON ({' '.join(str(err).split())[:80]}); {fix}") from None
+    interactions = data.get("interactions", []) if isinstance(data, dict) else None
+    if not isinstance(interactions, list) or not all(
+        isinstance(i, dict)
+        and isinstance(i.get("key"), str)
+        and isinstance(i.get("response"), dict)
+        and isinstance(i["response"].get("status"), int)
+        and "body" in i["response"]
+        for i in interactions
+    ):
+        raise ConfigError(f"cassette {path} does not hold a list of recorded interactions; {fix}")
+    return interactions
 
 
 class CassetteTransport(httpx2.BaseTransport):
@@ -56,8 +81,7 @@ class CassetteTransport(httpx2.BaseTransport):
         self._lock = threading.Lock()
         self.interactions: list[dict[str, Any]] = []
         if path.exists():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.interactions = list(data.get("interactions", []))
+            self.interactions = _read(path)
         # One key may have several recorded answers (a retried 503, then a 200): they are
         # replayed in recorded order, and the last one repeats.
         self._index: dict[str, list[dict[str, Any]]] = {}

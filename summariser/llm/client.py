@@ -6,20 +6,20 @@ Chain, outermost first::
 
 where HTTP is ``ResponseFormatFallback → WireTransport → httpx2.HTTPTransport``. Metering
 takes every secret out of every response before instructor sees it (`metering`); Retrying
-gives each request its `wire.Deadline` (the per-request timeout or the briefing's deadline,
-`wire.Budget`), and the wire holds every socket operation to it and caps the answer's size
-from ``max_tokens``. With a token budget, Ledger reserves each attempt's worst case before it
-reaches the backend and charges what it spent (`ledger`). The openai client's own retries
-are off: retries happen once, at the transport, where the fault-injection tests and the
-cassettes see them. Errors from every layer are translated into the summariser error tree
-with a one-line message.
+gives each request its `wire.Deadline` (what is left of the call's timeout, which a request
+and its re-asks share, or the briefing's deadline: `wire.Budget`), and the wire holds every
+socket operation to it and caps the answer's size from ``max_tokens``. With a token budget,
+Ledger reserves each attempt's worst case before it reaches the backend and charges what it
+spent (`ledger`). The openai client's own retries are off: retries happen once, at the
+transport, where the fault-injection tests and the cassettes see them. Errors from every
+layer are translated into the summariser error tree with a one-line message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx2
 import instructor
@@ -44,6 +44,7 @@ from .cache import CachingTransport, ResponseCache
 from .cassette import CassetteTransport
 from .dialect import ResponseFormatFallback
 from .embedded import EmbeddedTransport
+from .endpoint import client_base, userinfo, wire_query
 from .exchange import register_response_model
 from .ledger import LedgerTransport, TokenLedger
 from .metering import MeteringTransport
@@ -65,16 +66,15 @@ The batch rounds of ``regenerate --batch-api`` pass one to see every request bef
 
 
 def endpoint_auth(spec: BackendSpec) -> tuple[str, httpx2.BasicAuth | None]:
-    """The base URL without ``user:password@`` and, if it had them, the Basic auth they stand for.
+    """The base URL the client joins routes to (`endpoint.client_base`) and the Basic auth of its ``user:password@``.
 
     Credentials in the URL would otherwise travel with every request URL into debug logs
     and error messages; as client auth they only ever reach the ``Authorization`` header.
+    Its query is not there either: the wire appends it (`endpoint.wire_query`).
     """
-    parts = urlsplit(spec.base_url)
-    if parts.username is None and parts.password is None:
-        return spec.base_url, None
-    auth = httpx2.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
-    return spec.identity, auth
+    credentials = userinfo(spec.base_url)
+    auth = None if credentials is None else httpx2.BasicAuth(*credentials)
+    return client_base(spec.base_url), auth
 
 
 def build_transport(
@@ -96,7 +96,7 @@ def build_transport(
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
     else:
-        base = ResponseFormatFallback(WireTransport(httpx2.HTTPTransport()))
+        base = ResponseFormatFallback(WireTransport(httpx2.HTTPTransport(), query=wire_query(spec.base_url)))
     if options.cassette is not None:
         inner = base if options.cassette_mode == "record" else None
         base = CassetteTransport(options.cassette, spec.identity, options.cassette_mode, inner, secrets)
@@ -120,7 +120,8 @@ class LLMClient:
     ) -> None:
         self.spec = spec
         self.options = options
-        self.transport, self._cache = build_transport(spec, options, wrap, ledger=ledger)
+        self._budget = Budget(spec.label, options.timeout, options.deadline)
+        self.transport, self._cache = build_transport(spec, options, wrap, self._budget, ledger)
         base_url, auth = endpoint_auth(spec)
         self._http = httpx2.Client(transport=self.transport, timeout=options.timeout, auth=auth)
         raw = openai.OpenAI(
@@ -137,19 +138,20 @@ class LLMClient:
         return self.transport.usage
 
     def extract(self, response_model: type[T], messages: list[dict[str, str]]) -> T:
-        """Ask the backend for a ``response_model`` instance; re-ask on validation errors."""
+        """Ask for a ``response_model`` instance; re-ask on validation errors, all in one timeout (`Budget.call`)."""
         max_tokens = max_tokens_for_model(response_model)
         register_response_model(response_model)  # the cache stores only what it validates
         try:
-            result: T = self.client.chat.completions.create(
-                model=self.spec.model,
-                response_model=response_model,
-                messages=messages,  # type: ignore[arg-type]
-                max_retries=self.options.reasks,
-                temperature=self.options.temperature,
-                seed=self.options.seed,
-                max_tokens=max_tokens,
-            )
+            with self._budget.call():
+                result: T = self.client.chat.completions.create(
+                    model=self.spec.model,
+                    response_model=response_model,
+                    messages=messages,  # type: ignore[arg-type]
+                    max_retries=self.options.reasks,
+                    temperature=self.options.temperature,
+                    seed=self.options.seed,
+                    max_tokens=max_tokens,
+                )
         except Exception as err:  # translate every backend failure into the error tree
             raise translate(err, self.spec, max_tokens=max_tokens, timeout=self.options.timeout) from err
         return result
@@ -205,7 +207,7 @@ def translate(
             return InputError(f"the article does not fit the context window of {where}: {message}")
         return BackendError(f"{where} refused the request (HTTP 400): {message}")
     if isinstance(err, openai.APITimeoutError):
-        limit = f" ({timeout:g} s per request, retries included)" if timeout else ""
+        limit = f" ({timeout:g} s per request, retries and re-asks included)" if timeout else ""
         return EndpointError(
             f"{where} timed out after retries{limit}; check the server, or raise --timeout (SUMMARISER_TIMEOUT)"
         )

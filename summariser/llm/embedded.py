@@ -29,6 +29,7 @@ import httpx2
 
 from .. import progress
 from ..errors import ModelUnavailable
+from ..settings_table import THREADS
 from . import batching, reuse, sampling
 from .grammar import grammar_for
 from .weights import EmbeddedModel, assemble
@@ -113,9 +114,9 @@ N_BATCH = 128
 
 def threads() -> int:
     """Threads for llama.cpp: ``SUMMARISER_THREADS`` or the number of usable cores."""
-    env = os.environ.get("SUMMARISER_THREADS")
-    if env:
-        return max(1, int(env))
+    env = THREADS.from_env()
+    if env is not None:
+        return env
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 

@@ -10,12 +10,15 @@ that fits only once the requests in flight are settled waits for them; one that 
 `LedgerTransport` is where that happens: it sits right on the backend (the HTTP wire, the
 embedded model or a cassette), below ``Retrying`` and ``Caching``, so it sees every attempt
 that reaches the model — each retry, each instructor re-ask — and never a cache hit (those
-cost nothing). What an attempt is charged:
+cost nothing). What an attempt is charged (`metering.charge`):
 
-* an answer with a ``usage`` block — its prompt and completion tokens (`metering.read_usage`);
+* an answer with a believable ``usage`` block (`metering.read_usage` says what that is) — its
+  prompt and completion tokens as reported;
 * an HTTP error without one (429, 5xx, 4xx) — nothing: the model produced nothing;
-* anything else — a timeout, a dropped connection, a body cut short, an answer that reports
-  no usage — its whole reservation: the model may have generated up to ``max_tokens``.
+* anything else — a timeout, a dropped connection, a body cut short, an answer whose usage is
+  missing, negative, zero, not a whole number, absurd or more than its ``max_tokens`` — its
+  whole reservation: the model may have generated up to ``max_tokens``. The ledger counts
+  these (`TokenLedger.worst_cases`), and a run's summary says how many there were.
 
 A ledger without a limit only counts. The Batch API rounds reserve and settle whole batches
 (`reserve` / `settle` directly).
@@ -26,12 +29,13 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import httpx2
 
 from ..errors import BudgetExceeded
 from .exchange import chat_body
-from .metering import read_usage
+from .metering import charge
 from .tokens import PromptCounter, RequestCost, request_cost
 
 __all__ = ["LedgerTransport", "Reservation", "TokenLedger"]
@@ -53,6 +57,8 @@ class TokenLedger:
         self.reserved = 0
         self.refused = 0
         """Requests refused because they did not fit (a run starts no new briefing once one was)."""
+        self.worst_cases = 0
+        """Requests charged their reserved worst case: no answer, or no believable usage in it."""
         self._settled = threading.Condition()
 
     def fits(self, tokens: int) -> bool:
@@ -76,11 +82,12 @@ class TokenLedger:
             self.reserved += tokens
         return Reservation(tokens)
 
-    def settle(self, reservation: Reservation, spent: int) -> None:
-        """Release ``reservation`` and charge what its requests really ``spent``."""
+    def settle(self, reservation: Reservation, spent: int, worst_cases: int = 0) -> None:
+        """Release ``reservation``; charge what its requests ``spent`` (``worst_cases`` of them: their worst case)."""
         with self._settled:
             self.reserved -= reservation.tokens
             self.spent += max(0, spent)
+            self.worst_cases += worst_cases
             self._settled.notify_all()
 
     @property
@@ -98,35 +105,29 @@ class LedgerTransport(httpx2.BaseTransport):
         self.ledger = ledger
         self.counter = counter
 
-    def _cost(self, request: httpx2.Request) -> RequestCost | None:
-        body = chat_body(request)
-        if body is None:
-            return None
+    def _cost(self, body: Any) -> RequestCost:
         if self.ledger.limit is None:  # counting only: no estimate needed
             return RequestCost(0, 0)
         return request_cost(self.counter, body)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Send ``request`` if its worst case fits the budget (else `BudgetExceeded`); charge what it spent."""
-        cost = self._cost(request)
-        if cost is None:
+        body = chat_body(request)
+        if body is None:
             return self.inner.handle_request(request)
+        cost = self._cost(body)
         reservation = self.ledger.reserve(cost.total)
-        charge = cost.total
+        spent, worst = cost.total, True  # until an answer says otherwise
         try:
             response = self.inner.handle_request(request)
             response.read()
             try:
-                body = json.loads(response.content)
+                answer = json.loads(response.content)
             except (ValueError, RecursionError):
-                body = None
-            if isinstance(body, dict) and isinstance(body.get("usage"), dict):
-                counts = read_usage(body)
-                charge = counts.prompt + counts.completion
-            elif response.status_code != 200:
-                charge = 0  # an error status: nothing was generated
+                answer = None
+            spent, worst = charge(body, response.status_code, answer, cost.total)
         finally:
-            self.ledger.settle(reservation, charge)
+            self.ledger.settle(reservation, spent, int(worst))
         return response
 
     def close(self) -> None:

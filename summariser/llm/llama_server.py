@@ -33,6 +33,7 @@ from typing import IO
 
 from .. import progress
 from ..errors import BackendError, ConfigError, ModelUnavailable
+from ..settings_table import LLAMA_SERVER, LLAMA_SERVER_CACHE
 from .embedded import threads
 from .weights import EmbeddedModel, assemble
 
@@ -55,14 +56,14 @@ _SCRUBBED = ("LLAMA_ARG_", "AIP_")
 
 def build_cache() -> Path:
     """Where ``scripts/build_llama_server.sh`` keeps its builds (``SUMMARISER_LLAMA_SERVER_CACHE`` overrides)."""
-    env = os.environ.get("SUMMARISER_LLAMA_SERVER_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "summariser" / "llama-server"
+    env = LLAMA_SERVER_CACHE.from_env()
+    return env if env is not None else Path.home() / ".cache" / "summariser" / "llama-server"
 
 
 def binary() -> Path:
     """The llama-server binary to run; `ModelUnavailable` with the fix if there is none."""
-    env = os.environ.get(ENV_BINARY)
-    path = Path(env).expanduser() if env else build_cache() / "current" / "llama-server"
+    env = LLAMA_SERVER.from_env()
+    path = env if env is not None else build_cache() / "current" / "llama-server"
     if not (path.is_file() and os.access(path, os.X_OK)):
         where = f"{ENV_BINARY}={env}" if env else str(path)
         raise ModelUnavailable(f"llama-server not found ({where}); run `{BUILD}` (or set {ENV_BINARY} to a binary)")

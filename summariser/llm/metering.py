@@ -5,10 +5,24 @@ passes `secrets.redact_response` there, before instructor or pydantic read it, s
 server echoes back can reach no briefing, cache, cassette or message. It then counts the
 request, the cache hits and the tokens the server reports.
 
-A server's ``usage`` block is read by `read_usage`, the one parser the batch path uses too:
-only non-negative whole numbers count (JSON-safe, up to `MAX_COUNT`); a string, a float such
-as ``1e999``, a negative or a missing count counts as 0 and is noted in the log, never an
-error: a good answer is never lost to a bad counter.
+Whether a server's ``usage`` block is believed is decided here, once (`read_usage`, which the
+token budget, the metering and the batch harvest all use). A block is *believable* when:
+
+* it is an object whose ``prompt_tokens`` and ``completion_tokens`` are both JSON integers
+  (not ``true``, ``12.0``, ``"12"`` or ``1e999``; ``total_tokens`` is not read);
+* ``completion_tokens`` is at least 1 if the answer carries any generated text (0 only for an
+  answer with nothing in it, such as an empty ``choices`` list) and at most the request's
+  ``max_tokens``: a server cannot generate more than it was allowed;
+* ``prompt_tokens`` is at least 1 and at most the UTF-8 bytes of the request body plus
+  `PROMPT_SLACK`: a tokenizer never makes more tokens than the bytes it reads, and a server
+  adds only its chat template (and perhaps a system prompt of its own) to what it was sent.
+
+Anything else — no block, a missing, negative, zero, fractional, string or absurd count, more
+completion than ``max_tokens`` — is *not believable*: its counts are 0 here (noted in the log,
+never an error: a good answer is never lost to a bad counter), and the token budget charges
+that request its reserved worst case (`charge`, `ledger.LedgerTransport`). What cannot be told
+from the outside is believed: a server that reports small but possible counts (1 and 1) is
+charged those; the wire still caps each answer's size from ``max_tokens`` (`wire.body_cap`).
 """
 
 from __future__ import annotations
@@ -23,46 +37,107 @@ import httpx2
 
 from ..schemas import Usage
 from .cache import HIT_HEADER
+from .exchange import chat_body
 from .secrets import redact_response, secret_values
 
-__all__ = ["MAX_COUNT", "MeteringTransport", "TokenCounts", "read_usage"]
+__all__ = ["MAX_COUNT", "PROMPT_SLACK", "MeteringTransport", "TokenCounts", "charge", "read_usage"]
 
 _log = logging.getLogger("summariser")
 
 #: The largest token count taken at face value (the largest integer a JSON reader keeps exactly).
 MAX_COUNT = 2**53 - 1
+#: Prompt tokens a server may add to the bytes of a request: its chat template, a system prompt of its own.
+PROMPT_SLACK = 4096
 
 
 @dataclass(frozen=True)
 class TokenCounts:
-    """The prompt and completion tokens of one answer, and what was wrong with its ``usage`` block."""
+    """The prompt and completion tokens of one answer, or 0 and why its ``usage`` block is not believable."""
 
     prompt: int = 0
     completion: int = 0
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def believable(self) -> bool:
+        """True if the block passed every test of the rule (the module docstring)."""
+        return not self.problems
 
-def _count(usage: dict[str, Any], name: str, problems: list[str]) -> int:
+    @property
+    def total(self) -> int:
+        """Prompt plus completion."""
+        return self.prompt + self.completion
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if abs(value) < 10**15 else f"a {value.bit_length()}-bit number"
+    return repr(str(value)[:40])
+
+
+def _count(usage: dict[str, Any], name: str, least: int, most: int, problems: list[str]) -> int:
     value = usage.get(name)
     if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        problems.append(f"{name}={str(value)[:40]!r} is not a token count")
-        return 0
-    return value
+        problems.append(f"no {name}")
+    elif isinstance(value, bool) or not isinstance(value, int):
+        problems.append(f"{name}={_shown(value)} is not a whole number")
+    elif not least <= value <= most:
+        problems.append(f"{name}={_shown(value)} is not from {least} to {most}")
+    else:
+        return value
+    return 0
 
 
-def read_usage(body: Any) -> TokenCounts:
-    """The token counts of a chat-completion body; anything but a non-negative whole number counts 0."""
+def _generated(body: dict[str, Any]) -> bool:
+    """Whether any choice of the answer ``body`` carries generated text (content, a tool call, legacy text)."""
+    choices = body.get("choices")
+    for choice in choices if isinstance(choices, list) else []:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        parts = [message.get("content"), message.get("tool_calls")] if isinstance(message, dict) else []
+        if any(parts) or (isinstance(choice, dict) and choice.get("text")):
+            return True
+    return False
+
+
+def _limits(request: Any) -> tuple[int, int]:
+    """The most prompt and completion tokens an answer to ``request`` can have used (`MAX_COUNT`: unknown)."""
+    if not isinstance(request, dict):
+        return MAX_COUNT, MAX_COUNT
+    asked = request.get("max_tokens", request.get("max_completion_tokens"))
+    completion = asked if isinstance(asked, int) and not isinstance(asked, bool) else MAX_COUNT
+    try:
+        size = len(json.dumps(request, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (TypeError, ValueError):
+        size = MAX_COUNT
+    return min(MAX_COUNT, size + PROMPT_SLACK), min(MAX_COUNT, completion)
+
+
+def read_usage(body: Any, request: Any = None) -> TokenCounts:
+    """The token counts of the answer ``body`` to the chat request ``request``, if believable (else 0, and why)."""
     usage = body.get("usage") if isinstance(body, dict) else None
     if usage is None:
-        return TokenCounts()
+        return TokenCounts(problems=["no usage block"])
     if not isinstance(usage, dict):
-        return TokenCounts(problems=[f"usage={str(usage)[:40]!r} is not an object"])
+        return TokenCounts(problems=[f"usage={_shown(usage)} is not an object"])
     problems: list[str] = []
-    prompt = _count(usage, "prompt_tokens", problems)
-    completion = _count(usage, "completion_tokens", problems)
-    return TokenCounts(prompt, completion, problems)
+    most_prompt, most_completion = _limits(request)
+    prompt = _count(usage, "prompt_tokens", 1, most_prompt, problems)
+    completion = _count(usage, "completion_tokens", int(_generated(body)), most_completion, problems)
+    return TokenCounts(problems=problems) if problems else TokenCounts(prompt, completion)
+
+
+def charge(request: Any, status: int, body: Any, worst: int) -> tuple[int, bool]:
+    """What one answer costs the token budget, and whether that is its worst case ``worst``.
+
+    A believable usage is charged as reported; an answer (2xx) without one, its worst case;
+    an error status without one, nothing (the model produced nothing).
+    """
+    counts = read_usage(body, request)
+    if counts.believable:
+        return counts.total, False
+    if 200 <= status < 300:
+        return worst, True
+    return 0, False
 
 
 class MeteringTransport(httpx2.BaseTransport):
@@ -86,9 +161,13 @@ class MeteringTransport(httpx2.BaseTransport):
             body: Any = json.loads(response.content)
         except (ValueError, RecursionError):  # not JSON, or nested deeper than any answer
             body = None
-        counts = read_usage(body)
-        if counts.problems:
-            _log.warning("%s: ignored a bad usage block (%s)", request.url.host, "; ".join(counts.problems))
+        counts = read_usage(body, chat_body(request))
+        if counts.problems and 200 <= response.status_code < 300:
+            _log.warning(
+                "%s: no believable token usage in the answer (%s); counted 0 (a token budget charges its worst case)",
+                request.url.host,
+                "; ".join(counts.problems),
+            )
         with self._lock:
             self.usage.prompt_tokens += counts.prompt
             self.usage.completion_tokens += counts.completion

@@ -2,6 +2,8 @@
 
 `summariser.config.Settings` holds everything that shapes a run and builds these with
 `Settings.llm_options()`; the LLM layer never sees the rest (article policy, grounding).
+Every field is checked when the object is made, by the same table as `Settings`
+(`summariser.settings_table.TABLE`): no client runs with, say, a hundred thousand re-asks.
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..settings_table import KEYWORD, TABLE
 from .cache import CacheMode
 from .cassette import CassetteMode
 from .retry import RetryPolicy
 from .weights import cache_root
 
 __all__ = ["LLMOptions"]
+
+_OPTIONAL = frozenset({"api_key", "cache_dir", "cassette", "deadline"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,12 @@ class LLMOptions:
     """Seconds all the requests of one client (one briefing) may take together; None = no limit."""
     temperature: float = 0.0
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value is not None or name not in _OPTIONAL:
+                TABLE[name].check(value, KEYWORD)
 
     def response_cache_dir(self) -> Path:
         """Directory of the response cache."""

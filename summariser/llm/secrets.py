@@ -1,8 +1,9 @@
 """Secrets: which values are credentials, and the one filter that keeps them out of every output.
 
 The API keys, the OpenAI organisation and project ids from the environment, keys registered
-by this process (e.g. a ``--api-key``) and the password of an endpoint URL (and the Basic-auth
-token of its ``user:password``) are secrets (`secret_values`) — if they look like one
+by this process (e.g. a ``--api-key``), and the password of an endpoint URL (and the Basic-auth
+token of its ``user:password``) and the values of its query parameters but ``api-version``
+(`endpoint.url_secrets`) are secrets (`secret_values`) — if they look like one
 (`is_secret`): at least `MIN_SECRET` characters, not a well-known placeholder (``test``,
 ``EMPTY``, ``lm-studio`` …) and not a plain short word, so no ordinary word is ever taken for a key.
 
@@ -15,11 +16,14 @@ of the transport chain before instructor or pydantic read it (`redact_response`,
 `metering.MeteringTransport`); every error message of the error tree, when it is made
 (installed as `summariser.errors` message filter on import); the cassettes, the response
 cache, the CLI's stderr and the ``--debug`` log (`RedactingFilter`).
+
+Redaction never raises, whatever the environment holds: the URLs there are cut without being
+checked (`endpoint.split`; checking them is `endpoint.check`'s job, with a one-line error). An
+exception inside a filter used to leave that message, and every later one, unredacted.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -27,12 +31,12 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import httpx2
 
 from ..errors import add_message_filter
 from .backends import PLACEHOLDER_KEYS
+from .endpoint import url_secrets
 
 __all__ = [
     "MIN_SECRET",
@@ -92,33 +96,18 @@ def is_secret(value: str | None) -> bool:
     return len(kinds) >= 2
 
 
-def url_secrets(url: str) -> list[str]:
-    """The password of ``url`` and the Basic-auth token of its ``user:password`` (never the host)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return []
-    user, password = unquote(parts.username or ""), unquote(parts.password or "")
-    userinfo = f"{user}:{password}".encode()
-    token = base64.b64encode(userinfo).decode()
-    safe = base64.urlsafe_b64encode(userinfo).decode()
-    found = [token, token.rstrip("="), safe, safe.rstrip("=")]
-    if password:
-        found += [password, parts.password or ""]
-    return list(dict.fromkeys(found))
-
-
 def register_secrets(values: Iterable[str | None]) -> None:
     """Remember secrets seen in this process (e.g. a ``--api-key``) for every later filter."""
     _REGISTERED.update(v for v in values if v is not None and is_secret(v))
 
 
 def secret_values(*values: str | None) -> list[str]:
-    """``values`` plus the secrets of the environment and those registered, longest first."""
-    found = {v for v in values if v}
+    """``values`` plus the secrets of the environment and those registered, longest first; never raises."""
+    found = {v for v in values if isinstance(v, str) and v}
     found.update(os.environ.get(name) or "" for name in SECRET_ENV)
     found.update(list(_REGISTERED))
     for name in ("OPENAI_BASE_URL", "OLLAMA_HOST", "SUMMARISER_MODEL"):
-        found.update(url_secrets(os.environ.get(name) or ""))
+        found.update(url_secrets(os.environ.get(name) or ""))  # cut, never checked: a broken URL cannot raise
     keep = {v for v in found if is_secret(v)}
     return sorted(keep, key=lambda v: (-len(v), v))  # a secret inside a longer one: the longer first
 

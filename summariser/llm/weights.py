@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ModelUnavailable
+from ..settings_table import CACHE_DIR, MODELS_DIR
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ DEFAULT_MODEL = "qwen2.5-1.5b"
 
 def cache_root() -> Path:
     """Root of summariser's cache (``SUMMARISER_CACHE_DIR`` or the platform cache dir)."""
-    env = os.environ.get("SUMMARISER_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
+    env = CACHE_DIR.from_env()
+    if env is not None:
+        return env
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("summariser"))
@@ -82,8 +83,8 @@ def _part_path(module: str, index: int) -> Path:
 
 def models_dir() -> Path:
     """Where assembled models live: ``SUMMARISER_MODELS_DIR`` or ``<cache root>/models``."""
-    env = os.environ.get("SUMMARISER_MODELS_DIR")
-    return Path(env).expanduser() if env else cache_root() / "models"
+    env = MODELS_DIR.from_env()
+    return env if env is not None else cache_root() / "models"
 
 
 def model_path(model: EmbeddedModel) -> Path:

@@ -2,11 +2,15 @@
 
 A request's budget is a `Deadline` (a point on the monotonic clock and the message to give
 when it passes): the per-request timeout, retries included (set by `retry.RetryingTransport`),
-or the briefing's deadline if that comes first (`Budget`). `WireTransport` sits right on
+or the briefing's deadline if that comes first (`Budget`); inside `Budget.call` (a request and
+its re-asks) the timeout covers the whole call, re-asks included. `WireTransport` sits right on
 top of ``httpx2.HTTPTransport`` and enforces it on every socket operation — connect, TLS,
 each write and each read of the headers and the body get at most the time that is left — so
 a server that drips one byte a second, or stalls after a drip, is cut off at the deadline
 and not after one read timeout per byte.
+
+The query of the endpoint's base URL (``?api-key=…``: a secret, `endpoint`) is added here, to
+each request URL as it goes out, and nowhere above: no log, cache key or message sees it.
 
 A redirect is never followed: its ``Location`` is handed up as `REDIRECT`, so that not even
 httpx2 parses what a hostile server put there (the client reports it, `client.translate`).
@@ -82,7 +86,7 @@ class Deadline:
 
 
 class Budget:
-    """The deadlines of one client: ``timeout`` seconds per request, ``deadline`` for all of them.
+    """The deadlines of one client: ``timeout`` seconds per call (or request), ``deadline`` for all of them.
 
     The briefing's clock starts when the budget is made (a client serves one briefing).
     """
@@ -92,10 +96,24 @@ class Budget:
         self.timeout = timeout
         self.deadline = deadline
         self._end = None if deadline is None else time.monotonic() + deadline
+        self._calls = threading.local()  # the end of the call running in each thread
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """One call (a request and its re-asks, in this thread) within ``timeout`` s in all; nested: the outer's."""
+        outer = getattr(self._calls, "end", None)
+        if outer is None:
+            self._calls.end = time.monotonic() + self.timeout
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._calls.end = None
 
     def request(self) -> Deadline:
-        """The deadline of a request starting now: the per-request timeout or the briefing's end."""
-        at = time.monotonic() + self.timeout
+        """The deadline of a request starting now: what is left of the call's timeout, or the briefing's end."""
+        call_end: float | None = getattr(self._calls, "end", None)
+        at = time.monotonic() + self.timeout if call_end is None else call_end
         if self._end is not None and self._end <= at:
             return Deadline(
                 self._end,
@@ -106,7 +124,7 @@ class Budget:
         return Deadline(
             at,
             f"{self.where} sent no complete answer within {self.timeout:g} s (the per-request timeout, "
-            "retries included); check the server, or raise --timeout (SUMMARISER_TIMEOUT)",
+            "retries and re-asks included); check the server, or raise --timeout (SUMMARISER_TIMEOUT)",
         )
 
 
@@ -213,9 +231,11 @@ def _max_tokens(request: httpx2.Request) -> int | None:
 class WireTransport(httpx2.BaseTransport):
     """``httpx2.HTTPTransport`` under the request's `Deadline` and the answer's size cap."""
 
-    def __init__(self, inner: httpx2.HTTPTransport | None = None) -> None:
+    def __init__(self, inner: httpx2.HTTPTransport | None = None, query: str | None = None) -> None:
         self.inner = inner or httpx2.HTTPTransport()
         self.clocked = clock_sockets(self.inner)
+        self.query = query.encode("utf-8", "surrogateescape") if query else None
+        """The endpoint's query, appended to every request URL (`endpoint.wire_query`)."""
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Send ``request`` and read its whole answer, within the deadline and the cap."""
@@ -229,6 +249,12 @@ class WireTransport(httpx2.BaseTransport):
                 for k in ("connect", "read", "write", "pool")
             }
         request.headers["Accept-Encoding"] = ACCEPT_ENCODING
+        if self.query:  # on a copy: a retry sends the caller's request again, and its URL must stay as it was
+            asked = request.url.query
+            url = request.url.copy_with(query=asked + b"&" + self.query if asked else self.query)
+            request = httpx2.Request(
+                request.method, url, headers=request.headers, content=request.read(), extensions=request.extensions
+            )
         tokens = _max_tokens(request)
         cap = math.inf if tokens is None else body_cap(tokens)
         try:

@@ -4,7 +4,9 @@
 * `review` — the self-contained HTML review page, every item beside its source spans;
 * `editing` — the review page's edit mode, where an analyst turns a briefing into gold;
 * `index` — ``index.md`` and ``index.html`` of a briefings folder, from plain `index.IndexRow`
-  rows.
+  rows;
+* `markdown` — the one escaper of text from models and sources in every Markdown file
+  (`render` and `index` build their lines with it).
 
 Output depends only on `summariser.schemas` and `summariser.atomic` (files are written
 atomically), never on the stages that make a briefing or on ``regenerate``.

@@ -9,8 +9,9 @@ partial one), so they always match the manifest.
 File names are untrusted (an article may be called ``javascript:alert(1).txt``; a manifest
 may list anything): every link, in both files, is `href` — a relative URL of the file's
 percent-encoded path segments, which cannot carry a scheme, a host, a query or a fragment
-— and a file that is not a plain relative path gets no link. The Markdown index escapes the
-characters that would make its text cells links or HTML.
+— and a file that is not a plain relative path gets no link. Every text cell of the Markdown
+index goes through `summariser.output.markdown.text` (the escaper of every Markdown file):
+no link, HTML, code or control character comes from a name, a headline or a source.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..atomic import write_atomic
+from . import markdown
 
 __all__ = ["INDEX_FILES", "IndexRow", "href", "index_html", "index_markdown", "write_index"]
 
@@ -73,14 +75,6 @@ class IndexRow:
         return [(kind, link) for kind, link in pairs if link is not None]
 
 
-_MARKDOWN = {c: "\\" + c for c in "\\`[]<>|"}
-
-
-def _cell(text: str) -> str:
-    """Text for a Markdown table cell: on one line, no character that starts a link, HTML or code."""
-    return "".join(_MARKDOWN.get(c, c) for c in text.replace("\n", " "))
-
-
 def _sorted(rows: Iterable[IndexRow]) -> list[IndexRow]:
     return sorted(rows, key=lambda row: row.name)
 
@@ -97,10 +91,11 @@ def index_markdown(rows: Iterable[IndexRow]) -> str:
         "|---|---|---|---|",
     ]
     for row in ordered:
-        links = " · ".join(f"[{_cell(kind)}]({link})" for kind, link in row.links)
+        cell = markdown.text
+        links = " · ".join(f"[{cell(kind)}]({link})" for kind, link in row.links)
         lines.append(
-            f"| {_cell(row.name)} ({links}) | {_cell(row.headline)} | {_cell(row.event_date or '—')} "
-            f"| {_cell('; '.join(row.sources))} |"
+            f"| {cell(row.name)} ({links}) | {cell(row.headline)} | {cell(row.event_date or '—')} "
+            f"| {cell('; '.join(row.sources))} |"
         )
     return "\n".join(lines) + "\n"
 

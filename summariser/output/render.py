@@ -1,24 +1,48 @@
-"""Render a briefing as JSON or Markdown, and read one back (files are written with `summariser.atomic`)."""
+"""Render a briefing as JSON or Markdown, and read one back (files are written with `summariser.atomic`).
+
+A briefing file is read by `read_briefing_bytes`: a regular file of at most `MAX_BRIEFING_BYTES`
+(`summariser.files`), the one cap of every briefing JSON the tool reads — the review input, gold
+and prediction files, ``gold init``'s briefings.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import InputError, first_validation_error
+from ..files import read_bounded
 from ..schemas import Briefing, Evidence, best_match
+from .markdown import code
+from .markdown import text as md
 
-__all__ = ["read_briefing", "to_json", "to_markdown"]
+__all__ = ["MAX_BRIEFING_BYTES", "read_briefing", "read_briefing_bytes", "to_json", "to_markdown"]
+
+#: The largest briefing JSON file read. The parts a model writes are bounded by
+#: `summariser.schemas.limits` (a few hundred KB even for a 20-article briefing); the rest is
+#: the cleaned text of its sources (``sources[].text``). 64 MB holds three articles at the
+#: default 20 MB input limit, or twenty 3 MB ones — a news article is 2–50 KB — and such a
+#: file read and validated whole stays within a few hundred MB (docs/reliability.md).
+MAX_BRIEFING_BYTES = 64 * 2**20
 
 
-def read_briefing(path: Path) -> Briefing:
+def read_briefing_bytes(path: Path, *, what: str = "briefing", within: Path | None = None) -> bytes:
+    """The bytes of a briefing JSON file: a regular file of at most `MAX_BRIEFING_BYTES`, else an `InputError`.
+
+    ``what`` names the file in messages ("the gold file"); with ``within`` (a scanned folder), a
+    link out of that folder is refused too (`summariser.files.read_bounded`).
+    """
+    return read_bounded(
+        path, what=what, limit=MAX_BRIEFING_BYTES, error=InputError, within=within,
+        too_big="pass a briefing written by summariser (one briefing, its sources' text included)",
+    )  # fmt: skip
+
+
+def read_briefing(path: Path, *, within: Path | None = None) -> Briefing:
     """Read and validate a briefing JSON file; an unreadable or invalid file is an `InputError`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read briefing {path}: {err.strerror or err}; check the path") from None
+    raw = read_briefing_bytes(path, within=within)
     try:
         return Briefing.model_validate_json(raw)
     except ValidationError as err:
@@ -36,58 +60,63 @@ def _evidence_note(evidence: Sequence[Evidence]) -> str:
     if not evidence:
         return " _(no supporting span: ungrounded)_"
     docs = len({e.doc_id for e in evidence})
-    return f" _({best_match(evidence)}; {docs} source{'s' if docs > 1 else ''})_"
+    return f" _({md(best_match(evidence))}; {docs} source{'s' if docs > 1 else ''})_"
+
+
+def _joined(items: Iterable[str]) -> str:
+    return ", ".join(md(item) for item in items)
 
 
 def to_markdown(briefing: Briefing) -> str:
-    """The briefing as a Markdown document for people to read."""
-    lines = [f"# {briefing.headline}", ""]
+    """The briefing as a Markdown document for people to read.
+
+    Every text of the briefing (the model's, the sources' and the file names') goes through
+    `summariser.output.markdown.text`: it renders as that text, never as a link, an image,
+    HTML, code, emphasis or a new block, and carries no control character.
+    """
+    lines = [f"# {md(briefing.headline)}", ""]
     facts = []
     if briefing.event_date:
         facts.append(f"**Date:** {briefing.event_date.isoformat()}")
     if briefing.location:
-        facts.append(f"**Location:** {briefing.location}")
+        facts.append(f"**Location:** {md(briefing.location)}")
     if facts:
         lines += [" · ".join(facts), ""]
-    lines += ["## Summary", ""] + [f"- {p.text}{_evidence_note(p.evidence)}" for p in briefing.summary] + [""]
+    lines += ["## Summary", ""] + [f"- {md(p.text)}{_evidence_note(p.evidence)}" for p in briefing.summary] + [""]
     if briefing.people:
         lines += ["## People", ""]
         for person in briefing.people:
-            extra = ", ".join(x for x in (person.role, person.affiliation) if x)
-            lines.append(f"- **{person.name}**" + (f" — {extra}" if extra else ""))
+            extra = ", ".join(md(x) for x in (person.role, person.affiliation) if x)
+            lines.append(f"- **{md(person.name)}**" + (f" — {extra}" if extra else ""))
         lines.append("")
     if briefing.organisations:
-        lines += ["## Organisations", "", ", ".join(o.name for o in briefing.organisations), ""]
+        lines += ["## Organisations", "", _joined(o.name for o in briefing.organisations), ""]
     if briefing.places:
-        lines += ["## Places", "", ", ".join(p.name for p in briefing.places), ""]
+        lines += ["## Places", "", _joined(p.name for p in briefing.places), ""]
     if briefing.countries:
-        lines += ["## Countries", "", ", ".join(briefing.countries), ""]
+        lines += ["## Countries", "", _joined(briefing.countries), ""]
     if briefing.quotes:
         lines += ["## Quotes", ""]
-        lines += [f"> “{q.text}” — {q.speaker or 'unattributed'}\n" for q in briefing.quotes]
-    lines += ["## Themes", "", ", ".join(briefing.themes), ""]
+        lines += [f"> “{md(q.text)}” — {md(q.speaker or 'unattributed')}\n" for q in briefing.quotes]
+    lines += ["## Themes", "", _joined(briefing.themes), ""]
     if briefing.implications:
-        lines += ["## Implications", ""] + [f"- {i.text}" for i in briefing.implications] + [""]
+        lines += ["## Implications", ""] + [f"- {md(i.text)}" for i in briefing.implications] + [""]
     if briefing.conflicts:
         lines += ["## Conflicts between sources", ""]
         for c in briefing.conflicts:
-            values = "; ".join(f"{v.value} ({', '.join(v.doc_ids)})" for v in c.values)
-            lines.append(f"- {c.field}" + (f" of {c.subject}" if c.subject else "") + f": {values}")
+            values = "; ".join(f"{md(v.value)} ({_joined(v.doc_ids)})" for v in c.values)
+            lines.append(f"- {md(c.field)}" + (f" of {md(c.subject)}" if c.subject else "") + f": {values}")
         lines.append("")
     if briefing.grounding and (briefing.grounding.dropped or briefing.grounding.ungrounded):
         lines += ["## Grounding", "", f"{briefing.grounding.rate:.0%} of items are supported by a source span.", ""]
-        lines += [f"- dropped {d.field}: {d.item} — {d.reason}" for d in briefing.grounding.dropped]
-        lines += [f"- kept, ungrounded {u.field}: {u.item}" for u in briefing.grounding.ungrounded]
+        lines += [f"- dropped {md(d.field)}: {md(d.item)} — {md(d.reason)}" for d in briefing.grounding.dropped]
+        lines += [f"- kept, ungrounded {md(u.field)}: {md(u.item)}" for u in briefing.grounding.ungrounded]
         lines.append("")
     lines += ["## Sources", ""]
     for src in briefing.sources:
         when = f", published {src.published.isoformat(sep=' ')}" if src.published else ""
-        lines.append(f"- {src.title or 'untitled'} (`{src.doc_id}`{when})")
+        lines.append(f"- {md(src.title or 'untitled')} ({code(src.doc_id)}{when})")
     if briefing.meta:
-        lines += [
-            "",
-            f"_Made with {briefing.meta.model}; prompts "
-            + ", ".join(f"{k} v{v}" for k, v in sorted(briefing.meta.prompts.items()))
-            + "._",
-        ]
+        prompts = ", ".join(f"{md(k)} v{md(str(v))}" for k, v in sorted(briefing.meta.prompts.items()))
+        lines += ["", f"_Made with {md(briefing.meta.model)}; prompts {prompts}._"]
     return "\n".join(lines).rstrip() + "\n"

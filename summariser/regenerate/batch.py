@@ -17,7 +17,8 @@ the batch's reason while the others are written as usual.
 
 With a token budget, a round sends the requests of the briefings, in plan order, whose worst
 case (`llm.tokens.request_cost`) still fits; it reserves that much and is charged what the
-batch's answers report. The briefings after the first that does not fit are kept out (their
+batch's answers report where that is believable, and each other answer's worst case
+(`llm.metering.charge`). The briefings after the first that does not fit are kept out (their
 requests are *deferred*): their build meets `BudgetExceeded` and leaves them for the next run.
 """
 
@@ -157,13 +158,13 @@ def prefill(
                     break
             progress.report(f"batch round {number}: {len(requests)} requests for {len(waiting)} briefings")
             reservation = tokens.reserve(worst) if tokens is not None else None
-            charged = worst  # a round that does not come back is charged its worst case
+            charged, at_worst = worst, len(requests)  # a round that does not come back: each at its worst case
             try:
                 outcome = runner.submit(requests, cache)
-                charged = outcome.usage.prompt_tokens + outcome.usage.completion_tokens
+                charged, at_worst = outcome.charged, outcome.worst_cases  # `metering.charge`, answer by answer
             finally:
                 if tokens is not None and reservation is not None:
-                    tokens.settle(reservation, charged)
+                    tokens.settle(reservation, charged, at_worst)
             ledger.failed.update(outcome.failed)
             ledger.rounds = number
             summary.add(len(requests), outcome)

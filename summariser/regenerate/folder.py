@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from .. import progress
-from ..config import Settings, load_settings, override
+from ..config import Settings, check_arguments, load_settings, override
 from ..errors import ConfigError
 from ..llm.backends import resolve
 from .jobs import Job, group_jobs, single_jobs
@@ -43,11 +43,13 @@ from .run import Event, RunReport, run
 if TYPE_CHECKING:
     from .batch import BatchOptions, BatchSummary
 
-__all__ = ["GROUPS_FILES", "GroupBy", "RunPlan", "dry_run", "find_groups_file", "regenerate"]
+__all__ = ["DEFAULT_CONCURRENCY", "GROUPS_FILES", "GroupBy", "RunPlan", "dry_run", "find_groups_file", "regenerate"]
 
 GroupBy = Literal["file", "event"]
 """``file``: one briefing per article; ``event``: one merged briefing per group of the grouping file."""
 
+#: Briefings in flight against an HTTP endpoint unless ``concurrency`` says otherwise.
+DEFAULT_CONCURRENCY = 4
 #: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
 GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
 
@@ -82,6 +84,12 @@ def _prepare(
     warnings: list[str],
 ) -> tuple[Settings, list[Job]]:
     """Check the options and list the jobs (skipped inputs go to ``warnings``); every misuse raises before any write."""
+    if batch is not None:
+        from .batch import BatchOptions
+
+        if not isinstance(batch, BatchOptions):
+            raise ConfigError(f"keyword argument batch must be a BatchOptions or None, not {type(batch).__name__}")
+        check_arguments({}, batch_poll=batch.poll, batch_wait=batch.wait)
     if group_by not in get_args(GroupBy):
         raise ConfigError(f"group_by must be one of {'/'.join(get_args(GroupBy))}, not {group_by!r}")
     if group_by == "event" and groups is None:
@@ -89,7 +97,10 @@ def _prepare(
     if groups is not None and group_by != "event":
         raise ConfigError("--groups only applies with --group-by event")
     resolved = override(
-        settings or load_settings(), model=model, allow_ungrounded=allow_ungrounded, max_tokens_total=max_tokens_total
+        load_settings() if settings is None else settings,
+        model=model,
+        allow_ungrounded=allow_ungrounded,
+        max_tokens_total=max_tokens_total,
     )
     spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
     if batch is not None:
@@ -124,6 +135,7 @@ def dry_run(
     build would spend at most (`summariser.regenerate.estimate`): its articles are read and its
     prompts rendered, but nothing is sent.
     """
+    check_arguments(_paths(articles, briefings, groups), force=force, estimate=estimate)
     articles, briefings = Path(articles), Path(briefings)
     warnings: list[str] = []
     resolved, jobs = _prepare(
@@ -156,7 +168,7 @@ def regenerate(
     settings: Settings | None = None,
     group_by: GroupBy = "file",
     groups: Path | str | None = None,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     force: bool = False,
     prune: bool = False,
     allow_ungrounded: bool | None = None,
@@ -194,8 +206,12 @@ def regenerate(
     folder's own (``index.txt`` → ``index.md``); a briefing that fails is reported in the
     returned `RunReport` (``failed``) and does not stop the others. A link to outside the
     articles folder is not read: it is listed in the report's ``warnings``. Runs an event loop of its own:
-    call it from synchronous code (from async code, in a thread).
+    call it from synchronous code (from async code, in a thread). Arguments of the wrong type or
+    out of range (``concurrency=0``, ``force="yes"``) are a `ConfigError` (a path: `InputError`).
     """
+    callbacks = {"on_plan": on_plan, "on_event": on_event, "on_stage": on_stage, "on_batch": on_batch}
+    check_arguments(_paths(articles, briefings, groups), callbacks, concurrency=concurrency, force=force, prune=prune,
+                    edit_pages=edit_pages)  # fmt: skip
     articles, briefings = Path(articles), Path(briefings)
     warnings: list[str] = []
     resolved, jobs = _prepare(
@@ -255,6 +271,11 @@ def regenerate(
                     on_batch(summary)
         report.orphans, report.warnings = gone, warnings
     return report
+
+
+def _paths(articles: object, briefings: object, groups: object) -> dict[str, object]:
+    given = {"articles": articles, "briefings": briefings}
+    return given if groups is None else {**given, "groups": groups}
 
 
 @contextlib.contextmanager

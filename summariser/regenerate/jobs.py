@@ -1,8 +1,8 @@
 """Jobs: which briefings a folder of articles asks for — one per article file, or one per group of a grouping file.
 
 Articles are read only from inside the articles folder: `discover` skips (and reports) a link
-whose target resolves outside it — a file, or a folder, which is never entered anyway —
-and hidden files and folders. Every briefing name is checked before any work
+whose target resolves outside it — a file, or a folder, which is never entered anyway — and
+a FIFO, socket or device; it skips hidden files and folders. Every briefing name is checked before any work
 (`summariser.regenerate.paths.output_problem`): its files may not be the folder's own
 (manifest, index, lock), nor another briefing's folder, nor too long for a file name.
 """
@@ -10,12 +10,14 @@ and hidden files and folders. Every briefing name is checked before any work
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
+from ..files import file_kind
 from ..ingest.limits import check_article_count
 from ..ingest.read import SUFFIXES
 from .groups import read_groups
@@ -40,11 +42,22 @@ def _ignore(_: str) -> None:
     return None
 
 
+def _kind(path: Path) -> str | None:
+    """What ``path`` is when it is a FIFO, a socket or a device (None: anything else, or nothing)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # a dangling link, a loop: passed over, as before
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else file_kind(mode)
+
+
 def discover(articles: Path, warn: Warn = _ignore) -> list[str]:
     """Article files under ``articles`` (recursively; hidden files and folders skipped), sorted.
 
     Links are not followed into folders; a link (to a file or a folder) that resolves outside
-    ``articles`` is skipped and reported to ``warn``.
+    ``articles`` is skipped and reported to ``warn``, and so is a FIFO, a socket or a device
+    named like an article (never opened here; one that takes an article's place later is
+    refused when the article is read: `summariser.ingest.read`).
     """
     if not articles.is_dir():
         raise InputError(f"{articles} is not a folder; pass the folder that holds the articles")
@@ -58,13 +71,15 @@ def discover(articles: Path, warn: Warn = _ignore) -> list[str]:
                 warn(f"skipped {(base / name).as_posix()}/: a link to a folder outside {articles}")
         for name in sorted(files):
             path = Path(top, name)
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES or not path.is_file():
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
                 continue
             relative = (base / name).as_posix()
             if path.is_symlink() and is_outside_link(path, root):  # a real file here is inside: its folder is
                 warn(f"skipped {relative}: a link to a file outside {articles} (copy the file in to brief it)")
-                continue
-            found.append(relative)
+            elif (kind := _kind(path)) is not None:
+                warn(f"skipped {relative}: {kind}, not a regular file (not read)")
+            elif path.is_file():
+                found.append(relative)
     return sorted(found)
 
 

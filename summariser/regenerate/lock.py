@@ -5,7 +5,16 @@ for the whole run: a second ``regenerate`` on the same folder refuses with a cle
 instead of interleaving. Deleting a file cannot release it — the earlier lock on the file
 ``BRIEFINGS_DIR/.summariser.lock`` alone could be removed while held, and a second run then
 took a new one. That file is still locked too (so an older summariser sees the run) and holds
-the running process's pid, for the message.
+the running process's pid, for the message. It is opened relative to the locked folder's
+descriptor, never through a link, and must be a regular file with one link: a hard link to a
+file elsewhere (``ln ~/.bashrc out/.summariser.lock``) would be truncated and written.
+
+The lock is held on the folder, but files are written by path: renaming the folder mid-run
+(``mv out out.moved; mkdir out``) would send the run's writes into the new, unlocked folder,
+where a second run may be writing. So the locked folder is *guarded* (`summariser.atomic.guarded`):
+before every write and removal (briefings, review pages, index, manifest, batch state, prune,
+sweep) the path must still lead to the locked directory (same device and inode as its
+descriptor); if not, the run stops with `FolderMoved`, one line, writing nothing more.
 
 `sweep_temp_files` removes only `summariser.atomic` temporary files (``.NAME.summariser-XXXXXXXX.tmp``),
 only inside the folder, and does not descend into links.
@@ -16,15 +25,19 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..atomic import is_temp
+from ..atomic import guarded, is_temp, remove
 from ..errors import ConfigError
 from .paths import LOCK, inside
 
-__all__ = ["LOCK", "folder_lock", "sweep_temp_files"]
+__all__ = ["LOCK", "FolderMoved", "folder_lock", "sweep_temp_files"]
+
+
+class FolderMoved(ConfigError):
+    """The briefings folder was moved or replaced while a run held its lock: the run stops writing."""
 
 
 def _refuse(folder: Path) -> ConfigError:
@@ -43,9 +56,44 @@ def _refuse(folder: Path) -> ConfigError:
     )
 
 
+def _guard(folder: Path, dir_fd: int) -> Callable[[], None]:
+    """The check that ``folder`` still is the directory open as ``dir_fd`` (see `summariser.atomic.guarded`)."""
+    locked = os.fstat(dir_fd)
+
+    def check() -> None:
+        try:
+            now = os.stat(folder)
+        except OSError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != (locked.st_dev, locked.st_ino):
+            raise FolderMoved(
+                f"{folder} is no longer the briefings folder this run locked (it was moved or replaced during the "
+                "run); stopped, nothing more written: rerun on the folder where it is now"
+            )
+
+    return check
+
+
+def _open_lock_file(folder: Path, dir_fd: int) -> int:
+    """The lock file, opened (created) in the locked folder itself: a regular file with one link, or a `ConfigError`."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(LOCK, flags, 0o644, dir_fd=dir_fd)
+    except OSError as err:  # a link or a folder in its place
+        raise ConfigError(f"{folder / LOCK} cannot be opened ({err.strerror}); remove it and rerun") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        what = f"has {info.st_nlink} links (a hard link)" if stat.S_ISREG(info.st_mode) else "is not a regular file"
+        raise ConfigError(
+            f"{folder / LOCK} {what}; writing it would change a file outside the folder: remove it and rerun"
+        )
+    return fd
+
+
 @contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock; another holder makes this a `ConfigError` naming its pid."""
+    """Hold the folder's lock and guard it; another holder makes this a `ConfigError` naming its pid."""
     folder.mkdir(parents=True, exist_ok=True)
     dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
@@ -53,10 +101,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise _refuse(folder) from None
-        try:
-            fd = os.open(inside(folder, LOCK), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        except OSError as err:  # a link or a folder in its place
-            raise ConfigError(f"{folder / LOCK} cannot be opened ({err.strerror}); remove it and rerun") from None
+        fd = _open_lock_file(folder, dir_fd)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -65,7 +110,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
             try:
-                yield
+                with guarded(folder, _guard(folder, dir_fd)):
+                    yield
             finally:
                 os.ftruncate(fd, 0)
                 fcntl.flock(fd, fcntl.LOCK_UN)
@@ -93,7 +139,7 @@ def sweep_temp_files(folder: Path) -> int:
                     continue
             except OSError:
                 continue
-            path.unlink(missing_ok=True)
+            remove(path)
             removed += 1
         dirs.sort()
     return removed

@@ -3,8 +3,12 @@
 Storage only — `summariser.regenerate.manifest` validates what comes out and decides what
 goes in. Nothing here trusts the folder it is handed (it may be one someone sent you):
 
-* the manifest and its ``-wal``, ``-shm`` and ``-journal`` companions must be regular files,
-  not links: SQLite writes its journal wherever such a link points;
+* the manifest and its ``-wal``, ``-shm`` and ``-journal`` companions must be regular files
+  with one link each, not symbolic links (SQLite writes its journal wherever such a link
+  points) nor hard links (``ln outside/m.sqlite out/manifest.sqlite``: SQLite writes in
+  place, so the file outside would change — a reader too may write, checkpointing the WAL);
+  the one second link allowed is the manifest's own temporary file, in the instant
+  `_create` links it into place;
 * the database must hold exactly the one table this module creates (no other table, index,
   view or trigger: triggers would run inside our writes) and a known ``user_version``;
   ``trusted_schema`` is off and a row is at most `MAX_ROW_BYTES`, the rows at most `MAX_ROWS`;
@@ -13,7 +17,10 @@ goes in. Nothing here trusts the folder it is handed (it may be one someone sent
 Any failure is an `InputError` naming the file and the fix. A write is one ``BEGIN
 IMMEDIATE`` transaction in WAL mode: a process killed inside it leaves the previous state. A
 new manifest is written whole under a temporary name and then linked into place, so one that
-exists is never empty: an empty database is damage, refused like any other.
+exists is never empty: an empty database is damage, refused like any other. Under a run's
+lock the briefings folder is guarded (`summariser.atomic.check_folder`): a write checks that
+the folder is still the one locked before it opens the database and again once its
+transaction holds the database, so a folder renamed mid-run is never written through.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from collections.abc import Generator, Sequence
 from pathlib import Path
 
 from .. import testpoints
-from ..atomic import TEMP_MARK
+from ..atomic import TEMP_MARK, check_folder, remove
 from ..errors import InputError
 
 __all__ = ["CHUNK", "MAX_LEGACY_BYTES", "MAX_ROWS", "MAX_ROW_BYTES", "SCHEMA", "read_legacy", "read_rows", "write_rows"]
@@ -45,7 +52,7 @@ _AWAY = "move it away (every briefing is then rebuilt) or restore it"
 
 
 def _present(path: Path) -> bool:
-    """Whether ``path`` exists; an `InputError` if it is anything but a regular file (a link, a folder…)."""
+    """Whether ``path`` exists; an `InputError` unless it is a regular file with one link (not a link, a folder…)."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -55,7 +62,29 @@ def _present(path: Path) -> bool:
     if not stat.S_ISREG(info.st_mode):
         kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
         raise InputError(f"{path} is {kind}; the manifest must be a file of the briefings folder itself — remove it")
+    if info.st_nlink > 1 and not (info.st_nlink == 2 and _being_created(path, info)):
+        raise InputError(
+            f"{path} has {info.st_nlink} links (a hard link: the same file is elsewhere too, and writing it would "
+            "change that one); the manifest must be a file of the briefings folder itself — remove it"
+        )
     return True
+
+
+def _being_created(path: Path, info: os.stat_result) -> bool:
+    """Whether the other link of ``path`` is the temporary file `_create` is linking into place right now."""
+    prefix = f".{path.name}{TEMP_MARK}"
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return False
+    for name in names:
+        try:
+            other = os.lstat(path.parent / name)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            return True
+    return False
 
 
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
@@ -162,6 +191,7 @@ def write_rows(
     A manifest that does not exist yet is created whole under a temporary name (every row of
     ``upserts``) and then linked into place, so a manifest is never seen empty or half-made.
     """
+    check_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if _present(path) or not _create(path, version, upserts):
@@ -172,7 +202,7 @@ def write_rows(
             f"cannot write the manifest {path} ({detail}); free some space or fix the folder, then rerun"
         ) from None
     if legacy is not None and _present(legacy):
-        legacy.unlink()
+        remove(legacy)
 
 
 def _update(path: Path, version: int, upserts: Sequence[tuple[str, str]], deletes: Sequence[str]) -> None:
@@ -183,6 +213,7 @@ def _update(path: Path, version: int, upserts: Sequence[tuple[str, str]], delete
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("BEGIN IMMEDIATE")
         try:
+            check_folder(path)  # the database and its WAL are open: they are the locked folder's
             conn.executemany("INSERT OR REPLACE INTO briefings (name, entry) VALUES (?, ?)", upserts)
             conn.executemany("DELETE FROM briefings WHERE name = ?", ((name,) for name in deletes))
             testpoints.reached("manifest-save")  # a kill here: the previous state, whole
@@ -212,6 +243,7 @@ def _create(path: Path, version: int, rows: Sequence[tuple[str, str]]) -> bool:
         finally:
             conn.close()
         testpoints.reached("manifest-save")  # a kill here: no manifest yet (an old JSON one is still there)
+        check_folder(path)  # from here on a moved folder leaves the link without its temporary file
         try:
             os.link(tmp, path)
         except FileExistsError:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..atomic import remove
 from ..brief import prompts
 from ..config import Settings
 from ..llm.backends import resolve
@@ -110,7 +111,7 @@ def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
     doomed = [inside(out, f, fix=fix) for name in names for f in manifest.briefings[name].files if not is_reserved(f)]
     for path in doomed:
         if path.is_symlink() or path.is_file():
-            path.unlink(missing_ok=True)
+            remove(path)  # while the folder is still the one locked (`summariser.regenerate.lock`)
     for name in names:
         del manifest.briefings[name]
     save_manifest(out, manifest)

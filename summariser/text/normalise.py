@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -38,6 +39,7 @@ __all__ = [
     "fold_chars",
     "normalise",
     "numbers",
+    "offsets_for",
     "plain_key",
     "stems",
     "strip_accents",
@@ -78,23 +80,36 @@ class Normalised:
 
     text: str
     lower: str
-    origin: tuple[int, ...]
+    origin: array[int]
+    """One machine integer per character (a tuple of ints would cost 36 bytes each: 0.7 GB for 20 MB)."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the normalised span ``[start, end)``."""
         return self.origin[start], self.origin[end - 1] + 1
 
 
+#: Characters folded into one string at a time by `normalise` (a list of one-character strings costs 8 bytes each).
+_BLOCK = 1 << 16
+
+
+def offsets_for(text: str) -> array[int]:
+    """An empty array for offsets into ``text`` (4 bytes each when they fit, else 8)."""
+    return array("i" if len(text) < 2**31 else "q")
+
+
 def normalise(text: str) -> Normalised:
     """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets."""
+    blocks: list[str] = []
     chars: list[str] = []
-    origin: list[int] = []
+    origin = offsets_for(text)
+    last = ""
     for i, c in enumerate(text):
         c = c.translate(QUOTES).translate(DASHES)
         if c.isspace():
-            if chars and chars[-1] != " ":
+            if last and last != " ":
                 chars.append(" ")
                 origin.append(i)
+                last = " "
             continue
         if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
             continue  # "U.S." → "US", "J. Smith" → "J Smith"
@@ -102,12 +117,20 @@ def normalise(text: str) -> Normalised:
             if not unicodedata.combining(d):
                 chars.append(d)
                 origin.append(i)
-    if chars and chars[-1] == " ":
-        chars.pop()
+                last = d
+        if len(chars) >= _BLOCK:
+            blocks.append("".join(chars))
+            chars.clear()
+    folded = "".join([*blocks, *chars])
+    del blocks, chars
+    if last == " ":
+        folded = folded[:-1]
         origin.pop()
-    folded = "".join(chars)
-    lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in chars)
-    return Normalised(folded, lower, tuple(origin))
+    lowered = (
+        "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in folded[k : k + _BLOCK])
+        for k in range(0, len(folded), _BLOCK)
+    )
+    return Normalised(folded, "".join(lowered), origin)
 
 
 def words(text: str) -> list[str]:

@@ -70,10 +70,10 @@ USAGE_ERRORS = {
         "Usage: python -m summariser models [OPTIONS]",
         "Error: Option '--json' does not take a value.",
     ),
-    "value out of range": (
-        ["regenerate", "a", "b", "--concurrency", "0"],
-        "Usage: python -m summariser regenerate [OPTIONS]",
-        "Error: Invalid value for '--concurrency' / '-j': 0 is not in the range 1<=x<=64.",
+    "value of the wrong type": (  # a setting's flag out of range is a one-line ConfigError instead (test_sec_settings)
+        ["eval", "--dataset", "d.jsonl", "--limit", "abc"],
+        "Usage: python -m summariser eval [OPTIONS]",
+        "Error: Invalid value for '--limit': 'abc' is not a valid int.",
     ),
 }
 

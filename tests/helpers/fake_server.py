@@ -199,7 +199,7 @@ class FakeOpenAI:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 with fake._lock:
                     fake.requests.append(RecordedRequest(self.command, self.path, headers, body, raw))
-                if self.path != fake.ROUTE:
+                if self.path.partition("?")[0] != fake.ROUTE:  # a query (an endpoint's ?api-key=…) is not the route
                     self._send(Reply(404, error_body(f"no route {self.path}", code="not_found")))
                     return
                 action = fake._next(body)

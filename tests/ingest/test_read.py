@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -180,10 +181,14 @@ def test_missing_and_directory(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, "secret.txt", b"Text.")
 
-    def denied(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "open", denied)  # chmod 000 does not stop root
+    def denied(name: object, *args: object, **kwargs: object) -> int:
+        if os.fsdecode(name).endswith("secret.txt"):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # chmod 000 does not stop root
     with pytest.raises(InputError, match=r"secret\.txt cannot be read \(permission denied\)"):
         load_source(path)
 

@@ -703,7 +703,7 @@ def test_the_limit_can_be_raised_and_a_bad_value_is_a_config_error(
     monkeypatch.setenv("SUMMARISER_MAX_INPUT_MB", "3")
     assert load_sources([path])
     monkeypatch.setenv("SUMMARISER_MAX_INPUT_MB", "lots")
-    with pytest.raises(ConfigError, match="not a size in MB"):
+    with pytest.raises(ConfigError, match="SUMMARISER_MAX_INPUT_MB must be a number of MB"):
         load_sources([path])
     figures.record("inputs", "tried", 4)
     figures.record("inputs", "rejected_cleanly", 3)

@@ -173,7 +173,7 @@ def test_a_bad_timeout_is_a_one_line_config_error(env: str, value: str) -> None:
         "brief", str(FIXTURES / "articles" / "harbour_fees.md"), "--model", "http://127.0.0.1:9/v1#m", env={env: value}
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: ") and env.removeprefix("SUMMARISER_").lower() in result.stderr
+    assert result.stderr.startswith("error: ") and env.removeprefix("SUMMARISER_").lower() in result.stderr.lower()
 
 
 # --------------------------------------------------------------------------- size

@@ -1,9 +1,11 @@
 """Item 10 of issue 14 and the redirect report: a broken server's numbers and redirects, told as what they are.
 
 Usage is read by one function, `summariser.llm.metering.read_usage`, which the metering
-transport and the batch harvest both use: only non-negative whole numbers count; a string,
-``1e999``, a negative or a nested value counts 0 and is noted in the log, and a good answer
-is kept (before: "cannot reach …", negative sums, an "internal error" in the batch path).
+transport, the token budget and the batch harvest all use: a block is believed only when both
+counts are whole numbers from 1 to what the request allows (issue 24, item 4: ``max_tokens``
+for the completion, the request's bytes plus `PROMPT_SLACK` for the prompt); anything else counts
+0, is noted in the log, and a good answer is kept (before: "cannot reach …", negative sums, an
+"internal error" in the batch path).
 A redirect is never followed and is reported as a redirect naming its target
 (`summariser.llm.client.translate`), not as "kept failing … try again later".
 
@@ -32,7 +34,7 @@ from pydantic import BaseModel, Field
 from summariser.config import load_settings
 from summariser.errors import EndpointError
 from summariser.llm.batch.jobs import BatchOptions
-from summariser.llm.metering import MAX_COUNT, read_usage
+from summariser.llm.metering import MAX_COUNT, PROMPT_SLACK, read_usage
 from summariser.regenerate.batch import prefill
 from summariser.regenerate.jobs import Job
 from summariser.regenerate.plan import Planned
@@ -57,34 +59,44 @@ def server() -> Iterator[FakeOpenAI]:
 
 # --------------------------------------------------------------------------- usage
 
-#: A count as raw JSON text, and what it must count for (None: not a count, 0).
+#: A count as raw JSON text, and its value if it is a JSON integer (None: not a whole number).
 counts = st.one_of(
+    st.integers(-3, 3).map(lambda n: (str(n), n)),
     st.integers(0, MAX_COUNT).map(lambda n: (str(n), n)),
-    st.integers(max_value=-1).map(lambda n: (str(n), 0)),
-    st.integers(min_value=MAX_COUNT + 1).map(lambda n: (str(n), 0)),
+    st.integers(max_value=-1).map(lambda n: (str(n), n)),
+    st.integers(min_value=MAX_COUNT + 1, max_value=10**30).map(lambda n: (str(n), n)),
     st.sampled_from(
         ["1e999", "-1e999", "1.5", "12.0", "0.0", '"12"', '"abc"', "true", "false", "[]", "{}", "null"]
-    ).map(lambda raw: (raw, 0)),
-    st.text(max_size=10).map(lambda s: (json.dumps(s), 0)),
+    ).map(lambda raw: (raw, None)),
+    st.text(max_size=10).map(lambda s: (json.dumps(s), None)),
 )
 
 
 @st.composite
-def usage_blocks(draw: Any) -> tuple[str, int, int]:
-    """(raw JSON of a ``usage`` value, prompt tokens it counts for, completion tokens)."""
+def usage_blocks(draw: Any) -> tuple[str, int | None, int | None]:
+    """(raw JSON of a ``usage`` value, its prompt count, its completion count); None where there is no integer."""
     kind = draw(st.sampled_from(["object", "object", "object", "null", "string", "list", "number", "absent"]))
     if kind != "object":
         raw = {"null": "null", "string": '"lots"', "list": "[1, 2]", "number": "7", "absent": ""}[kind]
-        return raw, 0, 0
+        return raw, None, None
     prompt, completion_ = draw(counts), draw(counts)
     fields = [f'"prompt_tokens": {prompt[0]}', f'"completion_tokens": {completion_[0]}', '"total_tokens": "x"']
     fields = draw(st.permutations(fields))[: draw(st.integers(0, 3))]
     got = {f.split(":")[0].strip('"') for f in fields}
     return (
         "{" + ", ".join(fields) + "}",
-        prompt[1] if "prompt_tokens" in got else 0,
-        (completion_[1] if "completion_tokens" in got else 0),
+        prompt[1] if "prompt_tokens" in got else None,
+        completion_[1] if "completion_tokens" in got else None,
     )
+
+
+def believed(prompt: int | None, completion: int | None, most_prompt: int, most_completion: int) -> tuple[int, int]:
+    """What the rule of `read_usage` counts for these counts: both, if both are in range; else nothing."""
+    if prompt is None or completion is None:
+        return 0, 0
+    if 1 <= prompt <= most_prompt and 1 <= completion <= most_completion:
+        return prompt, completion
+    return 0, 0
 
 
 def body_with_usage(raw_usage: str) -> str:
@@ -96,30 +108,38 @@ def body_with_usage(raw_usage: str) -> str:
 
 def test_the_issue_usage_keeps_the_good_answer(server: FakeOpenAI, tmp_path: Path) -> None:
     """``"usage": {"prompt_tokens": "abc"}`` (or 1e999) made ``brief`` fail with "cannot reach …"."""
-    for raw in ('{"prompt_tokens": "abc", "completion_tokens": 5}', '{"prompt_tokens": 1e999, "completion_tokens": 5}'):
+    for raw in (
+        '{"prompt_tokens": "abc", "completion_tokens": 5}',
+        '{"prompt_tokens": 1e999, "completion_tokens": 5}',
+        '{"prompt_tokens": -40, "completion_tokens": -5}',
+    ):
         server.push(Reply(200, body_with_usage(raw)))
         client = make_client(f"{server.base_url}#m", tmp_path)
         assert client.extract(City, MESSAGES).name == "Paris"
-        assert (client.usage.prompt_tokens, client.usage.completion_tokens) == (0, 5)
+        assert (client.usage.prompt_tokens, client.usage.completion_tokens) == (0, 0)  # not believed, never negative
         client.close()
-    server.push(Reply(200, body_with_usage('{"prompt_tokens": -40, "completion_tokens": -5}')))
+    server.push(Reply(200, body_with_usage('{"prompt_tokens": 40, "completion_tokens": 5}')))
     client = make_client(f"{server.base_url}#m", tmp_path)
     client.extract(City, MESSAGES)
-    assert (client.usage.prompt_tokens, client.usage.completion_tokens) == (0, 0)  # never summed negative
+    assert (client.usage.prompt_tokens, client.usage.completion_tokens) == (40, 5)
     client.close()
 
 
 @given(usage_blocks())
 @settings(GEN, max_examples=60)
-def test_any_usage_block_keeps_the_answer_and_counts_only_real_counts(
-    server: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, block: tuple[str, int, int]
+def test_any_usage_block_keeps_the_answer_and_counts_only_believable_counts(
+    server: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, block: tuple[str, int | None, int | None]
 ) -> None:
     raw, prompt, completion_tokens = block
     server.push(Reply(200, body_with_usage(raw)))
     client = make_client(f"{server.base_url}#m", tmp_path_factory.mktemp("c"))
     try:
         assert client.extract(City, MESSAGES).name == "Paris"
-        assert (client.usage.prompt_tokens, client.usage.completion_tokens) == (prompt, completion_tokens)
+        sent = server.requests[-1]
+        most = len(json.dumps(sent.body, ensure_ascii=False).encode()) + PROMPT_SLACK, sent.body["max_tokens"]
+        assert (client.usage.prompt_tokens, client.usage.completion_tokens) == believed(
+            prompt, completion_tokens, *most
+        )
     finally:
         client.close()
     figures.record("security", "usage_blocks", 1)
@@ -127,11 +147,12 @@ def test_any_usage_block_keeps_the_answer_and_counts_only_real_counts(
 
 @given(usage_blocks())
 @settings(GEN, max_examples=500)
-def test_read_usage_never_raises_and_never_counts_a_non_count(block: tuple[str, int, int]) -> None:
+def test_read_usage_never_raises_and_never_counts_a_non_count(block: tuple[str, int | None, int | None]) -> None:
     raw, prompt, completion_tokens = block
     counted = read_usage(json.loads(body_with_usage(raw)))
     figures.record("security", "usage_blocks", 1)
-    assert (counted.prompt, counted.completion) == (prompt, completion_tokens)
+    assert (counted.prompt, counted.completion) == believed(prompt, completion_tokens, MAX_COUNT, MAX_COUNT)
+    assert counted.believable == ((counted.prompt, counted.completion) != (0, 0))
 
 
 def test_bad_usage_in_a_batch_answer_is_counted_as_zero_not_an_internal_error(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ is returned as a failure with a one-line reason and is never cached.
 
 Control requests go through the retrying transport and the wire (not the cache), each within
 the per-request timeout. A failure reason quotes the server, and reaches the user only as a
-`BackendError`, whose message the error tree redacts; usage is read by `metering.read_usage`.
-The batches in flight
-are remembered in a state file, so a run that stops waiting (or is killed) picks the same
-batch up again next time instead of paying for a second one.
+`BackendError`, whose message the error tree redacts; what each answer costs the token budget
+is `metering.charge`'s to say (a believable usage, else that request's worst case). The batches
+in flight are remembered in a state file, so a run that stops waiting (or is killed) picks the
+same batch up again next time instead of paying for a second one.
 """
 
 from __future__ import annotations
@@ -31,18 +31,20 @@ import httpx2
 import openai
 
 from ... import progress
-from ...atomic import write_atomic
 from ...errors import BackendError, ConfigError, SummariserError
 from ...schemas import Usage
 from ..backends import BackendSpec
 from ..cache import ResponseCache
 from ..client import endpoint_auth, translate
+from ..endpoint import wire_query
 from ..exchange import cacheable, loads
-from ..metering import read_usage
+from ..metering import charge, read_usage
 from ..options import LLMOptions
 from ..retry import RetryingTransport
 from ..secrets import register_secrets, url_secrets
+from ..tokens import counter_for, request_cost
 from ..wire import Budget, WireTransport
+from .state import BatchState
 
 __all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "check_batchable", "chunks", "jsonl_line"]
 
@@ -63,12 +65,15 @@ class BatchOptions:
 
 @dataclass
 class BatchOutcome:
-    """What one `submit` achieved: answers stored, failures by cache key, batch ids, usage."""
+    """What one `submit` achieved: answers stored, failures by cache key, batch ids, usage, budget charge."""
 
     stored: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     batch_ids: list[str] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    charged: int = 0
+    worst_cases: int = 0
+    """Answers without a believable usage, charged their request's worst case (`metering.charge`)."""
 
 
 def jsonl_line(key: str, body: Any) -> str:
@@ -106,31 +111,6 @@ def check_batchable(spec: BackendSpec, options: LLMOptions) -> None:
         )
 
 
-class _State:
-    """Batches in flight, by digest of their input file (a JSON file written atomically)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.data: dict[str, Any] = {}
-        if path is not None and path.exists():
-            try:
-                self.data = dict(json.loads(path.read_text(encoding="utf-8")).get("batches", {}))
-            except (OSError, ValueError, AttributeError):
-                self.data = {}
-
-    def set(self, digest: str, value: dict[str, Any] | None) -> None:
-        if value is None:
-            self.data.pop(digest, None)
-        else:
-            self.data[digest] = value
-        if self.path is None:
-            return
-        if self.data:
-            write_atomic(self.path, json.dumps({"version": 1, "batches": self.data}, indent=1) + "\n")
-        else:
-            self.path.unlink(missing_ok=True)
-
-
 class BatchRunner:
     """Upload, create, poll and harvest batches against one HTTP backend."""
 
@@ -146,11 +126,12 @@ class BatchRunner:
         self.spec = spec
         self.options = options
         self.sleep = sleep
-        self.state = _State(state)
+        self.state = BatchState(state)
         register_secrets([spec.api_key, llm.api_key, *url_secrets(spec.base_url)])  # out of every message
         base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
         budget = Budget(spec.label, llm.timeout)
-        transport = RetryingTransport(WireTransport(httpx2.HTTPTransport()), llm.retry, deadline=budget.request)
+        wire = WireTransport(httpx2.HTTPTransport(), query=wire_query(spec.base_url))  # a key in the query: only here
+        transport = RetryingTransport(wire, llm.retry, deadline=budget.request)
         self._http = httpx2.Client(transport=transport, timeout=llm.timeout, auth=auth)
         self.client = openai.OpenAI(
             base_url=base_url, api_key=spec.api_key or "local", http_client=self._http, max_retries=0
@@ -243,7 +224,7 @@ class BatchRunner:
         return rows
 
     def _harvest(self, batch: Any, lines: list[str], cache: ResponseCache, outcome: BatchOutcome) -> None:
-        bodies = {row["custom_id"]: row["body"] for row in map(json.loads, lines)}
+        bodies, counter = {row["custom_id"]: row["body"] for row in map(json.loads, lines)}, counter_for(self.spec)
         seen: set[str] = set()
         if batch.status == "failed":
             errors = batch.errors.data if batch.errors and batch.errors.data else []
@@ -256,11 +237,14 @@ class BatchRunner:
             if key not in bodies or key in seen:
                 continue
             seen.add(key)
-            response = row.get("response")
-            answer = response.get("body") if isinstance(response, dict) else None
-            counts = read_usage(answer)  # an answer that cannot be used has spent its tokens all the same
+            response: dict[str, Any] = row["response"] if isinstance(row.get("response"), dict) else {}
+            answer, status = response.get("body"), response.get("status_code")
+            counts = read_usage(answer, bodies[key])  # an answer that cannot be used has spent its tokens all the same
             outcome.usage.prompt_tokens += counts.prompt
             outcome.usage.completion_tokens += counts.completion
+            worst = request_cost(counter, bodies[key]).total
+            spent, at_worst = charge(bodies[key], status if isinstance(status, int) else 0, answer, worst)
+            outcome.charged, outcome.worst_cases = outcome.charged + spent, outcome.worst_cases + at_worst
             error = _line_error(batch.id, bodies[key], row)
             if error is not None:
                 outcome.failed[key] = error

@@ -10,6 +10,7 @@ from helpers.articles import NEWS, PAGE, WIRE
 from summariser.brief.grounding.search import Grounder, reverses
 from summariser.brief.grounding.titles import beside, near
 from summariser.schemas import Article, Evidence
+from summariser.text import nlp
 
 
 def located(ev: Evidence, article: Article = WIRE) -> str:
@@ -142,9 +143,10 @@ def test_a_claim_that_reverses_who_did_what_is_not_supported(claim: str, support
 
 
 def test_reverses_reads_doers_not_pronouns() -> None:
-    grounder = Grounder([Article(id="v", text="She approved the plan on Monday. The council met again.")])
-    assert not reverses("The mayor approved the plan.", grounder.sources[0].relations)  # "she": no doer named
-    assert reverses("The plan approved the mayor.", grounder.sources[0].relations)  # the plan was the object
+    text = "She approved the plan on Monday. The council met again."
+    stated = nlp.relations_in(text, 0, len(text))
+    assert not reverses("The mayor approved the plan.", stated)  # "she": no doer named
+    assert reverses("The plan approved the mayor.", stated)  # the plan was the object
 
 
 # --------------------------------------------------------------------------- text addressed to the model
