@@ -51,7 +51,10 @@ def entities(people: list[dict[str, Any]]) -> Callable[[Any], Reply]:
 
 
 def overview(
-    quotes: list[dict[str, Any]], summary: list[int] | None = None, implications: list[int] | None = None
+    quotes: list[dict[str, Any]],
+    summary: list[int] | None = None,
+    implications: list[int] | None = None,
+    location: str = "Valdmar",
 ) -> str:
     """The model's answer to the overview request: a fixed headline and themes, the numbers of
     the sentences it picks as ``summary`` (default: the wire story's three, ``[1, 2, 3]``) and as
@@ -59,7 +62,7 @@ def overview(
     return json.dumps(
         {
             "headline": "Valdmar dock strike halts grain exports",
-            "location": "Valdmar",
+            "location": location,
             "summary": [1, 2, 3] if summary is None else summary,
             "themes": ["labour dispute", "grain trade"],
             "implications": implications or [],

@@ -24,19 +24,18 @@ from summariser.output.render import to_json
 from summariser.output.review import render_review, segments
 from summariser.schemas import Briefing, Evidence
 
-INVENTED = {"name": "Petra Invented", "role": "spokeswoman", "affiliation": None}
+#: A place the model "says" the event happened in that no source names: grounding drops it.
+INVENTED = {"name": "Port Invented"}
 
 
 @pytest.fixture
 def briefing(tmp_path: Path) -> Briefing:
-    """A merged, grounded briefing of two articles with one invented person dropped."""
+    """A merged, grounded briefing of two articles with one invented place dropped."""
     with FakeOpenAI() as server:
         server.push(
-            entities([KESSEL, INVENTED]),
-            Reply(200, completion(overview([]))),
-            Reply(
-                200, completion(entities([{"name": "Henrik Aalto", "role": "Transport Minister", "affiliation": None}]))
-            ),
+            entities([KESSEL]),
+            Reply(200, completion(overview([], location=INVENTED["name"]))),
+            entities([{"name": "Henrik Aalto", "role": "Transport Minister", "affiliation": None}]),
             Reply(
                 200,
                 completion(
@@ -80,7 +79,7 @@ def test_segments_cut_the_text_at_every_evidence_boundary() -> None:
 def test_the_page_is_self_contained_and_keeps_the_source_text_intact(briefing: Briefing, tmp_path: Path) -> None:
     html = review_file(briefing, tmp_path).read_text(encoding="utf-8")
     assert " src=" not in html and " href=" not in html and "@import" not in html and "url(" not in html
-    assert INVENTED["name"] in html  # the dropped person is listed
+    assert INVENTED["name"] in html  # the dropped place is listed
     assert html.count('class="source"') == 2
 
 
