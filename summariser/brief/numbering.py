@@ -69,9 +69,9 @@ def is_sentence(unit: str) -> bool:
     return sentences.ends_like_sentence(unit) or count >= UNMARKED_MIN_WORDS
 
 
-def number(text: str) -> Numbered:
-    """``text`` as numbered sentences (see the module docstring)."""
-    hidden = guard.spans(text)
+def number(text: str, hidden: list[tuple[int, int]] | None = None) -> Numbered:
+    """``text`` as numbered sentences (see the module docstring); ``hidden``: its `guard.spans`, if found already."""
+    hidden = guard.spans(text) if hidden is None else hidden
     lines, spans = [], []
     for start, end in nlp.analyse(text).sentences:
         inside = [(max(s, start), min(e, end)) for s, e in hidden if s < end and e > start]
