@@ -101,6 +101,16 @@ SECURITY = (
      ("manifest_versions", "manifest_garbage", "manifest_json_shapes", "manifest_sqlite_schemas",
       "manifest_sqlite_rows", "manifest_corruptions", "manifest_save_kills", "manifest_edit_sequences",
       "manifest_unsaved"), "refused with one line, or loaded; never an empty manifest"),
+    ("token budget against false usage: generated unbelievable blocks (live and batch), believable blocks, "
+     "recorded real answers, whole runs against a lying server",
+     ("budget_usage_lies", "budget_usage_believed", "usage_recorded_answers", "budget_lying_runs"),
+     "each unbelievable answer charged its worst case; every real answer believed"),
+    ("secrets in an endpoint URL's query and userinfo (generated URLs; CLI runs, every file and output searched)",
+     ("url_query_secrets", "url_secret_runs"), "0 shown or stored; sent to the server, path joined"),
+    ("endpoint URLs generated: malformed (--model, OPENAI_BASE_URL, through the CLI) / well-formed",
+     ("malformed_urls", "wellformed_urls"), "malformed: exit 2, one line; well-formed: accepted"),
+    ("redaction with hostile URLs in the environment (filters fed messages and log records)",
+     ("redaction_hostile_env",), "never raises; secrets still redacted"),
 )  # fmt: skip
 
 
