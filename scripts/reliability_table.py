@@ -122,6 +122,16 @@ SECURITY = (
      ("irregular_articles",), "skipped or refused in one line; the run ends"),
     ("commands walked with hostile paths (gold check, review, eval, brief, regenerate, config file)",
      ("input_walk_runs",), "one error line, exit code not 70, peak RSS < 200 MB"),
+    ("token budget against false usage: generated unbelievable blocks (live and batch), believable blocks, "
+     "recorded real answers, whole runs against a lying server",
+     ("budget_usage_lies", "budget_usage_believed", "usage_recorded_answers", "budget_lying_runs"),
+     "each unbelievable answer charged its worst case; every real answer believed"),
+    ("secrets in an endpoint URL's query and userinfo (generated URLs; CLI runs, every file and output searched)",
+     ("url_query_secrets", "url_secret_runs"), "0 shown or stored; sent to the server, path joined"),
+    ("endpoint URLs generated: malformed (--model, OPENAI_BASE_URL, through the CLI) / well-formed",
+     ("malformed_urls", "wellformed_urls"), "malformed: exit 2, one line; well-formed: accepted"),
+    ("redaction with hostile URLs in the environment (filters fed messages and log records)",
+     ("redaction_hostile_env",), "never raises; secrets still redacted"),
 )  # fmt: skip
 
 

@@ -83,7 +83,7 @@ class Setting(Generic[T]):
     in_file: bool = False
     """Whether the config file may set it."""
     secret: bool = False
-    """Never show the value in a message (an API key)."""
+    """Never show the value in a message (an API key; a model string, whose URL may hold credentials)."""
 
     def _refuse(self, where: str, value: object, reason: str) -> ConfigError:
         if where.startswith("in "):
@@ -167,7 +167,7 @@ LLAMA_SERVER_CACHE: Setting[Path] = Setting(
 TABLE: dict[str, Setting[Any]] = {
     s.name: s
     for s in (
-        Setting("model", Text("a model string"), _env("model"), "--model", in_file=True),
+        Setting("model", Text("a model string"), _env("model"), "--model", in_file=True, secret=True),  # a URL's key
         Setting("api_key", Text("an API key", token=True), _env("api_key"), "--api-key", secret=True),
         Setting("cache", Choice("on", "off", "refresh"), _env("cache"), "--no-cache/--refresh", in_file=True),
         CACHE_DIR,

@@ -37,7 +37,7 @@ from ..schemas import (
     OverviewDraft,
     Quote,
 )
-from ..text.guard import mask
+from ..text.guard import mask, spans
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
 from .entities import Candidate, ask_model, candidates, settle
@@ -189,8 +189,9 @@ def _nothing() -> None:
 def _read(text: str) -> tuple[Numbered, str, list[Candidate]]:
     """A part's prompt copy (`numbering.number`), what it states (text addressed to the model masked) and
     the names in that: read together, while the part's parse is cached (`nlp.analyse` keeps few long texts)."""
-    data = mask(text)
-    return number(text), data, candidates(data)
+    hidden = spans(text)
+    data = mask(text, hidden)
+    return number(text, hidden), data, candidates(data)
 
 
 def _ask(client: LLMClient, model: type[T], messages: list[dict[str, str]], stage: str) -> T:

@@ -85,9 +85,9 @@ def _units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-def number(text: str) -> Numbered:
-    """``text`` as numbered sentences (see the module docstring)."""
-    hidden = guard.spans(text)
+def number(text: str, hidden: list[tuple[int, int]] | None = None) -> Numbered:
+    """``text`` as numbered sentences (see the module docstring); ``hidden``: its `guard.spans`, if found already."""
+    hidden = guard.spans(text) if hidden is None else hidden
     lines, spans = [], []
     for start, end in _units(text):
         inside = [(max(s, start), min(e, end)) for s, e in hidden if s < end and e > start]

@@ -73,7 +73,7 @@ _SHOWN = 200
 class Parts:
     """A URL cut where ``urllib.parse.urlsplit`` cuts it, without any check (so never failing)."""
 
-    scheme: str
+    scheme: str | None
     userinfo: str | None
     hostport: str
     path: str
@@ -82,7 +82,7 @@ class Parts:
 
     def join(self, *, userinfo: bool = True, query: str | None = "", fragment: bool = True) -> str:
         """The URL again; ``query=""`` keeps the query as it is, None drops it, anything else replaces it."""
-        text = f"{self.scheme}://" if self.scheme else ""
+        text = "" if self.scheme is None else f"{self.scheme}://"
         if userinfo and self.userinfo is not None:
             text += f"{self.userinfo}@"
         text += self.hostport + self.path
@@ -95,10 +95,15 @@ class Parts:
 
 
 def split(url: str) -> Parts:
-    """``url`` in its parts: the authority ends at the first ``/``, ``?`` or ``#``, userinfo at its last ``@``."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or not scheme or not all(c.isascii() and (c.isalnum() or c in "+-.") for c in scheme):
-        scheme, rest = "", url
+    """``url`` in its parts: the authority ends at the first ``/``, ``?`` or ``#``, userinfo at its last ``@``.
+
+    Anything before the first ``://`` without one of ``/?#@`` in it is the scheme (checked by `check`,
+    not here: a secret after a misspelt scheme is still found).
+    """
+    head, sep, rest = url.partition("://")
+    scheme: str | None = head
+    if not sep or any(c in head for c in "/?#@"):
+        scheme, rest = None, url
     ends = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
     end = min(ends, default=len(rest))
     netloc, rest = rest[:end], rest[end:]
@@ -202,7 +207,7 @@ def _problem(url: str) -> str | None:
     if any(c.isspace() or not c.isprintable() for c in url):
         return "it contains a space or a control character"
     parts = split(url)
-    if parts.scheme.lower() not in {"http", "https"}:
+    if (parts.scheme or "").lower() not in {"http", "https"}:
         return "it does not start with http:// or https://"
     host, port = parts.hostport, None
     if not host.endswith("]") and ":" in host.rpartition("]")[2]:

@@ -1,9 +1,9 @@
 """The bottom of the HTTP chain: every request within its deadline, every answer within its size.
 
-A request's budget is a `Deadline` (a point on the monotonic clock and the message to give
-when it passes): the per-request timeout, retries included (set by `retry.RetryingTransport`),
-or the briefing's deadline if that comes first (`Budget`); inside `Budget.call` (a request and
-its re-asks) the timeout covers the whole call, re-asks included. `WireTransport` sits right on
+A request's budget is a `deadline.Deadline` (a point on the monotonic clock and the message to
+give when it passes), set by `retry.RetryingTransport` from a `deadline.Budget`: what is left of
+the call's timeout (a request, its retries and its re-asks share one) or the briefing's deadline
+if that comes first. `WireTransport` sits right on
 top of ``httpx2.HTTPTransport`` and enforces it on every socket operation — connect, TLS,
 each write and each read of the headers and the body get at most the time that is left — so
 a server that drips one byte a second, or stalls after a drip, is cut off at the deadline
@@ -28,16 +28,15 @@ import json
 import math
 import ssl
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import httpcore2
 import httpx2
 
 from ..errors import BackendError, EndpointError
+from .deadline import Budget, Deadline
 
 __all__ = [
     "BODY_OVERHEAD",
@@ -66,66 +65,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 def body_cap(max_tokens: int) -> int:
     """The most bytes a (decoded) answer to a request with ``max_tokens`` may have."""
     return max(0, max_tokens) * BYTES_PER_TOKEN + BODY_OVERHEAD
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A point on the monotonic clock, and the one-line message for when it has passed."""
-
-    at: float
-    message: str
-
-    def remaining(self) -> float:
-        """Seconds left (negative once passed)."""
-        return self.at - time.monotonic()
-
-    def check(self) -> None:
-        """Raise `EndpointError` with the message if the deadline has passed."""
-        if self.remaining() <= 0:
-            raise EndpointError(self.message)
-
-
-class Budget:
-    """The deadlines of one client: ``timeout`` seconds per call (or request), ``deadline`` for all of them.
-
-    The briefing's clock starts when the budget is made (a client serves one briefing).
-    """
-
-    def __init__(self, where: str, timeout: float, deadline: float | None = None) -> None:
-        self.where = where
-        self.timeout = timeout
-        self.deadline = deadline
-        self._end = None if deadline is None else time.monotonic() + deadline
-        self._calls = threading.local()  # the end of the call running in each thread
-
-    @contextmanager
-    def call(self) -> Iterator[None]:
-        """One call (a request and its re-asks, in this thread) within ``timeout`` s in all; nested: the outer's."""
-        outer = getattr(self._calls, "end", None)
-        if outer is None:
-            self._calls.end = time.monotonic() + self.timeout
-        try:
-            yield
-        finally:
-            if outer is None:
-                self._calls.end = None
-
-    def request(self) -> Deadline:
-        """The deadline of a request starting now: what is left of the call's timeout, or the briefing's end."""
-        call_end: float | None = getattr(self._calls, "end", None)
-        at = time.monotonic() + self.timeout if call_end is None else call_end
-        if self._end is not None and self._end <= at:
-            return Deadline(
-                self._end,
-                f"the briefing took longer than its deadline of {self.deadline:g} s ({self.where} still "
-                "answering); raise --deadline (SUMMARISER_DEADLINE, or deadline in the config file) "
-                "or check the server",
-            )
-        return Deadline(
-            at,
-            f"{self.where} sent no complete answer within {self.timeout:g} s (the per-request timeout, "
-            "retries and re-asks included); check the server, or raise --timeout (SUMMARISER_TIMEOUT)",
-        )
 
 
 _ACTIVE = threading.local()

@@ -52,7 +52,6 @@ _WHERE = re.compile(
     r"|(?<=[\w.+-])@(?=[\w-])"  # an e-mail address
 )
 _LEAD = re.compile(r"#{1,6}(?= |$)|[-+=](?=[-+= ]|$)|\d{1,9}(?=[.)](?: |$))")  # a block marker at the start
-_CLOSING = re.compile(r"(?<= )#+$")  # an ATX heading's closing sequence
 
 
 def _visible(found: re.Match[str]) -> str:
@@ -70,8 +69,9 @@ def text(value: str) -> str:
     escaped = _WHERE.sub(lambda m: "\\" + m.group(), _ALWAYS.sub(lambda m: "\\" + m.group(), line))
     if lead := _LEAD.match(escaped):
         escaped = f"\\{escaped}" if lead.group()[0] in "#+=-" else f"{lead.group()}\\{escaped[lead.end() :]}"
-    if closing := _CLOSING.search(escaped):
-        escaped = f"{escaped[: closing.start()]}\\{escaped[closing.start() :]}"
+    body = escaped.rstrip("#")  # a closing run of # after a space (not a regex: linear on a long run)
+    if body != escaped and body.endswith(" "):
+        escaped = f"{body}\\{escaped[len(body) :]}"
     return UNSAFE.sub(_visible, escaped)
 
 

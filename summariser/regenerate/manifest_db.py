@@ -64,8 +64,8 @@ def _present(path: Path) -> bool:
         raise InputError(f"{path} is {kind}; the manifest must be a file of the briefings folder itself — remove it")
     if info.st_nlink > 1 and not (info.st_nlink == 2 and _being_created(path, info)):
         raise InputError(
-            f"{path} has {info.st_nlink} links (a hard link: the same file is elsewhere too, and writing it would "
-            "change that one); the manifest must be a file of the briefings folder itself — remove it"
+            f"{path} has {info.st_nlink} links (a hard link: writing it would change the same file elsewhere); give "
+            "the folder its own copy (copy it to a new file, move that over it) or remove it"
         )
     return True
 

@@ -116,32 +116,41 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$", re.M | re.S)
 _SPECIAL = re.compile(r"<\|([^|\n]{1,40})\|>")
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_ASCII = re.compile(r"[\x00-\x7f]+")
 _TAG = re.compile(r"<\s*/?\s*(article)\b[^<>\n]*>", re.I)
 
 
 def _skeleton(text: str) -> tuple[str, array[int]]:
     """The text as a reader (or the model's tokens) would see it, and each character's original offset."""
-    blocks: list[str] = []  # joined a block at a time: a list of characters costs 8 bytes each
+    blocks: list[str] = []  # joined 64K characters at a time: a list of characters costs 8 bytes each
     chars: list[str] = []
-    origin = offsets_for(text)
+    held, origin = 0, offsets_for(text)
     i = 0
     while i < len(text):
-        if text[i] == _RLO:  # shown right to left: read the run in display order
-            ends = [j for j in (text.find(_PDF, i), text.find("\n", i)) if j >= 0]
-            end = min(ends, default=len(text))
-            run: range = range(end - 1, i, -1)
-            i = end
+        if text[i] < "\x80":  # ASCII, as it is: no format character, NFKC and the look-alikes leave it alone
+            end = _ASCII.match(text, i).end()  # type: ignore[union-attr]
+            chars.append(text[i:end])
+            origin.extend(range(i, end))
+            held, i = held + end - i, end
         else:
-            run, i = range(i, i + 1), i + 1
-        for j in run:
-            if unicodedata.category(text[j]) == "Cf":  # zero-width, bidi controls, soft hyphen
-                continue
-            for c in unicodedata.normalize("NFKC", text[j]).translate(_CONFUSABLE):
-                chars.append(c)
-                origin.append(j)
-        if len(chars) >= 1 << 16:
+            if text[i] == _RLO:  # shown right to left: read the run in display order
+                ends = [j for j in (text.find(_PDF, i), text.find("\n", i)) if j >= 0]
+                end = min(ends, default=len(text))
+                run: range = range(end - 1, i, -1)
+                i = end
+            else:
+                run, i = range(i, i + 1), i + 1
+            for j in run:
+                if unicodedata.category(text[j]) == "Cf":  # zero-width, bidi controls, soft hyphen
+                    continue
+                for c in unicodedata.normalize("NFKC", text[j]).translate(_CONFUSABLE):
+                    chars.append(c)
+                    origin.append(j)
+                    held += 1
+        if held >= 1 << 16:
             blocks.append("".join(chars))
             chars.clear()
+            held = 0
     return "".join([*blocks, *chars]), origin
 
 

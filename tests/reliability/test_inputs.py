@@ -615,8 +615,8 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="
 @pytest.mark.parametrize("kind", ["txt", "html", "zero-device"])
 def test_a_50_mb_input_is_refused_with_bounded_memory(tmp_path: Path, kind: str) -> None:
     """Measured here (2 cores, Linux): the 50 MB .txt and .html grow peak RSS by 0 MB (refused on
-    ``stat`` before any read); /dev/zero, whose size ``stat`` cannot tell, by 20 MB (one bounded read
-    of limit + 1 bytes, then refused). The bound asserted is 10x the input size."""
+    ``fstat`` before any read); /dev/zero by 0 MB too (refused by the ``fstat`` of its descriptor:
+    not a regular file, never read). The bound asserted is 10x the input size."""
     size = 50 * 2**20
     if kind == "zero-device":
         path = Path("/dev/zero")
@@ -627,8 +627,12 @@ def test_a_50_mb_input_is_refused_with_bounded_memory(tmp_path: Path, kind: str)
     figures.record("inputs", "tried")
     growth, outcome = _peak_growth(path)
     limit_mb = f"{MAX_INPUT_BYTES / 2**20:g} MB"
-    assert outcome.startswith("error: ") and limit_mb in outcome and "SUMMARISER_MAX_INPUT_MB" in outcome
-    if kind != "zero-device":
+    assert outcome.startswith("error: ")
+    if kind == "zero-device":
+        assert outcome == "error: /dev/zero is a character device, not a regular file; pass a regular file"
+        assert growth < 8 * 2**20  # nothing read
+    else:
+        assert limit_mb in outcome and "SUMMARISER_MAX_INPUT_MB" in outcome
         assert f"{path} is over the {limit_mb} input limit (50.0 MB)" in outcome
         assert "SUMMARISER_MAX_INPUT_MB=50" in outcome
     assert growth < 10 * size, f"peak RSS grew by {growth / 2**20:.1f} MB for a 50 MB input"

@@ -15,6 +15,7 @@ names carry escape sequences writes none into ``index.md`` or a briefing's ``.md
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,12 @@ def test_a_regenerate_run_writes_no_control_character_into_markdown(tmp_path: Pa
         assert not kinds & {"image", "html_inline", "html_block"}, document
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "\\x1b" in index and "\\u202e" in index  # shown, not obeyed
+
+
+@pytest.mark.parametrize("unit", ["#", "&a", "_", "www.", "http:", "a@", "\x1b", "[", "1", "\n"])
+def test_a_long_hostile_text_is_escaped_in_linear_time(unit: str) -> None:
+    value = unit * (200_000 // len(unit)) + " x #"
+    started = time.perf_counter()
+    text(value)
+    assert time.perf_counter() - started < 2.0
+    figures.record("security", "hostile_sizes_timed")
