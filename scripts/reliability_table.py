@@ -63,6 +63,9 @@ def table(counts: dict[str, dict[str, int]]) -> list[str]:
         ("processes killed mid-run (regenerate, cache writes)", show(get("crash", "kills")), "—"),
         ("… briefings lost or corrupted", show(get("crash", "briefings_lost")), "0"),
         ("concurrent regenerate runs on one folder", show(get("crash", "concurrent_runs")), "serialised or refused"),
+        ("memory briefing an article at the input limit (20 MB of long words .txt / an .html page; whole CLI process)",
+         f"{show(get('inputs', 'peak_rss_mib_brief_limit_long_words'))} / "
+         f"{show(get('inputs', 'peak_rss_mib_brief_limit_html_page'))} MiB", "bounded: + 600 MiB + 16 MiB per MB"),
     ]  # fmt: skip
     rows += security_rows(counts.get("security", {}))
     lines = ["| check | latest run | target |", "|---|---|---|"]
@@ -101,6 +104,8 @@ SECURITY = (
      ("manifest_versions", "manifest_garbage", "manifest_json_shapes", "manifest_sqlite_schemas",
       "manifest_sqlite_rows", "manifest_corruptions", "manifest_save_kills", "manifest_edit_sequences",
       "manifest_unsaved"), "refused with one line, or loaded; never an empty manifest"),
+    ("large articles briefed (generated: repeated names, one sentence, no punctuation, short lines, long words, "
+     "HTML; two sizes; at the input limit)", ("large_articles",), "peak RSS ≤ ordinary + 600 MiB + 16 MiB per MB"),
 )  # fmt: skip
 
 
