@@ -1,15 +1,17 @@
 """Large articles of hostile shapes, and the peak memory of briefing one in a child process.
 
 `article` writes an article of a shape and an exact size in bytes (ASCII): prose, repeated names,
-one giant sentence, no punctuation, many short lines, long words (few tokens a byte), an HTML page
-of paragraphs, and an HTML page that is mostly markup. `brief_peak` runs ``summariser brief`` on a
-file in a fresh process (against a model URL, without the cache) and returns how it ended and its
-peak RSS (VmHWM: counted from exec, so not the forking process's pages). Used by
-tests/security/test_sec_large_articles.py and bench/bench_memory.py.
+one giant sentence, no punctuation, many short lines, long words (few tokens a byte), 20 articles
+of long words in one ``.jsonl``, an HTML page of paragraphs, and an HTML page that is mostly
+markup. `brief_peak` runs ``summariser brief`` on a file in a fresh process (against a model URL,
+without the cache) and returns how it ended and its peak RSS (VmHWM: counted from exec, so not the
+forking process's pages). Used by tests/security/test_sec_large_articles.py and
+bench/bench_memory.py.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import subprocess
@@ -22,8 +24,8 @@ __all__ = ["ADDRESS_SPACE", "SHAPES", "Briefed", "article", "brief_peak"]
 
 #: Every shape `article` writes.
 SHAPES = (
-    "prose", "repeated-names", "one-sentence", "no-punctuation", "short-lines", "long-words", "html-paragraphs",
-    "html-page",
+    "prose", "repeated-names", "one-sentence", "no-punctuation", "short-lines", "long-words", "jsonl-articles",
+    "html-paragraphs", "html-page",
 )  # fmt: skip
 #: Address space the child may use: a runaway ends in MemoryError there, not in a machine swapping.
 ADDRESS_SPACE = 8 * 2**30
@@ -39,6 +41,8 @@ finally:
         f.write(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 _NAMES = ["Marta Kessel", "Henrik Aalto", "Jane Doe", "Acme Shipping Ltd", "European Commission", "Valdmar Port"]
+#: Articles in the ``.jsonl`` shape: the most one briefing takes (`summariser.ingest.limits.MAX_ARTICLES`).
+MAX_ARTICLES = 20
 _WORDS = "the port officials said grain exports would rise after talks with union leaders on monday".split()
 
 
@@ -72,10 +76,21 @@ def article(shape: str, size: int, seed: int = 0) -> tuple[str, str]:
         return "plain.txt", _fill(size, lambda: " ".join(rng.choice(words) for _ in range(20)) + newline)
     if shape == "short-lines":
         return "lines.txt", _fill(size, lambda: f"{rng.choice(names)} said exports rose {rng.randrange(99)}%.\n")
+    word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(99))
+    long = [" ".join(word[rng.randrange(50) :] for _ in range(12)) + "." for _ in range(8)]
     if shape == "long-words":  # few tokens a byte: spaCy is quick, every other pass sees the whole size
-        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(99))
-        long = [" ".join(word[rng.randrange(50) :] for _ in range(12)) + "." for _ in range(8)]
         return "long.txt", _fill(size, lambda: " ".join([sentence(), *long]) + "\n\n")
+    if shape == "jsonl-articles":  # as many articles as one briefing takes, of long words, in one file
+        records = []
+        for k in range(MAX_ARTICLES):
+            room = size // MAX_ARTICLES if k < MAX_ARTICLES - 1 else size - sum(len(r) + 1 for r in records)
+            record = {"title": f"Port strike, report {k + 1}", "text": ""}
+            text = _fill(room, lambda: " ".join([sentence(), *long]) + "\n\n")
+            while len(json.dumps(record | {"text": text})) > room - 1:  # a line break after each record
+                text = text[: len(text) - (len(json.dumps(record | {"text": text})) - room + 1)]
+            text += " " * (room - 1 - len(json.dumps(record | {"text": text})))
+            records.append(json.dumps(record | {"text": text}))
+        return "reports.jsonl", "".join(f"{r}\n" for r in records)
     if shape == "html-paragraphs":
         head, tail = "<html><head><title>Port strike</title></head><body><article>\n", "</article></body></html>\n"
         body = _fill(size - len(head) - len(tail), lambda: f"<p>{sentence()} {sentence()}</p>\n")
