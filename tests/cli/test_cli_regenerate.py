@@ -357,7 +357,8 @@ def test_a_run_the_token_budget_stops_exits_8_keeps_what_it_built_and_a_rerun_fi
         assert first.returncode == 8, first.stderr
         report = summary(first)
         assert report["built"] == 2 and report["left"] == [b["name"] for b in rows[2:]] and report["failed"] == {}
-        assert report["budget"] == {"limit": budget, "spent": budget}
+        assert report["budget"] == {"limit": budget, "spent": budget, "charged_worst_case": 0}  # honest usage
+        assert report["usage"]["requests"] == len(billing.requests) == 4
         last = first.stderr.strip().splitlines()[-1]
         assert last == (
             f"error: token budget of {budget:,} reached (spent {budget:,}; 2 built, 2 left for the next run); "
