@@ -63,6 +63,9 @@ def table(counts: dict[str, dict[str, int]]) -> list[str]:
         ("processes killed mid-run (regenerate, cache writes)", show(get("crash", "kills")), "—"),
         ("… briefings lost or corrupted", show(get("crash", "briefings_lost")), "0"),
         ("concurrent regenerate runs on one folder", show(get("crash", "concurrent_runs")), "serialised or refused"),
+        ("memory briefing at the input limit (a 20 MB .txt of long words / a .jsonl of 20 such articles; whole CLI "
+         "process)", f"{show(get('inputs', 'peak_rss_mib_brief_limit_long_words'))} / "
+         f"{show(get('inputs', 'peak_rss_mib_brief_limit_jsonl'))} MiB", "bounded: + 600 MiB + 16 MiB per MB"),
     ]  # fmt: skip
     rows += security_rows(counts.get("security", {}))
     lines = ["| check | latest run | target |", "|---|---|---|"]
@@ -132,6 +135,8 @@ SECURITY = (
      ("malformed_urls", "wellformed_urls"), "malformed: exit 2, one line; well-formed: accepted"),
     ("redaction with hostile URLs in the environment (filters fed messages and log records)",
      ("redaction_hostile_env",), "never raises; secrets still redacted"),
+    ("large articles briefed (generated: repeated names, one sentence, no punctuation, short lines, long words, "
+     "HTML; two sizes; at the input limit)", ("large_articles",), "peak RSS ≤ ordinary + 600 MiB + 16 MiB per MB"),
 )  # fmt: skip
 
 

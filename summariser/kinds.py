@@ -133,15 +133,19 @@ class Text(Kind[str]):
     """A non-empty string of at most ``longest`` characters, without control characters.
 
     ``token``: printable ASCII without spaces (an API key: it travels in an HTTP header).
+    ``form``: where the string's form is checked instead of here (a model string: by
+    ``summariser.llm.backends.resolve``, whose message says which forms there are).
     """
 
-    def __init__(self, what: str, longest: int = 4096, *, token: bool = False) -> None:
-        self.longest, self.token = longest, token
-        rule = "printable ASCII without spaces" if token else "no control characters"
+    def __init__(self, what: str, longest: int = 4096, *, token: bool = False, form: str = "") -> None:
+        self.longest, self.token, self.form = longest, token, form
+        rule = "printable ASCII without spaces" if token else form or "no control characters"
         self.accepted = f"{what}: 1 to {longest:,} characters, {rule}"
 
     def from_value(self, value: object) -> str:
-        if not isinstance(value, str) or not 0 < len(value) <= self.longest or _CONTROL.search(value):
+        if not isinstance(value, str) or not 0 < len(value) <= self.longest:
+            raise ValueError(self.accepted)
+        if not self.form and _CONTROL.search(value):
             raise ValueError(self.accepted)
         if self.token and not (value.isascii() and value.isprintable() and " " not in value):
             raise ValueError(self.accepted)

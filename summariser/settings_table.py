@@ -142,6 +142,8 @@ def _env(name: str) -> str:
 
 
 SECONDS = "seconds"
+#: A model string's form is checked where it is parsed (`summariser.llm.backends.resolve`); here, type and length.
+MODEL_FORMS = "its form checked when the model is resolved"
 
 # The environment-only switches, typed, for the modules that read them.
 CONFIG: Setting[Path] = Setting("config", FilePath("the config file", none=True), _env("config"))
@@ -167,7 +169,7 @@ LLAMA_SERVER_CACHE: Setting[Path] = Setting(
 TABLE: dict[str, Setting[Any]] = {
     s.name: s
     for s in (
-        Setting("model", Text("a model string"), _env("model"), "--model", in_file=True, secret=True),  # a URL's key
+        Setting("model", Text("a model string", form=MODEL_FORMS), _env("model"), "--model", in_file=True, secret=True),
         Setting("api_key", Text("an API key", token=True), _env("api_key"), "--api-key", secret=True),
         Setting("cache", Choice("on", "off", "refresh"), _env("cache"), "--no-cache/--refresh", in_file=True),
         CACHE_DIR,

@@ -42,8 +42,8 @@ TIMEOUT = 45
 PEAK_MB = 200
 MODEL = "http://127.0.0.1:9/v1#m"  # never reached: every case is refused before a request
 TEXT = "Dock workers in Valdmar held a rally on Monday. The port authority said talks would resume on Friday.\n"
-#: The config file cap of the settings branch (summariser.config.MAX_CONFIG_BYTES), 1 MB until it lands.
-CONFIG_BYTES = getattr(config, "MAX_CONFIG_BYTES", 2**20)
+#: The config file's cap (the settings table reads it bounded).
+CONFIG_BYTES = config.MAX_CONFIG_BYTES
 PROBE = r"""
 import atexit, os, re, sys
 
@@ -160,7 +160,6 @@ def config_case(tmp: Path, kind: str) -> Case:
     return Case(args, 2, "config.toml", env={"SUMMARISER_CONFIG": str(tmp / "config.toml")})
 
 
-SETTINGS_BRANCH = pytest.mark.xfail(strict=True, reason="config.py: settings branch")
 #: Every command that takes a path, with the kinds of hostile file it is handed.
 COMMANDS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "gold check": (lambda t, k: gold_case(t, k, "gold-check"), ("fifo", "dev-zero", "link-out", "over-limit")),
@@ -180,9 +179,7 @@ COMMANDS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
 SAYS = {"fifo": ("FIFO",), "dev-zero": ("character device", "outside", "link out"), "link-out": ("outside", "link out"),
         "over-limit": ("over the",)}  # fmt: skip
 CASES = [
-    pytest.param(command, kind, id=f"{command}-{kind}", marks=[SETTINGS_BRANCH] if command == "config file" else [])
-    for command, (_, kinds) in COMMANDS.items()
-    for kind in kinds
+    pytest.param(command, kind, id=f"{command}-{kind}") for command, (_, kinds) in COMMANDS.items() for kind in kinds
 ]
 
 

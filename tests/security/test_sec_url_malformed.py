@@ -100,7 +100,11 @@ def _one_clean_line(code: int, stdout: str, stderr: str, setting: str) -> None:
     assert code == 2, stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and stdout == "", stderr
-    assert setting in lines[0] and "expected http(s)://host[:port]" in lines[0], lines[0]
+    # a URL the settings table already refuses (a control character) is named by it; any other by the URL check
+    if "no control characters" in lines[0]:  # regenerate names it as the library's keyword: see the stop note
+        assert "model" in lines[0], lines[0]
+    else:
+        assert setting in lines[0] and "expected http(s)://host[:port]" in lines[0], lines[0]
     assert PASSWORD not in stderr and KEY not in stderr
 
 

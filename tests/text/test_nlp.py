@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from summariser.errors import ModelUnavailable
-from summariser.text import nlp
+from summariser.text import layout, nlp
 
 
 def test_the_loaded_pipeline_is_the_pinned_one(tmp_path: Path) -> None:
@@ -65,3 +66,49 @@ def test_a_long_run_without_spaces_keeps_its_offsets() -> None:
     found = nlp.analyse(text)
     assert all(text[s:e].strip() == text[s:e] for s, e in found.sentences)
     assert text[found.sentences[-1][0] : found.sentences[-1][1]].endswith("Another sentence ends it.")
+
+
+SENTENCES = [
+    "Dock workers at the port of Valdmar walked off the job on Monday.",
+    "Union leader Marta Kessel said the European Commission had ignored them,",
+    "and Transport Minister Henrik Aalto approved a plan made by Acme Shipping.",
+    "Grain traders warned that prices would rise",
+]
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of 300 characters and batches of 40 tokens: the paths of a long article on a short text."""
+    monkeypatch.setattr(layout, "PIECE_CHARS", 300)
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 300)
+    monkeypatch.setattr(nlp, "BATCH_TOKENS", 40)
+
+
+def _long_text(seed: int) -> str:
+    rng = random.Random(seed)
+    lines = [" ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 8))) for _ in range(12)]
+    return "\n".join(lines) + f"\n{seed}"  # a text of its own: analyse's cache does not answer
+
+
+def test_a_long_text_is_parsed_in_pieces_and_batches_with_its_offsets(small_pieces: None) -> None:
+    text = _long_text(1)
+    found = nlp.analyse(text)
+    assert len(text) > 3 * nlp.PIECE_CHARS and any(len(line) > nlp.PIECE_CHARS for line in text.split("\n"))
+    assert all(text[s:e].strip() == text[s:e] and "\n" not in text[s:e] for s, e in found.sentences)
+    assert [s for s, _ in found.sentences] == sorted(s for s, _ in found.sentences)
+    assert all(text[e.start : e.end] == e.text for e in found.entities)
+    assert {"Marta Kessel", "Henrik Aalto"} <= {e.text for e in found.entities if e.label == "PERSON"}
+    assert {"walk", "approv", "made"} <= {r.verb for r in found.relations}
+    assert all(text[r.at :].lower().startswith(r.verb[:3]) for r in found.relations)  # offsets into the text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_relations_of_a_range_are_those_of_the_whole_text(small_pieces: None, seed: int) -> None:
+    """`relations_in` parses only the pieces of a long text that overlap the range: the same relations."""
+    text = _long_text(seed)
+    whole = nlp.analyse(text).relations
+    rng = random.Random(seed)
+    for _ in range(20):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.choice([1, 60, 400, 2000]))
+        assert nlp.relations_in(text, start, end) == tuple(r for r in whole if start <= r.at < end)
