@@ -331,8 +331,9 @@ def test_a_bad_token_budget_is_one_error_line_and_exit_2(
         result = regenerate(server, articles, out, *dry, *([flag] if flag else []), env=environ)
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: max_tokens_total must be a positive whole number")
-        assert "--max-tokens-total" in lines[0] and result.stdout == ""
+        named = "--max-tokens-total" if flag else "SUMMARISER_MAX_TOKENS_TOTAL"  # the setting as it was given
+        assert len(lines) == 1 and lines[0].startswith(f"error: {named} must be a whole number of tokens from 1 to")
+        assert result.stdout == ""
     assert not out.exists() and server.requests == []
 
 
