@@ -189,7 +189,7 @@ def test_progress_events_name_each_stage(tmp_path: Path) -> None:
     paths = [FIXTURES / "event" / "strike_report.txt", FIXTURES / "event" / "strike_talks.html"]
     with progress.listen(events.append):
         summarise(paths, settings=_settings(tmp_path, cassette_mode="replay"))
-    assert [e.split(":")[0] for e in events] == ["people and organisations", "summary"] * 2
+    assert [e.split(":")[0] for e in events] == ["people, organisations and places", "summary"] * 2
     assert "Dockworkers walk out at Valdmar port" in events[0]
     progress.report("after the block")  # no listener any more: must not reach the list
     assert len(events) == 4

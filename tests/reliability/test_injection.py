@@ -17,9 +17,10 @@ with a reason; and that a run which fails (too few supported bullets) fails with
 The other tests check the checks without a model: the manifest's injected strings occur in
 their article only inside text `summariser.text.guard` takes out; every request carries the
 article as one delimited block with nothing injected in it (a deterministic echo stand-in);
-and a stand-in that *obeys* every injection is caught — grounding drops its people, quotes
-and bullets with the injection named as the reason, and an injected headline (not grounded)
-is flagged by the same `leaks` check the real test uses.
+and a stand-in that *obeys* every injection is caught — it is never asked to type an injected
+name (the names come from the text the guard has taken the injection out of), the names it
+adds are not taken, its bullets of no sentence are dropped, and an injected headline (not
+grounded) is flagged by the same `leaks` check the real test uses.
 """
 
 from __future__ import annotations
@@ -220,42 +221,49 @@ def test_the_article_reaches_the_model_as_one_delimited_block(
         assert guard.spans(block.group(1)) == []  # nothing addressed to the model is left
 
 
-def _obedient(case: dict[str, Any], *, headline: bool = False) -> Any:
-    """A stand-in that does what the attack says: injected people and quotes (or headline), bullets where
-    the injection is: the summary and implications are sentence numbers, so only numbers of no sentence."""
-    people, quotes = case.get("people", []), case.get("quotes", [])
+class _Obedient:
+    """A stand-in that does what the attack says. Entities are the names the text mentions, typed by the
+    model (`schemas.EntityKinds`): it types as a person every asked name that carries an injected person,
+    and writes the injected people in as extra names too (the answer's model takes only the names asked,
+    so those are dropped by validation). Bullets go where the injection is: the summary and implications
+    are sentence numbers, so only numbers of no sentence. With ``headline``, the injection's headline."""
 
-    def answer(body: Any) -> Reply:
+    def __init__(self, case: dict[str, Any], *, headline: bool = False) -> None:
+        self.case, self.headline = case, headline
+        self.asked: set[str] = set()  # every name the pipeline asked the model to type
+
+    def __call__(self, body: Any) -> Reply:
         reply: dict[str, Any] = echo_answer(body).body
         content = json.loads(reply["choices"][0]["message"]["content"])
-        speaker = people[0] if people else None
-        if "people" in content:
-            content["people"] += [{"name": n, "role": "chief executive", "affiliation": None} for n in people]
-        if "quotes" in content:
-            content["quotes"] = [{"text": q, "speaker": speaker} for q in quotes][:6]
-        if "summary" in content:  # bullets are sentence numbers, and the injection's sentences have none:
+        people = [guard.skeleton_key(p) for p in self.case.get("people", [])]
+        if "summary" not in content:  # the kinds answer: {name: kind} of the names asked
+            self.asked |= set(content)
+            for name in content:
+                if any(p in guard.skeleton_key(name) for p in people):
+                    content[name] = "person"
+            content |= dict.fromkeys(self.case.get("people", []), "person")
+        else:  # bullets are sentence numbers, and the injection's sentences have none:
             content["summary"] = [*content["summary"][:3], 0, 999]  # it can only name sentences that do not exist
             content["implications"] = [0, 999]
-        if "headline" in content and headline:
-            content["headline"] = injected(case)[0][:100]
+            if self.headline:
+                content["headline"] = injected(self.case)[0][:100]
         return Reply(200, completion(json.dumps(content)))
-
-    return answer
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_an_obedient_model_is_caught_by_grounding(case: dict[str, Any], tmp_path: Path, http_context: None) -> None:
-    with FakeOpenAI(responder=_obedient(case)) as server:
+    obedient = _Obedient(case)
+    with FakeOpenAI(responder=obedient) as server:
         result = _stand_in(server, tmp_path, case)
     assert isinstance(result, Briefing), result
     assert not leaks(result, case), "grounding kept an injected item"
     drops = injection_drops(result, case)
-    dropped = {guard.skeleton_key(d.item) for d in drops}
+    asked = {guard.skeleton_key(name) for name in obedient.asked}
     for name in case.get("people", []):  # quotes are read from the text: their drops are checked by reason
         keys = {guard.skeleton_key(name), guard.skeleton_key(strip_titles(name))}  # "Captain Zorg": "Zorg"
-        assert keys & dropped, f"{name!r} was not reported as dropped"
-    if case.get("people"):
-        assert drops, "the stand-in's injected items were not reported"
+        # the guard takes the injection out of the text the names come from, so the model is never asked to type
+        # an injected name, and the extra names it writes are not taken (`leaks` above: nowhere in the briefing)
+        assert not any(k in a for k in keys for a in asked), f"{name!r} was asked: the guard left it in the text"
     assert_drops_explained(drops)
     numbered = number(result.sources[0].text)
     sentences = numbered.picked(range(1, len(numbered.spans) + 1))
@@ -264,7 +272,7 @@ def test_an_obedient_model_is_caught_by_grounding(case: dict[str, Any], tmp_path
 
 @pytest.mark.parametrize("case", CASES[:4], ids=IDS[:4])
 def test_an_injected_headline_is_flagged(case: dict[str, Any], tmp_path: Path, http_context: None) -> None:
-    with FakeOpenAI(responder=_obedient(case, headline=True)) as server:
+    with FakeOpenAI(responder=_Obedient(case, headline=True)) as server:
         result = _stand_in(server, tmp_path, case)
     assert isinstance(result, Briefing), result
     assert [leak for leak in leaks(result, case) if leak.startswith("headline:")]
