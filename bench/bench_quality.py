@@ -56,7 +56,6 @@ from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
 from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold, read_sources_map  # noqa: E402
-from summariser.evaluation.ner_baseline import spacy_briefing  # noqa: E402
 from summariser.evaluation.textscore import rouge  # noqa: E402
 from summariser.ingest.read import make_article  # noqa: E402
 from summariser.llm import embedded  # noqa: E402
@@ -86,6 +85,8 @@ class ConfigResult:
     """The JSON of each FRANK briefing, by dataset id (scored against the entity gold by the parent)."""
     entities: dict[str, Any] = field(default_factory=dict)
     """The entity gold metrics (filled by the parent run, with the current package's scorer)."""
+    seeds: dict[str, str] = field(default_factory=dict)
+    """The JSON of each seeds gold briefing's prediction, by gold name (scored by the parent)."""
 
 
 def _reset_timings() -> None:
@@ -112,8 +113,9 @@ def model_string(config: str) -> str:
     return f"local:{target}"
 
 
-def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
-    """Brief the dataset rows and the gold articles with configuration ``alias``; fresh cache."""
+def run_config(alias: str, rows: list[Any], cache_dir: Path, seeds_gold: Path = ROOT / "gold") -> ConfigResult:
+    """Brief the dataset rows and the gold articles (of ``seeds_gold``) with configuration ``alias``; fresh cache.
+    The parent scores both (`score_seeds`, `score_entities`) with the current package."""
     settings = Settings(model=model_string(alias), cache="on", cache_dir=cache_dir)
     result = ConfigResult(alias)
     _reset_timings()
@@ -147,8 +149,8 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
         result.rows.append(item)
         status = "ok" if "model" in item else item["error"][:90]
         print(f"  [{alias}] {i}/{len(rows)} {row.id} {item['seconds']:.0f}s {status}", file=sys.stderr, flush=True)
-    gold_dir = ROOT / "gold"
-    gold = load_gold(gold_dir)
+    gold_dir = seeds_gold
+    gold = load_gold(gold_dir)  # a worker's own checkout's gold: its package's contract reads it
     started = time.perf_counter()
     try:
         predictions = generate_predictions(gold, gold_dir, settings)
@@ -156,7 +158,7 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
         result.gold = {"error": f"{type(err).__name__}: {err.message}"}
         print(f"  [{alias}] seeds gold failed: {err.message}", file=sys.stderr, flush=True)
     else:
-        result.gold = evaluate(gold_dir, predictions, gold).model_dump(mode="json")
+        result.seeds = {name: raw.decode("utf-8") for name, raw in predictions.items()}
     result.gold["seconds"] = round(time.perf_counter() - started, 1)
     result.timings = embedded.Timings(**embedded.TIMINGS.__dict__)
     return result
@@ -165,7 +167,7 @@ def run_config(alias: str, rows: list[Any], cache_dir: Path) -> ConfigResult:
 def _dump(result: ConfigResult) -> dict[str, Any]:
     return {"name": result.name, "rows": result.rows, "gold": result.gold, "gold_metrics": result.gold.get("metrics"),
             "timings": result.timings.__dict__, "briefings": result.briefings,
-            "entities": result.entities}  # fmt: skip
+            "entities": result.entities, "seeds": result.seeds}  # fmt: skip
 
 
 #: The entity gold set, and what its ``sources.yaml`` names an article by (``DATASET.jsonl#ID``).
@@ -175,12 +177,25 @@ ENTITY_FIELDS = ("people", "organisations", "places", "countries")
 
 def spacy_config(rows: list[Any]) -> ConfigResult:
     """spaCy's small pipeline alone on the same articles (no model): the baseline of the entity rows."""
+    from summariser.evaluation.ner_baseline import spacy_briefing  # not in an older package a worker runs
+
     result = ConfigResult("spacy")
     for row in rows:
         started = time.perf_counter()
         result.briefings[row.id] = to_json(spacy_briefing(make_article(row.article)))
         result.rows.append({"id": row.id, "words": len(row.article.split()), "seconds": time.perf_counter() - started})
     return result
+
+
+def score_seeds(result: ConfigResult) -> None:
+    """Score ``result``'s predictions of the seeds gold against the current gold, with the current scorer (an
+    older package's briefing lacks newer fields: they are scored empty)."""
+    if not result.seeds:
+        return
+    gold_dir = ROOT / "gold"
+    predictions = {name: raw.encode("utf-8") for name, raw in result.seeds.items()}
+    seconds = result.gold.get("seconds", 0)
+    result.gold = evaluate(gold_dir, predictions, load_gold(gold_dir)).model_dump(mode="json") | {"seconds": seconds}
 
 
 def score_entities(result: ConfigResult) -> None:
@@ -213,13 +228,16 @@ def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigR
     try:
         env = {**os.environ, "PYTHONPATH": str(tree), "SUMMARISER_PROMPTS_DIR": str(tree / "prompts")}
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(out), "--configs", alias,
-                   "--articles", str(args.articles), "--dataset", str(args.dataset)]  # fmt: skip
+                   "--articles", str(args.articles), "--dataset", str(args.dataset),
+                   "--seeds-gold", str(tree / "gold")]  # fmt: skip
         subprocess.run(command, env=env, check=True)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
     data = json.loads(out.read_text(encoding="utf-8"))
     timings = embedded.Timings(**data["timings"])
-    return ConfigResult(f"{alias}@{ref}", data["rows"], data["gold"], timings, data.get("briefings", {}))
+    return ConfigResult(
+        f"{alias}@{ref}", data["rows"], data["gold"], timings, data.get("briefings", {}), seeds=data.get("seeds", {})
+    )
 
 
 def _round_trips(briefing: Briefing) -> bool:
@@ -337,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.md")
     parser.add_argument("--worker", metavar="FILE.json", help=argparse.SUPPRESS)  # see run_at
+    parser.add_argument("--seeds-gold", type=Path, default=ROOT / "gold", help=argparse.SUPPRESS)  # a worker's own
     parser.add_argument(
         "--keep-cache", type=Path, metavar="DIR",
         help="keep each configuration's response cache in DIR/ALIAS (must not exist yet: the model must really "
@@ -345,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = read_dataset(args.dataset, args.articles)
     if args.worker:  # one configuration for a parent run, with the package of another checkout
-        result = run_config(args.configs[0], rows, Path(args.worker).with_suffix(".cache"))
+        result = run_config(args.configs[0], rows, Path(args.worker).with_suffix(".cache"), args.seeds_gold)
         Path(args.worker).write_text(json.dumps(_dump(result)), encoding="utf-8")
         return 0
     results = []
@@ -363,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                     parser.error(f"{cache} exists: a configuration's cache must start empty (the model must run)")
                 results.append(run_config(alias, rows, cache))
     for r in results:
+        score_seeds(r)
         score_entities(r)
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
