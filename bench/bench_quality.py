@@ -212,7 +212,10 @@ def score_entities(result: ConfigResult) -> None:
     }
     missing = [g.name for g in gold if g.name not in predictions]
     report = evaluate(ENTITY_GOLD, predictions, [g for g in gold if g.name in predictions]).model_dump(mode="json")
-    result.entities = {"metrics": report.get("metrics", {}), "scored": len(predictions), "missing": missing}
+    result.entities = {
+        "metrics": report.get("metrics", {}), "lists": report.get("lists", {}), "scored": len(predictions),
+        "missing": missing,
+    }  # fmt: skip
 
 
 def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigResult:
@@ -261,8 +264,17 @@ def _r(scores: dict[str, float]) -> str:
     return " / ".join(f"{scores[k]:.1f}" for k in ROUGE_KEYS)
 
 
-def _metric(gold: dict[str, Any], name: str) -> str:
-    value = (gold.get("metrics") or {}).get(name)
+def _value(report: dict[str, Any], name: str) -> float | None:
+    """A flat metric of an eval report, or a list field's precision / recall (in its ``lists`` aggregate)."""
+    field, _, measure = name.partition(".")
+    if measure in ("precision", "recall"):
+        return (report.get("lists") or {}).get(field, {}).get(measure)
+    value: float | None = (report.get("metrics") or {}).get(name)
+    return value
+
+
+def _metric(report: dict[str, Any], name: str) -> str:
+    value = _value(report, name)
     return "—" if value is None else f"{value:.3f}"
 
 
@@ -305,9 +317,8 @@ def table(results: list[ConfigResult], n: int) -> list[str]:
     for name in ENTITY_FIELDS:
         cells = []
         for r in results:
-            m = r.entities.get("metrics") or {}
-            p, rec, f1 = (m.get(f"{name}.{k}") for k in ("precision", "recall", "f1"))
-            cells.append("—" if f1 is None else f"{p:.2f} / {rec:.2f} / {f1:.2f}")
+            values = [_value(r.entities, f"{name}.{k}") for k in ("precision", "recall", "f1")]
+            cells.append(" / ".join("—" if v is None else f"{v:.2f}" for v in values))
         row(f"entity gold ({ENTITY_GOLD.name}, 40 FRANK articles): {name} P / R / F1", cells)
     roles = [f"{_metric(r.entities, 'people.role')} / {_metric(r.entities, 'people.affiliation')}" for r in results]
     row("entity gold: people role / affiliation acc.", roles)
@@ -384,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         score_seeds(r)
         score_entities(r)
+    args.out.parent.mkdir(parents=True, exist_ok=True)  # the raw results first: a table bug never loses a run
+    args.out.with_suffix(".json").write_text(json.dumps([_dump(r) for r in results], indent=1) + "\n", encoding="utf-8")
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
         if "error" in r.gold:
@@ -398,9 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *[f"- `{name}`: {line}" for name, lines in failures.items() for line in lines],
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(text) + "\n", encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps([_dump(r) for r in results], indent=1) + "\n", encoding="utf-8")
     print("\n".join(text))
     return 0
 
