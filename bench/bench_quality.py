@@ -226,6 +226,8 @@ def run_at(ref: str, alias: str, args: argparse.Namespace, tmp: Path) -> ConfigR
     old and the new configuration sit side by side in one run, on one machine, one after the other.
     """
     tree = tmp / f"worktree-{ref}"
+    if not (tmp / "shared").exists() and (ROOT.parent / "shared").is_dir():  # gold sources name ../../shared/…
+        (tmp / "shared").symlink_to(ROOT.parent / "shared")
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), ref], check=True)
     out = tmp / f"{alias}@{ref}.json"
     try:
