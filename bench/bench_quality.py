@@ -398,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         score_seeds(r)
         score_entities(r)
     args.out.parent.mkdir(parents=True, exist_ok=True)  # the raw results first: a table bug never loses a run
-    args.out.with_suffix(".json").write_text(json.dumps([_dump(r) for r in results], indent=1) + "\n", encoding="utf-8")
+    figures = [{k: v for k, v in _dump(r).items() if k not in ("briefings", "seeds")} for r in results]  # no texts:
+    args.out.with_suffix(".json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")  # data's own
     failures = {r.name: [f"{i['id']}: {i['error']}" for i in r.rows if "error" in i] for r in results}
     for r in results:
         if "error" in r.gold:
