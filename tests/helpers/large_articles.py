@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ADDRESS_SPACE", "SHAPES", "Briefed", "article", "brief_peak"]
+__all__ = ["ADDRESS_SPACE", "PEAK_PROBE", "SHAPES", "Briefed", "article", "brief_peak"]
 
 #: Every shape `article` writes.
 SHAPES = (
@@ -30,7 +30,8 @@ SHAPES = (
 #: Address space the child may use: a runaway ends in MemoryError there, not in a machine swapping.
 ADDRESS_SPACE = 8 * 2**30
 
-_PROBE = """
+#: ``python -c PEAK_PROBE PEAK_FILE ARGS…``: the CLI with ARGS; its peak RSS (VmHWM, KiB) is written to PEAK_FILE.
+PEAK_PROBE = """
 import sys
 peak_file = sys.argv.pop(1)
 try:
@@ -117,7 +118,7 @@ def brief_peak(path: Path, model: str, out: Path, timeout: float = 3600) -> Brie
     """``summariser brief PATH -m MODEL --no-cache -o OUT`` in a fresh process capped at `ADDRESS_SPACE`."""
     peak = out.with_name(out.name + ".peak")
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(peak), "brief", str(path), "-m", model, "--no-cache", "-o", str(out)],
+        [sys.executable, "-c", PEAK_PROBE, str(peak), "brief", str(path), "-m", model, "--no-cache", "-o", str(out)],
         capture_output=True, text=True, timeout=timeout,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE)),
     )  # fmt: skip

@@ -29,6 +29,7 @@ from helpers import figures
 from helpers.briefings import gold_briefing
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
+from helpers.large_articles import PEAK_PROBE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -659,18 +660,6 @@ def test_a_4_mb_input_is_read_with_bounded_memory(tmp_path: Path, kind: str) -> 
     figures.record("inputs", f"peak_rss_growth_mib_4mb_{kind}", round(growth / 2**20))
 
 
-_CLI_PEAK = """
-import sys
-out = sys.argv.pop(1)
-try:
-    from summariser.cli import main
-    main()
-finally:
-    with open(out, "w") as f:
-        f.write(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
-"""
-
-
 @needs_proc
 def test_cli_refuses_a_50_mb_file_in_one_line_and_bounded_memory(tmp_path: Path) -> None:
     """Measured here: the whole ``summariser brief`` process peaks at ~96 MB (its imports) for a 50 MB file."""
@@ -679,7 +668,7 @@ def test_cli_refuses_a_50_mb_file_in_one_line_and_bounded_memory(tmp_path: Path)
     peak = tmp_path / "peak"
     figures.record("inputs", "tried")
     result = subprocess.run(
-        [sys.executable, "-c", _CLI_PEAK, str(peak), "brief", str(path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PEAK_PROBE, str(peak), "brief", str(path)], capture_output=True, text=True, timeout=120
     )
     assert_clean(result.returncode, result.stdout, result.stderr)
     assert (
