@@ -2,25 +2,36 @@
 
 A small model is better at choosing among given options than at writing lists, and a name it
 copies may be half a name or a place. So the names come from the text — spaCy's entities
-(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`) and the capitalised phrases that
+(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`), the capitalised phrases that
 may be people (`people.name_candidates`, which keeps "Lars Klingbeil", whom spaCy calls a
-place) — cleaned (no "the", possessive or title), each once under its fullest form, in the
-order of the text. The model answers with the kind of each — person, organisation, place or
-other (`schemas.EntityKinds`: the names are the keys of its answer, written by the grammar);
-it cannot name what the text does not, and one answer costs a few tokens per name.
+place) and the dateline's place and agency — cleaned (no "the", small word, possessive or
+title at either end; no word of the calendar before: "Saturday Wright" is a caption run into
+the text), each once under its fullest form (a surname, a first word or an acronym of a longer
+name folds into it: "CPS" of "Crown Prosecution Service"), in the order of the text. What only
+looks like a name is left out: a contraction ("I'd"), a common acronym (`kinds.COMMON_ACRONYMS`:
+"TV", "MPs") and a one-word capital the tagger reads as a common word wherever it stands
+("Like many …", "Paramedics arrived"). The model answers with the kind of each — person,
+organisation, place or other (`schemas.EntityKinds`: the names are the keys of its answer,
+written by the grammar); it cannot name what the text does not, and one answer costs a few
+tokens per name.
 
 `settle` then decides each candidate's kind, evidence first:
 
 1. the name's own shape (`text.kinds.shape_kind`): a country is none of the three (countries
-   are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch"); an
-   organisation word ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …")
-   settles the kind whatever the model said;
+   are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch") or an
+   event, prize or law ("Academy Awards", "General Election"); an organisation word
+   ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
+   whatever the model said;
 2. the model's kind — but a one-word "person" that spaCy tags only as a place or an
-   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP");
+   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
+   an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
+   Mann");
 3. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
    an organisation word or an all-capitals acronym for ORG, a place label (GPE, LOC, FAC)
    for places; a person only when spaCy calls it PERSON, it has two words or more and a title
    stands before it in the text ("President Dina Boluarte").
+
+A person named once in full and again by one name ("Julia Louis-Dreyfus" … "Julia") is listed once.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from dataclasses import dataclass, field
 from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntitiesDraft, EntityKinds, PersonDraft, kinds_model
 from ..text import nlp
 from ..text.datelines import dateline
-from ..text.kinds import Kind, is_demonym, shape_kind
+from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
 from ..text.names import TITLE_WORDS, TOPIC_WORDS
 from ..text.normalise import STOP_WORDS, plain_key
 from ..text.titles import title_before
@@ -100,12 +111,34 @@ def _untitled(name: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """A name as listed: no leading article, possessive, title or trailing title word."""
+    """A name as listed: no leading article, word of the calendar ("Saturday Wright", a caption run into
+    the text) or other small word ("In India"), no possessive, hyphenated suffix ("Washington D.C.-based"),
+    title or small word at the end ("Rihanna and", "JP Morgan Managing")."""
     name = _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
+    name = _SUFFIX.sub("", name)
     words = name.split()
-    while len(words) > 1 and words[-1].lower().strip(".,") in TITLE_WORDS:  # "JP Morgan Managing"
+    while len(words) > 1 and _small(words[0], _CALENDAR):
+        words.pop(0)
+    while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS or _small(words[-1])):
         words.pop()
     return " ".join(words)
+
+
+_SUFFIX = re.compile(r"(?<=[\w.])-[a-z]+$")
+#: Small words that never open or end a name: prepositions, conjunctions, determiners and pronouns
+#: (not "Will" or "Can", which are names too).
+_SMALL = frozenset(
+    """in on at as if but or and nor so by for from after before when while with during since to of into
+    under over about against this that these those it its his her our their my your we he she they i you
+    like unlike""".split()
+)
+
+
+def _small(word: str, more: frozenset[str] = frozenset()) -> bool:
+    """Whether ``word`` is a small word (`_SMALL`) or one of ``more``, capitalised or not ("On", "and");
+    not an acronym ("US", "IS")."""
+    key = word.lower().strip(".,")
+    return not word.isupper() and (key in _SMALL or key in more)
 
 
 #: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
@@ -139,6 +172,16 @@ def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
                 at, phrase = at + len(phrase) - len(rest), rest
             out.append((phrase, at))
     return out
+
+
+#: What looks like a name and is not: a contraction ("I'd", "Ma'am") or a US party and state ("R-Va").
+_NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
+
+
+def _common_only(text: str, word: str, common: frozenset[int]) -> bool:
+    """Whether the tagger reads every place ``text`` writes ``word`` as a common word, not a name."""
+    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
+    return bool(found) and all(at in common for at in found)
 
 
 def _opens_only(text: str, word: str, starts: set[int]) -> bool:
@@ -179,6 +222,10 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return  # a portfolio: "Railways, Information and Broadcasting"
         if shape_kind(name) == "country" or is_demonym(name) or name not in text:
             return
+        if _NOT_A_NAME.match(name) or name.lower() in COMMON_ACRONYMS:
+            return  # "I'd", "Ma'am", "R-Va."; "TV", "MPs"
+        if " " not in name and _common_only(text, name, analysis.common):
+            return  # "Like many …", "Paramedics arrived": the capital is the sentence's
         entry = found.get(key)
         if entry is None:
             entry = found[key] = Candidate(name, set(), at)
@@ -195,6 +242,8 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             starts.add(s + line.end)
             if line.place:
                 add(line.place, "GPE", s)
+            if line.agency:
+                add(line.agency, "ORG", s)  # "(CNN)", "(Reuters)": who filed the story
     for entity in analysis.entities:
         inner = entity.text.split()[1:]
         if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
@@ -232,7 +281,7 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
         if longer is not None:  # "Hook" of spaCy's "Hook of" beside the phrase "Hook of Holland"
             longer.labels |= cand.labels
             continue
-        full = next((o for o in found if o is not cand and _short_form(cand, o)), None)
+        full = next((o for o in found if o is not cand and (_short_form(cand, o) or _initials(cand, o))), None)
         if full is not None:
             full.labels |= cand.labels
             continue
@@ -251,6 +300,12 @@ def _short_form(short: Candidate, full: Candidate) -> bool:
     return words[0] == word[0] and ("ORG" in full.labels or shape_kind(full.name) == "organisation")
 
 
+def _initials(short: Candidate, full: Candidate) -> bool:
+    """Whether ``short`` is an acronym of ``full``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
+    letters = [w[0] for w in re.findall(r"[A-Z][\w’'&-]*", full.name)]
+    return short.name.isupper() and len(short.name) >= 2 and short.name == "".join(letters) and len(letters) >= 2
+
+
 def _titled(text: str, name: str) -> bool:
     """Whether the text writes a title or role right before ``name`` somewhere ("Minister Micky …")."""
     for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
@@ -263,7 +318,7 @@ def _titled(text: str, name: str) -> bool:
 def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
     shape = shape_kind(cand.name)
-    if shape == "country":
+    if shape in ("country", "event"):
         return None
     if shape is not None:
         return shape
@@ -273,6 +328,8 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
         if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
             return LABELS[sorted(tagged)[0]]
         return "person"
+    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(cand.name.split()) <= 3:
+        return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
     if picked is not None:
         return picked
     if "ORG" in tagged and (cand.name.isupper() and len(cand.name) >= 2):
@@ -307,4 +364,11 @@ def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) ->
             organisations.append(cand.name)
         elif kind == "place":
             places.append(cand.name)
-    return EntitiesDraft(people=people, organisations=organisations, places=places)
+    return EntitiesDraft(people=_named_once(people), organisations=organisations, places=places)
+
+
+def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
+    """``people`` without a one-word name that is the first or last word of another's full name
+    ("Julia" of "Julia Louis-Dreyfus", "Wright" of "Ian Wright"): the same person, named again."""
+    words = {w for p in people if len(p.name.split()) > 1 for w in (plain_key(p.name).split()[0], plain_key(p.name).split()[-1])}
+    return [p for p in people if len(p.name.split()) > 1 or plain_key(p.name) not in words]

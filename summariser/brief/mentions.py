@@ -7,7 +7,7 @@ they are read from it:
 * `countries_in` — every country or bloc named (ISO 3166 names, common aliases such as "U.S.",
   blocs such as "European Union"), in order of first mention. Adjectives ("Chinese") are not
   mentions of a country. Names that are also common first names or US states ("Jordan",
-  "Georgia", "Chad") are skipped when they sit in a longer capitalised name
+  "Georgia", "Chad", "Jersey") are skipped when they sit in a longer capitalised name
   ("Michael Jordan", "Georgia Tech"), as is "Mexico" in "New Mexico".
 * `quotes_in` — passages inside quotation marks, verbatim by construction, with a speaker
   attributed from the people the model found: the person named closest to the quote in its
@@ -28,7 +28,7 @@ from ..text.normalise import plain_key
 from ..text.sentences import sentence_around
 
 #: Country names that are also people's names or US states: need care in context.
-AMBIGUOUS = frozenset({"Jordan", "Georgia", "Chad", "Turkey", "Guinea", "Niger", "Mali", "Israel", "Lebanon"})
+AMBIGUOUS = frozenset({"Jordan", "Georgia", "Chad", "Turkey", "Guinea", "Niger", "Mali", "Israel", "Lebanon", "Jersey"})
 #: Quotations shorter than this many words are scare quotes or titles, not quotes.
 MIN_QUOTE_WORDS = 3
 QUOTE_MAX_CHARS = 400

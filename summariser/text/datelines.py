@@ -2,11 +2,13 @@
 
 A dateline says where a story was filed and by whom; it is not part of the claim that
 follows. `dateline` finds one at the start of a sentence — a place in capitals ("LIMA",
-"NEW YORK"), optionally followed by a region or country ("LIMA, Peru") and a date
-("March 4", "Sept 18"), then optionally a news agency in brackets ("(Reuters)", "(AP)",
-"(CNN)"), then a dash — or the bracketed agency and the dash alone ("(CNN) --"). Summary
-bullets and implications start after it (`summariser.brief.numbering`); the place it names
-is a place of the story (`summariser.brief.entities`).
+"NEW YORK"; as a name, "Washington", only when an agency follows), optionally followed by a
+region or country ("LIMA, Peru") and a date ("March 4", "Sept 18"), then optionally a news
+agency in brackets ("(Reuters)", "(AP)", "(CNN)"), then a dash — or the bracketed agency and
+the dash alone ("(CNN) --"), or the bracketed agency right before the first word ("(CNN)ESPN's
+Britt McHenry …"). Summary bullets and implications start after it
+(`summariser.brief.numbering`); the place and the agency it names are a place and an
+organisation of the story (`summariser.brief.entities`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}"
 _REGION = r"[A-Z][a-z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2}"
 _DATELINE = re.compile(
-    rf"^(?:(?P<place>{_CAPS_PLACE})(?:,\s*(?P<region>(?!{_MONTH}\s+\d){_REGION}))?"
+    rf"^(?:(?P<place>{_CAPS_PLACE}|{_REGION}(?=\s*\([A-Za-z][\w .&’'-]{{0,30}}\)))(?:,\s*(?P<region>(?!{_MONTH}\s+\d){_REGION}))?"
     rf"(?:,?\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?\s*)?"
     r"(?:\((?P<agency>[A-Za-z][\w .&’'-]{0,30})\)\s*)?"
-    r"(?:--?|–|—|:)\s+(?=\S)"
+    r"(?:(?:--?|–|—|:)\s+(?=\S)|(?<=\))(?=[A-Z\"“‘']))"  # "(CNN)ESPN's …": CNN's own style, no dash
 )
 
 

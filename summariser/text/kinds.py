@@ -10,7 +10,10 @@ grounding of people (`names.not_a_person`) use it.
   a word of the name is an organisation word (`ORGANISATION_WORDS`, which extends
   `names.ORG_WORDS` with the endings of company and agency names), "place" when one is a
   place word (`PLACE_WORDS`: river, stadium, airport … at the end, or an opener such as
-  "Lake"); None when the shape does not tell (most names of people, and plain names such as "Maersk" or "Lima").
+  "Lake"), "event" when its last word names an event, award or act (`EVENT_WORDS`: "Academy
+  Awards", "General Election", "Kite Festival"); None when the shape does not tell (most names of
+  people, and plain names such as "Maersk" or "Lima").
+* `COMMON_ACRONYMS` — capitals that are words, not names ("TV", "SUV", "MPs").
 * `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
   `demonym_country` — the country it stands for, when known ("Dutch" → "Netherlands").
 """
@@ -24,6 +27,8 @@ from .names import DEMONYMS, ORG_WORDS, country_name
 from .normalise import plain_key
 
 __all__ = [
+    "COMMON_ACRONYMS",
+    "EVENT_WORDS",
     "ORGANISATION_WORDS",
     "PLACE_OPENERS",
     "PLACE_WORDS",
@@ -34,7 +39,7 @@ __all__ = [
     "shape_kind",
 ]
 
-Kind = Literal["organisation", "place", "country"]
+Kind = Literal["organisation", "place", "country", "event"]
 
 #: Words that make a name an organisation's: `names.ORG_WORDS` and the words that end company,
 #: agency and team names.
@@ -56,6 +61,18 @@ PLACE_WORDS = frozenset(
     plains heights falls""".split()
 )
 PLACE_OPENERS = frozenset("lake mount cape gulf strait bay port fort isle sea river valley".split())
+#: Words that, ending a name, make it an event, a prize or a law — none of the three kinds, whatever
+#: other word it holds ("Recording Artists' Coalition Award", "Wulong International Kite Festival").
+EVENT_WORDS = frozenset(
+    """award awards medal prize prizes trophy election elections festival record championship championships
+    olympics games tournament cup marathon final finals summit tax act bill treaty accord""".split()
+)
+#: Acronyms and capitalised abbreviations that are common nouns or titles, not names of anything
+#: (compared lower-cased, as written: "R&B" → "r&b").
+COMMON_ACRONYMS = frozenset(
+    """tv suv sat dna gps ceo cfo coo mp mps pm ok r&b flotus potus vip hiv gdp atm pc cctv diy id iq pr hr ai
+    ivf mri am fm usb led lcd dvd cd""".split()
+)
 
 
 #: Adjectives of peoples and regions that name no one country (`names.DEMONYMS` holds the countries' own).
@@ -90,6 +107,8 @@ def shape_kind(name: str) -> Kind | None:
     if country_name(name) is not None:
         return "country"
     words = [w.strip(".,") for w in plain_key(name).split()]
+    if words and words[-1] in EVENT_WORDS:
+        return "event"
     if any(w in ORGANISATION_WORDS for w in words):
         return "organisation"
     if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_OPENERS):

@@ -91,6 +91,9 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...]
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...] = ()
+    common: frozenset[int] = frozenset()
+    """Offsets of the capitalised words the tagger reads as common words, not proper nouns ("Like
+    many others …", "Paramedics arrived"): a capital that says nothing of a name."""
 
 
 def _relations(doc: Any, offset: int) -> list[Relation]:
@@ -217,6 +220,7 @@ def _analysed(text: str) -> Analysis:
     spans: list[tuple[int, int]] = []
     entities: list[Entity] = []
     relations: list[Relation] = []
+    common: set[int] = set()
     soft = soft_breaks(text) if "\n" in text else set()
     for offset, doc in _parsed(pieces):
         for sent in doc.sents:
@@ -231,7 +235,8 @@ def _analysed(text: str) -> Analysis:
             start, end = offset + e.start_char, offset + e.end_char
             entities.append(Entity(e.label_, start, end, text[start:end]))
         relations += _relations(doc, offset)
-    return Analysis(tuple(spans), tuple(entities), tuple(relations))
+        common.update(offset + t.idx for t in doc if t.text[:1].isupper() and t.pos_ not in ("PROPN", "X"))
+    return Analysis(tuple(spans), tuple(entities), tuple(relations), frozenset(common))
 
 
 def relations_in(text: str, start: int, end: int) -> tuple[Relation, ...]:

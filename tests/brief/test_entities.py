@@ -104,3 +104,63 @@ def test_names_hold_nothing_a_json_key_or_a_grammar_rule_would_escape() -> None:
     found = names(text)
     assert "Ring of Fire" in found and "U.S. Geological Survey" in found
     assert not any(set(n) & set('"\\“”') for n in found)
+
+
+def test_what_only_looks_like_a_name_is_not_a_candidate() -> None:
+    text = (
+        "Like many fans, Tom Okafor waited. Paramedics arrived at the scene. 'I'd go again,' he said. "
+        "'Ma'am, they are coming,' the operator said. Senator Jane Holt (R-Va.) spoke on TV to MPs. "
+        "Paramedics from Leeds said so."
+    )
+    found = names(text)
+    assert "Tom Okafor" in found and "Jane Holt" in found and "Leeds" in found
+    for word in ("Like", "Paramedics", "I'd", "Ma'am", "R-Va.", "TV", "MPs"):
+        assert word not in found
+
+
+def test_small_words_and_calendar_words_do_not_stick_to_names() -> None:
+    text = (
+        "The presenter was Ian Wright at Sandown on Saturday Wright met fans. In India the rains came. "
+        "The star met Rihanna and friends. A Washington D.C.-based firm and Cole & Sons said so."
+    )
+    found = names(text)
+    assert "Saturday Wright" not in found and "Ian Wright" in found
+    assert "India" in found or "In India" not in found
+    assert "Rihanna" in found and "Rihanna and" not in found
+    assert "Washington D.C." in found and not any(n.endswith("-based") for n in found)
+
+
+def test_an_acronym_of_a_longer_name_is_folded_into_it() -> None:
+    text = "The Crown Prosecution Service said on Monday it would appeal. The CPS has 28 days to do so."
+    found = names(text)
+    assert "Crown Prosecution Service" in found and "CPS" not in found
+
+
+def test_the_agency_of_a_dateline_is_a_candidate() -> None:
+    text = "(CNN)Rescuers in Nepal searched the rubble of Kathmandu on Sunday, officials said."
+    assert "CNN" in names(text)
+
+
+def test_a_person_named_again_by_one_name_is_listed_once() -> None:
+    text = (
+        "Actress Julia Louis-Dreyfus said the role was inspired by Hillary Clinton. "
+        "Julia said she admired her. Arsenal legend Ian Wright was there. Wright, 51, smiled."
+    )
+    found = candidates(text)
+    got = settle(answer(text, person=[c.name for c in found if c.name != "Arsenal"]), found, text)
+    assert sorted(p.name for p in got.people) == ["Hillary Clinton", "Ian Wright", "Julia Louis-Dreyfus"]
+
+
+def test_a_name_spacy_reads_as_a_person_is_one_when_the_model_calls_it_an_organisation() -> None:
+    text = "The Kilmarnock chairman Jim Mann said coaches Alan Robertson and Billy Thomson had done well at Rugby Park."
+    found = candidates(text)
+    got = settle(answer(text, organisation=[c.name for c in found]), found, text)
+    assert {"Jim Mann", "Alan Robertson", "Billy Thomson"} <= {p.name for p in got.people}
+    assert "Kilmarnock" in got.organisations
+
+
+def test_an_event_or_a_prize_is_none_of_the_three() -> None:
+    text = "Stars gathered for the Academy Awards in Los Angeles after the General Election, Reuters said."
+    found = candidates(text)
+    got = settle(answer(text, organisation=[c.name for c in found]), found, text)
+    assert "Academy Awards" not in got.organisations and "General Election" not in got.organisations

@@ -21,6 +21,7 @@ def test_countries_are_named_ones_in_order_of_first_mention() -> None:
 
 def test_a_country_name_inside_a_person_or_place_name_is_not_a_mention() -> None:
     assert countries_in("Chad Smith visited New Mexico and Georgia Tech.") == []
+    assert countries_in("The reporter, who hails from New Jersey, was suspended.") == []
     assert countries_in("Officials from Chad, Georgia and Mexico met.") == ["Chad", "Georgia", "Mexico"]
 
 

@@ -17,6 +17,8 @@ from summariser.text.datelines import dateline
         ("(CNN) -- The police said on Monday.", "The police said on Monday.", None, "CNN"),
         ("NEW YORK, Jan. 5, 2024 (AP) — Stocks fell.", "Stocks fell.", "NEW YORK", "AP"),
         ("WASHINGTON (Reuters) - U.S. officials met.", "U.S. officials met.", "WASHINGTON", "Reuters"),
+        ("(CNN)ESPN's Britt McHenry apologised.", "ESPN's Britt McHenry apologised.", None, "CNN"),
+        ("Washington (CNN)They may not be aliens.", "They may not be aliens.", "Washington", "CNN"),
     ],
 )
 def test_a_dateline_is_cut_off_its_sentence(sentence: str, rest: str, place: str | None, agency: str | None) -> None:
@@ -35,6 +37,9 @@ def test_a_dateline_is_cut_off_its_sentence(sentence: str, rest: str, place: str
         "NATO - the alliance said it would meet.",
         "BREAKING: the minister resigned.",
         "LONDON is expensive - everyone says so.",
+        "Apple (AAPL) - shares rose on Monday.",
+        "Paris (AFP) said the talks failed.",
+        "(Reuters) said the talks failed.",
     ],
 )
 def test_no_dateline_is_found_where_there_is_none(sentence: str) -> None:

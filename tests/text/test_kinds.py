@@ -23,6 +23,10 @@ from summariser.text.kinds import is_demonym, shape_kind
         ("Lake Titicaca", "place"),
         ("Strait of Hormuz", "place"),
         ("Thames River", "place"),
+        ("Academy Awards", "event"),
+        ("Recording Artists' Coalition Award", "event"),  # an event word ends it: not the coalition
+        ("General Election", "event"),
+        ("Wulong International Kite Festival", "event"),
         ("Peru", "country"),
         ("the Netherlands", "country"),
         ("European Union", "country"),
