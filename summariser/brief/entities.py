@@ -224,7 +224,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return
         if _NOT_A_NAME.match(name) or name.lower() in COMMON_ACRONYMS:
             return  # "I'd", "Ma'am", "R-Va."; "TV", "MPs"
-        if " " not in name and _common_only(text, name, analysis.common):
+        if " " not in name and not name.isupper() and _common_only(text, name, analysis.common):
             return  # "Like many …", "Paramedics arrived": the capital is the sentence's
         entry = found.get(key)
         if entry is None:
@@ -352,14 +352,17 @@ def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) ->
     People come without a role or affiliation: `people.stated_titles` reads those from the text.
     """
     chosen = answer.kinds() if answer is not None else {}
+    common = nlp.analyse(text).common
     people: list[PersonDraft] = []
     organisations: list[str] = []
     places: list[str] = []
     for cand in found:
         picked = chosen.get(cand.name)
         kind = _kind(cand, None if picked == "other" else picked, text)
+        if kind is None or _run_together(cand.name) or (not cand.tagged and _common_word(cand.name, text)):
+            continue
         if kind == "person":
-            people.append(PersonDraft(name=cand.name, role=None, affiliation=None))
+            people.append(PersonDraft(name=_lead_cut(cand.name, text, common), role=None, affiliation=None))
         elif kind == "organisation":
             organisations.append(cand.name)
         elif kind == "place":
@@ -367,8 +370,46 @@ def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) ->
     return EntitiesDraft(people=_named_once(people), organisations=organisations, places=places)
 
 
+#: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
+_RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl private pte fusilier admiral brigadier "
+                   "commander rev reverend".split())  # fmt: skip
+
+
+def _run_together(name: str) -> bool:
+    """Whether ``name`` is two pieces of text run together, not one name: a sentence ends inside it
+    ("National.' Don't Push") or a second "The" opens inside it ("Arc de Triomphe The Togo")."""
+    return bool(re.search(r"[.!?]['’\"]|['’]\s|\sThe\s", name))
+
+
+def _common_word(name: str, text: str) -> bool:
+    """Whether ``name`` is a common word, not a name: one word the text also writes in lower case
+    ("Coaches" of "the coaches said"), or a group of people ending in one ("Tory MPs")."""
+    words = name.split()
+    if words[-1].lower() in COMMON_ACRONYMS:
+        return True
+    return len(words) == 1 and re.search(rf"(?<![\w’']){re.escape(name.lower())}(?![\w’'])", text) is not None
+
+
+def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:
+    """A person's ``name`` without what leads it and is no part of it: a rank ("Major Johnnie Cousens"), or
+    a word the tagger reads as a common word where the name is written ("Unpopular Bubba Watson")."""
+    words, at = name.split(), text.find(name)
+    while len(words) > 2 and (words[0].lower().strip(".") in _RANKS or (at >= 0 and at in common)):
+        at += len(words[0]) + 1
+        words.pop(0)
+    return " ".join(words)
+
+
 def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
-    """``people`` without a one-word name that is the first or last word of another's full name
-    ("Julia" of "Julia Louis-Dreyfus", "Wright" of "Ian Wright"): the same person, named again."""
-    words = {w for p in people if len(p.name.split()) > 1 for w in (plain_key(p.name).split()[0], plain_key(p.name).split()[-1])}
-    return [p for p in people if len(p.name.split()) > 1 or plain_key(p.name) not in words]
+    """``people`` without a name that is, titles aside, one word that is the first or last word of
+    another's full name ("Julia" of "Julia Louis-Dreyfus", "Mr Wright" of "Ian Wright"): the same person,
+    named again."""
+    def bare(name: str) -> list[str]:
+        words = plain_key(name).split()
+        while len(words) > 1 and (words[0] in TITLE_WORDS or words[0] in _RANKS):
+            words.pop(0)
+        return words
+
+    full = [bare(p.name) for p in people if len(bare(p.name)) > 1]
+    ends = {w for words in full for w in (words[0], words[-1])}
+    return [p for p in people if len(bare(p.name)) > 1 or bare(p.name)[0] not in ends]

@@ -153,6 +153,20 @@ def _longer_role(model: str | None, stated: str, before: str) -> bool:
     return " ".join(before.split()).lower().endswith(" ".join(model.split()).lower())
 
 
+#: Lower-case words a name may hold between its capitalised ones ("Bank of England").
+_JOINERS = frozenset("of the for and de del da van von".split())
+
+
+def _named(org: str) -> bool:
+    """Whether what a title reads as an organisation is a name: capitalised words, lower-case joiners
+    only between them ("Bank of England"; not "partner Ashton Kutcher and" before "daughter Wyatt")."""
+    words = org.split()
+    return (
+        bool(words) and words[0][:1].isupper() and words[-1][:1].isupper()
+        and all(w[:1].isupper() or w[:1].isdigit() or w in _JOINERS for w in words)
+    )  # fmt: skip
+
+
 def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
     """``entities`` with names, roles and affiliations as ``text`` states them (module docstring)."""
     people: list[PersonDraft] = []
@@ -166,7 +180,7 @@ def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
                 role = stated.role
             affiliation = stated.affiliation or affiliation
             for org in (stated.organisation, stated.possessor):
-                if org and country_name(org) is None and plain_key(org) not in keys:
+                if org and _named(org) and country_name(org) is None and plain_key(org) not in keys:
                     orgs.append(org)
                     keys.add(plain_key(org))
         affiliation = affiliation or _national(role, text, at)
