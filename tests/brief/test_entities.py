@@ -164,3 +164,38 @@ def test_an_event_or_a_prize_is_none_of_the_three() -> None:
     found = candidates(text)
     got = settle(answer(text, organisation=[c.name for c in found]), found, text)
     assert "Academy Awards" not in got.organisations and "General Election" not in got.organisations
+
+
+def test_settle_drops_text_run_together_and_common_words() -> None:
+    text = (
+        "Fans cheered at the Grand National.' Don't Push It won. Coaches said the coaches were happy. "
+        "Paris mayor Anne Hidalgo met Twitter executives near the Arc de Triomphe The Togo striker waved."
+    )
+    found = candidates(text)
+    got = settle(answer(text, organisation=[c.name for c in found if c.name != "Anne Hidalgo"],
+                        person=["Anne Hidalgo"]), found, text)  # fmt: skip
+    kept = set(got.organisations) | set(got.places) | {p.name for p in got.people}
+    assert "Twitter" in got.organisations and "Anne Hidalgo" in kept
+    assert not any(".'" in n or " The " in n for n in kept)  # two pieces of text, not one name
+    assert "Coaches" not in kept  # the text writes it in lower case too: a word
+
+
+def test_a_rank_or_a_common_word_leading_a_name_is_cut_and_a_titled_surname_folds() -> None:
+    text = (
+        "Major Johnnie Cousens led the parade. Unpopular Bubba Watson won again at Augusta. "
+        "Mr Cousens said it was an honour."
+    )
+    found = candidates(text)
+    got = settle(answer(text, person=[c.name for c in found if c.name != "Augusta"]), found, text)
+    assert sorted(p.name for p in got.people) == ["Bubba Watson", "Johnnie Cousens"]
+
+
+def test_a_title_names_an_organisation_only_when_it_is_a_name() -> None:
+    from summariser.brief.people import stated_titles
+    from summariser.schemas import EntitiesDraft, PersonDraft
+
+    text = "Mila Kunis lives with partner Ashton Kutcher and daughter Wyatt. Bank of England Governor Andrew Bailey spoke."
+    people = [PersonDraft(name=n, role=None, affiliation=None) for n in ("Wyatt", "Andrew Bailey")]
+    got = stated_titles(EntitiesDraft(people=people, organisations=[], places=[]), text)
+    assert "Bank of England" in got.organisations
+    assert not any("Kutcher" in o or o.endswith(" and") for o in got.organisations)
