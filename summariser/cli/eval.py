@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from .. import progress
@@ -46,6 +47,9 @@ from .sanitise import SafeConsole, data, line, status, stderr_console
 __all__ = ["EPILOG", "eval_command"]
 
 err_console = stderr_console(soft_wrap=True)  # progress lines stay whole in logs
+#: The width of piped output (the per-briefing table may take up to `PIPED_MAX_WIDTH`, for long names).
+PIPED_WIDTH = 120
+PIPED_MAX_WIDTH = 240
 
 EPILOG = (
     "Examples: summariser eval --gold gold/ --pred briefings/ --html diff.html · "
@@ -132,9 +136,11 @@ def eval_command(
     """
     cache = _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
     stored = load_baseline(baseline) if baseline is not None else None  # fail fast, before any model work
-    width = None if sys.stdout.isatty() else 120  # piped output: wide enough for the per-briefing table
+    width = None if sys.stdout.isatty() else PIPED_WIDTH  # piped: a fixed width (`_gold_tables` may widen it)
     out: Console = (
-        stderr_console(width=None if sys.stderr.isatty() else 120) if json_out == "-" else SafeConsole(width=width)
+        stderr_console(width=None if sys.stderr.isatty() else PIPED_WIDTH)
+        if json_out == "-"
+        else SafeConsole(width=width)
     )
     report: GoldReport | DatasetReport
     items: list[GoldItem] = []
@@ -240,8 +246,11 @@ def _gold_tables(out: Console, report: GoldReport) -> None:
     per = Table(title="Per briefing (list fields: F1)")
     short = {"organisations": "orgs"}
     columns = ["briefing", "valid", "grounding", "names in source", *(short.get(f, f) for f in report.lists)]
-    for column in (*columns, "summary R-L", "facts"):
-        per.add_column(column, justify="left" if column == "briefing" else "right")
+    # A briefing's name is how a reader finds it: one too long for the table folds onto a second
+    # line rather than being cut short.
+    per.add_column("briefing", justify="left", overflow="fold")
+    for column in (*columns[1:], "summary R-L", "facts"):
+        per.add_column(column, justify="right")
     for b in report.briefings:
         found = (
             "n/a" if b.names_checked is None else f"{b.names_checked - len(b.names_not_in_source)}/{b.names_checked}"
@@ -256,6 +265,9 @@ def _gold_tables(out: Console, report: GoldReport) -> None:
             _f(summary.rouge.get("rougeLsum")),
             _f(summary.fact_coverage),
         )
+    if not out.is_terminal:  # piped: as wide as the table needs (no terminal to fit), so no name folds
+        needed = Measurement.get(out, out.options.update_width(PIPED_MAX_WIDTH), per).maximum
+        out.width = max(out.width, needed)
     out.print(per)
     for b in report.briefings:
         if not b.valid:
