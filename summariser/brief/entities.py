@@ -2,9 +2,9 @@
 
 A small model is better at choosing among given options than at writing lists, and a name it
 copies may be half a name or a place. So the names come from the text — spaCy's entities
-(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`) and the capitalised phrases that
-may be people (`people.name_candidates`, which keeps "Lars Klingbeil", whom spaCy calls a
-place) — cleaned (no "the", possessive or title), each once under its fullest form, in the
+(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`) and the capitalised phrases it
+misses or mislabels (`summariser.text.phrases`: "Hook of Holland"; "Lars Klingbeil", whom
+spaCy calls a place) — cleaned (no "the", possessive or title), each once under its fullest form, in the
 order of the text. The model answers with the kind of each — person, organisation, place or
 other (`schemas.EntityKinds`: the names are the keys of its answer, written by the grammar);
 it cannot name what the text does not, and one answer costs a few tokens per name.
@@ -34,7 +34,8 @@ from ..text import nlp
 from ..text.datelines import dateline
 from ..text.kinds import Kind, is_demonym, shape_kind
 from ..text.names import TITLE_WORDS, TOPIC_WORDS
-from ..text.normalise import STOP_WORDS, plain_key
+from ..text.normalise import plain_key
+from ..text.phrases import CALENDAR_WORDS, capitalised_phrases, opens_only
 from ..text.titles import title_before
 
 __all__ = ["MAX_CANDIDATES", "Candidate", "ask_model", "candidates", "settle"]
@@ -58,7 +59,7 @@ _PARTIES = frozenset({"labour", "labor"})  # title words ("Labour Minister") tha
 #: What a name may hold: it is a key of the model's answer, written by a grammar made from the schema,
 #: so nothing a JSON string or a grammar rule would have to escape (quotes, backslashes, controls).
 _SAFE = re.compile(r"[^\W\d_a-z][\w .,&'’/-]*")
-_CAPS = "CAPS"  # a capitalised phrase of the text (`_PHRASE`), not a spaCy entity
+_CAPS = "CAPS"  # a capitalised phrase of the text (`text.phrases`), not a spaCy entity
 
 
 @dataclass
@@ -108,53 +109,6 @@ def _clean(text: str) -> str:
     return " ".join(words)
 
 
-#: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
-#: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
-_PHRASE = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s(?:(?:of|the|for|de|del|da|van|von|&)\s)?[A-Z][\w’'.&-]*)*")
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
-    """Capitalised phrases of ``text`` that do not open a sentence (or that run on past its first word)."""
-    out = []
-    for line_start, line in _lines(text):
-        for match in _PHRASE.finditer(line):
-            at, phrase = line_start + match.start(), re.split(r"\.\s", match.group(0))[0].rstrip(".-’'")
-            words = phrase.split()
-            if "’s " in phrase or "'s " in phrase:  # "Peru's Geophysical Institute": two names
-                head, phrase = re.split(r"[’']s\s", phrase, maxsplit=1)
-                out.append((head, at))
-                at += len(head) + 3
-                words = phrase.split()
-            if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
-                continue  # "We never stopped believing"
-            if at in starts and _opens_only(text, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
-                # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
-                rest = re.sub(r"^(?:(?:of|the|for|de|&)\s)+", "", " ".join(words[1:]))
-                if not rest:
-                    continue
-                at, phrase = at + len(phrase) - len(rest), rest
-            out.append((phrase, at))
-    return out
-
-
-def _opens_only(text: str, word: str, starts: set[int]) -> bool:
-    """Whether every place ``text`` writes ``word`` opens a sentence (so its capital says nothing)."""
-    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
-    return bool(found) and all(at in starts for at in found)
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, at = [], 0
-    for line in text.split("\n"):
-        out.append((at, line))
-        at += len(line) + 1
-    return out
-
-
 def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """The names of ``text`` to number for the model (module docstring), in order of first mention."""
     found: dict[str, Candidate] = {}
@@ -171,7 +125,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if label in ("PERSON", _CAPS):
             name = _untitled(name)
         key = plain_key(name)
-        if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in _CALENDAR:
+        if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in CALENDAR_WORDS:
             return
         if key in TITLE_WORDS - _PARTIES:  # "Minister", "Exchequer", "Finance"; but "Labour" the party
             return
@@ -200,14 +154,14 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
             continue  # "Arsenal at Wembley Stadium": two names and a word; the phrases give each
         bare = _clean(entity.text)
-        if bare and " " not in bare and _opens_only(text, bare, starts):
+        if bare and " " not in bare and opens_only(text, bare, starts):
             continue  # "Attendees included …": a capital that only ever opens a sentence
         if entity.label in LABELS:
             offset = 0
             for piece in entity.text.split("\n"):  # an entity run across a line break is two
                 add(piece, entity.label, entity.start + offset)
                 offset += len(piece) + 1
-    for phrase, at in _phrases(text, starts):
+    for phrase, at in capitalised_phrases(text, starts):
         add(phrase, _CAPS, at)
     ordered = sorted(found.values(), key=lambda c: c.first)
     return _fullest(ordered)[:limit]
