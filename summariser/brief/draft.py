@@ -40,11 +40,12 @@ from ..schemas import (
 from ..text.guard import mask, spans
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
-from .entities import Candidate, ask_model, candidates, settle
+from .entities import Candidate, ask_model, candidates
 from .grounding import CONSEQUENCE, bullets_required
 from .mentions import countries_in, quotes_in
 from .numbering import PICK_MIN_WORDS, Numbered, number
 from .people import stated_titles
+from .settle import settle
 
 __all__ = [
     "FORWARD",

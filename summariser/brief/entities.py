@@ -1,10 +1,10 @@
-"""Typed candidates: the names an article mentions, numbered for the model to sort, then settled.
+"""Typed candidates: the names an article mentions, numbered for the model to sort.
 
 A small model is better at choosing among given options than at writing lists, and a name it
 copies may be half a name or a place. So the names come from the text — spaCy's entities
-(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`), the capitalised phrases that
-may be people (`people.name_candidates`, which keeps "Lars Klingbeil", whom spaCy calls a
-place) and the dateline's place and agency — cleaned (no "the", small word, possessive or
+(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`), the capitalised phrases it
+misses or mislabels (`summariser.text.phrases`: "Hook of Holland"; "Lars Klingbeil", whom
+spaCy calls a place) and the dateline's place and agency — cleaned (no "the", small word, possessive or
 title at either end; no word of the calendar before: "Saturday Wright" is a caption run into
 the text), each once under its fullest form (a surname, a first word or an acronym of a longer
 name folds into it: "CPS" of "Crown Prosecution Service"), in the order of the text. What only
@@ -15,23 +15,7 @@ organisation, place or other (`schemas.EntityKinds`: the names are the keys of i
 written by the grammar); it cannot name what the text does not, and one answer costs a few
 tokens per name.
 
-`settle` then decides each candidate's kind, evidence first:
-
-1. the name's own shape (`text.kinds.shape_kind`): a country is none of the three (countries
-   are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch") or an
-   event, prize or law ("Academy Awards", "General Election"); an organisation word
-   ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
-   whatever the model said;
-2. the model's kind — but a one-word "person" that spaCy tags only as a place or an
-   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
-   an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
-   Mann");
-3. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
-   an organisation word or an all-capitals acronym for ORG, a place label (GPE, LOC, FAC)
-   for places; a person only when spaCy calls it PERSON, it has two words or more and a title
-   stands before it in the text ("President Dina Boluarte").
-
-A person named once in full and again by one name ("Julia Louis-Dreyfus" … "Julia") is listed once.
+`summariser.brief.settle` then decides each candidate's kind.
 """
 
 from __future__ import annotations
@@ -40,15 +24,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntitiesDraft, EntityKinds, PersonDraft, kinds_model
+from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
 from ..text.datelines import dateline
 from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
 from ..text.names import TITLE_WORDS, TOPIC_WORDS
-from ..text.normalise import STOP_WORDS, plain_key
-from ..text.titles import title_before
+from ..text.normalise import plain_key
+from ..text.phrases import CALENDAR_WORDS, capitalised_phrases, only_at
 
-__all__ = ["MAX_CANDIDATES", "Candidate", "ask_model", "candidates", "settle"]
+__all__ = ["LABELS", "MAX_CANDIDATES", "Candidate", "ask_model", "candidates"]
 
 #: Most names the model is asked to type (the rest, in text order, are left out).
 MAX_CANDIDATES = DRAFT_MAX_NAMES
@@ -69,7 +53,7 @@ _PARTIES = frozenset({"labour", "labor"})  # title words ("Labour Minister") tha
 #: What a name may hold: it is a key of the model's answer, written by a grammar made from the schema,
 #: so nothing a JSON string or a grammar rule would have to escape (quotes, backslashes, controls).
 _SAFE = re.compile(r"[^\W\d_a-z][\w .,&'’/-]*")
-_CAPS = "CAPS"  # a capitalised phrase of the text (`_PHRASE`), not a spaCy entity
+_CAPS = "CAPS"  # a capitalised phrase of the text (`text.phrases`), not a spaCy entity
 
 
 @dataclass
@@ -117,7 +101,7 @@ def _clean(text: str) -> str:
     name = _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
     name = _SUFFIX.sub("", name)
     words = name.split()
-    while len(words) > 1 and _small(words[0], _CALENDAR):
+    while len(words) > 1 and _small(words[0], CALENDAR_WORDS):
         words.pop(0)
     while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS or _small(words[-1])):
         words.pop()
@@ -141,61 +125,8 @@ def _small(word: str, more: frozenset[str] = frozenset()) -> bool:
     return not word.isupper() and (key in _SMALL or key in more)
 
 
-#: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
-#: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
-_PHRASE = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s(?:(?:of|the|for|de|del|da|van|von|&)\s)?[A-Z][\w’'.&-]*)*")
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-def _phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
-    """Capitalised phrases of ``text`` that do not open a sentence (or that run on past its first word)."""
-    out = []
-    for line_start, line in _lines(text):
-        for match in _PHRASE.finditer(line):
-            at, phrase = line_start + match.start(), re.split(r"\.\s", match.group(0))[0].rstrip(".-’'")
-            words = phrase.split()
-            if "’s " in phrase or "'s " in phrase:  # "Peru's Geophysical Institute": two names
-                head, phrase = re.split(r"[’']s\s", phrase, maxsplit=1)
-                out.append((head, at))
-                at += len(head) + 3
-                words = phrase.split()
-            if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
-                continue  # "We never stopped believing"
-            if at in starts and _opens_only(text, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
-                # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
-                rest = re.sub(r"^(?:(?:of|the|for|de|&)\s)+", "", " ".join(words[1:]))
-                if not rest:
-                    continue
-                at, phrase = at + len(phrase) - len(rest), rest
-            out.append((phrase, at))
-    return out
-
-
 #: What looks like a name and is not: a contraction ("I'd", "Ma'am") or a US party and state ("R-Va").
 _NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
-
-
-def _common_only(text: str, word: str, common: frozenset[int]) -> bool:
-    """Whether the tagger reads every place ``text`` writes ``word`` as a common word, not a name."""
-    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
-    return bool(found) and all(at in common for at in found)
-
-
-def _opens_only(text: str, word: str, starts: set[int]) -> bool:
-    """Whether every place ``text`` writes ``word`` opens a sentence (so its capital says nothing)."""
-    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
-    return bool(found) and all(at in starts for at in found)
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, at = [], 0
-    for line in text.split("\n"):
-        out.append((at, line))
-        at += len(line) + 1
-    return out
 
 
 def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
@@ -214,7 +145,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if label in ("PERSON", _CAPS):
             name = _untitled(name)
         key = plain_key(name)
-        if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in _CALENDAR:
+        if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in CALENDAR_WORDS:
             return
         if key in TITLE_WORDS - _PARTIES:  # "Minister", "Exchequer", "Finance"; but "Labour" the party
             return
@@ -224,7 +155,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return
         if _NOT_A_NAME.match(name) or name.lower() in COMMON_ACRONYMS:
             return  # "I'd", "Ma'am", "R-Va."; "TV", "MPs"
-        if " " not in name and not name.isupper() and _common_only(text, name, analysis.common):
+        if " " not in name and not name.isupper() and only_at(text, name, analysis.common):
             return  # "Like many …", "Paramedics arrived": the capital is the sentence's
         entry = found.get(key)
         if entry is None:
@@ -249,14 +180,14 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
             continue  # "Arsenal at Wembley Stadium": two names and a word; the phrases give each
         bare = _clean(entity.text)
-        if bare and " " not in bare and _opens_only(text, bare, starts):
+        if bare and " " not in bare and only_at(text, bare, starts):
             continue  # "Attendees included …": a capital that only ever opens a sentence
         if entity.label in LABELS:
             offset = 0
             for piece in entity.text.split("\n"):  # an entity run across a line break is two
                 add(piece, entity.label, entity.start + offset)
                 offset += len(piece) + 1
-    for phrase, at in _phrases(text, starts):
+    for phrase, at in capitalised_phrases(text, starts):
         add(phrase, _CAPS, at)
     ordered = sorted(found.values(), key=lambda c: c.first)
     return _fullest(ordered)[:limit]
@@ -306,110 +237,6 @@ def _initials(short: Candidate, full: Candidate) -> bool:
     return short.name.isupper() and len(short.name) >= 2 and short.name == "".join(letters) and len(letters) >= 2
 
 
-def _titled(text: str, name: str) -> bool:
-    """Whether the text writes a title or role right before ``name`` somewhere ("Minister Micky …")."""
-    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-        stated = title_before(text, match.start())
-        if stated is not None and stated.role:
-            return True
-    return False
-
-
-def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
-    """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
-    shape = shape_kind(cand.name)
-    if shape in ("country", "event"):
-        return None
-    if shape is not None:
-        return shape
-    tagged = cand.tagged
-    if picked == "person":
-        single = len(cand.name.split()) == 1
-        if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
-            return LABELS[sorted(tagged)[0]]
-        return "person"
-    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(cand.name.split()) <= 3:
-        return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
-    if picked is not None:
-        return picked
-    if "ORG" in tagged and (cand.name.isupper() and len(cand.name) >= 2):
-        return "organisation"
-    if tagged & {"GPE", "LOC", "FAC"} and "PERSON" not in tagged and "ORG" not in tagged:
-        return "place"
-    if "PERSON" in tagged and len(cand.name.split()) > 1 and _titled(text, cand.name):
-        return "person"
-    return None
-
-
 def ask_model(found: Sequence[Candidate]) -> type[EntityKinds]:
     """The response model of the kinds request about ``found``: one field per name (`schemas.kinds_model`)."""
     return kinds_model(tuple(c.name for c in found))
-
-
-def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) -> EntitiesDraft:
-    """The people, organisations and places of ``found``, as the model typed them and the rules settle them.
-
-    People come without a role or affiliation: `people.stated_titles` reads those from the text.
-    """
-    chosen = answer.kinds() if answer is not None else {}
-    common = nlp.analyse(text).common
-    people: list[PersonDraft] = []
-    organisations: list[str] = []
-    places: list[str] = []
-    for cand in found:
-        picked = chosen.get(cand.name)
-        kind = _kind(cand, None if picked == "other" else picked, text)
-        if kind is None or _run_together(cand.name) or (not cand.tagged and _common_word(cand.name, text)):
-            continue
-        if kind == "person":
-            people.append(PersonDraft(name=_lead_cut(cand.name, text, common), role=None, affiliation=None))
-        elif kind == "organisation":
-            organisations.append(cand.name)
-        elif kind == "place":
-            places.append(cand.name)
-    return EntitiesDraft(people=_named_once(people), organisations=organisations, places=places)
-
-
-#: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
-_RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl private pte fusilier admiral brigadier "
-                   "commander rev reverend".split())  # fmt: skip
-
-
-def _run_together(name: str) -> bool:
-    """Whether ``name`` is two pieces of text run together, not one name: a sentence ends inside it
-    ("National.' Don't Push") or a second "The" opens inside it ("Arc de Triomphe The Togo")."""
-    return bool(re.search(r"[.!?]['’\"]|['’]\s|\sThe\s", name))
-
-
-def _common_word(name: str, text: str) -> bool:
-    """Whether ``name`` is a common word, not a name: one word the text also writes in lower case
-    ("Coaches" of "the coaches said"), or a group of people ending in one ("Tory MPs")."""
-    words = name.split()
-    if words[-1].lower() in COMMON_ACRONYMS:
-        return True
-    return len(words) == 1 and re.search(rf"(?<![\w’']){re.escape(name.lower())}(?![\w’'])", text) is not None
-
-
-def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:
-    """A person's ``name`` without what leads it and is no part of it: a rank ("Major Johnnie Cousens"), or
-    a word the tagger reads as a common word where the name is written ("Unpopular Bubba Watson")."""
-    words, at = name.split(), text.find(name)
-    while len(words) > 2 and (words[0].lower().strip(".") in _RANKS or (at >= 0 and at in common)):
-        at += len(words[0]) + 1
-        words.pop(0)
-    return " ".join(words)
-
-
-def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
-    """``people`` without a name that is, titles aside, one word that is the first or last word of
-    another's full name ("Julia" of "Julia Louis-Dreyfus", "Mr Wright" of "Ian Wright"): the same person,
-    named again."""
-    def bare(name: str) -> list[str]:
-        words = plain_key(name).split()
-        while len(words) > 1 and (words[0] in TITLE_WORDS or words[0] in _RANKS):
-            words.pop(0)
-        return words
-
-    full = [bare(p.name) for p in people if len(bare(p.name)) > 1]
-    ends = {w for words in full for w in (words[0], words[-1])}
-    return [p for p in people if len(bare(p.name)) > 1 or bare(p.name)[0] not in ends]

@@ -1,4 +1,4 @@
-"""The ``summariser eval`` command: option handling, progress and rich tables.
+"""The ``summariser eval`` command: option handling and progress (its tables: `eval_tables`).
 
 Scoring lives in `summariser.evaluation` (no CLI framework there); this module only turns
 options into calls and results into tables, JSON and HTML.
@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from .. import progress
 from ..atomic import write_atomic
@@ -21,7 +20,6 @@ from ..errors import ConfigError
 from ..evaluation import (
     DEFAULT_MAX_DROP,
     DEFAULT_THRESHOLD,
-    Comparison,
     DatasetReport,
     GoldReport,
     baseline_items,
@@ -40,12 +38,15 @@ from ..evaluation.goldset import GoldItem
 from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
+from .eval_tables import comparison_table, dataset_tables, gold_tables
 from .options import AllowUnreviewed, Model, NoCache, Refresh, Timeout, cache_mode
-from .sanitise import SafeConsole, data, line, status, stderr_console
+from .sanitise import SafeConsole, data, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
 
 err_console = stderr_console(soft_wrap=True)  # progress lines stay whole in logs
+#: The width of piped output (the per-briefing table may widen it: `eval_tables.PIPED_MAX_WIDTH`).
+PIPED_WIDTH = 120
 
 EPILOG = (
     "Examples: summariser eval --gold gold/ --pred briefings/ --html diff.html · "
@@ -132,9 +133,11 @@ def eval_command(
     """
     cache = _check_options(gold, dataset, pred, model, limit, html, save_pred, threshold, max_drop, no_cache, refresh)
     stored = load_baseline(baseline) if baseline is not None else None  # fail fast, before any model work
-    width = None if sys.stdout.isatty() else 120  # piped output: wide enough for the per-briefing table
+    width = None if sys.stdout.isatty() else PIPED_WIDTH  # piped: a fixed width (`gold_tables` may widen it)
     out: Console = (
-        stderr_console(width=None if sys.stderr.isatty() else 120) if json_out == "-" else SafeConsole(width=width)
+        stderr_console(width=None if sys.stderr.isatty() else PIPED_WIDTH)
+        if json_out == "-"
+        else SafeConsole(width=width)
     )
     report: GoldReport | DatasetReport
     items: list[GoldItem] = []
@@ -152,13 +155,13 @@ def eval_command(
                         items, gold, settings, save_to=save_pred, on_item=lambda n: _note(f"briefing {n}")
                     )
         report = evaluate(gold, raw, items, threshold=threshold, pred_dir=pred, model=None)
-        _gold_tables(out, report)
+        gold_tables(out, report)
         _warn_over_limit(report)
     else:
         assert dataset is not None
         settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout)
         report = run_dataset(dataset, settings, limit=limit, on_article=_dataset_progress)
-        _dataset_tables(out, report)
+        dataset_tables(out, report)
     rows = compare(report, stored, max_drop) if stored is not None else []
     if stored is not None and stored.items != baseline_items(report):
         err_console.print(
@@ -167,7 +170,7 @@ def eval_command(
             highlight=False,
         )
     if rows:
-        _comparison_table(out, rows, baseline)
+        comparison_table(out, rows, baseline)
     if json_out == "-":
         sys.stdout.write(data(report.model_dump_json(indent=2) + "\n", is_json=True))
     elif json_out is not None:
@@ -210,91 +213,3 @@ def _dataset_progress(index: int, total: int, result: DatasetArticle | None, art
     else:
         status = f"FAILED in {result.seconds:.0f} s: {result.error}"
     err_console.print(f"[{index + 1}/{total}] {article_id} {status}", highlight=False, markup=False)
-
-
-def _f(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
-
-
-def _gold_tables(out: Console, report: GoldReport) -> None:
-    n = len(report.briefings)
-    lists = Table(title=f"List fields ({n} briefings, micro-averaged, pairing threshold {report.threshold:g})")
-    for column in ("field", "P", "R", "F1", "paired / gold / pred", "attributes (accuracy)"):
-        lists.add_column(column, justify="left" if column in {"field", "attributes (accuracy)"} else "right")
-    for name, agg in report.lists.items():
-        attrs = ", ".join(f"{a} {_f(s.accuracy)} ({s.correct}/{s.total})" for a, s in agg.attributes.items())
-        lists.add_row(
-            name, _f(agg.precision), _f(agg.recall), _f(agg.f1), f"{agg.matched} / {agg.gold} / {agg.pred}", attrs
-        )
-    out.print(lists)
-    texts = Table(title="Texts (mean ROUGE F1; R-L is Lsum for bullets) and scalars")
-    for column in ("field", "R-1", "R-2", "R-L", "other"):
-        texts.add_column(column, justify="left" if column in {"field", "other"} else "right")
-    for name, t in report.texts.items():
-        values = list(t.rouge.values())
-        other = f"gold facts covered {_f(t.fact_coverage)}" if t.fact_coverage is not None else ""
-        texts.add_row(name, *(_f(v) for v in values), other)
-    for name, s in report.scalars.items():
-        texts.add_row(name, "", "", "", f"exact after normalisation {_f(s.accuracy)} ({s.correct}/{s.total})")
-    out.print(texts)
-    per = Table(title="Per briefing (list fields: F1)")
-    short = {"organisations": "orgs"}
-    columns = ["briefing", "valid", "grounding", "names in source", *(short.get(f, f) for f in report.lists)]
-    for column in (*columns, "summary R-L", "facts"):
-        per.add_column(column, justify="left" if column == "briefing" else "right")
-    for b in report.briefings:
-        found = (
-            "n/a" if b.names_checked is None else f"{b.names_checked - len(b.names_not_in_source)}/{b.names_checked}"
-        )
-        summary = b.texts["summary"]
-        per.add_row(
-            b.name,
-            "yes" if b.valid else line(("NO", "red")),
-            _f(b.grounding_rate),
-            found,
-            *(_f(b.lists[f].f1) for f in report.lists),
-            _f(summary.rouge.get("rougeLsum")),
-            _f(summary.fact_coverage),
-        )
-    out.print(per)
-    for b in report.briefings:
-        if not b.valid:
-            out.print(f"{b.name} is not a valid briefing: " + "; ".join(b.errors), highlight=False, markup=False)
-        if b.names_not_in_source:
-            names = ", ".join(b.names_not_in_source)
-            out.print(f"{b.name}: names not in the source text: {names}", highlight=False, markup=False)
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}"
-
-
-def _dataset_tables(out: Console, report: DatasetReport) -> None:
-    n = len(report.articles)
-    table = Table(
-        title="Summary benchmark (ROUGE F1 × 100)",
-        caption=f"{Path(report.dataset).name}: {n} articles, {report.failures} failed",
-    )
-    for column in ("system", "articles", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum"):
-        table.add_column(column, justify="left" if column == "system" else "right")
-    keys = ("rouge1", "rouge2", "rougeLsum")
-    if report.scored:
-        table.add_row(report.model or "model", str(report.scored), *(_pct(report.model_rouge[k]) for k in keys))
-        table.add_row("Lead-3, same articles", str(report.scored), *(_pct(report.lead3_rouge[k]) for k in keys))
-    if report.failures:
-        table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in keys))
-    out.print(table)
-    for article in report.articles:
-        if not article.ok:
-            out.print(f"failed: {article.id}: {article.error}", highlight=False, markup=False)
-
-
-def _comparison_table(out: Console, rows: list[Comparison], path: Path | None) -> None:
-    table = Table(title=f"Against baseline {path}")
-    for column in ("metric", "baseline", "now", "change", ""):
-        table.add_column(column, justify="left" if column in {"metric", ""} else "right")
-    for r in rows:
-        delta = "" if r.delta is None else f"{r.delta:+.3f}"
-        flag = line(("REGRESSED", "red")) if r.regressed else ""
-        table.add_row(r.metric, _f(r.baseline), _f(r.current), delta, flag)
-    out.print(table)

@@ -15,7 +15,7 @@ Deterministic by construction — no model judges anything here. The pieces:
 * `htmlreport` — the per-field diff page;
 * `dataset` — the reference-summary benchmark beside Lead-3.
 
-This package never imports the CLI framework; ``summariser.cli.eval`` draws its tables.
+This package never imports the CLI framework; ``summariser.cli.eval_tables`` draws its tables.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ copies:
   pysbd convention scoring uses);
 * `normalise` — character folding, offset-keeping normalisation, words, stems, numbers, and
   `normalise.plain_key`, the plain comparison key of a name or label;
-* `names` — countries, blocs and their variants, titles, organisations, same person;
+* `names` — countries, blocs and their variants, titles, organisations, same person (the
+  adjectives of nationality in `demonyms`);
+* `phrases` — the capitalised phrases of a text that may name something;
 * `dates` — dates in text, publication timestamps and the event date of an article;
 * `guard` — spans addressed to the model (prompt injection): found, masked, delimited.
 

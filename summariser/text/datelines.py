@@ -21,8 +21,10 @@ __all__ = ["Dateline", "dateline"]
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}"
 _REGION = r"[A-Z][a-z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2}"
+_AGENCY = r"\([A-Za-z][\w .&’'-]{0,30}\)"  # "(Reuters)": a place written as a name needs one after it
 _DATELINE = re.compile(
-    rf"^(?:(?P<place>{_CAPS_PLACE}|{_REGION}(?=\s*\([A-Za-z][\w .&’'-]{{0,30}}\)))(?:,\s*(?P<region>(?!{_MONTH}\s+\d){_REGION}))?"
+    rf"^(?:(?P<place>{_CAPS_PLACE}|{_REGION}(?=\s*{_AGENCY}))"
+    rf"(?:,\s*(?P<region>(?!{_MONTH}\s+\d){_REGION}))?"
     rf"(?:,?\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?\s*)?"
     r"(?:\((?P<agency>[A-Za-z][\w .&’'-]{0,30})\)\s*)?"
     r"(?:(?:--?|–|—|:)\s+(?=\S)|(?<=\))(?=[A-Z\"“‘']))"  # "(CNN)ESPN's …": CNN's own style, no dash

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
 
+from .demonyms import DEMONYMS
 from .normalise import plain_key
 
 __all__ = [
@@ -97,75 +98,6 @@ TITLE_WORDS = frozenset(
     lt capt col gen cmdr insp det supt""".split()
 )
 
-#: Adjectives of nationality: grounding accepts "Japanese officials" as naming Japan.
-DEMONYMS = {
-    "United States": ("American",),
-    "United Kingdom": ("British",),
-    "China": ("Chinese",),
-    "Japan": ("Japanese",),
-    "South Korea": ("South Korean", "Korean"),
-    "North Korea": ("North Korean",),
-    "India": ("Indian",),
-    "Germany": ("German",),
-    "France": ("French",),
-    "Italy": ("Italian",),
-    "Spain": ("Spanish",),
-    "Russia": ("Russian",),
-    "Ukraine": ("Ukrainian",),
-    "Canada": ("Canadian",),
-    "Mexico": ("Mexican",),
-    "Brazil": ("Brazilian",),
-    "Australia": ("Australian",),
-    "Israel": ("Israeli",),
-    "Iran": ("Iranian",),
-    "Saudi Arabia": ("Saudi",),
-    "Turkey": ("Turkish",),
-    "Poland": ("Polish",),
-    "Netherlands": ("Dutch",),
-    "Sweden": ("Swedish",),
-    "Finland": ("Finnish",),
-    "Norway": ("Norwegian",),
-    "Denmark": ("Danish",),
-    "Switzerland": ("Swiss",),
-    "Ireland": ("Irish",),
-    "Greece": ("Greek",),
-    "Egypt": ("Egyptian",),
-    "Pakistan": ("Pakistani",),
-    "Indonesia": ("Indonesian",),
-    "Vietnam": ("Vietnamese",),
-    "Taiwan": ("Taiwanese",),
-    "Argentina": ("Argentine", "Argentinian"),
-    "South Africa": ("South African",),
-    "Nigeria": ("Nigerian",),
-    "Peru": ("Peruvian",),
-    "Chile": ("Chilean",),
-    "Colombia": ("Colombian",),
-    "Venezuela": ("Venezuelan",),
-    "Cuba": ("Cuban",),
-    "Belgium": ("Belgian",),
-    "Austria": ("Austrian",),
-    "Hungary": ("Hungarian",),
-    "Czechia": ("Czech",),
-    "Romania": ("Romanian",),
-    "Portugal": ("Portuguese",),
-    "Thailand": ("Thai",),
-    "Philippines": ("Filipino",),
-    "Malaysia": ("Malaysian",),
-    "Kenya": ("Kenyan",),
-    "Ethiopia": ("Ethiopian",),
-    "Morocco": ("Moroccan",),
-    "Syria": ("Syrian",),
-    "Iraq": ("Iraqi",),
-    "Afghanistan": ("Afghan",),
-    "Lebanon": ("Lebanese",),
-    "Qatar": ("Qatari",),
-    "Bangladesh": ("Bangladeshi",),
-    "New Zealand": ("New Zealander",),
-    "Ghana": ("Ghanaian",),
-    "Ecuador": ("Ecuadorian",),
-    "Bolivia": ("Bolivian",),
-    "European Union": ("EU", "European Commission"),
-}
 _OVERRIDES = {"Russian Federation": "Russia", "Türkiye": "Turkey", "Korea, Republic of": "South Korea"}
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summariser.brief.entities import ask_model, candidates, settle
+from summariser.brief.entities import ask_model, candidates
+from summariser.brief.settle import settle
 from summariser.schemas import EntityKinds
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "entities"
@@ -194,7 +195,9 @@ def test_a_title_names_an_organisation_only_when_it_is_a_name() -> None:
     from summariser.brief.people import stated_titles
     from summariser.schemas import EntitiesDraft, PersonDraft
 
-    text = "Mila Kunis lives with partner Ashton Kutcher and daughter Wyatt. Bank of England Governor Andrew Bailey spoke."
+    text = (
+        "Mila Kunis lives with partner Ashton Kutcher and daughter Wyatt. Bank of England Governor Andrew Bailey spoke."
+    )
     people = [PersonDraft(name=n, role=None, affiliation=None) for n in ("Wyatt", "Andrew Bailey")]
     got = stated_titles(EntitiesDraft(people=people, organisations=[], places=[]), text)
     assert "Bank of England" in got.organisations

@@ -48,6 +48,17 @@ def test_eval_prints_per_field_scores_and_writes_json_and_html(tmp_path: Path) -
     assert "Union leader" in html and "mayor" in html and "wrong" in html
 
 
+def test_piped_tables_name_every_briefing_in_full(tmp_path: Path) -> None:
+    """The per-briefing table's twelve columns leave little room: a piped table grows, names are never cut."""
+    names = ["000_d88f05556ae02bff", "harbour_council_hearing_on_the_2027_budget_part_two"]
+    gold, preds = write_set(tmp_path, dict.fromkeys(names, gold_briefing()), dict.fromkeys(names, gold_briefing()))
+    for args in (["--json", str(tmp_path / "report.json")], ["--json", "-"]):
+        result = run("eval", "--gold", str(gold), "--pred", str(preds), *args)
+        assert result.returncode == 0, result.stderr
+        tables = result.stdout if args[-1] != "-" else result.stderr
+        assert all(name in tables for name in names) and "…" not in tables, tables
+
+
 def test_json_to_stdout_moves_the_tables_to_stderr(tmp_path: Path) -> None:
     gold, preds = gold_set(tmp_path)
     result = run("eval", "--gold", str(gold), "--pred", str(preds), "--json", "-")

@@ -4,9 +4,11 @@
 countries read from the text) on ``../shared/seeds`` against the scripted loopback server;
 `answer` plays the model with fixed, hand-written drafts of each seed. The drafts are
 deliberately imperfect, so that a reviewer has something to fix: "Finance Ministerial" is
-listed as an organisation (it is a meeting), Jay Horine and JP Morgan are missing. The drafts
-type the request's names as the real model does (`helpers.kinds`); roles and affiliations come
-from the text, as they do for the real model. Tests that need it skip when the seeds are not there.
+listed as an organisation (it is a meeting), and the ministers named without a title before
+them (Giancarlo Giorgetti, …) are missing. Jay Horine and JP Morgan, left out of the drafts,
+are still found: the text's title ("JP Morgan Managing Director Jay Horine") names both. The
+drafts type the request's names as the real model does (`helpers.kinds`); roles and affiliations
+come from the text, as they do for the real model. Tests that need it skip when the seeds are not there.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _WIRE_OVERVIEW = {
     "themes": ["critical minerals", "supply chains", "economic security"],
     "implications": [],
 }
-_LIST = {  # seed 003: the participant list (Jay Horine and JP Morgan left out on purpose)
+_LIST = {  # seed 003: the participant list (Jay Horine, JP Morgan and the untitled ministers left out)
     "people": ["Scott Bessent", "Jim Chalmers", "François-Philippe Champagne", "Rachel Reeves", "Jamieson Greer",
                "Valdis Dombrovskis", "Lars Klingbeil", "Mark Carney"],
     "organisations": ["European Commission", "Finance Ministerial"],

@@ -41,6 +41,8 @@ from summariser.schemas import Briefing
 EVENT = CASSETTES / "test_pipeline__event_pair.json"
 TEXT = CASSETTES / "test_pipeline__test_text_string_source.json"
 LONG = CASSETTES / "test_pipeline__test_article_longer_than_the_context_is_read_in_parts.json"
+#: The parts LONG's article was read in: one kinds and one overview request each.
+LONG_PARTS = len(json.loads(LONG.read_text(encoding="utf-8"))["interactions"]) // 2
 FAST = ("--batch-api", "--batch-poll", "0.01")
 
 
@@ -137,12 +139,13 @@ def test_reasks_go_out_in_a_second_batch_round(tmp_path: Path, monkeypatch: pyte
     assert summary(result)["built"] == 1 and fake.chat_requests == []
     assert len(fake.uploads) == 2
     first, second = fake.upload_lines(0), fake.upload_lines(1)
+    assert LONG_PARTS > 1  # the article is read in parts
     assert sorted(line["body"]["response_format"]["json_schema"]["name"] for line in first) == (
-        ["EntityKinds"] * 3 + ["OverviewDraft"] * 3  # three parts
+        ["EntityKinds"] * LONG_PARTS + ["OverviewDraft"] * LONG_PARTS  # every part's two requests
     )
     # Asked only once the batch's overviews were seen: instructor's re-ask of each part's overview,
     # which repeats the request, then the rejected answer and its validation errors.
-    assert [line["body"]["response_format"]["json_schema"]["name"] for line in second] == ["OverviewDraft"] * 3
+    assert [line["body"]["response_format"]["json_schema"]["name"] for line in second] == ["OverviewDraft"] * LONG_PARTS
     asked = {json.dumps(line["body"]["messages"]) for line in first}
     for line in second:
         messages = line["body"]["messages"]
@@ -222,11 +225,13 @@ def test_a_follow_up_beyond_the_last_round_fails_its_briefing_until_a_rerun_batc
         assert not (out / "hearing.json").exists()
         report, done = asyncio.run(run_batched(planned, folder, out, load_manifest(out), settings, options=one_round))
     assert [o.ok for o in report.outcomes] == [True] and fake.chat_requests == []
-    assert [len(fake.upload_lines(n)) for n in (0, 1)] == [6, 3]
+    first = 2 * LONG_PARTS  # every part's kinds and overview requests; then the re-asked overviews
+    assert [len(fake.upload_lines(n)) for n in (0, 1)] == [first, LONG_PARTS]
     # Progress names each batch, its status and its counts.
-    assert "batch batch-2: completed (6/6 done, 0 failed)" in events
+    assert f"batch batch-2: completed ({first}/{first} done, 0 failed)" in events
     assert (
-        "batch batch-2: in_progress (0/6 done, 0 failed)" in events and "batch batch-2: submitted 6 requests" in events
+        f"batch batch-2: in_progress (0/{first} done, 0 failed)" in events
+        and f"batch batch-2: submitted {first} requests" in events
     )
 
 
@@ -312,6 +317,6 @@ def test_the_re_ask_round_of_a_batch_is_charged_to_the_budget(tmp_path: Path, mo
         for i in interactions
     ]
     names = [i["request"]["body"]["response_format"]["json_schema"]["name"] for i in interactions]
-    # round 1: the six requests; round 2: the three re-asked overviews, answered as the originals were
+    # round 1: every part's two requests; round 2: the re-asked overviews, answered as the originals were
     both_rounds = sum(tokens) + sum(t for t, name in zip(tokens, names, strict=True) if name == "OverviewDraft")
     assert report.spent == both_rounds == summaries[0].usage.prompt_tokens + summaries[0].usage.completion_tokens

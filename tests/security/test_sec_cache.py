@@ -182,11 +182,12 @@ def test_a_batch_answer_the_model_rejects_is_never_cached(tmp_path: Path) -> Non
 
     articles = tmp_path / "articles"
     articles.mkdir()
-    for i, text in enumerate(["Harbour fees rose by a tenth on Monday, the port authority said today."] * 2):
+    # Each names someone, so that each asks for the kinds of its names as well as for its overview.
+    for i, text in enumerate(["Harbour fees rose by a tenth on Monday, port director Marta Kessel said today."] * 2):
         (articles / f"a{i}.txt").write_text(f"{text} Story {i} of the day, told in full here for the record.")
     planned = [Planned(Job(p.stem, (p.name,)), {}, "new") for p in sorted(articles.iterdir())]
     with FakeBatchServer(responder=surrogate_headlines) as fake:
         settings_ = load_settings(model=f"{fake.base_url}#echo")
         ledger, done = prefill(planned, articles, settings_, BatchOptions(poll=0.01))
     assert done.failed == 2 and done.stored == 2, (done, ledger.failed)
-    assert _entries(settings_.response_cache_dir()) == 2  # the entities answers only
+    assert _entries(settings_.response_cache_dir()) == 2  # the kinds answers only

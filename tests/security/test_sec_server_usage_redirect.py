@@ -167,7 +167,7 @@ def test_bad_usage_in_a_batch_answer_is_counted_as_zero_not_an_internal_error(tm
     articles.mkdir()
     for i in range(2):
         (articles / f"a{i}.txt").write_text(
-            f"Harbour fees rose by a tenth on Monday, the port said. Story {i} told here."
+            f"Harbour fees rose by a tenth on Monday, Marta Kessel said. Story {i} told here."  # a kinds request too
         )
     planned = [Planned(Job(p.stem, (p.name,)), {}, "new") for p in sorted(articles.iterdir())]
     with FakeBatchServer(responder=bad_usage) as fake:

@@ -32,6 +32,7 @@ __all__ = [
     "Collector",
     "GateMode",
     "GateTransport",
+    "invented_strings",
     "minimal_instance",
     "placeholder_content",
     "placeholder_response",
@@ -90,6 +91,27 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+def _fixed(schema: Any) -> set[str]:
+    """The strings a JSON Schema fixes (its ``enum`` and ``const`` values): any answer may hold them."""
+    if isinstance(schema, list):
+        return {s for item in schema for s in _fixed(item)}
+    if not isinstance(schema, dict):
+        return set()
+    fixed = {v for v in [*schema.get("enum", []), schema.get("const")] if isinstance(v, str)}
+    return fixed | {s for key, value in schema.items() if key not in ("enum", "const") for s in _fixed(value)}
+
+
+def invented_strings(body: Any, content: str) -> set[str]:
+    """The strings of the placeholder ``content`` that only a placeholder holds: those it made up.
+
+    A value the schema fixes (an enum's "person", a const) is not one: a real answer holds it too,
+    and a prompt may name it ("say whether each name is a person, …"), so it tells nothing.
+    """
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    schema = (fmt or {}).get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
+    return set(_strings(json.loads(content))) - _fixed(schema)
+
+
 def placeholder_content(body: Any) -> str:
     """The JSON text of a minimal answer to the JSON Schema a chat request asks for."""
     fmt = body.get("response_format") if isinstance(body, dict) else None
@@ -133,6 +155,7 @@ class BatchLedger:
         """Cache key → the refusal of a request the token budget kept out of the batches."""
         self.rounds = 0
         self._placeholders: set[str] = set()
+        self._invented: set[str] = set()
         self._lock = threading.Lock()
 
     def collector(self) -> Collector:
@@ -146,20 +169,24 @@ class BatchLedger:
     def add(self, key: str, body: Any) -> str:
         """Queue ``body`` for the next batch; return the placeholder answer's content."""
         content = placeholder_content(body)
+        invented = invented_strings(body, content)
         with self._lock:
             self.pending.setdefault(key, body)
             self._placeholders.add(content)
+            self._invented |= invented
         return content
 
     def derives_from_placeholder(self, body: Any) -> bool:
         """Whether ``body``'s prompt quotes a placeholder answer (e.g. a prompt that quotes an earlier answer).
 
         Such a request only exists because of the placeholder: it is answered with another
-        placeholder and never batched; the real follow-up shows up in the next round.
+        placeholder and never batched; the real follow-up shows up in the next round. Only the
+        strings a placeholder made up count (`invented_strings`): an enum value such as "person"
+        is in every kinds prompt, and a request that names it is no follow-up.
         """
         messages = body.get("messages") if isinstance(body, dict) else None
         with self._lock:
-            leaves = {leaf for content in self._placeholders for leaf in _strings(json.loads(content))}
+            leaves = set(self._invented)
         texts = [str(m.get("content", "")) for m in messages or [] if isinstance(m, dict) and m.get("role") == "user"]
         return any(leaf in text for leaf in leaves for text in texts)
 

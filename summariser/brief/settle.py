@@ -1,0 +1,145 @@
+"""Settled kinds: what each candidate name is, from its shape, spaCy's labels and the model's answer.
+
+The candidates (`summariser.brief.entities`) are numbered for the model, which types each as
+person, organisation, place or other. `settle` decides each candidate's kind, evidence first:
+
+1. the name's own shape (`text.kinds.shape_kind`): a country is none of the three (countries
+   are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch") or an
+   event, prize or law ("Academy Awards", "General Election"); an organisation word
+   ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
+   whatever the model said;
+2. the model's kind — but a one-word "person" that spaCy tags only as a place or an
+   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
+   an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
+   Mann");
+3. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
+   an organisation word or an all-capitals acronym for ORG, a place label (GPE, LOC, FAC)
+   for places; a person only when spaCy calls it PERSON, it has two words or more and a title
+   stands before it in the text ("President Dina Boluarte").
+
+What is no name is dropped whatever its kind: two pieces of text run together ("National.'
+Don't Push"), a one-word capital the text also writes in lower case ("Coaches"), a group of
+people ("Tory MPs"). A person's name loses a rank or a common word leading it ("Major Johnnie
+Cousens", "Unpopular Bubba Watson"), and a person named once in full and again by one name
+("Julia Louis-Dreyfus" … "Julia", "Mr Cousens") is listed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
+from ..text import nlp
+from ..text.kinds import COMMON_ACRONYMS, shape_kind
+from ..text.names import TITLE_WORDS
+from ..text.normalise import plain_key
+from ..text.titles import title_before
+from .entities import LABELS, Candidate
+
+__all__ = ["settle"]
+
+
+def _titled(text: str, name: str) -> bool:
+    """Whether the text writes a title or role right before ``name`` somewhere ("Minister Micky …")."""
+    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+        stated = title_before(text, match.start())
+        if stated is not None and stated.role:
+            return True
+    return False
+
+
+def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
+    """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
+    shape = shape_kind(cand.name)
+    if shape in ("country", "event"):
+        return None
+    if shape is not None:
+        return shape
+    tagged = cand.tagged
+    if picked == "person":
+        single = len(cand.name.split()) == 1
+        if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
+            return LABELS[sorted(tagged)[0]]
+        return "person"
+    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(cand.name.split()) <= 3:
+        return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
+    if picked is not None:
+        return picked
+    if "ORG" in tagged and (cand.name.isupper() and len(cand.name) >= 2):
+        return "organisation"
+    if tagged & {"GPE", "LOC", "FAC"} and "PERSON" not in tagged and "ORG" not in tagged:
+        return "place"
+    if "PERSON" in tagged and len(cand.name.split()) > 1 and _titled(text, cand.name):
+        return "person"
+    return None
+
+
+def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) -> EntitiesDraft:
+    """The people, organisations and places of ``found``, as the model typed them and the rules settle them.
+
+    People come without a role or affiliation: `people.stated_titles` reads those from the text.
+    """
+    chosen = answer.kinds() if answer is not None else {}
+    common = nlp.analyse(text).common
+    people: list[PersonDraft] = []
+    organisations: list[str] = []
+    places: list[str] = []
+    for cand in found:
+        picked = chosen.get(cand.name)
+        kind = _kind(cand, None if picked == "other" else picked, text)
+        if kind is None or _run_together(cand.name) or (not cand.tagged and _common_word(cand.name, text)):
+            continue
+        if kind == "person":
+            people.append(PersonDraft(name=_lead_cut(cand.name, text, common), role=None, affiliation=None))
+        elif kind == "organisation":
+            organisations.append(cand.name)
+        elif kind == "place":
+            places.append(cand.name)
+    return EntitiesDraft(people=_named_once(people), organisations=organisations, places=places)
+
+
+#: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
+_RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl private pte fusilier admiral brigadier "
+                   "commander rev reverend".split())  # fmt: skip
+
+
+def _run_together(name: str) -> bool:
+    """Whether ``name`` is two pieces of text run together, not one name: a sentence ends inside it
+    ("National.' Don't Push") or a second "The" opens inside it ("Arc de Triomphe The Togo")."""
+    return bool(re.search(r"[.!?]['’\"]|['’]\s|\sThe\s", name))
+
+
+def _common_word(name: str, text: str) -> bool:
+    """Whether ``name`` is a common word, not a name: one word the text also writes in lower case
+    ("Coaches" of "the coaches said"), or a group of people ending in one ("Tory MPs")."""
+    words = name.split()
+    if words[-1].lower() in COMMON_ACRONYMS:
+        return True
+    return len(words) == 1 and re.search(rf"(?<![\w’']){re.escape(name.lower())}(?![\w’'])", text) is not None
+
+
+def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:
+    """A person's ``name`` without what leads it and is no part of it: a rank ("Major Johnnie Cousens"), or
+    a word the tagger reads as a common word where the name is written ("Unpopular Bubba Watson")."""
+    words, at = name.split(), text.find(name)
+    while len(words) > 2 and (words[0].lower().strip(".") in _RANKS or (at >= 0 and at in common)):
+        at += len(words[0]) + 1
+        words.pop(0)
+    return " ".join(words)
+
+
+def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
+    """``people`` without a name that is, titles aside, one word that is the first or last word of
+    another's full name ("Julia" of "Julia Louis-Dreyfus", "Mr Wright" of "Ian Wright"): the same person,
+    named again."""
+
+    def bare(name: str) -> list[str]:
+        words = plain_key(name).split()
+        while len(words) > 1 and (words[0] in TITLE_WORDS or words[0] in _RANKS):
+            words.pop(0)
+        return words
+
+    full = [bare(p.name) for p in people if len(bare(p.name)) > 1]
+    ends = {w for words in full for w in (words[0], words[-1])}
+    return [p for p in people if len(bare(p.name)) > 1 or bare(p.name)[0] not in ends]
