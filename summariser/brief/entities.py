@@ -126,6 +126,7 @@ def _small(word: str, more: frozenset[str] = frozenset()) -> bool:
 
 
 #: What looks like a name and is not: a contraction ("I'd", "Ma'am") or a US party and state ("R-Va").
+_WORD = re.compile(r"[\w’']+")  # a whole word as `only_at` bounds it: a run of word characters and apostrophes
 _NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
 
 
@@ -134,6 +135,20 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     analysis = nlp.analyse(text)
     starts = {s for s, _ in analysis.sentences}
+
+    words: dict[str, list[int]] = {}
+
+    def common_only(name: str) -> bool:
+        """`only_at` the tagger's common words; a plain word is looked up in an index of the text's
+        words, made once (a text's every capital is asked about: one scan of the text each would be
+        quadratic in its length)."""
+        if not _WORD.fullmatch(name):
+            return only_at(text, name, analysis.common)
+        if not words:
+            for match in _WORD.finditer(text):
+                words.setdefault(match.group(), []).append(match.start())
+        found = words.get(name, [])
+        return bool(found) and all(at in analysis.common for at in found)
 
     def add(raw: str, label: str, at: int) -> None:
         head, _, person = _titled_person(raw)
@@ -155,7 +170,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return
         if _NOT_A_NAME.match(name) or name.lower() in COMMON_ACRONYMS:
             return  # "I'd", "Ma'am", "R-Va."; "TV", "MPs"
-        if " " not in name and not name.isupper() and only_at(text, name, analysis.common):
+        if " " not in name and not name.isupper() and common_only(name):
             return  # "Like many …", "Paramedics arrived": the capital is the sentence's
         entry = found.get(key)
         if entry is None:
