@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
@@ -238,12 +239,18 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
 def _short_form(short: Candidate, full: Candidate) -> bool:
     """Whether the one-word ``short`` is a short form of ``full``: a person's surname ("Stam" of
     "Niek Stam"), or the first word of an organisation's name ("Nordvik" of "Nordvik Motors")."""
-    word, words = plain_key(short.name).split(), plain_key(full.name).split()
+    word, words = _key(short.name).split(), _key(full.name).split()
     if len(word) != 1 or len(words) < 2:
         return False
     if words[-1] == word[0] and len(words) <= 3 and shape_kind(full.name) is None:
         return "PERSON" in full.labels or ("PERSON" in short.labels and _CAPS in full.labels)
     return words[0] == word[0] and ("ORG" in full.labels or shape_kind(full.name) == "organisation")
+
+
+@lru_cache(maxsize=4096)
+def _key(name: str) -> str:
+    """`plain_key` of a candidate's name, kept: `_fullest` compares every pair of candidates."""
+    return plain_key(name)
 
 
 def _initials(short: Candidate, full: Candidate) -> bool:
