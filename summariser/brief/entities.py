@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
@@ -31,7 +30,7 @@ from ..text.datelines import dateline
 from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
 from ..text.names import TITLE_WORDS, TOPIC_WORDS
 from ..text.normalise import plain_key
-from ..text.phrases import CALENDAR_WORDS, capitalised_phrases, only_at
+from ..text.phrases import CALENDAR_WORDS, Words, capitalised_phrases, only_at
 
 __all__ = ["LABELS", "MAX_CANDIDATES", "Candidate", "ask_model", "candidates"]
 
@@ -127,7 +126,6 @@ def _small(word: str, more: frozenset[str] = frozenset()) -> bool:
 
 
 #: What looks like a name and is not: a contraction ("I'd", "Ma'am") or a US party and state ("R-Va").
-_WORD = re.compile(r"[\w’']+")  # a whole word as `only_at` bounds it: a run of word characters and apostrophes
 _NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
 
 
@@ -137,19 +135,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     analysis = nlp.analyse(text)
     starts = {s for s, _ in analysis.sentences}
 
-    words: dict[str, list[int]] = {}
-
-    def common_only(name: str) -> bool:
-        """`only_at` the tagger's common words; a plain word is looked up in an index of the text's
-        words, made once (a text's every capital is asked about: one scan of the text each would be
-        quadratic in its length)."""
-        if not _WORD.fullmatch(name):
-            return only_at(text, name, analysis.common)
-        if not words:
-            for match in _WORD.finditer(text):
-                words.setdefault(match.group(), []).append(match.start())
-        found = words.get(name, [])
-        return bool(found) and all(at in analysis.common for at in found)
+    words = Words(text)  # one index of the text's words for every `only_at`
 
     def add(raw: str, label: str, at: int) -> None:
         head, _, person = _titled_person(raw)
@@ -171,7 +157,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return
         if _NOT_A_NAME.match(name) or name.lower() in COMMON_ACRONYMS:
             return  # "I'd", "Ma'am", "R-Va."; "TV", "MPs"
-        if " " not in name and not name.isupper() and common_only(name):
+        if " " not in name and not name.isupper() and only_at(words, name, analysis.common):
             return  # "Like many …", "Paramedics arrived": the capital is the sentence's
         entry = found.get(key)
         if entry is None:
@@ -196,14 +182,14 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
             continue  # "Arsenal at Wembley Stadium": two names and a word; the phrases give each
         bare = _clean(entity.text)
-        if bare and " " not in bare and only_at(text, bare, starts):
+        if bare and " " not in bare and only_at(words, bare, starts):
             continue  # "Attendees included …": a capital that only ever opens a sentence
         if entity.label in LABELS:
             offset = 0
             for piece in entity.text.split("\n"):  # an entity run across a line break is two
                 add(piece, entity.label, entity.start + offset)
                 offset += len(piece) + 1
-    for phrase, at in capitalised_phrases(text, starts):
+    for phrase, at in capitalised_phrases(text, starts, words):
         add(phrase, _CAPS, at)
     ordered = sorted(found.values(), key=lambda c: c.first)
     return _fullest(ordered)[:limit]
@@ -213,22 +199,40 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
     """``found`` without a shorter form of a person's name ("Stam" beside "Niek Stam"), its labels kept.
 
     Only a person's surname is folded into the full name: "Rotterdam" beside "Port of Rotterdam"
-    is another thing, and stays.
+    is another thing, and stays. Each candidate is compared only with those an index says may be
+    its longer form (same first offset, same first or last word, matching initials): comparing
+    every pair would be quadratic in the candidates of a long text.
     """
-    out: list[Candidate] = []
-    keys = {id(c): f" {plain_key(c.name)} " for c in found}
+    order = {id(c): i for i, c in enumerate(found)}
+    keys = {id(c): plain_key(c.name) for c in found}
+    inside: dict[str, int] = {}  # a run of a key's words → how many candidates' keys hold it
+    by_first: dict[int, list[Candidate]] = {}
+    by_word: dict[str, list[Candidate]] = {}  # a key's first word and last word → candidates
+    by_initials: dict[str, list[Candidate]] = {}
     for cand in found:
-        if not cand.tagged and any(o is not cand and keys[id(cand)] in keys[id(o)] for o in found):
+        words = keys[id(cand)].split()
+        for run in {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}:
+            inside[run] = inside.get(run, 0) + 1
+        by_first.setdefault(cand.first, []).append(cand)
+        for word in dict.fromkeys(words[:1] + words[-1:]):
+            by_word.setdefault(word, []).append(cand)
+        by_initials.setdefault(_letters(cand.name), []).append(cand)
+    out: list[Candidate] = []
+    for cand in found:
+        key = keys[id(cand)]
+        if not cand.tagged and inside.get(key, 0) > 1:
             continue  # "Geological Survey" inside "U.S. Geological Survey"
         longer = next(
-            (o for o in found if o is not cand and o.first == cand.first and keys[id(o)].startswith(keys[id(cand)])
+            (o for o in by_first[cand.first] if o is not cand and f"{keys[id(o)]} ".startswith(f"{key} ")
              and len(o.name) > len(cand.name)),
             None,
         )  # fmt: skip
         if longer is not None:  # "Hook" of spaCy's "Hook of" beside the phrase "Hook of Holland"
             longer.labels |= cand.labels
             continue
-        full = next((o for o in found if o is not cand and (_short_form(cand, o) or _initials(cand, o))), None)
+        maybe = by_word.get(key, []) + (by_initials.get(cand.name, []) if cand.name.isupper() else [])
+        maybe.sort(key=lambda o: order[id(o)])
+        full = next((o for o in maybe if o is not cand and (_short_form(cand, o) or _initials(cand, o))), None)
         if full is not None:
             full.labels |= cand.labels
             continue
@@ -239,7 +243,7 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
 def _short_form(short: Candidate, full: Candidate) -> bool:
     """Whether the one-word ``short`` is a short form of ``full``: a person's surname ("Stam" of
     "Niek Stam"), or the first word of an organisation's name ("Nordvik" of "Nordvik Motors")."""
-    word, words = _key(short.name).split(), _key(full.name).split()
+    word, words = plain_key(short.name).split(), plain_key(full.name).split()
     if len(word) != 1 or len(words) < 2:
         return False
     if words[-1] == word[0] and len(words) <= 3 and shape_kind(full.name) is None:
@@ -247,16 +251,15 @@ def _short_form(short: Candidate, full: Candidate) -> bool:
     return words[0] == word[0] and ("ORG" in full.labels or shape_kind(full.name) == "organisation")
 
 
-@lru_cache(maxsize=4096)
-def _key(name: str) -> str:
-    """`plain_key` of a candidate's name, kept: `_fullest` compares every pair of candidates."""
-    return plain_key(name)
+def _letters(name: str) -> str:
+    """The first letters of ``name``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'&-]*", name))
 
 
 def _initials(short: Candidate, full: Candidate) -> bool:
     """Whether ``short`` is an acronym of ``full``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
-    letters = [w[0] for w in re.findall(r"[A-Z][\w’'&-]*", full.name)]
-    return short.name.isupper() and len(short.name) >= 2 and short.name == "".join(letters) and len(letters) >= 2
+    letters = _letters(full.name)
+    return short.name.isupper() and len(short.name) >= 2 and short.name == letters and len(letters) >= 2
 
 
 def ask_model(found: Sequence[Candidate]) -> type[EntityKinds]:

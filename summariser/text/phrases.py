@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from .normalise import STOP_WORDS, plain_key
 
-__all__ = ["CALENDAR_WORDS", "capitalised_phrases", "only_at"]
+__all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
 
 #: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
 #: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
@@ -25,9 +25,11 @@ CALENDAR_WORDS = frozenset(
 )
 
 
-def capitalised_phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
+def capitalised_phrases(text: str, starts: set[int], index: Words | None = None) -> list[tuple[str, int]]:
     """Capitalised phrases of ``text`` that do not open a sentence (or that run on past its first word), each
-    with where it starts; ``starts`` are the offsets where the text's sentences start."""
+    with where it starts; ``starts`` are the offsets where the text's sentences start, ``index`` the text's
+    `Words` when the caller has them."""
+    words_at = index if index is not None else Words(text)
     out = []
     for line_start, line in _lines(text):
         for match in _PHRASE.finditer(line):
@@ -40,7 +42,7 @@ def capitalised_phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
                 words = phrase.split()
             if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
                 continue  # "We never stopped believing"
-            if at in starts and only_at(text, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
+            if at in starts and only_at(words_at, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
                 # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
                 rest = re.sub(r"^(?:(?:of|the|for|de|&)\s)+", "", " ".join(words[1:]))
                 if not rest:
@@ -50,11 +52,46 @@ def capitalised_phrases(text: str, starts: set[int]) -> list[tuple[str, int]]:
     return out
 
 
-def only_at(text: str, word: str, offsets: Collection[int]) -> bool:
-    """Whether every place ``text`` writes ``word`` (as a whole word) is one of ``offsets``: with the starts
-    of the sentences, the capital only ever opens one; with the words the tagger reads as common words
-    (`nlp.Analysis.common`), it is only ever a word ("Like many …"). Either way it says nothing of a name."""
-    found = [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", text)]
+class Words:
+    """Where a text writes each of its words, found in one pass over it.
+
+    A text's every capital is asked about (`only_at`): a scan of the text per question would be
+    quadratic in its length (a 20 MB article). A word is a run of word characters and apostrophes
+    (`_RUN`), bounded as `only_at` bounds it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._at: dict[str, list[int]] | None = None
+
+    def offsets(self, word: str) -> list[int]:
+        """Where ``text`` writes ``word`` as a whole word (not inside a longer run of word characters)."""
+        if self._at is None:
+            self._at = {}
+            for match in _RUN.finditer(self.text):
+                self._at.setdefault(match.group(), []).append(match.start())
+        head = _RUN.match(word)
+        if head is None:  # a word that does not start with a word character: rare, scanned for
+            return [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", self.text)]
+        if head.end() == len(word):
+            return list(self._at.get(word, ()))
+        # "U.S.", "Geo-Tech": where its first run starts a whole word, the rest must follow and end there
+        text, end = self.text, len(word)
+        return [
+            at for at in self._at.get(head.group(), ())
+            if text.startswith(word, at) and not (at + end < len(text) and _RUN.match(text[at + end]))
+        ]  # fmt: skip
+
+
+#: A run of word characters and apostrophes: the unit `Words` indexes and `only_at` bounds a word by.
+_RUN = re.compile(r"[\w’']+")
+
+
+def only_at(words: Words, word: str, offsets: Collection[int]) -> bool:
+    """Whether every place the text of ``words`` writes ``word`` (as a whole word) is one of ``offsets``: with
+    the starts of the sentences, the capital only ever opens one; with the words the tagger reads as common
+    words (`nlp.Analysis.common`), it is only ever a word ("Like many …"). Either way it says nothing of a name."""
+    found = words.offsets(word)
     return bool(found) and all(at in offsets for at in found)
 
 
