@@ -19,7 +19,9 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
 
 What is no name is dropped whatever its kind: two pieces of text run together ("National.'
 Don't Push"), a one-word capital the text also writes in lower case ("Coaches"), a group of
-people ("Tory MPs"). A person's name loses a rank or a common word leading it ("Major Johnnie
+people ("Tory MPs"), another name run into a person's surname by a caption ("Headingley Sinfield"
+beside "Kevin Sinfield"). A headline's word run onto a name is cut when a name is left ("Hillary
+Clinton Obsessed", "Syria Asked"). A person's name loses a rank or a common word leading it ("Major Johnnie
 Cousens", "Unpopular Bubba Watson"), and a person named once in full and again by one name
 ("Julia Louis-Dreyfus" … "Julia", "Mr Cousens") is listed once.
 """
@@ -87,16 +89,23 @@ def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) ->
     places: list[str] = []
     for cand in found:
         picked = chosen.get(cand.name)
+        if _run_in(cand, found):
+            continue
+        cand = _tail_cut(cand, text, common, found)
         kind = _kind(cand, None if picked == "other" else picked, text)
         if kind is None or _run_together(cand.name) or (not cand.tagged and _common_word(cand.name, text)):
             continue
         if kind == "person":
-            people.append(PersonDraft(name=_lead_cut(cand.name, text, common), role=None, affiliation=None))
+            name = _lead_cut(cand.name, text, common)
+            if all(p.name != name for p in people):  # a name cut to one listed already
+                people.append(PersonDraft(name=name, role=None, affiliation=None))
         elif kind == "organisation":
             organisations.append(cand.name)
         elif kind == "place":
             places.append(cand.name)
-    return EntitiesDraft(people=_named_once(people), organisations=organisations, places=places)
+    return EntitiesDraft(
+        people=_named_once(people), organisations=list(dict.fromkeys(organisations)), places=list(dict.fromkeys(places))
+    )
 
 
 #: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
@@ -117,6 +126,43 @@ def _common_word(name: str, text: str) -> bool:
     if words[-1].lower() in COMMON_ACRONYMS:
         return True
     return len(words) == 1 and re.search(rf"(?<![\w’']){re.escape(name.lower())}(?![\w’'])", text) is not None
+
+
+def _tail_cut(cand: Candidate, text: str, common: frozenset[int], found: Sequence[Candidate]) -> Candidate:
+    """``cand`` without the words that end it and are no part of it: capitals the tagger reads as common
+    words where the name is first written, when what is left is a name of its own — another candidate or
+    a country ("Hillary Clinton Obsessed", "Syria Asked": a headline's verb run into the name before it).
+    A surname the tagger misreads ("Kenneth More", "Donna Lane") leaves a first name, and stays."""
+    words, at = cand.name.split(), text.find(cand.name)
+    if at < 0:
+        return cand
+    end = at + len(cand.name)
+    while len(words) > 1 and end - len(words[-1]) in common:
+        end -= len(words[-1]) + 1
+        words.pop()
+        left = " ".join(words)
+        if shape_kind(left) == "country" or (len(words) > 1 and any(o.name == left for o in found)):
+            return Candidate(left, cand.labels, cand.first)
+    return cand
+
+
+def _run_in(cand: Candidate, found: Sequence[Candidate]) -> bool:
+    """Whether ``cand`` is another name run into a person's surname: its last word is the surname of
+    another person named in full, and what leads it is the end of a longer name ("League Klopp" of
+    "Champions League" and "Jurgen Klopp") or a name spaCy tags as a place or organisation only
+    ("Aintree Treadwell"): a caption or a headline run into the text. A relative named by first name
+    ("Nicole Randock" beside "Brian Randock" and "Nicole") is no such name."""
+    words = cand.name.split()
+    if len(words) < 2:
+        return False
+    lead, last = " ".join(words[:-1]), words[-1]
+    others = [o for o in found if o is not cand]
+    if not any(len(o.name.split()) >= 2 and o.name.split()[-1] == last and not o.name.startswith(lead) for o in others):
+        return False
+    return any(
+        o.name.endswith(f" {lead}") or (o.name == lead and o.tagged and not o.tagged & {"PERSON", "NORP"})
+        for o in others
+    )
 
 
 def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:

@@ -202,3 +202,37 @@ def test_a_title_names_an_organisation_only_when_it_is_a_name() -> None:
     got = stated_titles(EntitiesDraft(people=people, organisations=[], places=[]), text)
     assert "Bank of England" in got.organisations
     assert not any("Kutcher" in o or o.endswith(" and") for o in got.organisations)
+
+
+def test_a_headline_word_run_into_a_name_is_cut_when_a_name_is_left() -> None:
+    text = "The senator praised Hillary Clinton on Monday.\nHillary Clinton Obsessed? Not Us\nThe aides denied it."
+    found = candidates(text)
+    assert "Hillary Clinton Obsessed" in [c.name for c in found]  # the candidate is the text's run of capitals
+    got = settle(answer(text, person=[c.name for c in found]), found, text)
+    assert [p.name for p in got.people] == ["Hillary Clinton"]
+    text = "Rebels in Syria fought on Tuesday.\nSyria Asked for aid as winter neared, the UN said."
+    found = candidates(text)
+    got = settle(answer(text, place=[c.name for c in found]), found, text)
+    assert "Syria Asked" in [c.name for c in found] and "Syria Asked" not in got.places  # a country is left
+
+
+def test_a_surname_the_tagger_misreads_is_not_cut() -> None:
+    text = "The actor Kenneth More starred in the film. More was praised by critics, and Kenneth More won."
+    found = candidates(text)
+    got = settle(answer(text, person=[c.name for c in found]), found, text)
+    assert "Kenneth More" in [p.name for p in got.people]
+
+
+def test_a_name_run_into_a_persons_surname_is_dropped_but_a_relative_is_not() -> None:
+    text = (
+        "Coach Kevin Sinfield won the final at Headingley on Friday.\n"
+        "Headingley Sinfield lifts the trophy for the last time.\nThe crowd at Headingley cheered."
+    )
+    found = candidates(text)
+    assert "Headingley Sinfield" in [c.name for c in found]
+    got = settle(answer(text, person=[c.name for c in found if c.name != "Headingley"]), found, text)
+    assert [p.name for p in got.people] == ["Kevin Sinfield"]
+    text = "Police spoke to Nicole Randock and Brian Randock on Monday. Nicole said she was shocked."
+    found = candidates(text)
+    got = settle(answer(text, person=[c.name for c in found]), found, text)
+    assert [p.name for p in got.people] == ["Nicole Randock", "Brian Randock"]
