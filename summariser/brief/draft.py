@@ -37,6 +37,7 @@ from ..schemas import (
     OverviewDraft,
     Quote,
 )
+from ..text import nlp
 from ..text.guard import mask, spans
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
@@ -139,14 +140,14 @@ def distinct(texts: Iterable[str], threshold: float = SIMILAR, *, most: int | No
 def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> list[Draft]:
     """One `Draft` per part of ``article`` (``parts`` as `pipeline.plan_parts` cut them)."""
     read = [_read(text) for text in parts]
-    if not any(n.spans for n, _, _ in read):
+    if not any(n.spans for n, _, _, _ in read):
         raise InputError(
             f"{article.path or article.title or article.id} has no sentence to summarise (no line of "
             f"{PICK_MIN_WORDS} or more words reads as a sentence: a table, a list or a menu?); "
             "pass the text of an article"
         )
     drafts = []
-    for i, (numbered, data, names) in enumerate(read, start=1):
+    for i, (numbered, data, names, capitals) in enumerate(read, start=1):
         part = f"{i}/{len(parts)}" if len(parts) > 1 else None
         common: dict[str, Any] = {"article_id": article.id, "text": numbered.prompt, "part": part}
         where = f"{article.title or article.path or article.id}" + (f" (part {part})" if part else "")
@@ -170,7 +171,7 @@ def drafts_for(client: LLMClient, article: Article, parts: Sequence[str]) -> lis
             ),
             together=client.spec.embedded is not None,
         )
-        entities = stated_titles(settle(kinds, names, data), data)
+        entities = stated_titles(settle(kinds, names, data, capitals), data)
         summary, lead = _summary(numbered, overview.summary, needed)
         implications = _implications(numbered, overview.implications, summary)
         speakers = [p.name for p in entities.people]
@@ -187,12 +188,14 @@ def _nothing() -> None:
     return None
 
 
-def _read(text: str) -> tuple[Numbered, str, list[Candidate]]:
-    """A part's prompt copy (`numbering.number`), what it states (text addressed to the model masked) and
-    the names in that: read together, while the part's parse is cached (`nlp.analyse` keeps few long texts)."""
+def _read(text: str) -> tuple[Numbered, str, list[Candidate], frozenset[int]]:
+    """A part's prompt copy (`numbering.number`), what it states (text addressed to the model masked), the
+    names in that and where the tagger reads a capital as a common word (`settle` needs it): read together,
+    while the part's parse is cached (`nlp.analyse` keeps few long texts; a long article's parts are all
+    read before the first is settled)."""
     hidden = spans(text)
     data = mask(text, hidden)
-    return number(text, hidden), data, candidates(data)
+    return number(text, hidden), data, candidates(data), nlp.analyse(data).common
 
 
 def _ask(client: LLMClient, model: type[T], messages: list[dict[str, str]], stage: str) -> T:

@@ -77,13 +77,16 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     return None
 
 
-def settle(answer: EntityKinds | None, found: Sequence[Candidate], text: str) -> EntitiesDraft:
+def settle(
+    answer: EntityKinds | None, found: Sequence[Candidate], text: str, common: frozenset[int] | None = None
+) -> EntitiesDraft:
     """The people, organisations and places of ``found``, as the model typed them and the rules settle them.
 
-    People come without a role or affiliation: `people.stated_titles` reads those from the text.
+    ``common`` is `nlp.Analysis.common` of ``text`` (analysed again when not given). People come without a
+    role or affiliation: `people.stated_titles` reads those from the text.
     """
     chosen = answer.kinds() if answer is not None else {}
-    common = nlp.analyse(text).common
+    common = nlp.analyse(text).common if common is None else common
     people: list[PersonDraft] = []
     organisations: list[str] = []
     places: list[str] = []
