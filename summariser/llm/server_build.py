@@ -45,7 +45,7 @@ __all__ = ["BUILD_TIME", "FAILED_LOG", "LOCK", "SCRIPT", "build_cache", "build_s
 
 #: The build script of a clone of the repository (the package's editable install sits beside it).
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_llama_server.sh"
-#: What the first build takes: 6 min 17 s of issue 26's 14 min fresh install on a 2-core machine.
+#: What the first build takes: 6 min 17 s was measured on a fresh 2-core machine.
 BUILD_TIME = "~6 min"
 #: The lock file, in the cache, that one build at a time holds.
 LOCK = ".build.lock"
