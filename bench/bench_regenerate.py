@@ -12,7 +12,7 @@
     model really runs), reporting articles/minute. The server is llama-cpp-python's
     (``python -m llama_cpp.server``, one request at a time), or with ``--llama-server SLOTS``
     llama.cpp's own batching ``llama-server`` with that many slots
-    (`summariser.llm.llama_server`; build it with ``bash scripts/build_llama_server.sh``).
+    (`summariser.llm.llama_server`; built on its first use, ~6 min once, if it is not cached).
     The server is stopped at the end. ``--embedded 1 4`` adds the same runs in-process on the
     embedded model with 1 and 4 sequences decoded side by side (``SUMMARISER_SEQUENCES``; -j is
     half the sequences: a briefing's two requests decode together). ``--concurrency`` with no

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_CONTEXT_TOKENS",
     "KEYWORD",
     "LLAMA_SERVER",
+    "LLAMA_SERVER_BUILD",
     "LLAMA_SERVER_CACHE",
     "MAX_ARTICLES",
     "MAX_INPUT_MB",
@@ -163,6 +164,9 @@ LLAMA_SERVER: Setting[Path] = Setting("llama_server", FilePath("the llama-server
 LLAMA_SERVER_CACHE: Setting[Path] = Setting(
     "llama_server_cache", Folder("the llama-server build folder"), _env("llama_server_cache")
 )
+LLAMA_SERVER_BUILD: Setting[Path] = Setting(
+    "llama_server_build", FilePath("the llama-server build script"), _env("llama_server_build")
+)
 
 #: Every setting. The `Settings` fields come first, in their order; then the run options (keywords
 #: of ``regenerate``, flags of ``regenerate`` and ``serve``); then the switches only the environment sets.
@@ -207,6 +211,7 @@ TABLE: dict[str, Setting[Any]] = {
         MAX_ARTICLES,
         LLAMA_SERVER,
         LLAMA_SERVER_CACHE,
+        LLAMA_SERVER_BUILD,
     )
 }
 

@@ -2,7 +2,8 @@
 
 * every module has a docstring and stays under `MAX_LINES` lines;
 * no module imports a ``_private`` name of another module;
-* every subpackage's ``__init__`` says what it owns.
+* every subpackage's ``__init__`` says what it owns;
+* no module imports itself through others (an import circle).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import grimp
 import pytest
 from helpers.paths import ROOT
 
@@ -57,3 +59,36 @@ def test_every_subpackage_init_lists_what_it_owns() -> None:
     for init in sorted(PACKAGE.rglob("__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         assert len(doc.split()) >= 8, f"{_name(init)}'s docstring does not say what the subpackage owns"
+
+
+def import_circles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules of ``imports`` (module → the modules it imports) that import each other in a circle."""
+    reach: dict[str, set[str]] = {}
+    for start in imports:
+        seen: set[str] = set()
+        todo = list(imports[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(imports.get(module, ()))
+        reach[start] = seen
+    circles = {tuple(sorted(n for n in reach[m] if m in reach[n])) for m in imports if m in reach[m]}
+    return sorted(list(c) for c in circles)
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """A circle of imports means two modules own one concept between them (or import order decides what works).
+
+    Type-checking imports count; a package's ``__init__`` does not, as it re-exports the modules it
+    holds and a module may use a sibling's name through it.
+    """
+    graph = grimp.build_graph("summariser", cache_dir=None)
+    modules = {m for m in graph.modules if not (PACKAGE.parent / m.replace(".", "/") / "__init__.py").exists()}
+    imports = {m: graph.find_modules_directly_imported_by(m) & modules for m in modules}
+    assert import_circles(imports) == []
+
+
+def test_the_circle_check_is_not_vacuous() -> None:
+    imports = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"d"}, "f": {"f"}}
+    assert import_circles(imports) == [["a", "b", "c"], ["f"]]

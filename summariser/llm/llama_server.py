@@ -1,17 +1,17 @@
 """llama.cpp's own C++ ``llama-server`` on an embedded model: a local batching endpoint.
 
-`serve` is a context manager that starts ``llama-server`` (built by
-``scripts/build_llama_server.sh``) on the verified GGUF file of an embedded model, listening on
-127.0.0.1 only, with ``parallel`` slots of the model's own context each and continuous
-batching, waits until ``GET /health`` says the model is loaded, and yields a `LlamaServer`
-whose ``model_string`` (``http://127.0.0.1:PORT/v1#alias``) any backend of this package takes.
-On exit — normal, an exception or Ctrl-C — the process is terminated, then killed; on Linux it
-is also stopped if the thread that started it dies first, even by SIGKILL (``PR_SET_PDEATHSIG``:
-enter `serve` in a thread that outlives the block), so it is never left behind.
+`serve` is a context manager that starts ``llama-server`` on the verified GGUF file of an
+embedded model, listening on 127.0.0.1 only, with ``parallel`` slots of the model's own context
+each and continuous batching, waits until ``GET /health`` says the model is loaded, and yields
+a `LlamaServer` whose ``model_string`` (``http://127.0.0.1:PORT/v1#alias``) any backend of this
+package takes. On exit — normal, an exception or Ctrl-C — the process is terminated, then
+killed; on Linux it is also stopped if the thread that started it dies first, even by SIGKILL
+(``PR_SET_PDEATHSIG``: enter `serve` in a thread that outlives the block), so it is never left
+behind.
 
-The binary is ``$SUMMARISER_LLAMA_SERVER`` or ``current/llama-server`` in the build cache
-(`build_cache`). A missing binary, a crash or a failed start is one `ModelUnavailable` naming
-the server's last log line and the fix.
+The binary is ``$SUMMARISER_LLAMA_SERVER``, else this machine's build, compiled the first time
+it is needed (`summariser.llm.server_build`: ~6 minutes, once). A missing binary, a failed build,
+a crash or a failed start is one `ModelUnavailable` naming the cause and the fix.
 """
 
 from __future__ import annotations
@@ -33,17 +33,18 @@ from typing import IO
 
 from .. import progress
 from ..errors import BackendError, ConfigError, ModelUnavailable
-from ..settings_table import LLAMA_SERVER, LLAMA_SERVER_CACHE
+from ..settings_table import LLAMA_SERVER
 from .embedded import threads
+from .server_build import ensure, runnable
 from .weights import EmbeddedModel, assemble
 
-__all__ = ["BUILD", "ENV_BINARY", "HOST", "LlamaServer", "binary", "build_cache", "command", "serve"]
+__all__ = ["BUILD", "ENV_BINARY", "HOST", "LlamaServer", "binary", "command", "serve"]
 
 #: The only address the server listens on.
 HOST = "127.0.0.1"
 #: The variable naming a llama-server binary to use instead of the cached build.
 ENV_BINARY = "SUMMARISER_LLAMA_SERVER"
-#: The command that builds the binary (the fix of every "not found" or "did not start").
+#: The command that builds this machine's binary now (else `serve` builds it on first use).
 BUILD = "bash scripts/build_llama_server.sh"
 #: llama-server's own defaults for the logical and physical batch, passed explicitly (not tuned here).
 BATCH, UBATCH = 2048, 512
@@ -54,20 +55,17 @@ STOP_GRACE = 10.0
 _SCRUBBED = ("LLAMA_ARG_", "AIP_")
 
 
-def build_cache() -> Path:
-    """Where ``scripts/build_llama_server.sh`` keeps its builds (``SUMMARISER_LLAMA_SERVER_CACHE`` overrides)."""
-    env = LLAMA_SERVER_CACHE.from_env()
-    return env if env is not None else Path.home() / ".cache" / "summariser" / "llama-server"
-
-
 def binary() -> Path:
-    """The llama-server binary to run; `ModelUnavailable` with the fix if there is none."""
+    """``$SUMMARISER_LLAMA_SERVER``, else this machine's build of llama-server (built now if there is none)."""
     env = LLAMA_SERVER.from_env()
-    path = env if env is not None else build_cache() / "current" / "llama-server"
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        where = f"{ENV_BINARY}={env}" if env else str(path)
-        raise ModelUnavailable(f"llama-server not found ({where}); run `{BUILD}` (or set {ENV_BINARY} to a binary)")
-    return path
+    if env is None:
+        return ensure()
+    if not runnable(env):
+        raise ModelUnavailable(
+            f"llama-server not found ({ENV_BINARY}={env}); set {ENV_BINARY} to a llama-server binary, "
+            f"or unset it to use this machine's own build (`{BUILD}`)"
+        )
+    return env
 
 
 def command(exe: Path, gguf: Path, *, parallel: int, n_ctx: int, port: int, n_threads: int) -> list[str]:

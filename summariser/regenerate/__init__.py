@@ -13,6 +13,7 @@ The pieces:
 * `jobs` — which briefings the folder asks for: one per article, or per group of a grouping file;
 * `plan` — what to rebuild and why, orphans and pruning, and `RunPlan`;
 * `estimate` — the dry run's token estimate: the most each briefing to build would spend;
+* `cost` — the estimate's figures (`Estimate`, `PlanEstimate`), which the plan shows;
 * `run` — the concurrent build, with `RunReport` and `Outcome`, held to the token budget
   (``max_tokens_total``) when there is one;
 * `manifest` — what each briefing was built from;

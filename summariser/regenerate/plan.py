@@ -14,19 +14,17 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..atomic import remove
 from ..brief import prompts
 from ..config import Settings
 from ..llm.backends import resolve
 from ..schemas import SCHEMA_VERSION
+from .cost import PlanEstimate
 from .jobs import Job
 from .manifest import Entry, InputStat, Manifest, input_state, save_manifest
 from .paths import article_path, inside, is_reserved, outputs
-
-if TYPE_CHECKING:
-    from .estimate import PlanEstimate
 
 __all__ = ["Planned", "RunPlan", "dry_run_lines", "orphans", "outputs", "plan", "prune"]
 

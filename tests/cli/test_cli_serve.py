@@ -1,7 +1,8 @@
 """``summariser serve``: the model string on stdout, Ctrl-C stops the server, failures in one line.
 
-The server is a stand-in binary (tests/helpers/fake_llama_server.py); the real one is tested
-in tests/llm/test_llama_server.py.
+The server is a stand-in binary (tests/helpers/fake_llama_server.py), given by
+``SUMMARISER_LLAMA_SERVER`` or "built" on first use by a stand-in build script; the real one is
+tested in tests/llm/test_llama_server.py.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import assert_clean_failure, run
-from helpers.fake_llama_server import alive, fake_binary, gguf, record
+from helpers.fake_llama_server import alive, build_runs, fake_binary, fake_build, gguf, record
 
+from summariser.errors import ModelUnavailable
 from summariser.llm.llama_server import BUILD, ENV_BINARY
+from summariser.llm.server_build import BUILD_TIME, FAILED_LOG
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see processes")
 
@@ -45,6 +48,42 @@ def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Pat
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "llama-server stopped" in err
     assert not alive(server)
+
+
+def test_serve_builds_llama_server_on_first_use_saying_so_then_serves(tmp_path: Path) -> None:
+    exe = fake_binary(tmp_path)
+    script = fake_build(tmp_path, binary=exe, key="00c0ffee00c0ffee")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "SUMMARISER_LLAMA_SERVER_CACHE": str(cache), "SUMMARISER_LLAMA_SERVER_BUILD": str(script)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summariser", "serve", "--model", f"local:{gguf(tmp_path)}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("http://127.0.0.1:")
+        cmdline = Path(f"/proc/{record(exe)['pid']}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[1] == bytes(cache / "00c0ffee00c0ffee" / "llama-server")  # the build's copy is what runs
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert err.splitlines()[0] == f"building llama.cpp's llama-server ({BUILD_TIME}, once; cached in {cache})"
+    assert "Traceback" not in err and build_runs(script) == 1
+
+
+def test_serve_a_failed_build_is_one_error_line_after_the_building_line(tmp_path: Path) -> None:
+    cache, script = tmp_path / "cache", fake_build(tmp_path, "fail")
+    env = {"SUMMARISER_LLAMA_SERVER_CACHE": str(cache), "SUMMARISER_LLAMA_SERVER_BUILD": str(script)}
+    result = run("serve", "--model", f"local:{gguf(tmp_path)}", env=env)
+    assert result.returncode == ModelUnavailable.exit_code and result.stdout == ""
+    building, error = result.stderr.splitlines()
+    assert building.startswith("building llama.cpp's llama-server")
+    assert error.startswith("error: cannot build llama-server: cmake is not installed: install cmake")
+    assert f"the build's log is {cache / FAILED_LOG}" in error and "Traceback" not in result.stderr
 
 
 def test_serve_without_the_binary_names_the_build_command(tmp_path: Path) -> None:

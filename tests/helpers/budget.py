@@ -15,7 +15,7 @@ from typing import Any
 from helpers.echo_model import echo_answer
 from helpers.fake_server import Action, Reply
 from summariser.llm.tokens import PromptCounter, request_cost
-from summariser.regenerate.estimate import PlanEstimate
+from summariser.regenerate.cost import PlanEstimate
 
 __all__ = ["billed", "budget_for", "worst_case"]
 

@@ -1,4 +1,4 @@
-"""A stand-in ``llama-server`` binary, a GGUF-looking file, and what a process listens on.
+"""A stand-in ``llama-server`` binary and build script, a GGUF-looking file, and what a process listens on.
 
 `fake_binary` writes an executable that takes llama-server's command line and, by ``mode``:
 
@@ -9,12 +9,14 @@
 
 Each run writes its pid, argv and the ``LLAMA_ARG_*`` variables it saw to ``<binary>.json``.
 `listening` reads ``/proc`` for the TCP addresses a process listens on (Linux only).
+`fake_build` writes a stand-in for ``scripts/build_llama_server.sh`` (``--key``, ``--in DIR``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,3 +109,61 @@ def _address(hexed: str) -> str:
     if len(hexed) == 8:  # IPv4, little-endian
         return ".".join(str(int(hexed[i : i + 2], 16)) for i in (6, 4, 2, 0))
     return f"ipv6:{hexed}"
+
+
+_BUILD = """#!/usr/bin/env bash
+# A stand-in for scripts/build_llama_server.sh (mode {mode}): --key prints the key, --in DIR "compiles".
+set -eu
+here={here}
+case $1 in
+  --key) printf '%s\\n' {key}; exit 0 ;;
+  --in) work=$2 ;;
+  *) exit 2 ;;
+esac
+echo run >>"$here/runs"
+echo "==> compiling llama-server (stand-in)" >&2
+mkdir -p "$work/out"
+printf '#!/bin/sh\\n# the first half of the binary\\n' >"$work/out/llama-server"
+chmod +x "$work/out/llama-server"
+case {mode} in
+  gated)
+    touch "$here/started"
+    for _ in $(seq 1200); do [ -e "$here/go" ] && break; sleep 0.05; done ;;
+  fail)
+    echo "error: cmake is not installed: install cmake and a C++ compiler (apt-get install cmake g++)" >&2
+    exit 1 ;;
+  crash)
+    echo "ninja: build stopped: interrupted by user." >&2
+    exit 2 ;;
+  empty)
+    rm -r "$work/out"
+    exit 0 ;;
+esac
+{finish}
+"""
+
+
+def fake_build(tmp_path: Path, mode: str = "ok", *, key: str = "0123456789abcdef", binary: Path | None = None) -> Path:
+    """A stand-in build script for ``SUMMARISER_LLAMA_SERVER_BUILD``, in a folder of its own under ``tmp_path``.
+
+    ``--key`` prints ``key``; ``--in DIR`` counts the run (`build_runs`), writes the first half of
+    ``DIR/out/llama-server`` (executable) and, by ``mode``: ``ok`` finishes it (a copy of ``binary``
+    if given); ``gated`` touches ``started``, waits for a ``go`` file beside the script, then
+    finishes; ``fail`` prints the real script's kind of ``error:`` line and exits 1; ``crash``
+    exits 2 with a last line but no ``error:``; ``empty`` exits 0 and leaves no binary.
+    """
+    here = tmp_path / f"build-{mode}"
+    here.mkdir()
+    if binary is not None:
+        finish = f'cp {shlex.quote(str(binary))} "$work/out/llama-server"'
+    else:
+        finish = """printf 'echo "version: stand-in"\\n' >>"$work/out/llama-server\""""
+    script = here / "build_llama_server.sh"
+    script.write_text(_BUILD.format(mode=mode, here=shlex.quote(str(here)), key=shlex.quote(key), finish=finish))
+    return script
+
+
+def build_runs(script: Path) -> int:
+    """How many times ``script`` (a `fake_build`) was run to compile."""
+    runs = script.parent / "runs"
+    return len(runs.read_text().splitlines()) if runs.exists() else 0

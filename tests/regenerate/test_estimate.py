@@ -25,7 +25,7 @@ from summariser.ingest.read import load_source
 from summariser.llm.backends import resolve
 from summariser.llm.tokens import PromptCounter, request_cost
 from summariser.regenerate import dry_run, regenerate
-from summariser.regenerate.estimate import PlanEstimate
+from summariser.regenerate.cost import PlanEstimate
 
 NAMES = ["harbour_fees", "port_strike", "rail_tender"]
 """The briefings of `helpers.regenerate.three_articles`, in plan order."""

@@ -44,7 +44,7 @@ from summariser.brief.prompts import prompts_dir
 from summariser.config import FIELDS, FILE_KEYS, Settings, flag_value, load_settings, load_settings_from_flags, override
 from summariser.errors import ConfigError
 from summariser.ingest.limits import max_articles, max_input_bytes
-from summariser.llm import batching, embedded, llama_server, weights
+from summariser.llm import batching, embedded, llama_server, server_build, weights
 from summariser.llm.backends import resolve
 from summariser.settings_table import TABLE, Setting
 
@@ -64,7 +64,8 @@ READERS: dict[str, list[Callable[[], object]]] = {
     "max_input_mb": [load_settings, max_input_bytes],
     "max_articles": [load_settings, max_articles],
     "llama_server": [load_settings, llama_server.binary],
-    "llama_server_cache": [load_settings, llama_server.build_cache],
+    "llama_server_cache": [load_settings, server_build.build_cache, llama_server.binary],
+    "llama_server_build": [load_settings, server_build.build_script, llama_server.binary],
 }
 ENV_SETTINGS = sorted(name for name, s in TABLE.items() if s.env and name != "debug")
 FLAG_SETTINGS = sorted(name for name, s in TABLE.items() if s.flag and name not in {"cache", "model", "api_key"})
