@@ -45,6 +45,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..atomic import NAME_MAX
 from ..errors import InputError
 from . import manifest_db
 
@@ -72,7 +73,6 @@ LEGACY_VERSION = 1
 
 #: Bounds of what a manifest may hold (far above what the tool writes; they bound memory).
 MAX_PATH_BYTES = 4096
-MAX_SEGMENT_BYTES = 255
 MAX_TEXT = 65_536
 MAX_ITEMS = 10_000
 #: A stat recorded less than this after the file's last change is not trusted (its timestamps
@@ -106,8 +106,8 @@ def path_problem(path: str) -> str | None:
     for segment in path.split("/"):
         if segment in ("", ".", ".."):
             return f"has a {segment!r} segment"
-        if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
-            return f"has a segment longer than {MAX_SEGMENT_BYTES} bytes"
+        if len(segment.encode("utf-8", "surrogatepass")) > NAME_MAX:
+            return f"has a segment longer than {NAME_MAX} bytes"
     return None
 
 
