@@ -36,7 +36,9 @@ __all__ = [
     "CONFIG",
     "CONTEXT_TOKENS",
     "DEBUG",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_CONTEXT_TOKENS",
+    "DEFAULT_SLOTS",
     "KEYWORD",
     "LLAMA_SERVER",
     "LLAMA_SERVER_CACHE",
@@ -212,3 +214,9 @@ TABLE: dict[str, Setting[Any]] = {
 
 #: The context window (tokens) of an HTTP model when ``SUMMARISER_CONTEXT_TOKENS`` is not set.
 DEFAULT_CONTEXT_TOKENS = 32_768
+#: Slots (requests decoded together) of the llama-server ``summariser serve`` starts, unless ``--parallel``
+#: says otherwise.
+DEFAULT_SLOTS = 4
+#: Briefings ``regenerate`` keeps in flight against an HTTP endpoint unless ``concurrency`` (``--concurrency``)
+#: says otherwise: one per slot of a server ``summariser serve`` started with its defaults, so none idles.
+DEFAULT_CONCURRENCY = DEFAULT_SLOTS

@@ -76,8 +76,8 @@ def regenerate_command(
             "--concurrency",
             "-j",
             metavar="N",
-            help="Briefings in flight, 1 to 64: an HTTP server's slots (default 4); embedded: at most "
-            "SUMMARISER_SEQUENCES / 2 (default 1).",
+            help=f"Briefings in flight, 1 to 64: an HTTP server's slots (default {DEFAULT_CONCURRENCY}); "
+            "embedded: at most SUMMARISER_SEQUENCES / 2 (default 1).",
         ),
     ] = None,
     dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,

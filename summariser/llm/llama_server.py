@@ -33,7 +33,7 @@ from typing import IO
 
 from .. import progress
 from ..errors import BackendError, ConfigError, ModelUnavailable
-from ..settings_table import LLAMA_SERVER, LLAMA_SERVER_CACHE
+from ..settings_table import DEFAULT_SLOTS, LLAMA_SERVER, LLAMA_SERVER_CACHE
 from .embedded import threads
 from .weights import EmbeddedModel, assemble
 
@@ -181,7 +181,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def serve(
-    model: EmbeddedModel, *, parallel: int = 4, port: int | None = None, timeout: float = 180.0
+    model: EmbeddedModel, *, parallel: int = DEFAULT_SLOTS, port: int | None = None, timeout: float = 180.0
 ) -> Iterator[LlamaServer]:
     """Run llama-server on ``model`` with ``parallel`` slots on 127.0.0.1 (``port`` or a free one) while inside."""
     if parallel < 1:
