@@ -166,8 +166,9 @@ LLAMA_SERVER_CACHE: Setting[Path] = Setting(
     "llama_server_cache", Folder("the llama-server build folder"), _env("llama_server_cache")
 )
 
-#: Every setting. The `Settings` fields come first, in their order; then the run options (keywords
-#: of ``regenerate``, flags of ``regenerate`` and ``serve``); then the switches only the environment sets.
+#: Every setting. The `Settings` fields come first, in the order messages list them (`summariser.config.FIELDS`);
+#: then the run options (keywords of ``regenerate``, flags of ``regenerate`` and ``serve``); then the switches
+#: only the environment sets.
 TABLE: dict[str, Setting[Any]] = {
     s.name: s
     for s in (
