@@ -125,6 +125,13 @@ class Setting(Generic[T]):
             return None
         return self.parse(raw, self.env)
 
+    @property
+    def variable(self) -> str:
+        """`env`, for a setting that has a variable (a message or a list names it); `LookupError` if it has none."""
+        if self.env is None:
+            raise LookupError(f"the setting {self.name} has no SUMMARISER_* variable")
+        return self.env
+
     def env_or(self, default: T) -> T:
         """`from_env`, or ``default`` when the variable is unset or empty."""
         value = self.from_env()

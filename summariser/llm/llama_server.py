@@ -41,8 +41,8 @@ __all__ = ["BUILD", "ENV_BINARY", "HOST", "LlamaServer", "binary", "build_cache"
 
 #: The only address the server listens on.
 HOST = "127.0.0.1"
-#: The variable naming a llama-server binary to use instead of the cached build.
-ENV_BINARY = "SUMMARISER_LLAMA_SERVER"
+#: The variable naming a llama-server binary to use instead of the cached build: the table's.
+ENV_BINARY = LLAMA_SERVER.variable
 #: The command that builds the binary (the fix of every "not found" or "did not start").
 BUILD = "bash scripts/build_llama_server.sh"
 #: llama-server's own defaults for the logical and physical batch, passed explicitly (not tuned here).
