@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .normalise import STOP_WORDS, plain_key
+from .normalise import plain_key
+from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
 
@@ -40,7 +41,7 @@ def capitalised_phrases(text: str, starts: set[int], index: Words | None = None)
                 out.append((head, at))
                 at += len(head) + 3
                 words = phrase.split()
-            if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
+            if len(words) == 1 and plain_key(phrase) in CONTENT_STOP_WORDS:
                 continue  # "We never stopped believing"
             if at in starts and only_at(words_at, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
                 # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name

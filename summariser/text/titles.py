@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from .names import TITLE_WORDS, country_name
-from .normalise import STOP_WORDS
+from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["StatedTitle", "role_before_comma", "title_after", "title_before"]
 
@@ -142,7 +142,7 @@ def _with_noun(text: str, start: int, words: list[str], role: str) -> str:
     before = text[max(0, start - TITLE_REACH) : start].rsplit(" ".join(words), 1)[0].split()
     noun = before[-1] if before else ""
     plain = noun.isalpha() and noun.islower() and len(noun) > 2 and not noun.endswith(("ed", "ing", "ly"))
-    return f"{noun} {role}" if plain and noun not in STOP_WORDS | _NOT_ROLES else role
+    return f"{noun} {role}" if plain and noun not in CONTENT_STOP_WORDS | _NOT_ROLES else role
 
 
 _ORG = r"[A-Z][\w.&'’-]*(?:\s+(?:(?:of|the|and|for|&)\s+)?[A-Z][\w.&'’-]*)*"
