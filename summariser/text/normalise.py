@@ -11,6 +11,9 @@ One home for the ways two pieces of text are made comparable:
 * `words` / `stem` / `stems` / `numbers` — the words of a text, the one stemmer (Snowball's
   English), the stems of a text's content words (`stopwords.CONTENT_STOP_WORDS` left out), the
   numbers it states without thousands separators;
+* `POSSESSIVE`, `POSSESSIVE_END`, `APOSTROPHE_END` — a possessive ("France’s", "France's")
+  inside a text, ending a word, and ending a name with the bare apostrophe of a plural
+  ("Reuters’"): the one spelling of each for every module that reads or cleans names;
 * `plain_key` — the plain comparison key of a name or a short label (an organisation, a
   theme, a role, a quote): lower case, no accents, no possessives, no punctuation
   ("François-Philippe Champagne’s" → "francois philippe champagne"). The evaluator builds
@@ -35,7 +38,10 @@ import snowballstemmer
 from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = [
+    "APOSTROPHE_END",
     "DASHES",
+    "POSSESSIVE",
+    "POSSESSIVE_END",
     "QUOTES",
     "Normalised",
     "fold_chars",
@@ -54,6 +60,12 @@ __all__ = [
 QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
 #: Hyphens, dashes and the minus sign, made ``-`` (``str.translate`` table).
 DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+#: A possessive "’s" (or "'s") ending a word, wherever it stands ("France’s exports").
+POSSESSIVE = re.compile(r"['’]s\b")
+#: A word that ends in a possessive ("Australia’s"): the rest of the word is its owner.
+POSSESSIVE_END = re.compile(r"['’]s$")
+#: What a name as listed is cleaned of at its end: a possessive, or the bare apostrophe of a plural one ("Reuters’").
+APOSTROPHE_END = re.compile(r"['’]s?$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*\d|\d")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -157,8 +169,8 @@ def numbers(text: str) -> set[str]:
 
 def plain_key(text: str) -> str:
     """The plain comparison key of a name or label: lower case, `strip_accents`, no possessives or punctuation."""
-    plain = strip_accents(text).lower()
-    plain = re.sub(r"[’'`]s\b", "", plain)
+    plain = strip_accents(text).lower().replace("`", "'")  # a backtick typed for an apostrophe is one
+    plain = POSSESSIVE.sub("", plain)
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .normalise import plain_key
+from .normalise import POSSESSIVE, plain_key
 from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
 
 #: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
 #: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
+#: A possessive between two names, with the space after it ("Peru's Geophysical Institute").
+_BETWEEN_NAMES = re.compile(rf"{POSSESSIVE.pattern}\s")
 _PHRASE = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s(?:(?:of|the|for|de|del|da|van|von|&)\s)?[A-Z][\w’'.&-]*)*")
 #: Days and months (and their short forms): capitalised, never a name.
 CALENDAR_WORDS = frozenset(
@@ -37,7 +39,7 @@ def capitalised_phrases(text: str, starts: set[int], index: Words | None = None)
             at, phrase = line_start + match.start(), re.split(r"\.\s", match.group(0))[0].rstrip(".-’'")
             words = phrase.split()
             if "’s " in phrase or "'s " in phrase:  # "Peru's Geophysical Institute": two names
-                head, phrase = re.split(r"[’']s\s", phrase, maxsplit=1)
+                head, phrase = _BETWEEN_NAMES.split(phrase, maxsplit=1)
                 out.append((head, at))
                 at += len(head) + 3
                 words = phrase.split()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summariser.text.names import after_possessive, strip_titles
 from summariser.text.normalise import (
+    APOSTROPHE_END,
+    POSSESSIVE_END,
     fold_chars,
     normalise,
     numbers,
@@ -77,6 +81,17 @@ def test_plain_key_of_names_and_labels() -> None:
     assert plain_key("the U.S. Treasury's") == "the u s treasury"
     assert plain_key("Rio Tinto`s") == "rio tinto"
     assert plain_key("  ") == ""
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_one_spelling_of_a_possessive_for_every_reader_of_names(apostrophe: str) -> None:
+    owner = f"Australia{apostrophe}s"
+    assert POSSESSIVE_END.search(owner) and APOSTROPHE_END.sub("", owner) == "Australia"
+    assert after_possessive(f"{owner} Treasurer Jim Chalmers") == ["Treasurer", "Jim", "Chalmers"]
+    assert strip_titles(f"{owner} Treasurer Jim Chalmers") == "Jim Chalmers"
+    assert plain_key(f"{owner} exports") == "australia exports"
+    plural = f"Reuters{apostrophe}"  # the bare apostrophe of a plural: cleaned off a name, owns no title
+    assert APOSTROPHE_END.sub("", plural) == "Reuters" and POSSESSIVE_END.search(plural) is None
 
 
 @settings(max_examples=300, deadline=None)
