@@ -14,6 +14,9 @@ One home for the ways two pieces of text are made comparable:
 * `POSSESSIVE`, `POSSESSIVE_END`, `APOSTROPHE_END` — a possessive ("France’s", "France's")
   inside a text, ending a word, and ending a name with the bare apostrophe of a plural
   ("Reuters’"): the one spelling of each for every module that reads or cleans names;
+* `whole_word` — the one whole-word matcher: a name or word not inside a longer one, where
+  what joins words into one is word characters and `HYPHEN` (the default), `APOSTROPHES`, or
+  word characters alone;
 * `plain_key` — the plain comparison key of a name or a short label (an organisation, a
   theme, a role, a quote): lower case, no accents, no possessives, no punctuation
   ("François-Philippe Champagne’s" → "francois philippe champagne"). The evaluator builds
@@ -38,8 +41,10 @@ import snowballstemmer
 from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = [
+    "APOSTROPHES",
     "APOSTROPHE_END",
     "DASHES",
+    "HYPHEN",
     "POSSESSIVE",
     "POSSESSIVE_END",
     "QUOTES",
@@ -60,6 +65,10 @@ __all__ = [
 QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
 #: Hyphens, dashes and the minus sign, made ``-`` (``str.translate`` table).
 DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+#: What joins word characters into one word besides themselves, for `whole_word`: a hyphen ("Ford-Smith") …
+HYPHEN = "-"
+#: … or an apostrophe ("it's", "France’s", "O'Neill").
+APOSTROPHES = "’'"
 #: A possessive "’s" (or "'s") ending a word, wherever it stands ("France’s exports").
 POSSESSIVE = re.compile(r"['’]s\b")
 #: A word that ends in a possessive ("Australia’s"): the rest of the word is its owner.
@@ -174,6 +183,12 @@ def plain_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
-def whole_word(needle: str, flags: int = 0) -> re.Pattern[str]:
-    """``needle`` as a whole word: not inside a longer word or hyphenated name ("Ford" not in "Ford-Smith")."""
-    return re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", flags)
+def whole_word(needle: str, flags: int = 0, *, joiners: str = HYPHEN) -> re.Pattern[str]:
+    """``needle`` as a whole word: not inside a longer run of word characters and ``joiners``.
+
+    With `HYPHEN` (the default) a hyphenated name is one word ("Ford" is not in "Ford-Smith"); with
+    `APOSTROPHES` a contraction or possessive is ("it" is not in "it's"); with "" only word
+    characters join ("Ford" is in "Ford-Smith" and in "Ford's").
+    """
+    edge = rf"[\w{re.escape(joiners)}]"
+    return re.compile(rf"(?<!{edge}){re.escape(needle)}(?!{edge})", flags)

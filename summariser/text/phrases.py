@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .normalise import POSSESSIVE, plain_key
+from .normalise import APOSTROPHES, POSSESSIVE, plain_key, whole_word
 from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
@@ -75,7 +75,7 @@ class Words:
                 self._at.setdefault(match.group(), []).append(match.start())
         head = _RUN.match(word)
         if head is None:  # a word that does not start with a word character: rare, scanned for
-            return [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", self.text)]
+            return [m.start() for m in whole_word(word, joiners=APOSTROPHES).finditer(self.text)]
         if head.end() == len(word):
             return list(self._at.get(word, ()))
         # "U.S.", "Geo-Tech": where its first run starts a whole word, the rest must follow and end there
@@ -87,7 +87,7 @@ class Words:
 
 
 #: A run of word characters and apostrophes: the unit `Words` indexes and `only_at` bounds a word by.
-_RUN = re.compile(r"[\w’']+")
+_RUN = re.compile(rf"[\w{APOSTROPHES}]+")
 
 
 def only_at(words: Words, word: str, offsets: Collection[int]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from summariser.text.names import after_possessive, strip_titles
 from summariser.text.normalise import (
     APOSTROPHE_END,
+    APOSTROPHES,
     POSSESSIVE_END,
     fold_chars,
     normalise,
@@ -18,6 +20,7 @@ from summariser.text.normalise import (
     plain_key,
     stems,
     strip_accents,
+    whole_word,
     words,
 )
 from summariser.text.stopwords import CONTENT_STOP_WORDS
@@ -111,3 +114,17 @@ def test_normalise_folds_marks_and_keeps_offsets() -> None:
     assert norm.lower == 'the us "deal" - jose\'s'
     start = norm.lower.index("jose")
     assert text[slice(*norm.span(start, start + 4))] == "José"
+
+
+def test_one_whole_word_matcher_three_ways_of_joining_words() -> None:
+    text = "Ford-Smith and Ford's son met Ford; it's late"
+
+    def at(needle: str, joiners: str | None = None) -> list[int]:
+        found = whole_word(needle) if joiners is None else whole_word(needle, joiners=joiners)
+        return [m.start() for m in found.finditer(text)]
+
+    assert at("Ford") == [15, 30]  # a hyphenated name is one word
+    assert at("Ford", APOSTROPHES) == [0, 30]  # a possessive is one word
+    assert at("Ford", "") == [0, 15, 30]  # word characters alone join
+    assert at("it", APOSTROPHES) == [] and at("it", "") == [36]
+    assert whole_word("ford", re.IGNORECASE).search("FORD") is not None
