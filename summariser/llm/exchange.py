@@ -28,6 +28,7 @@ import jsonschema
 from pydantic import BaseModel, ValidationError
 
 __all__ = [
+    "BODY_HEADERS",
     "CHAT_ROUTE",
     "Canonical",
     "cacheable",
@@ -40,6 +41,9 @@ __all__ = [
     "register_response_model",
 ]
 
+#: Headers that describe a body as the server sent it (its length, compression, chunking): a response rebuilt
+#: around a decoded or rewritten body drops them, and httpx2 sets the new body's length itself.
+BODY_HEADERS = frozenset({b"content-length", b"content-encoding", b"transfer-encoding"})
 #: The API route of a chat completion, wherever the server mounts the API (``…/v1/chat/completions``).
 CHAT_ROUTE = "/chat/completions"
 

@@ -38,6 +38,7 @@ from ..errors import add_message_filter
 from ..settings_table import TABLE
 from .backends import PLACEHOLDER_KEYS
 from .endpoint import url_secrets
+from .exchange import BODY_HEADERS
 
 __all__ = [
     "MIN_SECRET",
@@ -166,8 +167,7 @@ def redact_response(response: httpx2.Response, secrets: list[str]) -> httpx2.Res
     headers = [(k, redact_text(v.decode("latin-1"), secrets).encode("latin-1")) for k, v in raw]
     if clean is content and headers == raw:
         return response
-    skip = {b"content-length", b"content-encoding", b"transfer-encoding"}
-    kept = [(k, v) for k, v in headers if k.lower() not in skip]
+    kept = [(k, v) for k, v in headers if k.lower() not in BODY_HEADERS]
     return httpx2.Response(response.status_code, headers=kept, content=clean, extensions=response.extensions)
 
 

@@ -48,6 +48,7 @@ from pydantic import (
 from ..atomic import NAME_MAX
 from ..errors import InputError
 from . import manifest_db
+from .manifest_db import MOVE_AWAY as _AWAY
 
 __all__ = [
     "LEGACY_MANIFEST",
@@ -80,7 +81,6 @@ MAX_ITEMS = 10_000
 #: whole-second timestamps (FAT, HFS+, some network shares).
 RACY_NS = 100_000_000
 _COARSE_RACY_NS = 2_000_000_000
-_AWAY = "move it away (every briefing is then rebuilt) or restore it"
 
 
 def _quick(path: str) -> bool:
