@@ -34,9 +34,9 @@ from typing import Any
 
 from summariser import Settings, summarise
 from summariser.brief import pipeline
-from summariser.brief.grounding import search as grounding
 from summariser.brief.grounding.search import Grounder
 from summariser.schemas import Article
+from summariser.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -76,7 +76,7 @@ def ground_once(seen: dict[str, Any]) -> tuple[float, int]:
     """One full grounding pass; returns (seconds, items aligned)."""
     body = copy.deepcopy(seen["body"])
     articles: list[Article] = seen["articles"]
-    grounding._stem.cache_clear()  # cold: as for the first briefing of a process
+    normalise.stem.cache_clear()  # cold: as for the first briefing of a process
     start = time.perf_counter()
     for article in articles:  # the per-article verbatim check that decides the re-ask
         part = Grounder([Article(id="part", text=article.text)])

@@ -44,6 +44,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'summariser' has no attribute {name!r}")
 
 
+#: The package's version, written here only: the build reads it from this line (pyproject.toml,
+#: ``[tool.hatch.version]``), so the installed metadata says the same.
 __version__ = "0.1.0"
 
 __all__ = [

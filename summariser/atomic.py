@@ -29,12 +29,14 @@ from pathlib import Path
 
 from . import testpoints
 
-__all__ = ["TEMP_MARK", "check_folder", "guarded", "is_temp", "remove", "write_atomic"]
+__all__ = ["NAME_MAX", "TEMP_MARK", "check_folder", "guarded", "is_temp", "remove", "write_atomic"]
 
 #: What every temporary file of `write_atomic` carries between the target's name and ``.tmp``.
 TEMP_MARK = ".summariser-"
 _TEMP = re.compile(r"\..*" + re.escape(TEMP_MARK) + r"[A-Za-z0-9_]{8}\.tmp", re.S)
-_NAME_MAX = 255
+#: The longest file name (one path segment, in bytes) the common file systems take (ext4, XFS, APFS):
+#: the temporary files here, the briefings' names and the manifest's paths are all held to it.
+NAME_MAX = 255
 
 # Read once: os.umask() can only be read by setting it, which is not thread-safe.
 _UMASK = os.umask(0)
@@ -47,8 +49,8 @@ def is_temp(name: str) -> bool:
 
 
 def _prefix(name: str) -> str:
-    """The temporary file's prefix, ``name`` shortened so the whole file name fits in `_NAME_MAX` bytes."""
-    room = _NAME_MAX - len(f"..{TEMP_MARK}XXXXXXXX.tmp")
+    """The temporary file's prefix, ``name`` shortened so the whole file name fits in `NAME_MAX` bytes."""
+    room = NAME_MAX - len(f"..{TEMP_MARK}XXXXXXXX.tmp")
     while len(os.fsencode(name)) > room:
         name = name[:-1]
     return f".{name}{TEMP_MARK}"

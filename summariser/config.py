@@ -23,16 +23,13 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError, InputError
 from .files import read_text_bounded
-from .llm.cache import CacheMode
-from .llm.cassette import CassetteMode
 from .llm.options import LLMOptions
-from .llm.retry import RetryPolicy
 from .settings_table import CONFIG, KEYWORD, RECORD, TABLE, in_file, shown
 
 __all__ = [
@@ -55,30 +52,19 @@ ChunkPolicy = Literal["chunk", "fail"]
 MAX_CONFIG_BYTES = 2**20
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, kw_only=True)
+class Settings(LLMOptions):
     """Everything that shapes a run. Build with `load_settings` to honour env and config file.
 
-    Every field is checked when the object is made (`summariser.settings_table.TABLE`): a value
-    of the wrong type or out of range is a `ConfigError`, and a path is made a `Path`.
+    The options of the LLM layer (cache, cassette, retries, re-asks, timeout, deadline,
+    temperature, seed, API key) are `LLMOptions`' fields, declared there once with their
+    defaults; these are the ones only the pipeline reads. Every field is checked when the
+    object is made (`summariser.settings_table.TABLE`): a value of the wrong type or out of
+    range is a `ConfigError`, and a path is made a `Path`.
     """
 
     model: str | None = None
     """Model string (see `summariser.llm.backends`); None = the embedded default."""
-    api_key: str | None = field(default=None, repr=False)
-    cache: CacheMode = "on"
-    cache_dir: Path | None = None
-    cassette: Path | None = None
-    cassette_mode: CassetteMode = "replay"
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    reasks: int = 2
-    """How many times instructor re-asks the model after a validation error (at most `MAX_REASKS`)."""
-    timeout: float = 600.0
-    """Seconds one request may take in all, retries and re-asks included (``--timeout``, ``SUMMARISER_TIMEOUT``)."""
-    deadline: float | None = None
-    """Seconds one briefing's requests may take together (``SUMMARISER_DEADLINE``); None = no limit."""
-    temperature: float = 0.0
-    seed: int = 0
     long_articles: ChunkPolicy = "chunk"
     """What to do with an article longer than the context window: split it, or fail."""
     allow_ungrounded: bool = False
@@ -88,39 +74,15 @@ class Settings:
     `regenerate` run — may spend (``--max-tokens-total``, ``SUMMARISER_MAX_TOKENS_TOTAL``); None = no limit.
     A request whose worst case would not fit is not sent (`summariser.llm.ledger`)."""
 
-    def __post_init__(self) -> None:
-        for name in FIELDS:
-            value = getattr(self, name)
-            if value is None and name in _OPTIONAL:
-                continue
-            checked = TABLE[name].check(value, KEYWORD)
-            if checked is not value:
-                object.__setattr__(self, name, checked)  # a path given as str becomes a Path
-
     def llm_options(self) -> LLMOptions:
         """The part of these settings that the LLM layer uses."""
-        return LLMOptions(
-            api_key=self.api_key,
-            cache=self.cache,
-            cache_dir=self.cache_dir,
-            cassette=self.cassette,
-            cassette_mode=self.cassette_mode,
-            retry=self.retry,
-            reasks=self.reasks,
-            timeout=self.timeout,
-            deadline=self.deadline,
-            temperature=self.temperature,
-            seed=self.seed,
-        )
-
-    def response_cache_dir(self) -> Path:
-        """Directory of the response cache."""
-        return self.llm_options().response_cache_dir()
+        return LLMOptions(**{name: getattr(self, name) for name in _LLM_FIELDS})
 
 
-#: Every setting, in declaration order.
-FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
-_OPTIONAL = frozenset({"model", "api_key", "cache_dir", "cassette", "deadline", "max_tokens_total"})
+_LLM_FIELDS = tuple(f.name for f in dataclasses.fields(LLMOptions))
+_DECLARED = frozenset(f.name for f in dataclasses.fields(Settings))
+#: Every setting, in the order of `TABLE` (the order messages list them in).
+FIELDS = tuple(name for name in TABLE if name in _DECLARED)
 #: The settings a config file may set, and those the environment sets (the API key is read where it is used).
 FILE_KEYS = tuple(name for name in FIELDS if TABLE[name].in_file)
 _ENV_KEYS = tuple(name for name in FIELDS if TABLE[name].env and name != "api_key")

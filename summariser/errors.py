@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "INTERRUPTED",
     "AuthError",
     "BackendError",
     "BudgetExceeded",
@@ -33,6 +34,10 @@ __all__ = [
     "ValidationFailed",
     "add_message_filter",
 ]
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT, the shell's convention). Not an error of the
+#: tree, but an exit code the CLI shares between its commands, kept beside theirs.
+INTERRUPTED = 130
 
 _MESSAGE_FILTERS: list[Callable[[str], str]] = []
 

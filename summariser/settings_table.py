@@ -36,7 +36,9 @@ __all__ = [
     "CONFIG",
     "CONTEXT_TOKENS",
     "DEBUG",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_CONTEXT_TOKENS",
+    "DEFAULT_SLOTS",
     "KEYWORD",
     "LLAMA_SERVER",
     "LLAMA_SERVER_BUILD",
@@ -124,6 +126,13 @@ class Setting(Generic[T]):
             return None
         return self.parse(raw, self.env)
 
+    @property
+    def variable(self) -> str:
+        """`env`, for a setting that has a variable (a message or a list names it); `LookupError` if it has none."""
+        if self.env is None:
+            raise LookupError(f"the setting {self.name} has no SUMMARISER_* variable")
+        return self.env
+
     def env_or(self, default: T) -> T:
         """`from_env`, or ``default`` when the variable is unset or empty."""
         value = self.from_env()
@@ -168,8 +177,9 @@ LLAMA_SERVER_BUILD: Setting[Path] = Setting(
     "llama_server_build", FilePath("the llama-server build script"), _env("llama_server_build")
 )
 
-#: Every setting. The `Settings` fields come first, in their order; then the run options (keywords
-#: of ``regenerate``, flags of ``regenerate`` and ``serve``); then the switches only the environment sets.
+#: Every setting. The `Settings` fields come first, in the order messages list them (`summariser.config.FIELDS`);
+#: then the run options (keywords of ``regenerate``, flags of ``regenerate`` and ``serve``); then the switches
+#: only the environment sets.
 TABLE: dict[str, Setting[Any]] = {
     s.name: s
     for s in (
@@ -217,3 +227,9 @@ TABLE: dict[str, Setting[Any]] = {
 
 #: The context window (tokens) of an HTTP model when ``SUMMARISER_CONTEXT_TOKENS`` is not set.
 DEFAULT_CONTEXT_TOKENS = 32_768
+#: Slots (requests decoded together) of the llama-server ``summariser serve`` starts, unless ``--parallel``
+#: says otherwise.
+DEFAULT_SLOTS = 4
+#: Briefings ``regenerate`` keeps in flight against an HTTP endpoint unless ``concurrency`` (``--concurrency``)
+#: says otherwise: one per slot of a server ``summariser serve`` started with its defaults, so none idles.
+DEFAULT_CONCURRENCY = DEFAULT_SLOTS

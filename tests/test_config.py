@@ -1,15 +1,19 @@
 """Settings (`summariser.config`): flag over environment over config file over default, bad config
-files, the record switch.
+files, the record switch, and the settings table as the one owner of every variable.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from helpers.paths import ROOT
 
+from summariser import testpoints
 from summariser.config import Settings, load_settings, load_settings_from_flags, override
 from summariser.errors import ConfigError
+from summariser.settings_table import TABLE
 
 
 def test_precedence_flag_env_file_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,3 +72,20 @@ def test_the_token_budget_flows_flag_env_file_default(tmp_path: Path, monkeypatc
     for bad in (0, -1, 2.0, True, "1e3", "300"):  # a keyword argument is typed: "300" is a flag's text
         with pytest.raises(ConfigError, match="keyword argument max_tokens_total must be a whole number of tokens"):
             override(Settings(), max_tokens_total=bad)
+
+
+def test_every_summariser_variable_is_one_the_table_reads_and_the_docs_list() -> None:
+    """`summariser.settings_table.TABLE` owns every ``SUMMARISER_*`` variable: a name the package or its
+    docs write (a message's fix, a docstring) is one it reads — the crash tests' kill switch aside —
+    and the settings table of docs/usage.md lists every one."""
+    owned = {s.env for s in TABLE.values() if s.env is not None}
+    name = re.compile(r"SUMMARISER_[A-Z][A-Z_]*[A-Z]")
+    written = {
+        (found, str(path.relative_to(ROOT)))
+        for path in [*(ROOT / "summariser").rglob("*.py"), *(ROOT / "docs").glob("*.md"), ROOT / "README.md"]
+        for found in name.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {(n, where) for n, where in written if n not in owned | {testpoints.ENV}} == set()
+    usage = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
+    documented = name.findall("\n".join(line for line in usage.splitlines() if line.startswith("|")))
+    assert owned - set(documented) == set()

@@ -14,7 +14,6 @@ picks fewer, the part's opening sentences fill the gap.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,18 +37,18 @@ from ..schemas import (
     Quote,
 )
 from ..text import nlp
+from ..text.consequence import CONSEQUENCE, FORWARD
 from ..text.guard import mask, spans
 from ..text.normalise import numbers, plain_key, stems
 from . import prompts
 from .entities import Candidate, ask_model, candidates
-from .grounding import CONSEQUENCE, bullets_required
+from .grounding import bullets_required
 from .mentions import countries_in, quotes_in
 from .numbering import PICK_MIN_WORDS, Numbered, number
 from .people import stated_titles
 from .settle import settle
 
 __all__ = [
-    "FORWARD",
     "FORWARD_MAX",
     "LEAD_MIN_WORDS",
     "SAME_FACT",
@@ -72,11 +71,6 @@ LEAD_MIN_WORDS = 8
 SIMILAR = 80.0
 #: Share of the shorter sentence's content words (stems) in the other from which two state one fact.
 SAME_FACT = 0.6
-#: A sentence that says what will, could or may follow (the stand-in implications of `_implications`).
-FORWARD = re.compile(
-    r"\b(?:will|would|could|may|might|won't|plans? to|expects?|expected to|warn(?:s|ed)|threaten(?:s|ed))\b",
-    re.IGNORECASE,
-)
 #: Most stand-in implications taken from one part.
 FORWARD_MAX = 2
 
@@ -231,7 +225,7 @@ def content_sentences(numbered: Numbered) -> list[str]:
 
 
 def _implications(numbered: Numbered, numbers: Sequence[int], summary: Sequence[str]) -> list[str]:
-    """The sentences the model picked that state a consequence (`grounding.CONSEQUENCE`), not already bullets.
+    """The sentences the model picked that state a consequence (`consequence.CONSEQUENCE`), not already bullets.
 
     When none of its picks does, the first sentences that say what will, could or may follow
     (`FORWARD`) stand in, at most `FORWARD_MAX`: a 1.5B model picks facts as consequences

@@ -28,8 +28,8 @@ from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
 from ..text.datelines import dateline
 from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
-from ..text.names import TITLE_WORDS, TOPIC_WORDS
-from ..text.normalise import plain_key
+from ..text.names import CONNECTORS, LEADING_ARTICLE, TITLE_WORDS, TOPIC_WORDS
+from ..text.normalise import APOSTROPHE_END, plain_key
 from ..text.phrases import CALENDAR_WORDS, Words, capitalised_phrases, only_at
 
 __all__ = ["LABELS", "MAX_CANDIDATES", "Candidate", "ask_model", "candidates"]
@@ -46,9 +46,6 @@ LABELS: dict[str, Kind | None] = {
     "NORP": "organisation",
     "PRODUCT": None,
 }
-_LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s?$")
-_CONNECTORS = frozenset({"of", "the", "and", "for", "&"})
 _PARTIES = frozenset({"labour", "labor"})  # title words ("Labour Minister") that also name a party
 #: What a name may hold: it is a key of the model's answer, written by a grammar made from the schema,
 #: so nothing a JSON string or a grammar rule would have to escape (quotes, backslashes, controls).
@@ -75,7 +72,7 @@ def _titled_person(raw: str) -> tuple[str, str, str]:
     ``(before, title, name)``; ``("", "", "")`` when there is none ("General Motors" stays whole)."""
     words = raw.split()
     for i in range(len(words) - 2, 0, -1):
-        if words[i].lower().strip(".,") in TITLE_WORDS - _CONNECTORS and len(words) - i - 1 >= 2:
+        if words[i].lower().strip(".,") in TITLE_WORDS - CONNECTORS and len(words) - i - 1 >= 2:
             rest = words[i + 1 :]
             if all(w[:1].isupper() for w in rest):
                 head = words[:i]
@@ -89,7 +86,7 @@ def _untitled(name: str) -> str:
     """``name`` without the titles that lead it ("Economy Minister Micky Adriaansens" → "Micky Adriaansens"),
     when what is left may be a person's name (two words or more: "Finance Ministerial" stays whole)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".,") in TITLE_WORDS - _CONNECTORS:
+    while len(words) > 1 and words[0].lower().strip(".,") in TITLE_WORDS - CONNECTORS:
         words.pop(0)
     return " ".join(words) if len(words) > 1 or len(name.split()) == 1 else name
 
@@ -98,7 +95,7 @@ def _clean(text: str) -> str:
     """A name as listed: no leading article, word of the calendar ("Saturday Wright", a caption run into
     the text) or other small word ("In India"), no possessive, hyphenated suffix ("Washington D.C.-based"),
     title or small word at the end ("Rihanna and", "JP Morgan Managing")."""
-    name = _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
+    name = APOSTROPHE_END.sub("", LEADING_ARTICLE.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
     name = _SUFFIX.sub("", name)
     words = name.split()
     while len(words) > 1 and _small(words[0], CALENDAR_WORDS):
@@ -151,7 +148,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             return
         if key in TITLE_WORDS - _PARTIES:  # "Minister", "Exchequer", "Finance"; but "Labour" the party
             return
-        if all(w in TOPIC_WORDS | _CONNECTORS for w in key.split()):
+        if all(w in TOPIC_WORDS | CONNECTORS for w in key.split()):
             return  # a portfolio: "Railways, Information and Broadcasting"
         if shape_kind(name) == "country" or is_demonym(name) or name not in text:
             return
@@ -179,7 +176,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
                 add(line.agency, "ORG", s)  # "(CNN)", "(Reuters)": who filed the story
     for entity in analysis.entities:
         inner = entity.text.split()[1:]
-        if any(w[:1].islower() and w not in _CONNECTORS for w in inner):
+        if any(w[:1].islower() and w not in CONNECTORS for w in inner):
             continue  # "Arsenal at Wembley Stadium": two names and a word; the phrases give each
         bare = _clean(entity.text)
         if bare and " " not in bare and only_at(words, bare, starts):

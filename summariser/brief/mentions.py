@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text.names import ALIASES, BLOCS, country_name, country_variants
-from ..text.normalise import plain_key
+from ..text.normalise import plain_key, whole_word
 from ..text.sentences import sentence_around
 
 #: Country names that are also people's names or US states: need care in context.
@@ -124,7 +124,7 @@ def _mentions(text: str, people: Sequence[str]) -> list[tuple[int, int, str]]:
         words = name.split()
         forms = {name, words[-1]} if len(words) > 1 and len(words[-1]) > 2 else {name}
         for form in forms:
-            for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            for m in whole_word(form, joiners="").finditer(text):
                 out.append((m.start(), m.end(), name))
     return sorted(out)
 

@@ -23,8 +23,17 @@ from dataclasses import dataclass
 from ..schemas import EntitiesDraft, PersonDraft
 from ..text import nlp
 from ..text.kinds import demonym_country, is_demonym
-from ..text.names import TITLE_WORDS, TOPIC_WORDS, country_name, fullest, strip_titles
-from ..text.normalise import plain_key, whole_word
+from ..text.names import (
+    CONNECTORS,
+    LEADING_ARTICLE,
+    TITLE_WORDS,
+    TOPIC_WORDS,
+    after_possessive,
+    country_name,
+    fullest,
+    strip_titles,
+)
+from ..text.normalise import POSSESSIVE_END, plain_key, whole_word
 from ..text.titles import StatedTitle, role_before_comma, title_after, title_before
 from .mentions import countries_in
 
@@ -35,9 +44,6 @@ MAX_CANDIDATES = 40
 #: Titles that speak for a country: a holder with no stated affiliation represents the one country
 #: the sentence that names them names ("Prime Minister Mark Carney said Canada will not …").
 NATIONAL_OFFICES = frozenset({"prime minister", "president", "premier", "chancellor", "king", "queen"})
-_LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s$")
-_CONNECTORS = frozenset({"and", "of", "the", "for", "&"})
 _CANDIDATE = re.compile(r"\b[A-Z][\w'’.-]*(?:[ -](?:(?:de|da|del|van|von|der|bin|al|la|le)[ -])?[A-Z][\w'’.-]*){1,5}")
 
 
@@ -58,7 +64,7 @@ def name_candidates(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
     seen: dict[str, None] = {}
     for match in _CANDIDATE.finditer(text):
         for piece in re.split(r"\.\s+", match.group(0)):
-            words = re.split(r"[’']s\b", piece)[-1].strip(" .-'’").split()
+            words = after_possessive(piece)
             titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
             if titles:
                 words = words[titles[-1] + 1 :]
@@ -68,7 +74,7 @@ def name_candidates(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
 
 
 def _clean_org(text: str) -> str:
-    words = _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()).strip("•·*-–— "))).split()
+    words = POSSESSIVE_END.sub("", LEADING_ARTICLE.sub("", " ".join(text.split()).strip("•·*-–— "))).split()
     titles = [w.lower() in TITLE_WORDS or w.lower().strip(".,") in TITLE_WORDS for w in words]
     while len(words) > 1 and titles[-1] and not all(titles):  # "JP Morgan Managing": a title that followed
         words.pop()
@@ -98,7 +104,7 @@ def candidates(text: str) -> Candidates:
         words = [w.strip(",") for w in name.split()]
         if len(name) < 2 or country_name(name) is not None or not name[:1].isupper():
             continue
-        if all(w.lower() in TOPIC_WORDS or w.lower() in _CONNECTORS for w in words):
+        if all(w.lower() in TOPIC_WORDS or w.lower() in CONNECTORS for w in words):
             continue  # a portfolio: "Railways, Information and Broadcasting"
         if len(words) == 1 and (plain_key(name) in surnames or name.lower() in TITLE_WORDS or entity.start in starts):
             continue  # a surname, a title, or a capitalised first word ("Attendees")

@@ -35,7 +35,7 @@ from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
 from ..text import nlp
 from ..text.kinds import COMMON_ACRONYMS, shape_kind
 from ..text.names import TITLE_WORDS
-from ..text.normalise import plain_key
+from ..text.normalise import APOSTROPHES, plain_key, whole_word
 from ..text.titles import title_before
 from .entities import LABELS, Candidate
 
@@ -44,7 +44,7 @@ __all__ = ["settle"]
 
 def _titled(text: str, name: str) -> bool:
     """Whether the text writes a title or role right before ``name`` somewhere ("Minister Micky …")."""
-    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+    for match in whole_word(name, joiners="").finditer(text):
         stated = title_before(text, match.start())
         if stated is not None and stated.role:
             return True
@@ -128,7 +128,7 @@ def _common_word(name: str, text: str) -> bool:
     words = name.split()
     if words[-1].lower() in COMMON_ACRONYMS:
         return True
-    return len(words) == 1 and re.search(rf"(?<![\w’']){re.escape(name.lower())}(?![\w’'])", text) is not None
+    return len(words) == 1 and whole_word(name.lower(), joiners=APOSTROPHES).search(text) is not None
 
 
 def _tail_cut(cand: Candidate, text: str, common: frozenset[int], found: Sequence[Candidate]) -> Candidate:

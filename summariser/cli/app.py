@@ -20,7 +20,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import SummariserError
+from ..errors import INTERRUPTED, SummariserError
 from ..settings_table import DEBUG
 from . import brief, gold, models, regenerate, review, schemas, serve
 from . import eval as eval_
@@ -65,9 +65,6 @@ app = typer.Typer(
     add_completion=False,
 )
 _state = {"debug": False}
-
-#: Exit code of a run stopped by Ctrl-C (128 + SIGINT).
-INTERRUPTED = 130
 
 
 @app.callback()
@@ -117,7 +114,7 @@ def main() -> None:
     try:
         _state["debug"] = _state["debug"] or bool(DEBUG.from_env())  # before any command: tracebacks too
         # Not standalone: errors come here instead of being printed by typer, and an exit
-        # (``--help``, or Ctrl-C, which typer turns into exit 130) comes back as its code.
+        # (``--help``, or Ctrl-C, which typer turns into exit 130: `INTERRUPTED`) comes back as its code.
         code = app(standalone_mode=False)
     except SummariserError as err:
         if _state["debug"]:

@@ -9,6 +9,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from ..evaluation import Comparison, DatasetReport, GoldReport
+from ..evaluation.dataset import ROUGE_KEYS
 from .sanitise import line
 
 __all__ = ["PIPED_MAX_WIDTH", "comparison_table", "dataset_tables", "gold_tables", "score"]
@@ -90,12 +91,11 @@ def dataset_tables(out: Console, report: DatasetReport) -> None:
     )
     for column in ("system", "articles", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum"):
         table.add_column(column, justify="left" if column == "system" else "right")
-    keys = ("rouge1", "rouge2", "rougeLsum")
     if report.scored:
-        table.add_row(report.model or "model", str(report.scored), *(_pct(report.model_rouge[k]) for k in keys))
-        table.add_row("Lead-3, same articles", str(report.scored), *(_pct(report.lead3_rouge[k]) for k in keys))
+        table.add_row(report.model or "model", str(report.scored), *(_pct(report.model_rouge[k]) for k in ROUGE_KEYS))
+        table.add_row("Lead-3, same articles", str(report.scored), *(_pct(report.lead3_rouge[k]) for k in ROUGE_KEYS))
     if report.failures:
-        table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in keys))
+        table.add_row("Lead-3, all articles read", str(n), *(_pct(report.lead3_all_rouge[k]) for k in ROUGE_KEYS))
     out.print(table)
     for article in report.articles:
         if not article.ok:

@@ -22,6 +22,8 @@ import typer
 from ..errors import ConfigError
 from ..llm.backends import valid_forms
 from ..llm.cache import CacheMode
+from ..llm.options import DEFAULT_TIMEOUT
+from ..settings_table import MAX_TIMEOUT
 
 __all__ = [
     "AllowUngrounded",
@@ -87,8 +89,8 @@ Timeout = Annotated[
     typer.Option(
         "--timeout",
         metavar="SECONDS",
-        help="Seconds one request to the model may take in all, retries and re-asks included (default 600, "
-        "at most 86400; env SUMMARISER_TIMEOUT).",
+        help="Seconds one request to the model may take in all, retries and re-asks included "
+        f"(default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g}; env SUMMARISER_TIMEOUT).",
     ),
 ]
 """``--timeout``: the ``timeout`` setting, as given (`summariser.config` checks it); None = env, file or default."""

@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ..config import Settings, flag_value, load_settings_from_flags
-from ..errors import BudgetExceeded, ConfigError, PartialRun
+from ..errors import INTERRUPTED, BudgetExceeded, ConfigError, PartialRun
 from ..regenerate.folder import DEFAULT_CONCURRENCY, RunPlan, dry_run, regenerate
 from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.manifest import load_manifest
@@ -76,8 +76,8 @@ def regenerate_command(
             "--concurrency",
             "-j",
             metavar="N",
-            help="Briefings in flight, 1 to 64: an HTTP server's slots (default 4); embedded: at most "
-            "SUMMARISER_SEQUENCES / 2 (default 1).",
+            help=f"Briefings in flight, 1 to 64: an HTTP server's slots (default {DEFAULT_CONCURRENCY}); "
+            "embedded: at most SUMMARISER_SEQUENCES / 2 (default 1).",
         ),
     ] = None,
     dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
@@ -169,7 +169,7 @@ def regenerate_command(
         sys.stderr.write(plain(message) + "\n")
         sys.stderr.flush()
         sys.stdout.flush()
-        os._exit(130)  # worker threads may be mid-generation: do not wait for them
+        os._exit(INTERRUPTED)  # worker threads may be mid-generation: do not wait for them
     finally:
         display.stop()
     if as_json:

@@ -18,6 +18,7 @@ from ..config import flag_value, load_settings_from_flags
 from ..errors import ConfigError
 from ..llm.backends import resolve
 from ..llm.weights import EMBEDDED_MODELS
+from ..settings_table import DEFAULT_SLOTS
 from .options import Model
 from .sanitise import plain, status, stderr_console
 
@@ -29,8 +30,6 @@ EPILOG = (
 )
 
 err_console = stderr_console()
-#: Server slots unless ``--parallel`` says otherwise.
-DEFAULT_SLOTS = 4
 
 
 def serve_command(
@@ -38,7 +37,10 @@ def serve_command(
     slots: Annotated[
         str | None,
         typer.Option(
-            "--parallel", "-np", metavar="N", help="Server slots, 1 to 64: requests decoded together (default 4)."
+            "--parallel",
+            "-np",
+            metavar="N",
+            help=f"Server slots, 1 to 64: requests decoded together (default {DEFAULT_SLOTS}).",
         ),
     ] = None,
     listen: Annotated[

@@ -18,16 +18,15 @@ from ..brief.grounding import Grounder
 from ..schemas import Article, Briefing, Organisation, Person, Place, SourceRef, SummaryPoint
 from ..text import nlp
 from ..text.names import country_name
-from ..text.normalise import plain_key
+from ..text.normalise import APOSTROPHE_END, plain_key
 
 __all__ = ["spacy_briefing"]
 
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def _clean(text: str) -> str:
-    return _POSSESSIVE.sub("", _LEADING.sub("", " ".join(text.split()))).strip(" .,;:")
+    return APOSTROPHE_END.sub("", _LEADING.sub("", " ".join(text.split()))).strip(" .,;:")
 
 
 def spacy_briefing(article: Article) -> Briefing:

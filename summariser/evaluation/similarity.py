@@ -23,12 +23,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 from rapidfuzz import fuzz
 
 from ..text.names import ALIASES, BLOCS, DEMONYMS, country_name, same_person, strip_titles
-from ..text.normalise import plain_key
+from ..text.normalise import plain_key, stem
+from ..text.stopwords import LABEL_STOP_WORDS
 
 __all__ = [
     "ATTRIBUTE_MATCH",
@@ -53,9 +53,6 @@ SUBSET_SIMILARITY = 0.9
 #: Similarity of a surname-only mention of a person ("Bessent" ≈ "Scott Bessent").
 SURNAME_SIMILARITY = 0.9
 
-#: Function words left out when labels and attributes are compared word by word.
-STOP_WORDS = frozenset("a an and at by for from in into of on or over the to with s".split())
-
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _ALIAS_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(plain_key(alias).split()): tuple(plain_key(target).split())
@@ -64,18 +61,6 @@ _ALIAS_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
 _LONGEST_ALIAS = max(len(key) for key in _ALIAS_WORDS)
 _DEMONYM_INDEX = {plain_key(d): country for country, names in DEMONYMS.items() for d in names}
 _PLACE_ALIASES = {"washington dc": "washington", "new york city": "new york", "nyc": "new york"}
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=1 << 14)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -101,8 +86,8 @@ def canonical_words(text: str) -> tuple[str, ...]:
 
 
 def _content(text: str) -> list[str]:
-    """Stemmed content words of a label or attribute value (function words left out)."""
-    return [_stem(w) for w in canonical_words(text) if w not in STOP_WORDS]
+    """Stemmed content words of a label or attribute value (`LABEL_STOP_WORDS` left out)."""
+    return [stem(w) for w in canonical_words(text) if w not in LABEL_STOP_WORDS]
 
 
 def canonical_country(text: str) -> str | None:

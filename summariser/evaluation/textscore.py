@@ -22,19 +22,12 @@ from typing import Any
 
 from ..text.normalise import numbers
 from ..text.sentences import scoring_sentences
+from ..text.stopwords import FACT_STOP_WORDS
 
 __all__ = ["FACT_RECALL", "FactCheck", "content_words", "fact_coverage", "rouge"]
 
 #: Share of a gold fact's content words one predicted bullet must contain for the fact to count as covered.
 FACT_RECALL = 0.5
-
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be been before being below between both
-    but by can could did do does doing down during each few for from further had has have having he her here hers
-    him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
-    out over own same she should so some such than that the their them then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you your""".split()
-)
 
 
 @lru_cache(maxsize=1)
@@ -75,8 +68,8 @@ def _lines(items: str | Sequence[str]) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """Stemmed content words of ``text`` (rouge-score's tokenizer, stop words left out), in order."""
-    return [w for w in _tokenizer().tokenize(text) if w not in _STOP]
+    """Stemmed content words of ``text`` (rouge-score's tokenizer, `FACT_STOP_WORDS` left out), in order."""
+    return [w for w in _tokenizer().tokenize(text) if w not in FACT_STOP_WORDS]
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,13 @@ __all__ = [
 
 #: Inputs larger than this are refused before they are read in full (see `max_input_bytes`).
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-#: Environment variable that overrides `MAX_INPUT_BYTES`, in MB (2**20 bytes).
-MAX_INPUT_ENV = "SUMMARISER_MAX_INPUT_MB"
+#: Environment variable that overrides `MAX_INPUT_BYTES`, in MB (2**20 bytes): the table's.
+MAX_INPUT_ENV = MAX_INPUT_MB.variable
 #: The most articles one briefing merges (a ``.jsonl`` file, a group, a ``summarise([...])``
 #: call): each costs two or three requests, one after the other (see `max_articles`).
 MAX_ARTICLES = 20
-#: Environment variable that overrides `MAX_ARTICLES`.
-MAX_ARTICLES_ENV = "SUMMARISER_MAX_ARTICLES"
+#: Environment variable that overrides `MAX_ARTICLES`: the table's.
+MAX_ARTICLES_ENV = ARTICLES_SETTING.variable
 
 
 def max_input_bytes() -> int:

@@ -31,6 +31,7 @@ from .. import progress
 from ..errors import ModelUnavailable
 from ..settings_table import THREADS
 from . import batching, reuse, sampling
+from .exchange import is_chat
 from .grammar import grammar_for
 from .weights import EmbeddedModel, assemble
 
@@ -161,7 +162,7 @@ class EmbeddedTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Serve ``POST …/chat/completions``; anything else is a 404."""
-        if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+        if not is_chat(request):
             return _error(404, f"embedded backend serves only POST /v1/chat/completions, not {request.url.path}")
         try:
             body = json.loads(request.read())

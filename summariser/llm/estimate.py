@@ -22,7 +22,7 @@ import httpx2
 from .backends import BackendSpec
 from .batch.gate import ChatGate, placeholder_response
 from .cache import CacheMode, ResponseCache
-from .exchange import Canonical
+from .exchange import Canonical, messages_of
 from .tokens import PromptCounter, RequestCost, request_cost
 
 __all__ = ["EstimatingGate", "Estimator", "Tally"]
@@ -70,8 +70,7 @@ class Estimator:
 
 def _reasks(body: Any) -> bool:
     """Whether ``body`` re-asks after an answer (a placeholder that failed a validator): not a request of the plan."""
-    messages = body.get("messages") if isinstance(body, dict) else None
-    return any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages or [])
+    return any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages_of(body))
 
 
 class EstimatingGate(ChatGate):

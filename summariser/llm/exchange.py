@@ -10,7 +10,9 @@ that the request's own response model validates — the pydantic class, register
 client with `register_response_model` under its JSON Schema, runs ``model_validate_json`` on
 the content exactly as instructor will, so nothing instructor would reject (a lone
 surrogate, a wrong type, a bound broken) is ever stored. `loads` is the one JSON reader of
-response bodies: a document nested too deep to parse is "not JSON", never a crash.
+response bodies: a document nested too deep to parse is "not JSON", never a crash. `is_chat`
+is the one test of whether a request asks for a chat completion, and `messages_of` reads the
+messages of its body.
 """
 
 from __future__ import annotations
@@ -25,7 +27,25 @@ import httpx2
 import jsonschema
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["Canonical", "cacheable", "canonical", "chat_body", "json_response", "loads", "register_response_model"]
+__all__ = [
+    "BODY_HEADERS",
+    "CHAT_ROUTE",
+    "Canonical",
+    "cacheable",
+    "canonical",
+    "chat_body",
+    "is_chat",
+    "json_response",
+    "loads",
+    "messages_of",
+    "register_response_model",
+]
+
+#: Headers that describe a body as the server sent it (its length, compression, chunking): a response rebuilt
+#: around a decoded or rewritten body drops them, and httpx2 sets the new body's length itself.
+BODY_HEADERS = frozenset({b"content-length", b"content-encoding", b"transfer-encoding"})
+#: The API route of a chat completion, wherever the server mounts the API (``…/v1/chat/completions``).
+CHAT_ROUTE = "/chat/completions"
 
 _MODELS: dict[str, type[BaseModel]] = {}
 _MODELS_LOCK = threading.Lock()
@@ -39,14 +59,25 @@ def loads(data: str | bytes | bytearray) -> Any:
         raise ValueError("JSON nested too deep to parse") from None
 
 
+def is_chat(request: httpx2.Request) -> bool:
+    """Whether ``request`` asks for a chat completion: a POST to `CHAT_ROUTE`, under any mount point."""
+    return request.method == "POST" and request.url.path.endswith(CHAT_ROUTE)
+
+
 def chat_body(request: httpx2.Request) -> Any | None:
-    """The JSON body of a chat-completion POST; None for any other request, or a body that is not JSON."""
-    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+    """The JSON body of a chat-completion POST (`is_chat`); None for any other request, or a body that is not JSON."""
+    if not is_chat(request):
         return None
     try:
         return json.loads(request.read())
     except ValueError:
         return None
+
+
+def messages_of(body: Any) -> list[Any]:
+    """The ``messages`` of a chat request's JSON ``body``; [] when the body is not an object or they are not a list."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    return messages if isinstance(messages, list) else []
 
 
 def _schema_key(schema: Any) -> str:
@@ -114,7 +145,7 @@ def canonical(identity: str, request: httpx2.Request) -> Canonical:
         body = raw.decode("utf-8", "replace")
     path = request.url.path
     # Key on the API route, not on where the server is mounted (…/v1/chat/completions).
-    for route in ("/chat/completions", "/completions", "/embeddings", "/batches", "/files"):
+    for route in (CHAT_ROUTE, "/completions", "/embeddings", "/batches", "/files"):
         if route in path:
             path = path[path.index(route) :]
             break

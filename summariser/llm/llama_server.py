@@ -33,7 +33,7 @@ from typing import IO
 
 from .. import progress
 from ..errors import BackendError, ConfigError, ModelUnavailable
-from ..settings_table import LLAMA_SERVER
+from ..settings_table import DEFAULT_SLOTS, LLAMA_SERVER
 from .embedded import threads
 from .server_build import ensure, runnable
 from .weights import EmbeddedModel, assemble
@@ -42,8 +42,8 @@ __all__ = ["BUILD", "ENV_BINARY", "HOST", "LlamaServer", "binary", "command", "s
 
 #: The only address the server listens on.
 HOST = "127.0.0.1"
-#: The variable naming a llama-server binary to use instead of the cached build.
-ENV_BINARY = "SUMMARISER_LLAMA_SERVER"
+#: The variable naming a llama-server binary to use instead of the cached build: the table's.
+ENV_BINARY = LLAMA_SERVER.variable
 #: The command that builds this machine's binary now (else `serve` builds it on first use).
 BUILD = "bash scripts/build_llama_server.sh"
 #: llama-server's own defaults for the logical and physical batch, passed explicitly (not tuned here).
@@ -179,7 +179,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def serve(
-    model: EmbeddedModel, *, parallel: int = 4, port: int | None = None, timeout: float = 180.0
+    model: EmbeddedModel, *, parallel: int = DEFAULT_SLOTS, port: int | None = None, timeout: float = 180.0
 ) -> Iterator[LlamaServer]:
     """Run llama-server on ``model`` with ``parallel`` slots on 127.0.0.1 (``port`` or a free one) while inside."""
     if parallel < 1:

@@ -29,6 +29,7 @@ import httpx2
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from tenacity.stop import stop_base
 
+from .exchange import is_chat
 from .wire import DEADLINE, Deadline
 
 __all__ = [
@@ -146,7 +147,7 @@ class RetryingTransport(httpx2.BaseTransport):
         except TRANSIENT_ERRORS as err:
             response.close()
             raise _Transient(None, err) from err
-        if response.status_code == 200 and request.url.path.endswith("/chat/completions") and _truncated_json(response):
+        if response.status_code == 200 and is_chat(request) and _truncated_json(response):
             size = len(response.content)
             response.close()
             raise _Transient(None, TruncatedBody(f"HTTP 200 with a JSON body cut short after {size} bytes"))

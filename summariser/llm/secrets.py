@@ -35,8 +35,10 @@ from typing import Any
 import httpx2
 
 from ..errors import add_message_filter
+from ..settings_table import TABLE
 from .backends import PLACEHOLDER_KEYS
 from .endpoint import url_secrets
+from .exchange import BODY_HEADERS
 
 __all__ = [
     "MIN_SECRET",
@@ -56,7 +58,7 @@ __all__ = [
 #: Environment variables whose values are credentials or account ids (openai reads the
 #: ``OPENAI_*`` ones itself and sends them as headers).
 SECRET_ENV = (
-    "SUMMARISER_API_KEY",
+    TABLE["api_key"].variable,
     "OPENAI_API_KEY",
     "OPENAI_ADMIN_KEY",
     "OPENAI_ORG_ID",
@@ -106,7 +108,7 @@ def secret_values(*values: str | None) -> list[str]:
     found = {v for v in values if isinstance(v, str) and v}
     found.update(os.environ.get(name) or "" for name in SECRET_ENV)
     found.update(list(_REGISTERED))
-    for name in ("OPENAI_BASE_URL", "OLLAMA_HOST", "SUMMARISER_MODEL"):
+    for name in ("OPENAI_BASE_URL", "OLLAMA_HOST", TABLE["model"].variable):
         found.update(url_secrets(os.environ.get(name) or ""))  # cut, never checked: a broken URL cannot raise
     keep = {v for v in found if is_secret(v)}
     return sorted(keep, key=lambda v: (-len(v), v))  # a secret inside a longer one: the longer first
@@ -165,8 +167,7 @@ def redact_response(response: httpx2.Response, secrets: list[str]) -> httpx2.Res
     headers = [(k, redact_text(v.decode("latin-1"), secrets).encode("latin-1")) for k, v in raw]
     if clean is content and headers == raw:
         return response
-    skip = {b"content-length", b"content-encoding", b"transfer-encoding"}
-    kept = [(k, v) for k, v in headers if k.lower() not in skip]
+    kept = [(k, v) for k, v in headers if k.lower() not in BODY_HEADERS]
     return httpx2.Response(response.status_code, headers=kept, content=clean, extensions=response.extensions)
 
 

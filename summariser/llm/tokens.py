@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends import BackendSpec
+from .exchange import messages_of
 from .weights import model_path
 
 __all__ = [
@@ -150,7 +151,6 @@ _CHARS = PromptCounter()
 
 def request_cost(counter: PromptCounter, body: Any) -> RequestCost:
     """The worst case of the chat request ``body``: its prompt tokens and its ``max_tokens`` (0 if it sets none)."""
-    messages = body.get("messages") if isinstance(body, dict) else None
     limit = body.get("max_tokens") or body.get("max_completion_tokens") if isinstance(body, dict) else None
     completion = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else 0
-    return RequestCost(counter.count(messages if isinstance(messages, list) else []), completion)
+    return RequestCost(counter.count(messages_of(body)), completion)

@@ -37,6 +37,7 @@ import httpx2
 
 from ..errors import BackendError, EndpointError
 from .deadline import Budget, Deadline
+from .exchange import BODY_HEADERS
 
 __all__ = [
     "BODY_OVERHEAD",
@@ -204,8 +205,7 @@ class WireTransport(httpx2.BaseTransport):
             if deadline is not None and deadline.remaining() <= 0:
                 raise EndpointError(deadline.message) from err
             raise
-        skip = {b"content-length", b"content-encoding", b"transfer-encoding"}
-        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in skip]  # bytes: kept exactly
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in BODY_HEADERS]  # bytes: kept exactly
         if 300 <= response.status_code < 400:
             # Never followed: httpx2 must not even parse a hostile Location (it would raise on garbage).
             headers = [(REDIRECT.encode() if k.lower() == b"location" else k, v) for k, v in headers]

@@ -43,6 +43,7 @@ from ..llm.cache import ResponseCache
 from ..llm.ledger import TokenLedger
 from ..llm.tokens import counter_for, request_cost
 from ..schemas import Usage
+from ..settings_table import DEFAULT_CONCURRENCY
 from .manifest import Manifest
 from .paths import BATCH_STATE, article_path
 from .plan import Planned
@@ -125,7 +126,7 @@ def prefill(
     options: BatchOptions,
     state: Path | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     tokens: TokenLedger | None = None,
 ) -> tuple[BatchLedger, BatchSummary]:
     """Run the batch rounds for every planned briefing with a reason; return the ledger and a summary.
@@ -184,7 +185,7 @@ async def run_batched(
     settings: Settings,
     *,
     options: BatchOptions | None = None,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     on_event: Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
     edit_pages: bool = False,

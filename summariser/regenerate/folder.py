@@ -32,6 +32,7 @@ from .. import progress
 from ..config import Settings, check_arguments, load_settings, override
 from ..errors import ConfigError
 from ..llm.backends import resolve
+from ..settings_table import DEFAULT_CONCURRENCY
 from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
 from .manifest import load_manifest
@@ -48,8 +49,6 @@ __all__ = ["DEFAULT_CONCURRENCY", "GROUPS_FILES", "GroupBy", "RunPlan", "dry_run
 GroupBy = Literal["file", "event"]
 """``file``: one briefing per article; ``event``: one merged briefing per group of the grouping file."""
 
-#: Briefings in flight against an HTTP endpoint unless ``concurrency`` says otherwise.
-DEFAULT_CONCURRENCY = 4
 #: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
 GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
 

@@ -45,8 +45,10 @@ from pydantic import (
     model_validator,
 )
 
+from ..atomic import NAME_MAX
 from ..errors import InputError
 from . import manifest_db
+from .manifest_db import MOVE_AWAY as _AWAY
 
 __all__ = [
     "LEGACY_MANIFEST",
@@ -72,7 +74,6 @@ LEGACY_VERSION = 1
 
 #: Bounds of what a manifest may hold (far above what the tool writes; they bound memory).
 MAX_PATH_BYTES = 4096
-MAX_SEGMENT_BYTES = 255
 MAX_TEXT = 65_536
 MAX_ITEMS = 10_000
 #: A stat recorded less than this after the file's last change is not trusted (its timestamps
@@ -80,7 +81,6 @@ MAX_ITEMS = 10_000
 #: whole-second timestamps (FAT, HFS+, some network shares).
 RACY_NS = 100_000_000
 _COARSE_RACY_NS = 2_000_000_000
-_AWAY = "move it away (every briefing is then rebuilt) or restore it"
 
 
 def _quick(path: str) -> bool:
@@ -106,8 +106,8 @@ def path_problem(path: str) -> str | None:
     for segment in path.split("/"):
         if segment in ("", ".", ".."):
             return f"has a {segment!r} segment"
-        if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
-            return f"has a segment longer than {MAX_SEGMENT_BYTES} bytes"
+        if len(segment.encode("utf-8", "surrogatepass")) > NAME_MAX:
+            return f"has a segment longer than {NAME_MAX} bytes"
     return None
 
 

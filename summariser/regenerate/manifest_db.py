@@ -36,7 +36,17 @@ from .. import testpoints
 from ..atomic import TEMP_MARK, check_folder, remove
 from ..errors import InputError
 
-__all__ = ["CHUNK", "MAX_LEGACY_BYTES", "MAX_ROWS", "MAX_ROW_BYTES", "SCHEMA", "read_legacy", "read_rows", "write_rows"]
+__all__ = [
+    "CHUNK",
+    "MAX_LEGACY_BYTES",
+    "MAX_ROWS",
+    "MAX_ROW_BYTES",
+    "MOVE_AWAY",
+    "SCHEMA",
+    "read_legacy",
+    "read_rows",
+    "write_rows",
+]
 
 SCHEMA = "CREATE TABLE briefings (name TEXT PRIMARY KEY NOT NULL, entry TEXT NOT NULL) WITHOUT ROWID"
 #: More briefings than this in one manifest is not a folder this tool built.
@@ -48,7 +58,8 @@ CHUNK = 5_000
 #: How long a save waits for another connection's transaction (a dry run reading) to end.
 BUSY_SECONDS = 30.0
 _COMPANIONS = ("-wal", "-shm", "-journal")
-_AWAY = "move it away (every briefing is then rebuilt) or restore it"
+#: The fix of a manifest that cannot be used, in every message that refuses one (here and in `manifest`).
+MOVE_AWAY = "move it away (every briefing is then rebuilt) or restore it"
 
 
 def _present(path: Path) -> bool:
@@ -58,7 +69,7 @@ def _present(path: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as err:
-        raise InputError(f"{path} cannot be read ({err.strerror}); {_AWAY}") from None
+        raise InputError(f"{path} cannot be read ({err.strerror}); {MOVE_AWAY}") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
         raise InputError(f"{path} is {kind}; the manifest must be a file of the briefings folder itself — remove it")
@@ -107,7 +118,7 @@ def _check(conn: sqlite3.Connection, path: Path, version: int) -> None:
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
     objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
     if found == 0 and not objects:
-        raise InputError(f"{path} is an empty database, not a manifest (a manifest is never empty); {_AWAY}")
+        raise InputError(f"{path} is an empty database, not a manifest (a manifest is never empty); {MOVE_AWAY}")
     if found != version:
         raise InputError(
             f"{path} is a version {found} manifest; this summariser reads versions 1 (JSON) and {version}: "
@@ -116,7 +127,7 @@ def _check(conn: sqlite3.Connection, path: Path, version: int) -> None:
     if objects != [("table", "briefings", "briefings", SCHEMA)]:
         odd = next((o for o in objects if o[1] != "briefings" or o[3] != SCHEMA), objects[0] if objects else ("",) * 2)
         raise InputError(
-            f"{path} is not a manifest summariser wrote (unexpected {odd[0]} {str(odd[1])[:60]!r}); {_AWAY}"
+            f"{path} is not a manifest summariser wrote (unexpected {odd[0]} {str(odd[1])[:60]!r}); {MOVE_AWAY}"
         )
 
 
@@ -139,7 +150,7 @@ def read_rows(path: Path, version: int) -> Generator[list[tuple[str, str]], None
             "SELECT count(*), sum(typeof(name) != 'text' OR typeof(entry) != 'text') FROM briefings"
         ).fetchone()
         if count > MAX_ROWS:
-            raise InputError(f"{path} lists {count} briefings, more than the {MAX_ROWS} it may hold; {_AWAY}")
+            raise InputError(f"{path} lists {count} briefings, more than the {MAX_ROWS} it may hold; {MOVE_AWAY}")
         if odd:
             raise sqlite3.DatabaseError(f"{odd} rows that are not text")
         cursor = conn.execute("SELECT name, entry FROM briefings ORDER BY name")
@@ -153,7 +164,7 @@ def read_rows(path: Path, version: int) -> Generator[list[tuple[str, str]], None
 
 
 def _unreadable(path: Path, err: Exception) -> InputError:
-    return InputError(f"{path} is not a readable manifest ({' '.join(str(err).split())[:160]}); {_AWAY}")
+    return InputError(f"{path} is not a readable manifest ({' '.join(str(err).split())[:160]}); {MOVE_AWAY}")
 
 
 def _chunks(
@@ -177,10 +188,10 @@ def read_legacy(path: Path) -> bytes | None:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LEGACY_BYTES:
-                raise InputError(f"{path} is not a manifest (over {MAX_LEGACY_BYTES >> 20} MB); {_AWAY}")
+                raise InputError(f"{path} is not a manifest (over {MAX_LEGACY_BYTES >> 20} MB); {MOVE_AWAY}")
             return handle.read(MAX_LEGACY_BYTES + 1)
     except OSError as err:
-        raise InputError(f"{path} is unreadable ({err.strerror}); {_AWAY}") from None
+        raise InputError(f"{path} is unreadable ({err.strerror}); {MOVE_AWAY}") from None
 
 
 def write_rows(

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..atomic import NAME_MAX
 from ..errors import InputError
 from ..output.index import INDEX_FILES
 from . import manifest
@@ -29,7 +30,6 @@ from . import manifest
 __all__ = [
     "BATCH_STATE",
     "LOCK",
-    "NAME_MAX",
     "RESERVED",
     "article_path",
     "folder_clash",
@@ -54,8 +54,6 @@ RESERVED = (
     LOCK,
     BATCH_STATE,
 )
-#: The longest file name (one path segment, in bytes) the common file systems take.
-NAME_MAX = 255
 
 _SUFFIXES = (".json", ".md", ".html")
 

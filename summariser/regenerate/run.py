@@ -45,6 +45,7 @@ from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
+from ..settings_table import DEFAULT_CONCURRENCY
 from .lock import FolderMoved
 from .manifest import Entry, Manifest, save_manifest
 from .paths import article_path, inside, outputs
@@ -178,7 +179,7 @@ async def run(
     manifest: Manifest,
     settings: Settings,
     *,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     on_event: Event | None = None,
     wrap: Wrapper | None = None,
     edit_pages: bool = False,

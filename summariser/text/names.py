@@ -7,6 +7,8 @@ possessives or punctuation).
   States", "UK" → "United Kingdom", "Korea, Republic of" → "South Korea"), or None if the
   text names no country (ISO 3166 data from pycountry, plus common aliases);
 * `country_variants` — every way a text may name a country (names, aliases, demonyms);
+* `CONNECTORS`, `LEADING_ARTICLE`, `after_possessive` — the small words inside a name, the
+  article before one, the words after a possessive: what cleaning a name written in a text reads;
 * `strip_titles` — a name without its leading titles ("Treasury Secretary Scott Bessent");
 * `not_a_person` — whether a "person" is an organisation's name or a topic;
 * `same_person` — whether two names denote one person ("Bessent" ≈ "Scott Bessent").
@@ -20,16 +22,19 @@ from functools import lru_cache
 from typing import Literal
 
 from .demonyms import DEMONYMS
-from .normalise import plain_key
+from .normalise import POSSESSIVE, plain_key
 
 __all__ = [
     "ALIASES",
     "BLOCS",
+    "CONNECTORS",
     "DEMONYMS",
+    "LEADING_ARTICLE",
     "ORG_WORDS",
     "REGIONS",
     "TITLE_WORDS",
     "TOPIC_WORDS",
+    "after_possessive",
     "country_name",
     "country_variants",
     "fullest",
@@ -129,9 +134,15 @@ def country_name(text: str) -> str | None:
     return _country_index().get(key)
 
 
+def after_possessive(text: str) -> list[str]:
+    """The words of ``text`` after its last possessive ("Australia’s Treasurer Jim Chalmers" → Treasurer, Jim,
+    Chalmers), without the dots, hyphens and apostrophes left at either end."""
+    return POSSESSIVE.split(text)[-1].strip(" .-'’").split()
+
+
 def strip_titles(name: str) -> str:
     """``name`` without leading titles and possessives ("Treasury Secretary Scott Bessent" → "Scott Bessent")."""
-    words = re.split(r"[’']s\b", name)[-1].strip(" .-'’").split()
+    words = after_possessive(name)
     titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
     if titles and titles[-1] + 1 < len(words):
         words = words[titles[-1] + 1 :]
@@ -171,6 +182,11 @@ ORG_WORDS = frozenset(
     federation alliance coalition network news media holdings securities
     treasury""".split()
 )
+#: The small words that join the words of one name or title ("Bank of England", "Procter & Gamble",
+#: "Minister for the Economy"): part of a name between its words, never at its ends.
+CONNECTORS = frozenset({"of", "and", "the", "for", "&"})
+#: An article before a name as a text writes it ("the European Commission"): no part of the name.
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 #: Words that make a name a subject or portfolio ("Information Technology", "Railways").
 TOPIC_WORDS = frozenset(
     """technology technologies information broadcasting railways electronics economy productivity

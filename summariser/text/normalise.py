@@ -8,8 +8,15 @@ One home for the ways two pieces of text are made comparable:
 * `normalise` → `Normalised` — `fold_chars` plus whitespace runs collapsed and acronym
   periods dropped ("U.S." = "US"), with, for every character, its offset in the original,
   so that a match found in the normalised text maps back to the source;
-* `words` / `stems` / `numbers` — the words of a text, the Snowball stems of its content
-  words (`STOP_WORDS` left out), the numbers it states without thousands separators;
+* `words` / `stem` / `stems` / `numbers` — the words of a text, the one stemmer (Snowball's
+  English), the stems of a text's content words (`stopwords.CONTENT_STOP_WORDS` left out), the
+  numbers it states without thousands separators;
+* `POSSESSIVE`, `POSSESSIVE_END`, `APOSTROPHE_END` — a possessive ("France’s", "France's")
+  inside a text, ending a word, and ending a name with the bare apostrophe of a plural
+  ("Reuters’"): the one spelling of each for every module that reads or cleans names;
+* `whole_word` — the one whole-word matcher: a name or word not inside a longer one, where
+  what joins words into one is word characters and `HYPHEN` (the default), `APOSTROPHES`, or
+  word characters alone;
 * `plain_key` — the plain comparison key of a name or a short label (an organisation, a
   theme, a role, a quote): lower case, no accents, no possessives, no punctuation
   ("François-Philippe Champagne’s" → "francois philippe champagne"). The evaluator builds
@@ -31,16 +38,23 @@ from typing import Any
 
 import snowballstemmer
 
+from .stopwords import CONTENT_STOP_WORDS
+
 __all__ = [
+    "APOSTROPHES",
+    "APOSTROPHE_END",
     "DASHES",
+    "HYPHEN",
+    "POSSESSIVE",
+    "POSSESSIVE_END",
     "QUOTES",
-    "STOP_WORDS",
     "Normalised",
     "fold_chars",
     "normalise",
     "numbers",
     "offsets_for",
     "plain_key",
+    "stem",
     "stems",
     "strip_accents",
     "whole_word",
@@ -51,15 +65,16 @@ __all__ = [
 QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
 #: Hyphens, dashes and the minus sign, made ``-`` (``str.translate`` table).
 DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
-#: Words left out of `stems`: function words and the verbs of reporting.
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers him his how i if in into is it its itself just more most much no nor not
-    now of off on once only or other our out over own same she should so some such than that the their
-    them then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your said says say told according also while amid""".split()
-)
+#: What joins word characters into one word besides themselves, for `whole_word`: a hyphen ("Ford-Smith") …
+HYPHEN = "-"
+#: … or an apostrophe ("it's", "France’s", "O'Neill").
+APOSTROPHES = "’'"
+#: A possessive "’s" (or "'s") ending a word, wherever it stands ("France’s exports").
+POSSESSIVE = re.compile(r"['’]s\b")
+#: A word that ends in a possessive ("Australia’s"): the rest of the word is its owner.
+POSSESSIVE_END = re.compile(r"['’]s$")
+#: What a name as listed is cleaned of at its end: a possessive, or the bare apostrophe of a plural one ("Reuters’").
+APOSTROPHE_END = re.compile(r"['’]s?$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*\d|\d")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -144,16 +159,16 @@ def _stemmer() -> Any:
 
 
 @lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    """One word's stem, memoised: the pure-Python Snowball stemmer is the cost of grounding."""
+def stem(word: str) -> str:
+    """One word's Snowball (English) stem, memoised: the pure-Python stemmer is the cost of grounding."""
     return str(_stemmer().stemWord(word))
 
 
 def stems(text: str) -> frozenset[str]:
-    """Snowball stems of the content words of ``text`` (stop words and numbers left out)."""
+    """Snowball stems of the content words of ``text`` (`CONTENT_STOP_WORDS` and numbers left out)."""
     found = [w.lower().replace("’", "'") for w in words(fold_chars(text))]
-    found = [w.split("'")[0] for w in found if w not in STOP_WORDS and not w[0].isdigit()]
-    return frozenset(_stem(w) for w in found if len(w) > 1 and w not in STOP_WORDS)
+    found = [w.split("'")[0] for w in found if w not in CONTENT_STOP_WORDS and not w[0].isdigit()]
+    return frozenset(stem(w) for w in found if len(w) > 1 and w not in CONTENT_STOP_WORDS)
 
 
 def numbers(text: str) -> set[str]:
@@ -163,11 +178,17 @@ def numbers(text: str) -> set[str]:
 
 def plain_key(text: str) -> str:
     """The plain comparison key of a name or label: lower case, `strip_accents`, no possessives or punctuation."""
-    plain = strip_accents(text).lower()
-    plain = re.sub(r"[’'`]s\b", "", plain)
+    plain = strip_accents(text).lower().replace("`", "'")  # a backtick typed for an apostrophe is one
+    plain = POSSESSIVE.sub("", plain)
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
-def whole_word(needle: str, flags: int = 0) -> re.Pattern[str]:
-    """``needle`` as a whole word: not inside a longer word or hyphenated name ("Ford" not in "Ford-Smith")."""
-    return re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", flags)
+def whole_word(needle: str, flags: int = 0, *, joiners: str = HYPHEN) -> re.Pattern[str]:
+    """``needle`` as a whole word: not inside a longer run of word characters and ``joiners``.
+
+    With `HYPHEN` (the default) a hyphenated name is one word ("Ford" is not in "Ford-Smith"); with
+    `APOSTROPHES` a contraction or possessive is ("it" is not in "it's"); with "" only word
+    characters join ("Ford" is in "Ford-Smith" and in "Ford's").
+    """
+    edge = rf"[\w{re.escape(joiners)}]"
+    return re.compile(rf"(?<!{edge}){re.escape(needle)}(?!{edge})", flags)

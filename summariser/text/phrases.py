@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .normalise import STOP_WORDS, plain_key
+from .normalise import APOSTROPHES, POSSESSIVE, plain_key, whole_word
+from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
 
 #: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
 #: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
+#: A possessive between two names, with the space after it ("Peru's Geophysical Institute").
+_BETWEEN_NAMES = re.compile(rf"{POSSESSIVE.pattern}\s")
 _PHRASE = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s(?:(?:of|the|for|de|del|da|van|von|&)\s)?[A-Z][\w’'.&-]*)*")
 #: Days and months (and their short forms): capitalised, never a name.
 CALENDAR_WORDS = frozenset(
@@ -36,11 +39,11 @@ def capitalised_phrases(text: str, starts: set[int], index: Words | None = None)
             at, phrase = line_start + match.start(), re.split(r"\.\s", match.group(0))[0].rstrip(".-’'")
             words = phrase.split()
             if "’s " in phrase or "'s " in phrase:  # "Peru's Geophysical Institute": two names
-                head, phrase = re.split(r"[’']s\s", phrase, maxsplit=1)
+                head, phrase = _BETWEEN_NAMES.split(phrase, maxsplit=1)
                 out.append((head, at))
                 at += len(head) + 3
                 words = phrase.split()
-            if len(words) == 1 and plain_key(phrase) in STOP_WORDS:
+            if len(words) == 1 and plain_key(phrase) in CONTENT_STOP_WORDS:
                 continue  # "We never stopped believing"
             if at in starts and only_at(words_at, phrase.split()[0], starts):  # "Dock strike …", "Dock workers …": the
                 # capital only ever opens a sentence ("Late Okoro goal …"): the rest may still be a name
@@ -72,7 +75,7 @@ class Words:
                 self._at.setdefault(match.group(), []).append(match.start())
         head = _RUN.match(word)
         if head is None:  # a word that does not start with a word character: rare, scanned for
-            return [m.start() for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w’'])", self.text)]
+            return [m.start() for m in whole_word(word, joiners=APOSTROPHES).finditer(self.text)]
         if head.end() == len(word):
             return list(self._at.get(word, ()))
         # "U.S.", "Geo-Tech": where its first run starts a whole word, the rest must follow and end there
@@ -84,7 +87,7 @@ class Words:
 
 
 #: A run of word characters and apostrophes: the unit `Words` indexes and `only_at` bounds a word by.
-_RUN = re.compile(r"[\w’']+")
+_RUN = re.compile(rf"[\w{APOSTROPHES}]+")
 
 
 def only_at(words: Words, word: str, offsets: Collection[int]) -> bool:

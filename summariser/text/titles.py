@@ -30,16 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import TITLE_WORDS, country_name
-from .normalise import STOP_WORDS
+from .names import CONNECTORS, TITLE_WORDS, country_name
+from .normalise import POSSESSIVE_END
+from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["StatedTitle", "role_before_comma", "title_after", "title_before"]
 
 #: How far before a name a title may start (characters).
 TITLE_REACH = 160
-_CONNECTORS = frozenset({"of", "and", "the", "for", "&"})
 _WORD = re.compile(r"[\w][\w.&'’-]*$")
-_POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s$")
 #: A word that ends a sentence: a full stop after a word that is not an abbreviation ("U.S.", "J.").
 _SENTENCE_END = re.compile(r"^(?![A-Za-z]\.$)(?!(?:[A-Za-z]\.){2,}$)[\w'’-]{2,}\.$")
 #: Title words that only make a title next to another one ("Trade", "Finance"): not a head alone.
@@ -91,10 +90,10 @@ def _phrase(text: str, start: int) -> list[str]:
             continue
         if not _WORD.match(token) or token[-1] in ",;:)!?" or _SENTENCE_END.search(token):
             break
-        if not (_capital(token) or token.lower() in _CONNECTORS or _title_word(token)):
+        if not (_capital(token) or token.lower() in CONNECTORS or _title_word(token)):
             break
         words.insert(0, token)
-    while words and words[0].lower() in _CONNECTORS:
+    while words and words[0].lower() in CONNECTORS:
         words.pop(0)
     return words
 
@@ -105,20 +104,20 @@ def title_before(text: str, start: int) -> StatedTitle | None:
     if not words:
         return None
     possessor = None
-    owners = [i for i, w in enumerate(words) if _POSSESSIVE.match(w)]
+    owners = [i for i, w in enumerate(words) if len(w) > 2 and POSSESSIVE_END.search(w)]  # "’s" alone owns nothing
     if owners:
         k = owners[-1]
-        owner_words = [*words[:k], _POSSESSIVE.match(words[k]).group("owner")]  # type: ignore[union-attr]
+        owner_words = [*words[:k], words[k][:-2]]
         ands = [i for i, w in enumerate(owner_words) if w.lower() in {"and", "&"}]
         owner_words = owner_words[ands[-1] + 1 :] if ands else owner_words  # "X’s Y and India’s": India
-        while owner_words and owner_words[0].lower() in _CONNECTORS:
+        while owner_words and owner_words[0].lower() in CONNECTORS:
             owner_words.pop(0)
         possessor = " ".join(owner_words) or None
         words = words[k + 1 :]
     first = len(words)  # the role: the longest run of title words that ends the phrase
     while first > 0 and _title_word(words[first - 1]):
         first -= 1
-    while first < len(words) and words[first].lower() in _CONNECTORS:
+    while first < len(words) and words[first].lower() in CONNECTORS:
         first += 1
     prefix, rest = words[:first], words[first:]
     if not any(w.lower().strip(".,") not in _NOT_A_HEAD for w in rest):  # "Trade", "Finance": no title alone
@@ -142,7 +141,7 @@ def _with_noun(text: str, start: int, words: list[str], role: str) -> str:
     before = text[max(0, start - TITLE_REACH) : start].rsplit(" ".join(words), 1)[0].split()
     noun = before[-1] if before else ""
     plain = noun.isalpha() and noun.islower() and len(noun) > 2 and not noun.endswith(("ed", "ing", "ly"))
-    return f"{noun} {role}" if plain and noun not in STOP_WORDS | _NOT_ROLES else role
+    return f"{noun} {role}" if plain and noun not in CONTENT_STOP_WORDS | _NOT_ROLES else role
 
 
 _ORG = r"[A-Z][\w.&'’-]*(?:\s+(?:(?:of|the|and|for|&)\s+)?[A-Z][\w.&'’-]*)*"

@@ -149,6 +149,26 @@ def test_implications_are_sentences_that_state_a_consequence(server: FakeOpenAI,
     assert [i.text for i in run(server, tmp_path, [reopens]).implications] == [backlog]
 
 
+def test_a_forward_looking_sentence_that_stands_in_is_a_consequence_grounding_keeps(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Drafting and grounding read one vocabulary (`text.consequence`): the threat drafting takes when
+    the model picks no consequence is not then dropped for stating none."""
+    talks = (
+        "Valdmar talks collapse\n\n"
+        "Talks between the Valdmar port authority and dock workers broke down on Monday.\n"
+        "The two sides met for six hours at the port offices in the city centre.\n"
+        "Unions threatened a strike across all of the grain terminals of the port.\n"
+        "Grain traders said prices rose two percent after the news.\n"
+    )
+    opening, meeting, threat, prices = sentences(talks)
+    server.push(entities([]), Reply(200, completion(overview([], [1, 2, 4], implications=[4]))))
+    briefing = run(server, tmp_path, [talks])
+    assert [p.text for p in briefing.summary] == [opening, meeting, prices]
+    assert [i.text for i in briefing.implications] == [threat]
+    assert briefing.grounding is not None and not [d for d in briefing.grounding.dropped if d.field == "implications"]
+
+
 def test_an_article_with_no_sentence_to_pick_fails_clearly_before_asking_the_model(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""Options the commands share (`summariser.cli.options`): the two cache flags and the model option."""
+"""Options the commands share (`summariser.cli.options`): the two cache flags, the model option, the defaults shown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import pytest
 from helpers.cli import run
 
 from summariser.cli.options import cache_mode
+from summariser.config import Settings
 from summariser.errors import ConfigError
+from summariser.llm.options import DEFAULT_TIMEOUT
+from summariser.settings_table import DEFAULT_CONCURRENCY, DEFAULT_SLOTS, MAX_TIMEOUT
 
 
 def test_cache_mode_turns_the_two_flags_into_the_cache_setting() -> None:
@@ -21,3 +24,16 @@ def test_the_shared_model_option_lists_the_valid_forms_in_every_command() -> Non
     for command in ("brief", "eval", "regenerate"):
         out = " ".join(run(command, "--help").stdout.split())
         assert "--model -m" in out and "local:qwen2.5-1.5b" in out and "openai:<model>" in out, command
+
+
+def test_the_help_shows_the_defaults_where_they_are_defined() -> None:
+    """Each default is defined once; the help of every command that shows it reads it from there."""
+    assert Settings().timeout == DEFAULT_TIMEOUT
+    shown = {
+        command: " ".join(run(command, "--help", env={"COLUMNS": "400"}).stdout.split())
+        for command in ("brief", "regenerate", "serve")
+    }
+    timeout = f"(default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g}; env SUMMARISER_TIMEOUT)"
+    assert timeout in shown["brief"] and timeout in shown["regenerate"]
+    assert f"an HTTP server's slots (default {DEFAULT_CONCURRENCY})" in shown["regenerate"]
+    assert f"requests decoded together (default {DEFAULT_SLOTS})" in shown["serve"]

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summariser.text.names import after_possessive, strip_titles
 from summariser.text.normalise import (
-    STOP_WORDS,
+    APOSTROPHE_END,
+    APOSTROPHES,
+    POSSESSIVE_END,
     fold_chars,
     normalise,
     numbers,
     plain_key,
     stems,
     strip_accents,
+    whole_word,
     words,
 )
+from summariser.text.stopwords import CONTENT_STOP_WORDS
 
 
 def test_strip_accents_drops_combining_marks_only() -> None:
@@ -65,7 +72,7 @@ def test_words_keep_possessives_and_numbers_whole() -> None:
 def test_stems_leave_out_stop_words_numbers_and_possessives() -> None:
     assert stems("The ministers said France’s exports rose 12%") == frozenset({"minist", "franc", "export", "rose"})
     assert stems("said the of") == frozenset()
-    assert "said" in STOP_WORDS and stems("Café") == stems("Cafe")
+    assert "said" in CONTENT_STOP_WORDS and stems("Café") == stems("Cafe")
 
 
 def test_numbers_drop_thousands_separators_and_final_periods() -> None:
@@ -77,6 +84,17 @@ def test_plain_key_of_names_and_labels() -> None:
     assert plain_key("the U.S. Treasury's") == "the u s treasury"
     assert plain_key("Rio Tinto`s") == "rio tinto"
     assert plain_key("  ") == ""
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_one_spelling_of_a_possessive_for_every_reader_of_names(apostrophe: str) -> None:
+    owner = f"Australia{apostrophe}s"
+    assert POSSESSIVE_END.search(owner) and APOSTROPHE_END.sub("", owner) == "Australia"
+    assert after_possessive(f"{owner} Treasurer Jim Chalmers") == ["Treasurer", "Jim", "Chalmers"]
+    assert strip_titles(f"{owner} Treasurer Jim Chalmers") == "Jim Chalmers"
+    assert plain_key(f"{owner} exports") == "australia exports"
+    plural = f"Reuters{apostrophe}"  # the bare apostrophe of a plural: cleaned off a name, owns no title
+    assert APOSTROPHE_END.sub("", plural) == "Reuters" and POSSESSIVE_END.search(plural) is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -96,3 +114,17 @@ def test_normalise_folds_marks_and_keeps_offsets() -> None:
     assert norm.lower == 'the us "deal" - jose\'s'
     start = norm.lower.index("jose")
     assert text[slice(*norm.span(start, start + 4))] == "José"
+
+
+def test_one_whole_word_matcher_three_ways_of_joining_words() -> None:
+    text = "Ford-Smith and Ford's son met Ford; it's late"
+
+    def at(needle: str, joiners: str | None = None) -> list[int]:
+        found = whole_word(needle) if joiners is None else whole_word(needle, joiners=joiners)
+        return [m.start() for m in found.finditer(text)]
+
+    assert at("Ford") == [15, 30]  # a hyphenated name is one word
+    assert at("Ford", APOSTROPHES) == [0, 30]  # a possessive is one word
+    assert at("Ford", "") == [0, 15, 30]  # word characters alone join
+    assert at("it", APOSTROPHES) == [] and at("it", "") == [36]
+    assert whole_word("ford", re.IGNORECASE).search("FORD") is not None

@@ -16,7 +16,7 @@ One stage in three modules:
 
 from __future__ import annotations
 
-from .rules import CONSEQUENCE, Checker, bullets_required, check, event_date_of
+from .rules import Checker, bullets_required, check, event_date_of
 from .search import Grounder
 
-__all__ = ["CONSEQUENCE", "Checker", "Grounder", "bullets_required", "check", "event_date_of"]
+__all__ = ["Checker", "Grounder", "bullets_required", "check", "event_date_of"]

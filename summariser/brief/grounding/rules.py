@@ -30,7 +30,6 @@ spans that support the event date, the location and each country.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -51,6 +50,7 @@ from ...schemas import (
     SummaryPoint,
     best_match,
 )
+from ...text.consequence import CONSEQUENCE
 from ...text.kinds import shape_kind
 from ...text.names import country_name, fullest, is_region, not_a_person
 from ...text.normalise import plain_key
@@ -59,18 +59,7 @@ from .dated import event_date_of
 from .search import Grounder
 from .titles import beside, near
 
-__all__ = ["CONSEQUENCE", "Checker", "bullets_required", "check", "event_date_of"]
-
-
-#: What a sentence that states a consequence says: what will, may or must follow, or what something causes.
-CONSEQUENCE = re.compile(
-    r"\b(?:will|would|could|may|might|must|should|shall|can(?:not)?|won't|expect(?:s|ed)?|likely|unlikely|"
-    r"plans?|planned|set to|aims?|intends?|threatens?|risks?|means|meaning|lead(?:s)? to|result(?:s|ed)? in|"
-    r"because|therefore|so that|in order to|forc(?:e|es|ed|ing)|allow(?:s|ed)?|cost(?:s)?|delay(?:s|ed)?|"
-    r"boost(?:s|ed)?|cut(?:s)?|rais(?:e|es|ed)|reduc(?:e|es|ed)|hurt(?:s)?|warn(?:s|ed)?|next|future|"
-    r"going to|due to|from now|until)\b",
-    re.IGNORECASE,
-)
+__all__ = ["Checker", "bullets_required", "check", "event_date_of"]
 
 
 def bullets_required(content: int) -> int:

@@ -21,7 +21,6 @@ source, unsupported bullets are dropped unless the user allows them.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from rapidfuzz import fuzz
 from ...schemas import Article, Evidence, MatchKind
 from ...text import guard, nlp, sentences
 from ...text.names import country_variants, strip_titles
-from ...text.normalise import Normalised, normalise, numbers, stems
+from ...text.normalise import Normalised, normalise, numbers, stems, whole_word
 
 __all__ = [
     "CLAIM_SUPPORT",
@@ -51,10 +50,6 @@ QUOTE_CLOSEST = 75.0
 CLAIM_SUPPORT = 0.6
 #: Consecutive sentences a claim may draw on.
 CLAIM_WINDOW = 3
-
-
-def _bounded(needle: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -119,7 +114,7 @@ class Grounder:
 
     def _find(self, src: _Source, needle: str, *, bounded: bool, cased: bool = False) -> Evidence | None:
         """Exact, then normalised occurrence of ``needle`` in one source."""
-        m = _bounded(needle).search(src.text) if bounded else None
+        m = whole_word(needle, joiners="").search(src.text) if bounded else None
         pos = (m.start() if m else -1) if bounded else src.text.find(needle)
         if pos >= 0:
             return self._evidence(src, pos, pos + len(needle), "exact")
@@ -127,7 +122,7 @@ class Grounder:
         if not norm.text:
             return None
         hay, key = (src.norm.text, norm.text) if cased else (src.norm.lower, norm.lower)
-        m = _bounded(key).search(hay) if bounded else None
+        m = whole_word(key, joiners="").search(hay) if bounded else None
         pos = (m.start() if m else -1) if bounded else hay.find(key)
         if pos < 0:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...text.names import country_variants, strip_titles
-from ...text.normalise import stems, whole_word, words
+from ...text.normalise import POSSESSIVE_END, stems, whole_word, words
 from .search import Grounder
 
 __all__ = ["ROLE_GAP_AFTER", "ROLE_GAP_BEFORE", "ROLE_SUPPORT", "beside", "near"]
@@ -73,7 +73,7 @@ def near(grounder: Grounder, name: str, phrase: str) -> bool:
         src = next(s for s in grounder.sources if s.doc_id == ev.doc_id)
         start, end = next(((s, e) for s, e in src.sentences if s <= ev.start < e), (0, len(src.text)))
         before = words(src.text[start : ev.start])[-(size + ROLE_GAP_BEFORE) :]
-        owners = [k for k, w in enumerate(before) if re.search(r"['’]s$", w)]
+        owners = [k for k, w in enumerate(before) if POSSESSIVE_END.search(w)]
         before = before[owners[-1] + 1 :] if owners else before  # "France's" is whose, not what
         tail = src.text[ev.end : max(end, ev.end)]
         after = words(tail)[: size + ROLE_GAP_AFTER] if _APPOSITION.match(tail) else []

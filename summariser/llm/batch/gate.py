@@ -24,7 +24,7 @@ import httpx2
 from ...errors import BackendError, BudgetExceeded
 from ..backends import BackendSpec
 from ..cache import ResponseCache
-from ..exchange import Canonical, canonical
+from ..exchange import Canonical, canonical, is_chat, messages_of
 
 __all__ = [
     "BatchLedger",
@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 GateMode = Literal["collect", "enforce"]
-CHAT_ROUTE = "/chat/completions"
 
 
 _LETTERS = "xyzabcdefghijklmnopqrstuvw"
@@ -184,19 +183,18 @@ class BatchLedger:
         strings a placeholder made up count (`invented_strings`): an enum value such as "person"
         is in every kinds prompt, and a request that names it is no follow-up.
         """
-        messages = body.get("messages") if isinstance(body, dict) else None
         with self._lock:
             leaves = set(self._invented)
-        texts = [str(m.get("content", "")) for m in messages or [] if isinstance(m, dict) and m.get("role") == "user"]
+        asked = [m for m in messages_of(body) if isinstance(m, dict) and m.get("role") == "user"]
+        texts = [str(m.get("content", "")) for m in asked]
         return any(leaf in text for leaf in leaves for text in texts)
 
     def is_placeholder_reask(self, body: Any) -> bool:
         """Whether ``body`` re-asks after a placeholder answer (never to be batched)."""
-        messages = body.get("messages") if isinstance(body, dict) else None
         with self._lock:
             return any(
                 isinstance(m, dict) and m.get("role") == "assistant" and m.get("content") in self._placeholders
-                for m in messages or []
+                for m in messages_of(body)
             )
 
 
@@ -234,9 +232,9 @@ class ChatGate(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Pass a hit (or a request that is not a chat completion) through the inner chain; answer a miss."""
-        key = canonical(self.spec.identity, request)
-        if key.path != CHAT_ROUTE:
+        if not is_chat(request):
             return self.inner.handle_request(request)
+        key = canonical(self.spec.identity, request)
         if self.cache is not None and self.cache.answer(key) is not None:
             self.hit(key)
             return self.inner.handle_request(request)
