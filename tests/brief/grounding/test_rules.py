@@ -11,7 +11,8 @@ from helpers.articles import NEWS, PAGE, WIRE
 from helpers.drafts import draft
 
 from summariser.brief.body import Body
-from summariser.brief.grounding.rules import Checker, bullets_required, check
+from summariser.brief.grounding.checker import Checker
+from summariser.brief.grounding.rules import bullets_required, check
 from summariser.brief.grounding.search import Grounder
 from summariser.brief.merge import merge
 from summariser.errors import ValidationFailed
