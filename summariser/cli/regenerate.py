@@ -1,9 +1,8 @@
 """The ``summariser regenerate`` command: options in, progress bar and summary table out.
 
 The whole run is the library's `summariser.regenerate.regenerate` (and ``--dry-run`` its
-`summariser.regenerate.dry_run`); this module turns options into that call and its
-callbacks into a rich progress display, a run with failures into `PartialRun` and a run
-the token budget stopped into `BudgetExceeded` (exit 8).
+`summariser.regenerate.dry_run`); this module turns options into that call and its callbacks into a rich progress
+display, a run with failures into `PartialRun` and a run the token budget stopped into `BudgetExceeded` (exit 8).
 """
 
 from __future__ import annotations
@@ -33,7 +32,8 @@ from ..errors import BudgetExceeded, ConfigError, PartialRun
 from ..regenerate.folder import DEFAULT_CONCURRENCY, RunPlan, dry_run, regenerate
 from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.manifest import load_manifest
-from ..regenerate.run import NOT_STARTED, RunReport, report_json
+from ..regenerate.report import RunReport, report_json
+from ..regenerate.run import NOT_STARTED
 from .options import AllowUngrounded, Deadline, Json, MaxTokensTotal, Model, Timeout, unset_unless
 from .sanitise import PlainColumn, data, line, plain, stderr_console
 
