@@ -39,7 +39,7 @@ from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
 from .eval_tables import comparison_table, dataset_tables, gold_tables
-from .options import AllowUnreviewed, Model, NoCache, Refresh, Timeout, cache_mode
+from .options import AllowUnreviewed, JsonFile, Model, NoCache, Refresh, Timeout, cache_mode, html_page
 from .sanitise import SafeConsole, data, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
@@ -105,10 +105,8 @@ def eval_command(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Similarity at which list items pair up.")
     ] = DEFAULT_THRESHOLD,
-    json_out: Annotated[
-        str | None, typer.Option("--json", help="Write every number as JSON to FILE ('-' = stdout; tables to stderr).")
-    ] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the per-field diff page here.")] = None,
+    json_out: JsonFile = None,
+    html: Annotated[Path | None, html_page("Write the per-field diff page here.")] = None,
     save_pred: Annotated[
         Path | None, typer.Option("--save-pred", help="Also write the briefings made on the fly to this folder.")
     ] = None,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,18 +30,37 @@ from rich.table import Table
 
 from ..config import Settings, flag_value, load_settings_from_flags
 from ..errors import BudgetExceeded, ConfigError, PartialRun
+from ..regenerate import folder
 from ..regenerate.folder import DEFAULT_CONCURRENCY, RunPlan, dry_run, regenerate
-from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.manifest import load_manifest
 from ..regenerate.report import RunReport, report_json
 from ..regenerate.run import NOT_STARTED
-from .options import AllowUngrounded, Deadline, Json, MaxTokensTotal, Model, Timeout, unset_unless
+from .options import (
+    AllowUngrounded,
+    BatchApi,
+    BatchPoll,
+    BatchWait,
+    Concurrency,
+    Deadline,
+    DryRun,
+    EditPages,
+    GroupBy,
+    Grouping,
+    Groups,
+    Json,
+    MaxTokensTotal,
+    Model,
+    Prune,
+    Timeout,
+    unset_unless,
+)
+from .options import force as force_option
 from .sanitise import PlainColumn, data, line, plain, stderr_console
 
 if TYPE_CHECKING:
     from ..regenerate.batch import BatchOptions, BatchSummary
 
-__all__ = ["EPILOG", "GroupBy", "regenerate_command"]
+__all__ = ["EPILOG", "regenerate_command"]
 
 err_console = stderr_console()
 
@@ -52,66 +72,22 @@ EPILOG = (
 )
 
 
-class GroupBy(str, Enum):
-    """How articles become briefings."""
-
-    file = "file"
-    event = "event"
-
-
 def regenerate_command(
     articles: Annotated[Path, typer.Argument(help="Folder of article files (searched recursively).")],
     briefings: Annotated[Path, typer.Argument(help="Folder of briefings to keep in step (created if missing).")],
     model: Model = None,
-    group_by: Annotated[
-        GroupBy, typer.Option("--group-by", help="file: one briefing per article; event: one per group of --groups.")
-    ] = GroupBy.file,
-    groups: Annotated[
-        Path | None,
-        typer.Option("--groups", help="JSON/YAML file: group name → article files (with --group-by event)."),
-    ] = None,
-    concurrency: Annotated[
-        str | None,
-        typer.Option(
-            "--concurrency",
-            "-j",
-            metavar="N",
-            help="Briefings in flight, 1 to 64: an HTTP server's slots (default 4); embedded: at most "
-            "SUMMARISER_SEQUENCES / 2 (default 1).",
-        ),
-    ] = None,
-    dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
+    group_by: GroupBy = Grouping.file,
+    groups: Groups = None,
+    concurrency: Concurrency = None,
+    dry: DryRun = False,
+    force: Annotated[bool, force_option("Rebuild every briefing.")] = False,
+    prune: Prune = False,
     as_json: Json = False,
     allow_ungrounded: AllowUngrounded = False,
-    batch_api: Annotated[
-        bool,
-        typer.Option(
-            "--batch-api",
-            help="Send the requests as OpenAI Batch API jobs (JSONL, 24 h window, cheaper), then build from "
-            "their answers. HTTP endpoints only.",
-        ),
-    ] = False,
-    batch_poll: Annotated[
-        str | None,
-        typer.Option("--batch-poll", metavar="SECONDS", help="Seconds between batch status checks (default 30)."),
-    ] = None,
-    batch_wait: Annotated[
-        str | None,
-        typer.Option(
-            "--batch-wait",
-            metavar="SECONDS",
-            help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it.",
-        ),
-    ] = None,
-    edit_pages: Annotated[
-        bool,
-        typer.Option(
-            "--edit-pages",
-            help="Write the review pages of the briefings built in edit mode, for making gold (--force: all).",
-        ),
-    ] = False,
+    batch_api: BatchApi = False,
+    batch_poll: BatchPoll = None,
+    batch_wait: BatchWait = None,
+    edit_pages: EditPages = False,
     timeout: Timeout = None,
     deadline: Deadline = None,
     max_tokens_total: MaxTokensTotal = None,
@@ -120,7 +96,7 @@ def regenerate_command(
     batch = _batch_options(batch_api, flag_value("batch_poll", batch_poll), flag_value("batch_wait", batch_wait))
     in_flight = flag_value("concurrency", concurrency) or DEFAULT_CONCURRENCY
     ungrounded = unset_unless(allow_ungrounded)
-    grouping: Grouping = "event" if group_by is GroupBy.event else "file"
+    grouping: folder.GroupBy = "event" if group_by is Grouping.event else "file"
     settings = _settings(timeout, deadline, max_tokens_total)
     if dry:
         plan = dry_run(
@@ -134,16 +110,10 @@ def regenerate_command(
             allow_ungrounded=ungrounded,
             batch=batch,
         )
-        _warn(plan.warnings)
-        if as_json:
-            sys.stdout.write(data(json.dumps(plan.as_dict(), indent=1) + "\n", is_json=True))
-        else:
-            for entry in plan.lines():
-                typer.echo(plain(entry, one_line=True))
-        err_console.print(plan.summary())
+        _show_plan(plan, as_json=as_json)
         return
     display = _Display()
-    try:
+    with _interruptible(display, briefings):
         report = regenerate(
             articles,
             briefings,
@@ -162,6 +132,25 @@ def regenerate_command(
             on_stage=display.stage,
             on_batch=display.batch,
         )
+    _show_report(report, display.total, as_json=as_json)
+
+
+def _show_plan(plan: RunPlan, *, as_json: bool) -> None:
+    """A dry run's plan: one line per briefing (or JSON) on stdout, its summary on stderr."""
+    _warn(plan.warnings)
+    if as_json:
+        sys.stdout.write(data(json.dumps(plan.as_dict(), indent=1) + "\n", is_json=True))
+    else:
+        for entry in plan.lines():
+            typer.echo(plain(entry, one_line=True))
+    err_console.print(plan.summary())
+
+
+@contextmanager
+def _interruptible(display: _Display, briefings: Path) -> Iterator[None]:
+    """Run the build with ``display`` on screen; on Ctrl-C say what is saved and exit 130 at once."""
+    try:
+        yield
     except KeyboardInterrupt:
         display.stop()
         done = len(load_manifest(briefings).briefings)
@@ -172,6 +161,10 @@ def regenerate_command(
         os._exit(130)  # worker threads may be mid-generation: do not wait for them
     finally:
         display.stop()
+
+
+def _show_report(report: RunReport, total: int, *, as_json: bool) -> None:
+    """The run's summary table and failures; a run the budget stopped or with failures raises its error."""
     if as_json:
         sys.stdout.write(data(report_json(report) + "\n", is_json=True))
     err_console.print(_summary(report))
@@ -185,7 +178,7 @@ def regenerate_command(
         raise BudgetExceeded(report.budget, report.spent, 0, what)
     if report.failed:
         raise PartialRun(
-            f"{len(report.failed)} of {display.total} briefings failed (reasons above); "
+            f"{len(report.failed)} of {total} briefings failed (reasons above); "
             "the others are saved — fix the inputs and rerun to build the rest"
         )
 
