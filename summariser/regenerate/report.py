@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..schemas import Usage
 
@@ -26,6 +27,8 @@ class Outcome:
     usage: Usage = field(default_factory=Usage)
     left: bool = False
     """Not built because the token budget was reached: left for the next run (``ok`` is False)."""
+    error: dict[str, Any] | None = None
+    """The failure as data (`SummariserError.as_dict`: kind, message, exit code, details); None for a bug."""
 
 
 @dataclass
@@ -64,12 +67,13 @@ class RunReport:
 
 
 def report_json(report: RunReport) -> str:
-    """The run's summary as JSON (for scripts)."""
+    """The run's summary as JSON (for scripts): ``failed`` names each failure's reason, ``errors`` holds its data."""
     return json.dumps(
         {
             "built": sum(1 for o in report.outcomes if o.ok),
             "unchanged": report.unchanged,
             "failed": {o.name: o.detail for o in report.failed},
+            "errors": {o.name: o.error for o in report.failed if o.error is not None},
             "left": [o.name for o in report.left],
             "budget": None
             if report.budget is None

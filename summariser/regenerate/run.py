@@ -187,7 +187,7 @@ class _Run:
             detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
             return Outcome(name, False, detail, time.perf_counter() - t0, left=True)
         except SummariserError as err:
-            return Outcome(name, False, err.message, time.perf_counter() - t0)
+            return Outcome(name, False, err.message, time.perf_counter() - t0, error=err.as_dict())
         except Exception as err:  # a bug must not stop the other briefings either
             return Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
         self._keep(item, briefing)
