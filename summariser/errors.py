@@ -4,16 +4,23 @@ Every error carries a one-line message that names the problem and how to fix it;
 the CLI prints exactly that line and exits non-zero (a traceback only with ``--debug``).
 This module imports nothing from the pipeline.
 
+An error also carries data beyond its message where a user needs it to see why
+(`SummariserError.details`): the attempts, token usage and last raw answer of a
+`ValidationFailed` (as instructor's retry error keeps them), the closest recorded request of
+a `CassetteMiss`, the figures of a `BudgetExceeded`. The CLI shows them with ``--debug``,
+and every JSON report of a failure includes them (`SummariserError.as_dict`).
+
 Messages often quote what a server said, so every message passes the filters installed with
 `add_message_filter` when the error is made: `summariser.llm.secrets` installs the one that
 redacts every known secret, so no error — printed, put in ``--json`` or in a report — can
-carry an API key, whichever layer made it.
+carry an API key, whichever layer made it; the text an error keeps as data (a raw answer)
+passes them too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -48,6 +55,13 @@ def add_message_filter(rewrite: Callable[[str], str]) -> None:
         _MESSAGE_FILTERS.append(rewrite)
 
 
+def _filtered(text: str) -> str:
+    """``text`` through every filter `add_message_filter` installed."""
+    for rewrite in _MESSAGE_FILTERS:
+        text = rewrite(text)
+    return text
+
+
 class SummariserError(Exception):
     """Base class of every error summariser raises on purpose."""
 
@@ -55,15 +69,20 @@ class SummariserError(Exception):
 
     def __init__(self, message: str) -> None:
         # Keep the message to one line: the CLI prints it as is.
-        text = " ".join(str(message).split())
-        for rewrite in _MESSAGE_FILTERS:
-            text = rewrite(text)
-        super().__init__(text)
+        super().__init__(_filtered(" ".join(str(message).split())))
 
     @property
     def message(self) -> str:
         """The one-line message."""
         return str(self)
+
+    def details(self) -> dict[str, Any]:
+        """The data the error carries beyond its message (JSON values); empty for most errors."""
+        return {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The error as a JSON object: its kind, message and exit code, and its `details`."""
+        return {"error": type(self).__name__, "message": self.message, "exit_code": self.exit_code, **self.details()}
 
 
 class ConfigError(SummariserError):
@@ -97,15 +116,66 @@ class ModelUnavailable(BackendError):
 
 
 class ValidationFailed(SummariserError):
-    """The model's answer never validated against the response schema, even after re-asks."""
+    """The model's answer never validated against the response schema, even after re-asks.
+
+    As instructor's retry error does, it keeps what shows why: ``attempts`` (the answers
+    asked for, re-asks included), ``usage`` (the tokens they spent: ``prompt_tokens``,
+    ``completion_tokens``, ``total_tokens``) and ``last_answer`` (the raw text of the last
+    answer, through the message filters). Each is None when not known, or when the model was
+    not what failed (a briefing whose bullets the sources do not support).
+    """
 
     exit_code = 5
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int | None = None,
+        usage: Mapping[str, int] | None = None,
+        last_answer: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.usage = None if usage is None else dict(usage)
+        self.last_answer = None if last_answer is None else _filtered(last_answer)
+
+    def details(self) -> dict[str, Any]:
+        """``attempts``, ``usage`` and ``last_answer``."""
+        return {"attempts": self.attempts, "usage": self.usage, "last_answer": self.last_answer}
+
 
 class CassetteMiss(SummariserError):
-    """A replay-only run met a request that its cassette has not recorded."""
+    """A replay-only run met a request that its cassette has not recorded.
+
+    As vcrpy's miss does, it says how near the cassette came: ``recorded`` interactions,
+    the ``closest`` of them (its 1-based place in the file; None for an empty cassette)
+    and ``differs_at``, the JSON path of the first field where the two canonical requests
+    differ (None when they do not: a hand-edited key).
+    """
 
     exit_code = 6
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cassette: str | None = None,
+        recorded: int = 0,
+        closest: int | None = None,
+        differs_at: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.cassette, self.recorded, self.closest, self.differs_at = cassette, recorded, closest, differs_at
+
+    def details(self) -> dict[str, Any]:
+        """``cassette``, ``recorded``, ``closest`` and ``differs_at``."""
+        return {
+            "cassette": self.cassette,
+            "recorded": self.recorded,
+            "closest": self.closest,
+            "differs_at": self.differs_at,
+        }
 
 
 class PartialRun(SummariserError):
@@ -137,6 +207,10 @@ class BudgetExceeded(SummariserError):
             f"token budget of {limit:,} reached (spent {spent:,}; {what}); "
             "raise --max-tokens-total (max_tokens_total, SUMMARISER_MAX_TOKENS_TOTAL) or rerun to resume"
         )
+
+    def details(self) -> dict[str, Any]:
+        """``limit``, ``spent`` and ``needed`` (0 when the error sums up a run, not one request)."""
+        return {"limit": self.limit, "spent": self.spent, "needed": self.needed}
 
 
 def first_validation_error(err: ValidationError) -> str:

@@ -6,7 +6,9 @@ declared once in
 `summariser.cli.options`. `main` turns every error of the summariser error tree into one
 line on stderr and its exit code, a usage error into click's usage message and exit 2, and
 anything else into an ``internal error`` line and exit 70; a traceback is shown only with
-``--debug`` (or ``SUMMARISER_DEBUG=1``).
+``--debug`` (or ``SUMMARISER_DEBUG=1``), and with it the data the error carries, a line each
+(`SummariserError.details`: a validation failure's attempts, usage and last raw answer; the
+closest recorded request of a cassette miss).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..errors import INTERRUPTED, SummariserError
 from ..settings_table import DEBUG
 from . import brief, gold, models, regenerate, review, schemas, serve
 from . import eval as eval_
-from .sanitise import plain
+from .sanitise import detail_lines, plain
 
 __all__ = ["app", "main"]
 
@@ -120,6 +122,8 @@ def main() -> None:
         if _state["debug"]:
             _traceback(err)
         sys.stderr.write(_clean(f"error: {err.message}", one_line=True) + "\n")
+        if _state["debug"]:
+            sys.stderr.writelines(_clean(text, one_line=True) + "\n" for text in detail_lines(err.details()))
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         _interrupted()

@@ -18,7 +18,19 @@ from ..atomic import write_atomic
 from ..config import load_settings_from_flags
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
-from .options import AllowUngrounded, ApiKey, Deadline, Model, NoCache, Refresh, Timeout, cache_mode, unset_unless
+from .options import (
+    AllowUngrounded,
+    ApiKey,
+    Deadline,
+    Model,
+    NoCache,
+    Refresh,
+    Timeout,
+    cache_mode,
+    html_page,
+    unset_unless,
+)
+from .options import output as output_option
 from .sanitise import data, status, stderr_console
 
 __all__ = ["EPILOG", "Format", "brief_command"]
@@ -39,14 +51,12 @@ def brief_command(
     files: Annotated[list[Path], typer.Argument(help="Article files (.txt .md .html .json .jsonl) about one event.")],
     model: Model = None,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[Path | None, output_option("Write here instead of stdout.")] = None,
     no_cache: NoCache = False,
     refresh: Refresh = False,
     api_key: ApiKey = None,
     allow_ungrounded: AllowUngrounded = False,
-    html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the review page (briefing beside its sources) here.")
-    ] = None,
+    html: Annotated[Path | None, html_page("Also write the review page (briefing beside its sources) here.")] = None,
     timeout: Timeout = None,
     deadline: Deadline = None,
 ) -> None:

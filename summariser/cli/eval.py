@@ -15,11 +15,13 @@ from rich.console import Console
 
 from .. import progress
 from ..atomic import write_atomic
-from ..config import load_settings_from_flags
+from ..config import Settings, load_settings_from_flags
 from ..errors import ConfigError
 from ..evaluation import (
     DEFAULT_MAX_DROP,
     DEFAULT_THRESHOLD,
+    Baseline,
+    Comparison,
     DatasetReport,
     GoldReport,
     baseline_items,
@@ -39,7 +41,7 @@ from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
 from ..llm.cache import CacheMode
 from .eval_tables import comparison_table, dataset_tables, gold_tables
-from .options import AllowUnreviewed, Model, NoCache, Refresh, Timeout, cache_mode
+from .options import AllowUnreviewed, JsonFile, Model, NoCache, Refresh, Timeout, cache_mode, html_page
 from .sanitise import SafeConsole, data, status, stderr_console
 
 __all__ = ["EPILOG", "eval_command"]
@@ -105,10 +107,8 @@ def eval_command(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Similarity at which list items pair up.")
     ] = DEFAULT_THRESHOLD,
-    json_out: Annotated[
-        str | None, typer.Option("--json", help="Write every number as JSON to FILE ('-' = stdout; tables to stderr).")
-    ] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the per-field diff page here.")] = None,
+    json_out: JsonFile = None,
+    html: Annotated[Path | None, html_page("Write the per-field diff page here.")] = None,
     save_pred: Annotated[
         Path | None, typer.Option("--save-pred", help="Also write the briefings made on the fly to this folder.")
     ] = None,
@@ -144,16 +144,8 @@ def eval_command(
     raw: dict[str, bytes] = {}
     if gold is not None:
         items = load_gold(gold, allow_unreviewed=allow_unreviewed)
-        if pred is not None:
-            raw = load_predictions(pred, items)
-        else:
-            settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout)
-            with err_console.status("briefing the gold articles…") as shown:
-                quiet = not err_console.is_terminal
-                with progress.listen(lambda event: None if quiet else shown.update(status(event))):
-                    raw = generate_predictions(
-                        items, gold, settings, save_to=save_pred, on_item=lambda n: _note(f"briefing {n}")
-                    )
+        settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout) if pred is None else None
+        raw = _predictions(gold, items, pred, settings, save_pred)
         report = evaluate(gold, raw, items, threshold=threshold, pred_dir=pred, model=None)
         gold_tables(out, report)
         _warn_over_limit(report)
@@ -162,15 +154,58 @@ def eval_command(
         settings = load_settings_from_flags(model=model, cache=cache, timeout=timeout)
         report = run_dataset(dataset, settings, limit=limit, on_article=_dataset_progress)
         dataset_tables(out, report)
-    rows = compare(report, stored, max_drop) if stored is not None else []
-    if stored is not None and stored.items != baseline_items(report):
+    rows = _against_baseline(out, report, stored, max_drop, baseline)
+    _write_outputs(report, json_out, html, rows, items, raw)
+    if baseline is not None:
+        gate(rows, max_drop, baseline)
+    if save_baseline_to is not None:
+        save_baseline(report, save_baseline_to)
+        err_console.print(f"wrote baseline {save_baseline_to}")
+
+
+def _predictions(
+    gold: Path, items: list[GoldItem], pred: Path | None, settings: Settings | None, save_to: Path | None
+) -> dict[str, bytes]:
+    """The predicted briefing of each gold item: read from ``pred``, or briefed now with ``settings``."""
+    if pred is not None:
+        return load_predictions(pred, items)
+    assert settings is not None
+    with err_console.status("briefing the gold articles…") as shown:
+        quiet = not err_console.is_terminal
+        with progress.listen(lambda event: None if quiet else shown.update(status(event))):
+            return generate_predictions(
+                items, gold, settings, save_to=save_to, on_item=lambda n: _note(f"briefing {n}")
+            )
+
+
+def _against_baseline(
+    out: Console, report: GoldReport | DatasetReport, stored: Baseline | None, max_drop: float, path: Path | None
+) -> list[Comparison]:
+    """Every score against the ``stored`` baseline (none: no rows), as a table; a warning if it scored other items."""
+    if stored is None:
+        return []
+    rows = compare(report, stored, max_drop)
+    if stored.items != baseline_items(report):
         err_console.print(
             f"warning: the baseline scored {len(stored.items)} items and this run {len(baseline_items(report))} "
             "different ones; the scores may not be comparable",
             highlight=False,
         )
     if rows:
-        comparison_table(out, rows, baseline)
+        comparison_table(out, rows, path)
+    return rows
+
+
+def _write_outputs(
+    report: GoldReport | DatasetReport,
+    json_out: str | None,
+    html: Path | None,
+    rows: list[Comparison],
+    items: list[GoldItem],
+    raw: dict[str, bytes],
+) -> None:
+    """``--json`` (a file, or ``-``: stdout) and ``--html`` (the per-field diff page of a gold run, with the
+    review page of each gold item beside its prediction, ``raw``)."""
     if json_out == "-":
         sys.stdout.write(data(report.model_dump_json(indent=2) + "\n", is_json=True))
     elif json_out is not None:
@@ -179,11 +214,6 @@ def eval_command(
     if html is not None and isinstance(report, GoldReport):
         write_html(report, html, rows, {g.name: (g.briefing, raw[g.name]) for g in items})
         err_console.print(f"wrote {html} (and the review pages it links to, in {html.stem}-pages/)")
-    if baseline is not None:
-        gate(rows, max_drop, baseline)
-    if save_baseline_to is not None:
-        save_baseline(report, save_baseline_to)
-        err_console.print(f"wrote baseline {save_baseline_to}")
 
 
 def _warn_over_limit(report: GoldReport) -> None:

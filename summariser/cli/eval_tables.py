@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +15,8 @@ from ..evaluation.dataset import ROUGE_KEYS
 from .sanitise import line
 
 __all__ = ["PIPED_MAX_WIDTH", "comparison_table", "dataset_tables", "gold_tables", "score"]
+
+_log = logging.getLogger(__name__)
 
 #: The most columns piped output widens to for the per-briefing table (its names are not cut).
 PIPED_MAX_WIDTH = 240
@@ -100,6 +104,8 @@ def dataset_tables(out: Console, report: DatasetReport) -> None:
     for article in report.articles:
         if not article.ok:
             out.print(f"failed: {article.id}: {article.error}", highlight=False, markup=False)
+            if article.error_details:  # shown with --debug (the debug log); in --json always
+                _log.debug("%s: %s", article.id, json.dumps(article.error_details, ensure_ascii=False))
 
 
 def comparison_table(out: Console, rows: list[Comparison], path: Path | None) -> None:

@@ -17,6 +17,7 @@ import typer
 from ..errors import CheckFailed
 from ..evaluation import check_gold, init_gold
 from .options import AllowUnreviewed, Articles, Json
+from .options import force as force_option
 from .sanitise import data, plain, stderr_console
 
 __all__ = ["CHECK_EPILOG", "HELP", "INIT_EPILOG", "check_command", "init_command"]
@@ -64,7 +65,7 @@ def init_command(
     briefings: Annotated[Path, typer.Argument(help="Folder of predicted briefings (NAME.json, searched recursively).")],
     gold: Annotated[Path, typer.Argument(help="The gold folder to start (created if missing).")],
     articles: Articles = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite gold files that exist.")] = False,
+    force: Annotated[bool, force_option("Overwrite gold files that exist.")] = False,
     as_json: Json = False,
 ) -> None:
     """Start gold from predictions: each briefing copied as an unreviewed draft, plus its sources.yaml entry.

@@ -1,9 +1,17 @@
-"""Options that several commands share, declared once.
+"""The options several commands share, and the long ``regenerate`` command's own: each flag declared once.
 
 Each option is an ``Annotated`` type a command puts on its parameter, so the flag names and
-help text live here only::
+help text live here only (typer reads a command's options from its signature: this is its
+form of click's reusable option decorators)::
 
     def brief_command(files: ..., model: Model = None, no_cache: NoCache = False, ...) -> None
+
+A flag that two commands use for different things (``--force``, ``--output``, ``--html``)
+is declared once as a function of its help text (`force`, `output`, `html_page`): the flag
+and its short form are the same everywhere, what it does is said per command. ``--json`` is
+a switch everywhere but in ``eval``, where it names a file (`JsonFile`). A flag only one
+command has stays with it, except ``regenerate``'s, so that its signature reads as a list;
+`tests/cli/test_cli_options.py` checks that no flag is declared in two modules.
 
 A flag that sets a setting takes its value as text, so that `summariser.config` checks it
 against the setting's type and range and names the flag in a one-line error (typer's own
@@ -14,30 +22,47 @@ off flag from overriding the environment and config file.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import ConfigError
 from ..llm.backends import valid_forms
 from ..llm.cache import CacheMode
+from ..llm.batch.jobs import BatchOptions
 from ..llm.options import DEFAULT_TIMEOUT
-from ..settings_table import MAX_TIMEOUT
+from ..settings_table import DEFAULT_CONCURRENCY, MAX_TIMEOUT
 
 __all__ = [
     "AllowUngrounded",
     "AllowUnreviewed",
     "ApiKey",
     "Articles",
+    "BatchApi",
+    "BatchPoll",
+    "BatchWait",
+    "Concurrency",
+    "Deadline",
+    "DryRun",
+    "EditPages",
     "GoldDir",
+    "GroupBy",
+    "Grouping",
+    "Groups",
     "Json",
+    "JsonFile",
     "MaxTokensTotal",
     "Model",
     "NoCache",
+    "Prune",
     "Refresh",
     "Timeout",
     "cache_mode",
+    "force",
+    "html_page",
+    "output",
     "unset_unless",
 ]
 
@@ -80,6 +105,11 @@ Refresh = Annotated[bool, typer.Option("--refresh", help="Ignore cached answers 
 
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (for scripts).")]
 """``--json``: machine-readable output on stdout."""
+
+JsonFile = Annotated[
+    str | None, typer.Option("--json", help="Write every number as JSON to FILE ('-' = stdout; tables to stderr).")
+]
+"""``--json FILE`` (``eval``): its numbers are many, so they go to a file, or to stdout with ``-``."""
 
 ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (default from env).")]
 """``--api-key``: the endpoint's key; never read from the config file."""
@@ -130,3 +160,94 @@ def cache_mode(no_cache: bool, refresh: bool) -> CacheMode | None:
 def unset_unless(flag: bool) -> bool | None:
     """``True`` when the flag was given, else None, so the environment and config file still decide."""
     return True if flag else None
+
+
+def force(what: str) -> Any:
+    """``--force``: redo what exists instead of keeping it; ``what`` says what is redone in this command."""
+    return typer.Option("--force", help=what)
+
+
+def output(what: str) -> Any:
+    """``--output/-o``: the file a command writes; ``what`` says which, and where it goes without the flag."""
+    return typer.Option("--output", "-o", help=what)
+
+
+def html_page(what: str) -> Any:
+    """``--html``: also write an HTML page; ``what`` says which page (review, diff) and where."""
+    return typer.Option("--html", help=what)
+
+
+class Grouping(str, Enum):
+    """How ``regenerate`` makes articles into briefings (``--group-by``)."""
+
+    file = "file"
+    event = "event"
+
+
+GroupBy = Annotated[
+    Grouping, typer.Option("--group-by", help="file: one briefing per article; event: one per group of --groups.")
+]
+"""``--group-by``: one briefing per article, or per group of the grouping file."""
+
+Groups = Annotated[
+    Path | None,
+    typer.Option("--groups", help="JSON/YAML file: group name → article files (with --group-by event)."),
+]
+"""``--groups``: the grouping file; None = found in the articles folder (with ``--group-by event``)."""
+
+Concurrency = Annotated[
+    str | None,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        metavar="N",
+        help=f"Briefings in flight, 1 to 64: an HTTP server's slots (default {DEFAULT_CONCURRENCY}); embedded: at most "
+        "SUMMARISER_SEQUENCES / 2 (default 1).",
+    ),
+]
+"""``--concurrency/-j``: the ``concurrency`` setting, as given (`summariser.config` checks it)."""
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")]
+"""``--dry-run``: the plan (and its token estimate) only."""
+
+Prune = Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")]
+"""``--prune``: delete orphaned briefings (without it they are only listed)."""
+
+_BATCH = BatchOptions()  # the batch defaults the help shows are the options' own
+
+BatchApi = Annotated[
+    bool,
+    typer.Option(
+        "--batch-api",
+        help="Send the requests as OpenAI Batch API jobs (JSONL, 24 h window, cheaper), then build from "
+        "their answers. HTTP endpoints only.",
+    ),
+]
+"""``--batch-api``: answer the requests through the OpenAI Batch API first."""
+
+BatchPoll = Annotated[
+    str | None,
+    typer.Option(
+        "--batch-poll", metavar="SECONDS", help=f"Seconds between batch status checks (default {_BATCH.poll:g})."
+    ),
+]
+"""``--batch-poll``: the ``batch_poll`` setting, as given; only with ``--batch-api``."""
+
+BatchWait = Annotated[
+    str | None,
+    typer.Option(
+        "--batch-wait",
+        metavar="SECONDS",
+        help=f"Longest wait for a batch, in seconds (default {_BATCH.wait / 3600:g} h); a rerun resumes it.",
+    ),
+]
+"""``--batch-wait``: the ``batch_wait`` setting, as given; only with ``--batch-api``."""
+
+EditPages = Annotated[
+    bool,
+    typer.Option(
+        "--edit-pages",
+        help="Write the review pages of the briefings built in edit mode, for making gold (--force: all).",
+    ),
+]
+"""``--edit-pages``: review pages in edit mode, for making gold from a regenerate run."""

@@ -1,48 +1,60 @@
 """The ``summariser regenerate`` command: options in, progress bar and summary table out.
 
 The whole run is the library's `summariser.regenerate.regenerate` (and ``--dry-run`` its
-`summariser.regenerate.dry_run`); this module turns options into that call and its
-callbacks into a rich progress display, a run with failures into `PartialRun` and a run
-the token budget stopped into `BudgetExceeded` (exit 8).
+`summariser.regenerate.dry_run`); this module turns options (declared in `options`) into
+that call and its callbacks into a rich progress display (`regenerate_display`), a run with
+failures into `PartialRun` and a run the token budget stopped into `BudgetExceeded` (exit 8).
+With ``--debug`` the data each failure carries is logged (``--json`` has it under ``errors``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
-from enum import Enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from ..config import Settings, flag_value, load_settings_from_flags
 from ..errors import INTERRUPTED, BudgetExceeded, ConfigError, PartialRun
+from ..regenerate import folder
 from ..regenerate.folder import DEFAULT_CONCURRENCY, RunPlan, dry_run, regenerate
-from ..regenerate.folder import GroupBy as Grouping
 from ..regenerate.manifest import load_manifest
-from ..regenerate.run import NOT_STARTED, RunReport, report_json
-from .options import AllowUngrounded, Deadline, Json, MaxTokensTotal, Model, Timeout, unset_unless
-from .sanitise import PlainColumn, data, line, plain, stderr_console
+from ..regenerate.report import RunReport, report_json
+from .options import (
+    AllowUngrounded,
+    BatchApi,
+    BatchPoll,
+    BatchWait,
+    Concurrency,
+    Deadline,
+    DryRun,
+    EditPages,
+    GroupBy,
+    Grouping,
+    Groups,
+    Json,
+    MaxTokensTotal,
+    Model,
+    Prune,
+    Timeout,
+    unset_unless,
+)
+from .options import force as force_option
+from .regenerate_display import Display, err_console, summary_table, warn
+from .sanitise import data, line, plain
 
 if TYPE_CHECKING:
-    from ..regenerate.batch import BatchOptions, BatchSummary
+    from ..regenerate.batch import BatchOptions
 
-__all__ = ["EPILOG", "GroupBy", "regenerate_command"]
+__all__ = ["EPILOG", "regenerate_command"]
 
-err_console = stderr_console()
+_log = logging.getLogger(__name__)
 
 EPILOG = (
     "Examples: summariser regenerate articles/ briefings/ · "
@@ -52,66 +64,22 @@ EPILOG = (
 )
 
 
-class GroupBy(str, Enum):
-    """How articles become briefings."""
-
-    file = "file"
-    event = "event"
-
-
 def regenerate_command(
     articles: Annotated[Path, typer.Argument(help="Folder of article files (searched recursively).")],
     briefings: Annotated[Path, typer.Argument(help="Folder of briefings to keep in step (created if missing).")],
     model: Model = None,
-    group_by: Annotated[
-        GroupBy, typer.Option("--group-by", help="file: one briefing per article; event: one per group of --groups.")
-    ] = GroupBy.file,
-    groups: Annotated[
-        Path | None,
-        typer.Option("--groups", help="JSON/YAML file: group name → article files (with --group-by event)."),
-    ] = None,
-    concurrency: Annotated[
-        str | None,
-        typer.Option(
-            "--concurrency",
-            "-j",
-            metavar="N",
-            help=f"Briefings in flight, 1 to 64: an HTTP server's slots (default {DEFAULT_CONCURRENCY}); "
-            "embedded: at most SUMMARISER_SEQUENCES / 2 (default 1).",
-        ),
-    ] = None,
-    dry: Annotated[bool, typer.Option("--dry-run", help="List what would be rebuilt and why; build nothing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild every briefing.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Delete briefings whose articles are gone.")] = False,
+    group_by: GroupBy = Grouping.file,
+    groups: Groups = None,
+    concurrency: Concurrency = None,
+    dry: DryRun = False,
+    force: Annotated[bool, force_option("Rebuild every briefing.")] = False,
+    prune: Prune = False,
     as_json: Json = False,
     allow_ungrounded: AllowUngrounded = False,
-    batch_api: Annotated[
-        bool,
-        typer.Option(
-            "--batch-api",
-            help="Send the requests as OpenAI Batch API jobs (JSONL, 24 h window, cheaper), then build from "
-            "their answers. HTTP endpoints only.",
-        ),
-    ] = False,
-    batch_poll: Annotated[
-        str | None,
-        typer.Option("--batch-poll", metavar="SECONDS", help="Seconds between batch status checks (default 30)."),
-    ] = None,
-    batch_wait: Annotated[
-        str | None,
-        typer.Option(
-            "--batch-wait",
-            metavar="SECONDS",
-            help="Longest wait for a batch, in seconds (default 26 h); a rerun resumes it.",
-        ),
-    ] = None,
-    edit_pages: Annotated[
-        bool,
-        typer.Option(
-            "--edit-pages",
-            help="Write the review pages of the briefings built in edit mode, for making gold (--force: all).",
-        ),
-    ] = False,
+    batch_api: BatchApi = False,
+    batch_poll: BatchPoll = None,
+    batch_wait: BatchWait = None,
+    edit_pages: EditPages = False,
     timeout: Timeout = None,
     deadline: Deadline = None,
     max_tokens_total: MaxTokensTotal = None,
@@ -120,7 +88,7 @@ def regenerate_command(
     batch = _batch_options(batch_api, flag_value("batch_poll", batch_poll), flag_value("batch_wait", batch_wait))
     in_flight = flag_value("concurrency", concurrency) or DEFAULT_CONCURRENCY
     ungrounded = unset_unless(allow_ungrounded)
-    grouping: Grouping = "event" if group_by is GroupBy.event else "file"
+    grouping: folder.GroupBy = "event" if group_by is Grouping.event else "file"
     settings = _settings(timeout, deadline, max_tokens_total)
     if dry:
         plan = dry_run(
@@ -134,16 +102,10 @@ def regenerate_command(
             allow_ungrounded=ungrounded,
             batch=batch,
         )
-        _warn(plan.warnings)
-        if as_json:
-            sys.stdout.write(data(json.dumps(plan.as_dict(), indent=1) + "\n", is_json=True))
-        else:
-            for entry in plan.lines():
-                typer.echo(plain(entry, one_line=True))
-        err_console.print(plan.summary())
+        _show_plan(plan, as_json=as_json)
         return
-    display = _Display()
-    try:
+    display = Display()
+    with _interruptible(display, briefings):
         report = regenerate(
             articles,
             briefings,
@@ -162,6 +124,25 @@ def regenerate_command(
             on_stage=display.stage,
             on_batch=display.batch,
         )
+    _show_report(report, display.total, as_json=as_json)
+
+
+def _show_plan(plan: RunPlan, *, as_json: bool) -> None:
+    """A dry run's plan: one line per briefing (or JSON) on stdout, its summary on stderr."""
+    warn(plan.warnings)
+    if as_json:
+        sys.stdout.write(data(json.dumps(plan.as_dict(), indent=1) + "\n", is_json=True))
+    else:
+        for entry in plan.lines():
+            typer.echo(plain(entry, one_line=True))
+    err_console.print(plan.summary())
+
+
+@contextmanager
+def _interruptible(display: Display, briefings: Path) -> Iterator[None]:
+    """Run the build with ``display`` on screen; on Ctrl-C say what is saved and exit 130 at once."""
+    try:
+        yield
     except KeyboardInterrupt:
         display.stop()
         done = len(load_manifest(briefings).briefings)
@@ -172,12 +153,18 @@ def regenerate_command(
         os._exit(INTERRUPTED)  # worker threads may be mid-generation: do not wait for them
     finally:
         display.stop()
+
+
+def _show_report(report: RunReport, total: int, *, as_json: bool) -> None:
+    """The run's summary table and failures; a run the budget stopped or with failures raises its error."""
     if as_json:
         sys.stdout.write(data(report_json(report) + "\n", is_json=True))
-    err_console.print(_summary(report))
+    err_console.print(summary_table(report))
     for outcome in report.failed:
         shown = line(("failed", "red"), f" {outcome.name}: {outcome.detail}")
         err_console.print(shown, highlight=False, soft_wrap=True)  # one whole line each, in logs too
+        if outcome.error is not None:  # its data, shown with --debug (the debug log)
+            _log.debug("%s: %s", outcome.name, json.dumps(outcome.error, ensure_ascii=False))
     if report.left and report.budget is not None:
         built = sum(1 for o in report.outcomes if o.ok)
         failed = f", {len(report.failed)} failed (reasons above)" if report.failed else ""
@@ -185,15 +172,9 @@ def regenerate_command(
         raise BudgetExceeded(report.budget, report.spent, 0, what)
     if report.failed:
         raise PartialRun(
-            f"{len(report.failed)} of {display.total} briefings failed (reasons above); "
+            f"{len(report.failed)} of {total} briefings failed (reasons above); "
             "the others are saved — fix the inputs and rerun to build the rest"
         )
-
-
-def _warn(warnings: list[str]) -> None:
-    """The inputs the run skipped (links to outside the articles folder), one line each, as text."""
-    for warning in warnings:
-        err_console.print(f"warning: {plain(warning, one_line=True)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> BatchOptions | None:
@@ -206,88 +187,6 @@ def _batch_options(batch_api: bool, poll: float | None, wait: float | None) -> B
 
     defaults = BatchOptions()
     return BatchOptions(poll=poll or defaults.poll, wait=defaults.wait if wait is None else wait)
-
-
-class _Display:
-    """The run's terminal display: notes, a progress bar over the briefings to build, one line each."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self._bar: Progress | None = None
-        self._task = TaskID(0)
-
-    def plan(self, plan: RunPlan) -> None:
-        """The plan is made: say what was skipped, what was pruned or that nothing is to do, and start the bar."""
-        _warn(plan.warnings)
-        if plan.pruned:
-            err_console.print(f"pruned {len(plan.pruned)} briefings whose articles are gone: {', '.join(plan.pruned)}")
-        self.total = len(plan.todo)
-        if not self.total:
-            err_console.print(f"nothing to rebuild: {len(plan.planned)} briefings are up to date")
-        columns = (
-            SpinnerColumn(),
-            PlainColumn(),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
-        )
-        self._bar = Progress(*columns, console=err_console, transient=False, disable=self.total == 0)
-        self._task = self._bar.add_task("regenerating", total=self.total)
-        self._bar.start()
-
-    def event(self, kind: str, name: str, detail: str) -> None:
-        """One briefing started, was built or failed."""
-        if self._bar is None:
-            return
-        if kind == "start":
-            self._bar.update(self._task, description=name)
-            return
-        self._bar.advance(self._task)
-        if detail == NOT_STARTED:  # one line for the run (the summary), not one per briefing
-            return
-        mark = {"built": ("built ", "green"), "left": ("left  ", "yellow")}.get(kind, ("failed", "red"))
-        self._bar.console.print(line(mark, f" {name}  ", (detail, "dim")), highlight=False)
-
-    def stage(self, event: str) -> None:
-        """A progress event of the pipeline (or of the batch rounds)."""
-        if self._bar is not None:
-            self._bar.update(self._task, description=event)
-
-    def batch(self, summary: BatchSummary) -> None:
-        """The batch rounds are over: one line on what they sent."""
-        if self._bar is not None and self.total:
-            self._bar.console.print(summary.line(), highlight=False)
-
-    def stop(self) -> None:
-        """Leave the bar as it is on the screen (idempotent)."""
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-
-def _summary(report: RunReport) -> Table:
-    usage = report.usage
-    table = Table(title="regenerate", show_header=False)
-    built = sum(1 for o in report.outcomes if o.ok)
-    rows = [
-        ("built", str(built)),
-        ("unchanged", str(report.unchanged)),
-        ("failed", str(len(report.failed))),
-        ("requests (cache hits)", f"{usage.requests} ({usage.cache_hits})"),
-        ("tokens in / out", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
-        ("wall time", f"{report.seconds:.1f} s"),
-    ]
-    if report.budget is not None:
-        rows[3:3] = [("left for the next run (token budget)", str(len(report.left)))]
-        rows.insert(-1, ("tokens spent / budget", f"{report.spent:,} / {report.budget:,}"))
-        rows.insert(-1, ("requests charged their worst case (no believable usage)", str(report.worst_cases)))
-    if report.orphans:
-        rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
 
 
 def _settings(timeout: str | None, deadline: str | None, max_tokens_total: str | None) -> Settings | None:

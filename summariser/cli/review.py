@@ -17,6 +17,7 @@ from ..output.editing import EditPage, gold_paths
 from ..output.render import read_briefing
 from ..output.review import write_review
 from .options import Articles, GoldDir
+from .options import output as output_option
 from .sanitise import stderr_console
 
 __all__ = ["EPILOG", "review_command"]
@@ -30,9 +31,7 @@ err_console = stderr_console()
 
 def review_command(
     briefing_file: Annotated[Path, typer.Argument(help="A briefing JSON file (from `summariser brief`).")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write the page (default: BRIEFING.html).")
-    ] = None,
+    output: Annotated[Path | None, output_option("Where to write the page (default: BRIEFING.html).")] = None,
     edit: Annotated[
         bool,
         typer.Option(

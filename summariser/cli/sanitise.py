@@ -14,6 +14,7 @@ returns and backspaces that overprint a line, bidi overrides that reorder it. An
   styled lines are built with `line` (styles come only from the code, never from a string);
 * `line` builds such a line; `status` the status line's text; `PlainColumn` is the progress
   bar's description column (the description is shown `plain`, on one line, not as markup);
+* `detail_lines` shows an error's data (``--debug``): one ``key: JSON`` line per value;
 * `data` is for the CLI's data on stdout (a briefing, ``--json``): JSON gets the `UNSAFE`
   characters as ``\\uXXXX`` escapes (the same JSON value); other text is exact when piped
   and `plain` on a terminal.
@@ -21,8 +22,10 @@ returns and backspaces that overprint a line, bidi overrides that reorder it. An
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from collections.abc import Mapping
 from typing import IO, Any
 
 from rich.console import Console
@@ -30,7 +33,7 @@ from rich.progress import Task, TextColumn
 from rich.style import Style
 from rich.text import Text
 
-__all__ = ["UNSAFE", "PlainColumn", "SafeConsole", "data", "line", "plain", "status", "stderr_console"]
+__all__ = ["UNSAFE", "PlainColumn", "SafeConsole", "data", "detail_lines", "line", "plain", "status", "stderr_console"]
 
 _CLASS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
 #: Characters never written as they are: C0 controls but tab and newline, DEL, the C1 controls,
@@ -73,6 +76,15 @@ def line(*parts: object) -> Text:
         else:
             out.append(plain(part, one_line=True))
     return out
+
+
+def detail_lines(values: Mapping[str, Any]) -> list[str]:
+    """An error's data (`SummariserError.details`) as ``--debug`` shows it: ``  key: value`` lines, `plain`.
+
+    Each value is written as JSON, so a raw answer of several lines stays on one, its
+    newlines and quotes visible as escapes.
+    """
+    return [plain(f"  {key}: {json.dumps(value, ensure_ascii=False)}", one_line=True) for key, value in values.items()]
 
 
 def status(event: object) -> Text:

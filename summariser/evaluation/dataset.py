@@ -158,6 +158,7 @@ def run_dataset(
             raise
         except SummariserError as err:
             result.error = f"{type(err).__name__}: {err.message}"
+            result.error_details = err.details() or None
         except ValidationError as err:  # the assembled briefing broke the contract
             result.error = f"invalid briefing: {err.error_count()} validation errors, first: {err.errors()[0]['msg']}"
         else:

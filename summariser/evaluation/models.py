@@ -9,7 +9,7 @@ better; None when not applicable to this run).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -182,6 +182,8 @@ class DatasetArticle(BaseModel):
     id: str
     ok: bool
     error: str | None = None
+    error_details: dict[str, Any] | None = None
+    """The data the error carried (`SummariserError.details`: a validation failure's attempts, usage, last answer)."""
     model: dict[str, float] = Field(default_factory=dict)
     lead3: dict[str, float] = Field(default_factory=dict)
     seconds: float = 0.0

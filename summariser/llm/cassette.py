@@ -12,7 +12,8 @@ response cache and the ``--debug`` logs use too).
 Modes:
 
 * ``replay`` — answer only from the file; a request it has not recorded raises `CassetteMiss`
-  with the command that records it. Tests run in this mode (CI never reaches a model).
+  naming the closest recorded request and the first field where the two differ
+  (`closest`), and the command that records it. Tests run in this mode (CI never reaches a model).
 * ``record`` — replay what is recorded, send anything new to the real backend and append it.
 """
 
@@ -28,7 +29,8 @@ import httpx2
 from ..atomic import write_atomic
 from ..errors import CassetteMiss, ConfigError
 from ..files import read_text_bounded
-from .exchange import canonical
+from .closest import closest, first_difference
+from .exchange import Canonical, canonical
 from .secrets import is_secret, redact, secret_values
 
 __all__ = ["FORMAT_VERSION", "MAX_CASSETTE_BYTES", "RECORD_HINT", "CassetteMode", "CassetteTransport"]
@@ -102,10 +104,7 @@ class CassetteTransport(httpx2.BaseTransport):
                 self.used.add(key.key)
                 return httpx2.Response(found["response"]["status"], json=found["response"]["body"])
         if self.mode != "record" or self.inner is None:
-            raise CassetteMiss(
-                f"cassette {self.path.name} has no recorded answer for this request to {self.identity} "
-                f"({len(self.interactions)} recorded; the prompt, schema or input changed?); {RECORD_HINT}"
-            )
+            raise self._miss(key)
         response = self.inner.handle_request(request)
         content = response.read()
         try:
@@ -127,6 +126,28 @@ class CassetteTransport(httpx2.BaseTransport):
             self.used.add(key.key)
             self._write()
         return httpx2.Response(response.status_code, json=body)
+
+    def _miss(self, key: Canonical) -> CassetteMiss:
+        """The miss of ``key``: how many are recorded, the closest of them, and the first field where it differs."""
+        secrets = secret_values(*self.secrets)
+        asked = redact({"endpoint": key.identity, "method": key.method, "path": key.path, "body": key.body}, secrets)
+        requests = [i.get("request") if isinstance(i.get("request"), dict) else None for i in self.interactions]
+        near = closest(asked, requests)
+        found = None if near is None else first_difference(requests[near], asked)
+        if near is None:
+            nearest = "none to compare with"
+        elif found is None:
+            nearest = f"interaction {near + 1} has this very request under another key (edited by hand?)"
+        else:
+            nearest = f"the closest, interaction {near + 1}, first differs at {found.line()}"
+        return CassetteMiss(
+            f"cassette {self.path.name} has no recorded answer for this request to {self.identity} "
+            f"({len(self.interactions)} recorded; {nearest}; the prompt, schema or input changed?); {RECORD_HINT}",
+            cassette=str(self.path),
+            recorded=len(self.interactions),
+            closest=None if near is None else near + 1,
+            differs_at=None if found is None else found.path,
+        )
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ The query of the endpoint's base URL (``?api-key=…``: a secret, `endpoint`) is
 each request URL as it goes out, and nowhere above: no log, cache key or message sees it.
 
 A redirect is never followed: its ``Location`` is handed up as `REDIRECT`, so that not even
-httpx2 parses what a hostile server put there (the client reports it, `client.translate`).
+httpx2 parses what a hostile server put there (the client reports it, `failures.translate`).
 
 It also caps the answer: a chat request's body may not decode to more than `body_cap`
 bytes of its ``max_tokens`` (`BYTES_PER_TOKEN` per token plus `BODY_OVERHEAD`). The body is

@@ -14,8 +14,8 @@ The pieces:
 * `plan` — what to rebuild and why, orphans and pruning, and `RunPlan`;
 * `estimate` — the dry run's token estimate: the most each briefing to build would spend;
 * `cost` — the estimate's figures (`Estimate`, `PlanEstimate`), which the plan shows;
-* `run` — the concurrent build, with `RunReport` and `Outcome`, held to the token budget
-  (``max_tokens_total``) when there is one;
+* `run` — the concurrent build, held to the token budget (``max_tokens_total``) when there is one;
+* `report` — what a build says about itself: `RunReport`, one `Outcome` per briefing, its JSON;
 * `manifest` — what each briefing was built from;
 * `lock` — the folder lock and the sweep of temporary files a killed run left;
 * `paths` — path safety: every write and delete checked to be inside the briefings folder,
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .folder import GROUPS_FILES, GroupBy, RunPlan, dry_run, find_groups_file, regenerate
 from .jobs import Job
 from .plan import Planned
-from .run import Outcome, RunReport
+from .report import Outcome, RunReport
 
 if TYPE_CHECKING:
     from .batch import BatchOptions, BatchSummary

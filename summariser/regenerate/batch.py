@@ -47,7 +47,8 @@ from ..settings_table import DEFAULT_CONCURRENCY
 from .manifest import Manifest
 from .paths import BATCH_STATE, article_path
 from .plan import Planned
-from .run import Event, RunReport, run
+from .report import RunReport
+from .run import Event, run
 
 __all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
 

@@ -39,7 +39,8 @@ from .manifest import load_manifest
 from .paths import is_outside_link
 from .plan import RunPlan, orphans, plan
 from .plan import prune as delete_briefings
-from .run import Event, RunReport, run
+from .report import RunReport
+from .run import Event, run
 
 if TYPE_CHECKING:
     from .batch import BatchOptions, BatchSummary

@@ -15,20 +15,20 @@ With a token budget (``max_tokens_total``) every briefing's requests are held to
 Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
 answers so far are in the response cache and cost nothing then) — and once the budget has
 refused a request no new briefing starts; those in flight go on while their requests fit.
-The report counts the requests of every briefing the run started, built, failed or left, and
-how many the budget charged their worst case (`TokenLedger.worst_cases`: no believable usage).
+The report (`report.RunReport`) counts the requests of every briefing the run started, built,
+failed or left, and how many the budget charged their worst case (`TokenLedger.worst_cases`:
+no believable usage).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,7 @@ from .lock import FolderMoved
 from .manifest import Entry, Manifest, save_manifest
 from .paths import article_path, inside, outputs
 from .plan import Planned
+from .report import Outcome, RunReport
 
 if TYPE_CHECKING:
     from ..llm.client import Wrapper
@@ -58,61 +59,10 @@ __all__ = [
     "NOT_STARTED",
     "SAVE_EVERY",
     "Event",
-    "Outcome",
-    "RunReport",
-    "report_json",
     "run",
     "shareable",
     "shared_name",
 ]
-
-
-@dataclass
-class Outcome:
-    """How building one briefing went."""
-
-    name: str
-    ok: bool
-    detail: str
-    seconds: float
-    usage: Usage = field(default_factory=Usage)
-    left: bool = False
-    """Not built because the token budget was reached: left for the next run (``ok`` is False)."""
-
-
-@dataclass
-class RunReport:
-    """The result of a run: one outcome per briefing it was to build, plus the unchanged count."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    unchanged: int = 0
-    orphans: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    """Inputs skipped when the folder was read (a link to outside the articles folder), one line each."""
-    budget: int | None = None
-    """The run's token budget (``max_tokens_total``); None = no limit."""
-    spent: int = 0
-    """Tokens the budget was charged (every request that reached the model); 0 without a budget."""
-    worst_cases: int = 0
-    """Requests the budget charged their reserved worst case (no answer, or no believable usage)."""
-    usage: Usage = field(default_factory=Usage)
-    """Requests, cache hits and tokens of every briefing the run started: built, failed or left."""
-
-    @property
-    def failed(self) -> list[Outcome]:
-        """Briefings that could not be built (not those the token budget left for the next run)."""
-        return [o for o in self.outcomes if not o.ok and not o.left]
-
-    @property
-    def left(self) -> list[Outcome]:
-        """Briefings the token budget stopped: not built, to be built by the next run."""
-        return [o for o in self.outcomes if o.left]
-
-    def add(self, usage: Usage) -> None:
-        """Count one briefing's requests in `usage` (not thread-safe: `run` holds a lock)."""
-        for key in ("requests", "cache_hits", "prompt_tokens", "completion_tokens"):
-            setattr(self.usage, key, getattr(self.usage, key) + getattr(usage, key))
 
 
 #: Seconds between manifest saves while building. A killed run loses at most this much of
@@ -172,6 +122,111 @@ def _entry(item: Planned, briefing: Briefing, model: str) -> Entry:
     )
 
 
+class _Run:
+    """One run's shared state: what building each briefing reads (folders, settings, budget) and fills in.
+
+    `build` is one briefing, as a coroutine: the event loop runs every briefing's `build`
+    (so the report's outcomes and the manifest change on one thread), the briefing itself
+    is made on a worker of ``pool``, whose usage reports come in on that worker (`count`,
+    under a lock).
+    """
+
+    def __init__(
+        self,
+        report: RunReport,
+        articles: Path,
+        out: Path,
+        manifest: Manifest,
+        settings: Settings,
+        *,
+        label: str,
+        pool: ThreadPoolExecutor,
+        workers: int,
+        on_event: Event | None,
+        wrap: Wrapper | None,
+        edit_pages: bool,
+        ledger: TokenLedger | None,
+    ) -> None:
+        from ..brief.pipeline import build  # openai + instructor: only when something is built
+
+        self.report, self.articles, self.out, self.manifest, self.settings = report, articles, out, manifest, settings
+        self.label, self.pool, self.wrap, self.edit_pages, self.ledger = label, pool, wrap, edit_pages, ledger
+        self.notify: Event = on_event or (lambda kind, name, detail: None)
+        self._build_briefing = build
+        self._gate = asyncio.Semaphore(workers)
+        self._counting = threading.Lock()
+        self._saved_at = 0.0
+
+    def count(self, usage: Usage) -> None:
+        """Count one request's usage in the report (called from the worker threads)."""
+        with self._counting:
+            self.report.add(usage)
+
+    async def build(self, item: Planned) -> None:
+        """Build one briefing when a worker is free, unless the token budget has stopped the run; report it."""
+        async with self._gate:
+            if self.ledger is not None and self.ledger.stopped:
+                self._record(Outcome(item.job.name, False, NOT_STARTED, 0.0, left=True))
+                return
+            self.notify("start", item.job.name, item.reason or "")
+            self._record(await self._outcome(item))
+
+    def _record(self, outcome: Outcome) -> None:
+        self.report.outcomes.append(outcome)
+        kind = "built" if outcome.ok else "left" if outcome.left else "failed"
+        self.notify(kind, outcome.name, outcome.detail)
+
+    async def _outcome(self, item: Planned) -> Outcome:
+        """Build and write one briefing; any failure but a moved folder is its outcome, not the run's end."""
+        name = item.job.name
+        t0 = time.perf_counter()
+        try:
+            briefing = await self._written(item)
+        except FolderMoved:
+            raise  # not this briefing's failure: the run stops (`lock`)
+        except BudgetExceeded as err:
+            detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
+            return Outcome(name, False, detail, time.perf_counter() - t0, left=True)
+        except SummariserError as err:
+            return Outcome(name, False, err.message, time.perf_counter() - t0, error=err.as_dict())
+        except Exception as err:  # a bug must not stop the other briefings either
+            return Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
+        self._keep(item, briefing)
+        usage = briefing.meta.usage if briefing.meta else Usage()
+        return Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
+
+    async def _written(self, item: Planned) -> Briefing:
+        """The briefing of ``item``, made on a worker thread and written (JSON, Markdown, review page)."""
+        name, inputs = item.job.name, item.job.inputs
+        targets = _targets(self.out, name)
+        paths = [article_path(self.articles, f) for f in inputs]
+        make = partial(
+            self._build_briefing, paths, self.settings, wrap=self.wrap, ledger=self.ledger, on_usage=self.count
+        )
+        built = await asyncio.get_running_loop().run_in_executor(self.pool, make)
+        briefing = shareable(built, paths, inputs)
+        page = EditPage(gold_name(name), [(self.articles / f).as_posix() for f in inputs]) if self.edit_pages else None
+        _write(targets, briefing, page)
+        testpoints.reached("briefing-written")
+        return briefing
+
+    def _keep(self, item: Planned, briefing: Briefing) -> None:
+        """Enter a written briefing in the manifest, saved at most every `SAVE_EVERY` seconds."""
+        self.manifest.briefings[item.job.name] = _entry(item, briefing, self.label)
+        if time.monotonic() - self._saved_at >= SAVE_EVERY:
+            save_manifest(self.out, self.manifest)
+            self._saved_at = time.monotonic()
+
+    def finish(self) -> None:
+        """Save the manifest and write the folder's index, however the run ended; note what the budget spent."""
+        save_manifest(self.out, self.manifest)  # writes only what changed (also the stats `plan` refreshed)
+        rows = [
+            IndexRow(n, e.headline, e.event_date, [shared_name(s, self.articles) for s in e.sources], e.files)
+            for n, e in self.manifest.briefings.items()
+        ]
+        write_index(self.out, rows)
+
+
 async def run(
     planned: Sequence[Planned],
     articles: Path,
@@ -192,8 +247,6 @@ async def run(
     articles as ``articles`` does, for a ``gold/`` folder beside it).
     ``ledger`` is the run's token budget (default: one of ``settings.max_tokens_total``, if set).
     """
-    from ..brief.pipeline import build as build_briefing  # openai + instructor: only when something is built
-
     spec = resolve(settings.model, settings.api_key)
     # the embedded model decodes `sequences()` requests side by side: as many briefings as fill them
     embedded = max(1, sequences() // REQUESTS_AT_ONCE)
@@ -202,90 +255,27 @@ async def run(
         ledger = TokenLedger(settings.max_tokens_total)
     report = RunReport(unchanged=sum(1 for p in planned if p.reason is None))
     started = time.perf_counter()
-    gate = asyncio.Semaphore(workers)
-    loop = asyncio.get_running_loop()
-    notify = on_event or (lambda kind, name, detail: None)
-    counting = threading.Lock()
-
-    def count(usage: Usage) -> None:
-        with counting:
-            report.add(usage)
-
-    async def build(item: Planned, pool: ThreadPoolExecutor) -> None:
-        name = item.job.name
-        async with gate:
-            if ledger is not None and ledger.stopped:
-                report.outcomes.append(Outcome(name, False, NOT_STARTED, 0.0, left=True))
-                notify("left", name, NOT_STARTED)
-                return
-            notify("start", name, item.reason or "")
-            t0 = time.perf_counter()
-            try:
-                targets = _targets(out, name)
-                paths = [article_path(articles, f) for f in item.job.inputs]
-                built = await loop.run_in_executor(
-                    pool, lambda: build_briefing(paths, settings, wrap=wrap, ledger=ledger, on_usage=count)
-                )
-                briefing = shareable(built, paths, item.job.inputs)
-                page = (
-                    EditPage(gold_name(name), [(articles / f).as_posix() for f in item.job.inputs])
-                    if edit_pages
-                    else None
-                )
-                _write(targets, briefing, page)
-                testpoints.reached("briefing-written")
-            except FolderMoved:
-                raise  # not this briefing's failure: the run stops (`lock`)
-            except BudgetExceeded as err:
-                detail = f"left for the next run: its next request could need up to {err.needed:,} tokens"
-                outcome = Outcome(name, False, detail, time.perf_counter() - t0, left=True)
-            except SummariserError as err:
-                outcome = Outcome(name, False, err.message, time.perf_counter() - t0)
-            except Exception as err:  # a bug must not stop the other briefings either
-                outcome = Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
-            else:
-                manifest.briefings[name] = _entry(item, briefing, spec.label)
-                if time.monotonic() - saved_at[0] >= SAVE_EVERY:
-                    save_manifest(out, manifest)
-                    saved_at[0] = time.monotonic()
-                usage = briefing.meta.usage if briefing.meta else Usage()
-                outcome = Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
-            report.outcomes.append(outcome)
-            notify("built" if outcome.ok else "left" if outcome.left else "failed", name, outcome.detail)
-
-    saved_at = [0.0]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regenerate")
+    state = _Run(
+        report,
+        articles,
+        out,
+        manifest,
+        settings,
+        label=spec.label,
+        pool=pool,
+        workers=workers,
+        on_event=on_event,
+        wrap=wrap,
+        edit_pages=edit_pages,
+        ledger=ledger,
+    )
     try:
-        await asyncio.gather(*(build(p, pool) for p in planned if p.reason is not None))
+        await asyncio.gather(*(state.build(p) for p in planned if p.reason is not None))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        save_manifest(out, manifest)  # writes only what changed (also the stats `plan` refreshed)
-        rows = [
-            IndexRow(n, e.headline, e.event_date, [shared_name(s, articles) for s in e.sources], e.files)
-            for n, e in manifest.briefings.items()
-        ]
-        write_index(out, rows)
+        state.finish()
         report.seconds = time.perf_counter() - started
         if ledger is not None:
             report.budget, report.spent, report.worst_cases = ledger.limit, ledger.spent, ledger.worst_cases
     return report
-
-
-def report_json(report: RunReport) -> str:
-    """The run's summary as JSON (for scripts)."""
-    return json.dumps(
-        {
-            "built": sum(1 for o in report.outcomes if o.ok),
-            "unchanged": report.unchanged,
-            "failed": {o.name: o.detail for o in report.failed},
-            "left": [o.name for o in report.left],
-            "budget": None
-            if report.budget is None
-            else {"limit": report.budget, "spent": report.spent, "charged_worst_case": report.worst_cases},
-            "orphans": report.orphans,
-            "warnings": report.warnings,
-            "usage": report.usage.model_dump(),
-            "seconds": round(report.seconds, 3),
-        },
-        indent=1,
-    )

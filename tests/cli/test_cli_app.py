@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.cli import EVENT, run
+from helpers.cli import EVENT, assert_clean_failure, run
 
 from summariser.cli import main
 
@@ -119,6 +119,29 @@ def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(
 def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     result = run("--debug", "brief", str(tmp_path / "nope.txt"))
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_debug_shows_the_data_a_validation_failure_carries_and_without_it_the_error_is_one_line(
+    tmp_path: Path,
+) -> None:
+    from helpers.fake_server import FakeOpenAI, Reply, completion
+
+    invalid = '{"headline": "Strike'  # cut short: never valid
+    env = {"SUMMARISER_CACHE_DIR": str(tmp_path / "cache"), "SUMMARISER_REASKS": "1"}
+    with FakeOpenAI(responder=lambda body: Reply(200, completion(invalid, prompt_tokens=10, completion_tokens=5))) as s:
+        plain_run = run("brief", EVENT[0], "--model", f"{s.base_url}#m", env=env)
+        debug_run = run("--debug", "brief", EVENT[0], "--model", f"{s.base_url}#m", env=env)
+    assert_clean_failure(plain_run, "never produced a valid answer in 2 attempts")
+    assert plain_run.returncode == 5
+    lines = debug_run.stderr.splitlines()
+    error = next(i for i, text in enumerate(lines) if text.startswith("error: "))
+    assert "never produced a valid answer in 2 attempts" in lines[error]
+    assert lines[error + 1 : error + 4] == [
+        "  attempts: 2",
+        '  usage: {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}',
+        '  last_answer: "{\\"headline\\": \\"Strike"',
+    ]
+    assert debug_run.returncode == 5
 
 
 def test_console_script_is_installed() -> None:

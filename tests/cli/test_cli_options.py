@@ -1,10 +1,14 @@
-"""Options the commands share (`summariser.cli.options`): the two cache flags, the model option, the defaults shown."""
+"""Options the commands share (`summariser.cli.options`): the cache flags, the model option, each flag declared once."""
 
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 from helpers.cli import run
 
+import summariser.cli
 from summariser.cli.options import cache_mode
 from summariser.config import Settings
 from summariser.errors import ConfigError
@@ -37,3 +41,26 @@ def test_the_help_shows_the_defaults_where_they_are_defined() -> None:
     assert timeout in shown["brief"] and timeout in shown["regenerate"]
     assert f"an HTTP server's slots (default {DEFAULT_CONCURRENCY})" in shown["regenerate"]
     assert f"requests decoded together (default {DEFAULT_SLOTS})" in shown["serve"]
+
+
+def _declared_flags(path: Path) -> set[str]:
+    """The flags (``--x``, ``-x``) the ``typer.Option(...)`` calls of one module declare."""
+    flags = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Option":
+            flags |= {a.value for a in node.args if isinstance(a, ast.Constant) and str(a.value).startswith("-")}
+    return flags
+
+
+def test_no_flag_is_declared_in_two_modules() -> None:
+    folder = Path(summariser.cli.__file__).parent
+    where: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        for flag in _declared_flags(path):
+            where.setdefault(flag, []).append(path.stem)
+    assert {flag: modules for flag, modules in where.items() if len(modules) > 1} == {}
+    # the shared ones live in options.py, and the command with most options declares none of its own
+    assert {"--model", "-m", "--json", "--force", "--output", "-o", "--html", "--group-by"} <= set(
+        _declared_flags(folder / "options.py")
+    )
+    assert _declared_flags(folder / "regenerate.py") == set()

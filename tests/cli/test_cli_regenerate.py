@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from helpers.budget import worst_case
 from helpers.echo_model import echo_answer
-from helpers.fake_server import FakeOpenAI, Reply
+from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.regenerate import article_folder, regenerate
 
 from summariser.brief import prompts
@@ -158,6 +158,32 @@ def test_one_bad_article_does_not_stop_the_run_and_is_retried_next_time(
     )
     again = regenerate(server, articles, out, "--json")
     assert again.returncode == 0 and summary(again)["built"] == 1 and summary(again)["unchanged"] == 4
+
+
+def test_a_briefing_the_model_never_answers_validly_fails_with_its_data_in_json_and_debug(
+    articles: Path, tmp_path: Path
+) -> None:
+    invalid = '{"headline": "Tender'  # cut short: never valid
+
+    def answer(body: Any) -> Reply:
+        return Reply(200, completion(invalid)) if "tender" in json.dumps(body).lower() else echo_answer(body)
+
+    out = tmp_path / "briefings"
+    with FakeOpenAI(responder=answer) as server:
+        result = regenerate(server, articles, out, "--json", env={"SUMMARISER_REASKS": "1"})
+        again = regenerate(server, articles, out, "--json", env={"SUMMARISER_REASKS": "1", "SUMMARISER_DEBUG": "1"})
+    assert result.returncode == 7, result.stderr
+    report = summary(result)
+    assert list(report["failed"]) == ["desk/rail_tender"] and "2 attempts" in report["failed"]["desk/rail_tender"]
+    data = report["errors"]["desk/rail_tender"]
+    assert data["error"] == "ValidationFailed" and data["exit_code"] == 5
+    assert data["message"] == report["failed"]["desk/rail_tender"]
+    assert (data["attempts"], data["last_answer"]) == (2, invalid)
+    assert data["usage"] == {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}
+    assert "last_answer" not in result.stderr  # the data is shown only with --debug
+    assert again.returncode == 7 and summary(again)["errors"] == report["errors"]
+    shown = [line for line in again.stderr.splitlines() if line.startswith("summariser.cli.regenerate: ")]
+    assert len(shown) == 1 and '"attempts": 2' in shown[0] and '"last_answer": "{\\"headline\\": \\"Tender"' in shown[0]
 
 
 def test_briefings_are_built_concurrently_against_an_http_endpoint(articles: Path, tmp_path: Path) -> None:

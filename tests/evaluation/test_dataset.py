@@ -41,10 +41,18 @@ def dataset(tmp_path: Path) -> Path:
     return path
 
 
+#: What the stub's validation failure carries (`ValidationFailed.details`).
+FAILED_DATA: dict[str, Any] = {
+    "attempts": 3,
+    "usage": {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39},
+    "last_answer": '{"summary": []}',
+}
+
+
 def fake_summarise(sources: Any, **_: Any) -> Briefing:
     article = sources if isinstance(sources, Article) else None
     if article is not None and "council" in article.text:
-        raise ValidationFailed("the model's answer never validated (summary: too short)")
+        raise ValidationFailed("the model's answer never validated (summary: too short)", **FAILED_DATA)
     briefing = gold_briefing()
     briefing.summary = [
         SummaryPoint(text="Smith won the race on Sunday."),
@@ -78,6 +86,9 @@ def test_failures_are_counted_and_lead3_is_scored_on_the_same_articles(
     assert (report.scored, report.failures) == (1, 1)
     broken = report.articles[1]
     assert not broken.ok and broken.error is not None and broken.error.startswith("ValidationFailed")
+    assert broken.error_details == FAILED_DATA  # in the report's JSON (``eval --json``) too
+    assert json.loads(report.model_dump_json())["articles"][1]["error_details"] == FAILED_DATA
+    assert report.articles[0].error_details is None
     assert broken.lead3  # Lead-3 is scored on every article read
     good = report.articles[0]
     assert good.ok and good.model["rouge1"] > good.lead3["rouge1"]  # the stub's summary is the reference

@@ -269,3 +269,88 @@ def test_non_json_response_is_recorded_as_text(tmp_path: Path) -> None:
     assert send(transport, request()).status_code == 502
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["interactions"][0]["response"] == {"status": 502, "body": "<html>Bad gateway for <redacted></html>"}
+
+
+# --------------------------------------------------------------------------- what a miss says
+
+
+def hand_written(path: Path, *bodies: dict[str, Any]) -> None:
+    """A cassette written as a person (or an older version) would: one interaction per body, keyed as replay keys."""
+    interactions = []
+    for i, item in enumerate(bodies):
+        req = httpx2.Request("POST", URL, json=item)
+        interactions.append(
+            {
+                "key": canonical(IDENTITY, req).key,
+                "request": {"endpoint": IDENTITY, "method": "POST", "path": "/chat/completions", "body": item},
+                "response": {"status": 200, "body": completion(f"answer {i}")},
+            }
+        )
+    path.write_text(json.dumps({"version": FORMAT_VERSION, "interactions": interactions}), encoding="utf-8")
+
+
+def miss(path: Path, req: httpx2.Request) -> CassetteMiss:
+    with pytest.raises(CassetteMiss) as caught:
+        send(replayer(path), req)
+    return caught.value
+
+
+def test_a_miss_names_the_closest_recorded_request_and_the_first_field_that_differs(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    hand_written(path, body("Paris?"), body("Which river runs through Paris?"), body("Berlin?"))
+    # the second question, asked at another temperature: closest to interaction 2, parting at the temperature
+    warmer = {**body("Which river runs through Paris?"), "temperature": 0.7}
+    err = miss(path, httpx2.Request("POST", URL, json=warmer))
+    assert (err.recorded, err.closest, err.differs_at) == (3, 2, "$.body.temperature")
+    assert "3 recorded; the closest, interaction 2, first differs at $.body.temperature: recorded 0.0, now 0.7" in (
+        err.message
+    )
+    assert err.details() == {"cassette": str(path), "recorded": 3, "closest": 2, "differs_at": "$.body.temperature"}
+    assert "SUMMARISER_RECORD" in err.message and "\n" not in err.message
+
+
+def test_a_miss_in_a_long_prompt_shows_both_sides_where_they_part(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    article = "Dock workers at the port of Valdmar walked off the job on Monday. " * 40
+    hand_written(path, body("Berlin?"), body(article + "Summarise it in three bullets."))
+    err = miss(path, request(article + "Summarise it in four bullets."))
+    assert (err.closest, err.differs_at) == (2, "$.body.messages[0].content")
+    # 30 characters before the point where they part, and the rest (up to 30) from it
+    assert 'recorded …"ob on Monday. Summarise it in three bullets.", now …"ob on Monday. Summarise it in four' in (
+        err.message
+    )
+    assert len(err.message) < 1_000  # an excerpt of each side, not the article
+
+
+def test_a_miss_names_a_field_only_one_side_has(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    hand_written(path, body("Paris?"))
+    err = miss(path, httpx2.Request("POST", URL, json={**body("Paris?"), "seed": 7}))
+    assert (err.closest, err.differs_at) == (1, "$.body.seed")
+    assert "first differs at $.body.seed: recorded nothing, now 7" in err.message
+
+
+def test_a_miss_on_another_endpoint_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    hand_written(path, body("Paris?"))
+    with pytest.raises(CassetteMiss) as caught:
+        send(CassetteTransport(path, "http://elsewhere.test/v1", "replay"), request("Paris?"))
+    assert caught.value.differs_at == "$.endpoint"
+    assert 'recorded "http://backend.test/v1", now "http://elsewhere.test/v1"' in caught.value.message
+
+
+def test_a_miss_in_an_empty_cassette_has_nothing_to_compare(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    hand_written(path)
+    err = miss(path, request())
+    assert (err.recorded, err.closest, err.differs_at) == (0, None, None)
+    assert "0 recorded; none to compare with" in err.message
+
+
+def test_a_miss_never_shows_the_api_key_of_the_request(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    transport, _ = recorder(path, (200, completion("hi")))
+    send(transport, httpx2.Request("POST", URL, json={**body("Paris?"), "user": SECRET}))
+    err = miss(path, httpx2.Request("POST", URL, json={**body("Paris?"), "user": SECRET, "seed": 1}))
+    assert err.differs_at == "$.body.seed"  # the key matched the recorded <redacted>: not a difference
+    assert SECRET not in err.message

@@ -22,7 +22,8 @@ from summariser.config import Settings
 from summariser.errors import BudgetExceeded
 from summariser.regenerate import RunPlan, dry_run, regenerate
 from summariser.regenerate.manifest import load_manifest
-from summariser.regenerate.run import NOT_STARTED, report_json
+from summariser.regenerate.report import report_json
+from summariser.regenerate.run import NOT_STARTED
 
 NAMES = ["harbour_fees", "port_strike", "port_strike_page", "rail_tender"]
 

@@ -36,7 +36,7 @@ from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.regenerate import regenerate
 from summariser.regenerate.jobs import discover
 from summariser.regenerate.plan import RunPlan
-from summariser.regenerate.run import RunReport
+from summariser.regenerate.report import RunReport
 
 WAIT = 60.0
 SECRET = "BEGIN OPENSSH PRIVATE KEY sekrit-77d1"

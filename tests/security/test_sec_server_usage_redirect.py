@@ -7,7 +7,7 @@ for the completion, the request's bytes plus `PROMPT_SLACK` for the prompt); any
 0, is noted in the log, and a good answer is kept (before: "cannot reach …", negative sums, an
 "internal error" in the batch path).
 A redirect is never followed and is reported as a redirect naming its target
-(`summariser.llm.client.translate`), not as "kept failing … try again later".
+(`summariser.llm.failures.translate`), not as "kept failing … try again later".
 
 Generators: hypothesis draws usage blocks as raw JSON (numbers of every kind, strings,
 nulls, nesting) and ``Location`` headers (other hosts, the same host, relative paths, bad

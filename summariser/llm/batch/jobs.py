@@ -35,9 +35,10 @@ from ...errors import BackendError, ConfigError, SummariserError
 from ...schemas import Usage
 from ..backends import BackendSpec
 from ..cache import ResponseCache
-from ..client import endpoint_auth, translate
+from ..client import endpoint_auth
 from ..endpoint import wire_query
 from ..exchange import cacheable, loads
+from ..failures import translate
 from ..metering import charge, read_usage
 from ..options import LLMOptions
 from ..retry import RetryingTransport

@@ -5,13 +5,15 @@ reported, the event date the sources state and its conflicts, the summary's mini
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 
 import pytest
 from helpers.articles import NEWS, PAGE, WIRE
 from helpers.drafts import draft
 
 from summariser.brief.body import Body
-from summariser.brief.grounding.rules import Checker, bullets_required, check
+from summariser.brief.grounding.checker import Checker
+from summariser.brief.grounding.rules import RULES, bullets_required, check
 from summariser.brief.grounding.search import Grounder
 from summariser.brief.merge import merge
 from summariser.errors import ValidationFailed
@@ -215,3 +217,13 @@ def test_organisations_are_listed_once_under_their_fullest_name_and_regions_are_
                          allow_ungrounded=True)  # fmt: skip
     assert [o.name for o in kept.organisations] == ["Export-Import Bank of the United States"]
     assert reasons(report)["organisations:Indo-Pacific"] == "a region, not an organisation"
+
+
+def test_check_applies_one_rule_per_field_in_the_order_of_the_report_and_each_says_why() -> None:
+    # the order is the report's: dropped items and counts come out field by field in it
+    assert [rule.__name__ for rule in RULES] == [
+        "summary", "implications", "people", "organisations", "countries", "quotes", "location", "places"
+    ]  # fmt: skip
+    for rule in RULES:
+        doc = inspect.getdoc(rule) or ""
+        assert len(doc.splitlines()) >= 3, f"{rule.__name__} does not say what it checks and why"
