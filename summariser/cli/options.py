@@ -30,8 +30,8 @@ import typer
 
 from ..errors import ConfigError
 from ..llm.backends import valid_forms
-from ..llm.cache import CacheMode
 from ..llm.batch.jobs import BatchOptions
+from ..llm.cache import CacheMode
 from ..llm.options import DEFAULT_TIMEOUT
 from ..settings_table import DEFAULT_CONCURRENCY, MAX_TIMEOUT
 
