@@ -39,7 +39,7 @@ from ..evaluation import (
 from ..evaluation.goldset import GoldItem
 from ..evaluation.models import DatasetArticle
 from ..evaluation.pairing import MAX_PAIRED_ITEMS
-from ..llm.cache import CacheMode
+from ..llm import CacheMode
 from .eval_tables import comparison_table, dataset_tables, gold_tables
 from .options import AllowUnreviewed, JsonFile, Model, NoCache, Refresh, Timeout, cache_mode, html_page
 from .sanitise import SafeConsole, data, status, stderr_console

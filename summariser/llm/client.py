@@ -25,23 +25,23 @@ import instructor
 import openai
 from pydantic import BaseModel
 
-from ..schemas import Usage
-from .backends import BackendSpec
-from .budget import max_tokens_for_model
-from .cache import CachingTransport, ResponseCache
-from .cassette import CassetteTransport
-from .dialect import ResponseFormatFallback
-from .embedded import EmbeddedTransport
-from .endpoint import client_base, userinfo, wire_query
-from .exchange import register_response_model
-from .failures import translate
-from .ledger import LedgerTransport, TokenLedger
-from .metering import MeteringTransport
-from .options import LLMOptions
-from .retry import RetryingTransport
-from .secrets import register_secrets, secret_values, url_secrets
-from .tokens import counter_for
-from .wire import Budget, WireTransport
+from summariser.llm.backends import BackendSpec
+from summariser.llm.embedded.backend import EmbeddedTransport
+from summariser.llm.endpoint import client_base, userinfo, wire_query
+from summariser.llm.failures import translate
+from summariser.llm.options import LLMOptions
+from summariser.llm.secrets import register_secrets, secret_values, url_secrets
+from summariser.llm.tokens.counting import counter_for
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.tokens.run_budget import LedgerTransport, TokenLedger
+from summariser.llm.transport.cache import CachingTransport, ResponseCache
+from summariser.llm.transport.cassette import CassetteTransport
+from summariser.llm.transport.dialect import ResponseFormatFallback
+from summariser.llm.transport.exchange import register_response_model
+from summariser.llm.transport.metering import MeteringTransport
+from summariser.llm.transport.retry import RetryingTransport
+from summariser.llm.transport.wire import Budget, WireTransport
+from summariser.schemas import Usage
 
 __all__ = ["LLMClient", "MeteringTransport", "Wrapper", "build_transport", "endpoint_auth"]
 

@@ -1,6 +1,6 @@
 """Requests decoded side by side must get exactly the answers they get decoded alone (issue 16).
 
-Runs the REAL 0.5B model through `summariser.llm.batching`: three grammar-constrained
+Runs the REAL 0.5B model through `summariser.llm.embedded.sequence_routing`: three grammar-constrained
 requests — two that start with the same article (as a briefing's entities and overview
 requests do), one about another — are answered one at a time, then all at once from three
 threads, and the answers are compared token for token with each other and with
@@ -20,10 +20,10 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, Field, StringConstraints
 
-from summariser.llm import batching
-from summariser.llm.embedded import inline_refs
-from summariser.llm.grammar import grammar_for
-from summariser.llm.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded import sequence_routing as batching
+from summariser.llm.embedded.grammar import grammar_for
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.schema_refs import inline_refs
 
 pytestmark = pytest.mark.model
 
@@ -61,7 +61,8 @@ def llm() -> Iterator[Any]:
         pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh)")
     from llama_cpp import Llama
 
-    from summariser.llm import reuse, sampling
+    from summariser.llm.embedded import prefix_reuse as reuse
+    from summariser.llm.embedded import sampling
 
     model = Llama(model_path=str(assemble(SMALL)), n_ctx=2048, n_batch=CHUNK, n_threads=2, seed=0, verbose=False)
     sampling.install(model)

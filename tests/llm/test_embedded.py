@@ -1,4 +1,4 @@
-"""The embedded transport (`summariser.llm.embedded`): ``$ref``-free schemas, its HTTP surface, and a
+"""The embedded transport (`summariser.llm.embedded.backend`): ``$ref``-free schemas, its HTTP surface, and a
 missing llama-cpp-python. Its grammar on the real model: tests/llm/test_embedded_grammar.py.
 """
 
@@ -13,9 +13,10 @@ import pytest
 from helpers.weights import fake_model
 
 from summariser.errors import ModelUnavailable
-from summariser.llm import embedded
-from summariser.llm.embedded import EmbeddedTransport, inline_refs
-from summariser.llm.weights import EMBEDDED_MODELS
+from summariser.llm.embedded import backend as embedded
+from summariser.llm.embedded.backend import EmbeddedTransport
+from summariser.llm.embedded.weights import EMBEDDED_MODELS
+from summariser.llm.schema_refs import inline_refs
 from summariser.schemas import Briefing
 
 

@@ -1,6 +1,6 @@
 """Does llama.cpp's grammar really enforce the schema bounds the project relies on?
 
-`summariser.llm.budget` sizes ``max_tokens`` from ``maxItems``/``maxLength`` and the drafts
+`summariser.llm.tokens.max_tokens` sizes ``max_tokens`` from ``maxItems``/``maxLength`` and the drafts
 rely on ``minItems``; all of that holds only if constrained decoding enforces the bounds,
 including inside ``$ref``-ed nested models and ``anyOf`` (optional) fields. These tests ask
 the REAL embedded 0.5B model, through the project's own `EmbeddedTransport` (which inlines
@@ -26,9 +26,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
-from summariser.llm.embedded import EmbeddedTransport
+from summariser.llm.embedded.backend import EmbeddedTransport
+from summariser.llm.embedded.weights import EMBEDDED_MODELS
 from summariser.llm.options import LLMOptions
-from summariser.llm.weights import EMBEDDED_MODELS
 
 pytestmark = pytest.mark.model
 

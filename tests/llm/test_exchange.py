@@ -1,4 +1,4 @@
-"""The request boundary (`summariser.llm.exchange`): one test of "is this a chat request?" for every
+"""The request boundary (`summariser.llm.transport.exchange`): one test of "is this a chat request?" for every
 layer that asks it (the embedded transport, the gates in front of the cache, the chat body readers)."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import httpx2
 import pytest
 
 from summariser.llm.backends import resolve
-from summariser.llm.batch.gate import ChatGate
-from summariser.llm.embedded import EmbeddedTransport
-from summariser.llm.exchange import Canonical, chat_body, is_chat, messages_of
-from summariser.llm.weights import EMBEDDED_MODELS
+from summariser.llm.embedded.backend import EmbeddedTransport
+from summariser.llm.embedded.weights import EMBEDDED_MODELS
+from summariser.llm.openai_batch.gate import ChatGate
+from summariser.llm.transport.exchange import Canonical, chat_body, is_chat, messages_of
 
 #: (method, URL, whether it asks for a chat completion): under any mount point, by POST only.
 REQUESTS = [

@@ -4,7 +4,7 @@ llama-cpp-python's schema converter lets a string hold any character but ``"`` a
 so a raw newline or NUL was "grammatical" and the answer then failed to parse (issue 15:
 three identical failures at temperature 0 on articles whose captions run into the text).
 These tests use the REAL llama.cpp grammar engine with the 0.5B model's vocabulary: the
-grammar of `summariser.llm.grammar` refuses every token that carries a control character
+grammar of `summariser.llm.embedded.grammar` refuses every token that carries a control character
 inside a string, where the stock converter's grammar accepts them; and a real greedy
 request whose favourite next token is a raw line break still ends in JSON that parses.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from summariser.llm import grammar
-from summariser.llm.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded import grammar
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
 
 SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 SCHEMA = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200}}, "required": ["text"]}
@@ -61,7 +61,7 @@ def _accepted_after(llm: Any, gbnf: str, prefix: str, tokens: list[int]) -> list
     """Which of ``tokens`` the grammar ``gbnf`` allows after the answer has begun with ``prefix``."""
     from llama_cpp.llama_grammar import LlamaGrammar
 
-    from summariser.llm.sampling import GreedyGrammarSampler
+    from summariser.llm.embedded.sampling import GreedyGrammarSampler
 
     sampler = GreedyGrammarSampler(llm, LlamaGrammar.from_string(gbnf, verbose=False), 1.0, 0)
     try:
@@ -90,7 +90,7 @@ def test_a_line_break_the_model_wants_is_escaped_or_avoided_and_the_answer_parse
     import numpy as np
     from llama_cpp.llama_grammar import LlamaGrammar
 
-    from summariser.llm.sampling import GreedyGrammarSampler
+    from summariser.llm.embedded.sampling import GreedyGrammarSampler
 
     newline = llm.tokenize(b"\n", add_bos=False, special=False)[0]
     sampler = GreedyGrammarSampler(llm, LlamaGrammar.from_string(grammar.gbnf_for(SCHEMA), verbose=False), 1.0, 0)

@@ -1,4 +1,4 @@
-"""The token budget (`summariser.llm.ledger`): every attempt that reaches the model is charged,
+"""The token budget (`summariser.llm.tokens.run_budget`): every attempt that reaches the model is charged,
 nothing is sent that would not fit, and concurrent requests reserve their worst case.
 
 The client tests run the real chain (instructor → openai → Metering → Caching → Retrying →
@@ -19,12 +19,12 @@ from pydantic import BaseModel, Field
 
 from summariser.errors import BudgetExceeded, EndpointError
 from summariser.llm.backends import resolve
-from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
-from summariser.llm.ledger import TokenLedger
 from summariser.llm.options import LLMOptions
-from summariser.llm.retry import RetryPolicy
-from summariser.llm.tokens import PromptCounter, request_cost
+from summariser.llm.tokens.counting import PromptCounter, request_cost
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.tokens.run_budget import TokenLedger
+from summariser.llm.transport.retry import RetryPolicy
 
 MODEL = "http://fault.test/v1#fault"
 MESSAGES = [

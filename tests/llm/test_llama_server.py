@@ -1,8 +1,8 @@
-"""`summariser.llm.llama_server`: llama-server started on loopback, stopped for good, failing in one line.
+"""`summariser.llm.embedded.llama_server`: llama-server started on loopback, stopped for good, failing in one line.
 
 Most tests run a stand-in binary (tests/helpers/fake_llama_server.py), so they need neither
 llama-server nor a model; the ``model`` tests run the real binary on the small model, built
-on first need if it is not cached (`summariser.llm.server_build`, tested in test_server_build.py).
+on first need if it is not cached (`summariser.llm.embedded.server_build`, tested in test_server_build.py).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from helpers.fake_llama_server import alive, build_runs, fake_binary, fake_build
 from pydantic import BaseModel, Field
 
 from summariser.errors import ConfigError, ModelUnavailable
-from summariser.llm import llama_server
 from summariser.llm.backends import resolve
-from summariser.llm.llama_server import BUILD, ENV_BINARY, HOST, serve
-from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, gguf_file
+from summariser.llm.embedded import llama_server
+from summariser.llm.embedded.llama_server import BUILD, ENV_BINARY, HOST, serve
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel, gguf_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see sockets and processes")
 
@@ -177,7 +177,7 @@ def test_zero_slots_is_a_config_error(tiny: EmbeddedModel) -> None:
 
 
 class City(BaseModel):
-    city: str = Field(max_length=40)  # every answer is bounded (summariser.llm.budget)
+    city: str = Field(max_length=40)  # every answer is bounded (summariser.llm.tokens.max_tokens)
 
 
 @pytest.mark.model

@@ -1,4 +1,4 @@
-"""The estimating gate (`summariser.llm.estimate`): a miss is counted at its worst case and never
+"""The estimating gate (`summariser.llm.tokens.estimate`): a miss is counted at its worst case and never
 sent, a cache hit passes through and costs nothing."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from helpers.fake_server import FakeOpenAI, Reply, completion
 from pydantic import BaseModel, Field
 
 from summariser.llm.backends import resolve
-from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
-from summariser.llm.estimate import Estimator
 from summariser.llm.options import LLMOptions
-from summariser.llm.tokens import PromptCounter, RequestCost, counter_for
+from summariser.llm.tokens.counting import PromptCounter, RequestCost, counter_for
+from summariser.llm.tokens.estimate import Estimator
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
 
 MESSAGES = [{"role": "user", "content": "Which city is the capital of France, and how many people live there?"}]
 

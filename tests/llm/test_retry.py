@@ -1,4 +1,4 @@
-"""Tests of summariser.llm.retry: which failures are retried, how long it waits, what it returns.
+"""Tests of summariser.llm.transport.retry: which failures are retried, how long it waits, what it returns.
 
 The inner transport is an ``httpx2.MockTransport`` that answers a scripted sequence, and
 ``sleep`` is injected to record the waits: nothing really sleeps.
@@ -16,7 +16,7 @@ import httpx2
 import pytest
 
 from summariser.errors import CassetteMiss
-from summariser.llm.retry import RetryingTransport, RetryPolicy, retry_after_seconds
+from summariser.llm.transport.retry import RetryingTransport, RetryPolicy, retry_after_seconds
 
 URL = "http://backend.test/v1/chat/completions"
 OK_BODY = {"choices": [{"message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}]}

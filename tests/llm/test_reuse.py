@@ -1,6 +1,6 @@
 """An answer must not depend on what the process decoded before it (issue 15).
 
-`summariser.llm.reuse` lets llama.cpp reuse a cached prompt prefix only in whole evaluation
+`summariser.llm.embedded.prefix_reuse` lets llama.cpp reuse a cached prompt prefix only in whole evaluation
 chunks. These tests run the REAL 0.5B model: a prompt evaluated in a fresh context, and the
 same prompt evaluated after other prompts that share a prefix of it of every awkward length
 (shorter than a chunk, a chunk and a bit, all but its last token), must give bit-identical
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from summariser.llm import reuse
-from summariser.llm.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded import prefix_reuse as reuse
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
 
 SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 CHUNK = 64  # small chunks keep the prompts short; the embedded backend uses n_batch=128 (embedded.N_BATCH)

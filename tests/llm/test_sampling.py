@@ -1,7 +1,7 @@
 """The fast greedy grammar sampler must produce exactly the tokens llama-cpp-python's own chain does.
 
 Runs the REAL embedded 0.5B model twice on the same constrained request — once through
-`summariser.llm.sampling` (as the embedded backend does), once through llama-cpp-python's
+`summariser.llm.embedded.sampling` (as the embedded backend does), once through llama-cpp-python's
 unmodified sampler — and compares the answers token for token. The schema caps string
 lengths, so the grammar refuses the model's favourite token at some steps and the
 full-vocabulary fallback is exercised too.
@@ -16,8 +16,8 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, Field, StringConstraints
 
-from summariser.llm.embedded import inline_refs
-from summariser.llm.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.schema_refs import inline_refs
 
 pytestmark = pytest.mark.model
 
@@ -41,7 +41,7 @@ MESSAGES = [
 def _run(fast: bool) -> tuple[str, Any]:
     from llama_cpp import Llama
 
-    from summariser.llm import sampling
+    from summariser.llm.embedded import sampling
 
     llm = Llama(model_path=str(assemble(SMALL)), n_ctx=1024, n_threads=2, seed=0, verbose=False)
     if fast:

@@ -1,4 +1,4 @@
-"""`summariser.llm.server_build`: llama-server built on first need — once, under a lock, published whole.
+"""`summariser.llm.embedded.server_build`: llama-server built on first need — once, under a lock, published whole.
 
 The build script is a stand-in (`helpers.fake_llama_server.fake_build`, named by
 ``SUMMARISER_LLAMA_SERVER_BUILD``) and the cache an empty temporary folder, so nothing here
@@ -20,8 +20,8 @@ import pytest
 from helpers.fake_llama_server import build_runs, fake_build
 
 from summariser.errors import ModelUnavailable
-from summariser.llm import server_build
-from summariser.llm.server_build import BUILD_TIME, FAILED_LOG, LOCK, SCRIPT, ensure
+from summariser.llm.embedded import server_build
+from summariser.llm.embedded.server_build import BUILD_TIME, FAILED_LOG, LOCK, SCRIPT, ensure
 
 KEY = "0123456789abcdef"
 #: The real script's line when cmake is missing (the stand-in's ``fail`` mode prints it too).
@@ -103,7 +103,7 @@ def test_a_second_first_use_waits_for_the_build_and_does_not_build_again(
     try:
         wait_for(script.parent / "started")
         other = subprocess.Popen(
-            [sys.executable, "-m", "summariser.llm.server_build"],
+            [sys.executable, "-m", "summariser.llm.embedded.server_build"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

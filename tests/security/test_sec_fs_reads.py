@@ -48,10 +48,10 @@ from summariser.evaluation.goldset import GoldItem, load_gold, load_predictions,
 from summariser.evaluation.models import Baseline
 from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.ingest.read import load_source
-from summariser.llm import cassette
-from summariser.llm.batch import state
-from summariser.llm.batch.state import BatchState
-from summariser.llm.cassette import CassetteTransport
+from summariser.llm.openai_batch import state
+from summariser.llm.openai_batch.state import BatchState
+from summariser.llm.transport import cassette
+from summariser.llm.transport.cassette import CassetteTransport
 from summariser.output import render
 from summariser.output.render import read_briefing
 from summariser.regenerate import groups

@@ -1,10 +1,10 @@
-"""Batch input files (`summariser.llm.batch.jobs`): requests cut into files within the count and size limits."""
+"""Batch input files (`summariser.llm.openai_batch.jobs`): requests cut into files within the count and size limits."""
 
 from __future__ import annotations
 
 import json
 
-from summariser.llm.batch.jobs import BatchOptions, chunks
+from summariser.llm.openai_batch.jobs import BatchOptions, chunks
 
 
 def test_requests_are_cut_into_files_within_the_batch_limits() -> None:

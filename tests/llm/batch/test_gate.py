@@ -1,4 +1,4 @@
-"""The batch gate (`summariser.llm.batch.gate`): its placeholder for every draft schema is a valid answer,
+"""The batch gate (`summariser.llm.openai_batch.gate`): its placeholder for every draft schema is a valid answer,
 and only a request that quotes what a placeholder made up is held back as derived from it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from summariser.llm.backends import resolve
-from summariser.llm.batch.gate import BatchLedger, minimal_instance
+from summariser.llm.openai_batch.gate import BatchLedger, minimal_instance
 from summariser.schemas import OverviewDraft, kinds_model
 
 #: A kinds request of two names (the entities request is made per article: `kinds_model`).

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..errors import EndpointError
+from summariser.errors import EndpointError
 
 __all__ = ["Budget", "Deadline"]
 

@@ -1,6 +1,6 @@
 """Install-time smoke test: load the small embedded model and generate a few tokens.
 
-Run as ``python -m summariser.llm.smoke``; exits non-zero if llama.cpp cannot run here.
+Run as ``python -m summariser.llm.embedded.smoke``; exits non-zero if llama.cpp cannot run here.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 import time
 
-from .embedded import load_llama
-from .weights import EMBEDDED_MODELS
+from summariser.llm.embedded.backend import load_llama
+from summariser.llm.embedded.weights import EMBEDDED_MODELS
 
 
 def main() -> int:

@@ -30,22 +30,22 @@ from typing import Any, Literal
 import httpx2
 import openai
 
-from ... import progress
-from ...errors import BackendError, ConfigError, SummariserError
-from ...schemas import Usage
-from ..backends import BackendSpec
-from ..cache import ResponseCache
-from ..client import endpoint_auth
-from ..endpoint import wire_query
-from ..exchange import cacheable, loads
-from ..failures import translate
-from ..metering import charge, read_usage
-from ..options import LLMOptions
-from ..retry import RetryingTransport
-from ..secrets import register_secrets, url_secrets
-from ..tokens import counter_for, request_cost
-from ..wire import Budget, WireTransport
-from .state import BatchState
+from summariser import progress
+from summariser.errors import BackendError, ConfigError, SummariserError
+from summariser.llm.backends import BackendSpec
+from summariser.llm.client import endpoint_auth
+from summariser.llm.endpoint import wire_query
+from summariser.llm.failures import translate
+from summariser.llm.openai_batch.state import BatchState
+from summariser.llm.options import LLMOptions
+from summariser.llm.secrets import register_secrets, url_secrets
+from summariser.llm.tokens.counting import counter_for, request_cost
+from summariser.llm.transport.cache import ResponseCache
+from summariser.llm.transport.exchange import cacheable, loads
+from summariser.llm.transport.metering import charge, read_usage
+from summariser.llm.transport.retry import RetryingTransport
+from summariser.llm.transport.wire import Budget, WireTransport
+from summariser.schemas import Usage
 
 __all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "check_batchable", "chunks", "jsonl_line"]
 

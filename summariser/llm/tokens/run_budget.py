@@ -33,10 +33,10 @@ from typing import Any
 
 import httpx2
 
-from ..errors import BudgetExceeded
-from .exchange import chat_body
-from .metering import charge
-from .tokens import PromptCounter, RequestCost, request_cost
+from summariser.errors import BudgetExceeded
+from summariser.llm.tokens.counting import PromptCounter, RequestCost, request_cost
+from summariser.llm.transport.exchange import chat_body
+from summariser.llm.transport.metering import charge
 
 __all__ = ["LedgerTransport", "Reservation", "TokenLedger"]
 

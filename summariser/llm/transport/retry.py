@@ -29,8 +29,8 @@ import httpx2
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from tenacity.stop import stop_base
 
-from .exchange import is_chat
-from .wire import DEADLINE, Deadline
+from summariser.llm.transport.exchange import is_chat
+from summariser.llm.transport.wire import DEADLINE, Deadline
 
 __all__ = [
     "RETRY_STATUS",

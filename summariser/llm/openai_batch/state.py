@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...atomic import remove, write_atomic
-from ...errors import SummariserError
-from ...files import read_bounded
+from summariser.atomic import remove, write_atomic
+from summariser.errors import SummariserError
+from summariser.files import read_bounded
 
 __all__ = ["MAX_STATE_BYTES", "BatchState"]
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx2
 
-from .backends import BackendSpec
-from .batch.gate import ChatGate, placeholder_response
-from .cache import CacheMode, ResponseCache
-from .exchange import Canonical, messages_of
-from .tokens import PromptCounter, RequestCost, request_cost
+from summariser.llm.backends import BackendSpec
+from summariser.llm.openai_batch.gate import ChatGate, placeholder_response
+from summariser.llm.tokens.counting import PromptCounter, RequestCost, request_cost
+from summariser.llm.transport.cache import CacheMode, ResponseCache
+from summariser.llm.transport.exchange import Canonical, messages_of
 
 __all__ = ["EstimatingGate", "Estimator", "Tally"]
 

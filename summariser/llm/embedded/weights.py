@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import ModelUnavailable
-from ..settings_table import CACHE_DIR, MODELS_DIR
+from summariser.errors import ModelUnavailable
+from summariser.settings_table import CACHE_DIR, MODELS_DIR
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ killed; on Linux it is also stopped if the thread that started it dies first, ev
 behind.
 
 The binary is ``$SUMMARISER_LLAMA_SERVER``, else this machine's build, compiled the first time
-it is needed (`summariser.llm.server_build`: ~6 minutes, once). A missing binary, a failed build,
+it is needed (`summariser.llm.embedded.server_build`: ~6 minutes, once). A missing binary, a failed build,
 a crash or a failed start is one `ModelUnavailable` naming the cause and the fix.
 """
 
@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .. import progress
-from ..errors import BackendError, ConfigError, ModelUnavailable
-from ..settings_table import DEFAULT_SLOTS, LLAMA_SERVER
-from .embedded import threads
-from .server_build import ensure, runnable
-from .weights import EmbeddedModel, assemble
+from summariser import progress
+from summariser.errors import BackendError, ConfigError, ModelUnavailable
+from summariser.llm.embedded.backend import threads
+from summariser.llm.embedded.server_build import ensure, runnable
+from summariser.llm.embedded.weights import EmbeddedModel, assemble
+from summariser.settings_table import DEFAULT_SLOTS, LLAMA_SERVER
 
 __all__ = ["BUILD", "ENV_BINARY", "HOST", "LlamaServer", "binary", "command", "serve"]
 

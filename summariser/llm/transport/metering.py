@@ -35,10 +35,10 @@ from typing import Any
 
 import httpx2
 
-from ..schemas import Usage
-from .cache import HIT_HEADER
-from .exchange import chat_body
-from .secrets import redact_response, secret_values
+from summariser.llm.secrets import redact_response, secret_values
+from summariser.llm.transport.cache import HIT_HEADER
+from summariser.llm.transport.exchange import chat_body
+from summariser.schemas import Usage
 
 __all__ = ["MAX_COUNT", "PROMPT_SLACK", "MeteringTransport", "TokenCounts", "charge", "read_usage"]
 

@@ -26,12 +26,12 @@ from typing import Any, Literal
 
 import httpx2
 
-from ..atomic import write_atomic
-from ..errors import CassetteMiss, ConfigError
-from ..files import read_text_bounded
-from .closest import closest, first_difference
-from .exchange import Canonical, canonical
-from .secrets import is_secret, redact, secret_values
+from summariser.atomic import write_atomic
+from summariser.errors import CassetteMiss, ConfigError
+from summariser.files import read_text_bounded
+from summariser.llm.secrets import is_secret, redact, secret_values
+from summariser.llm.transport.closest import closest, first_difference
+from summariser.llm.transport.exchange import Canonical, canonical
 
 __all__ = ["FORMAT_VERSION", "MAX_CASSETTE_BYTES", "RECORD_HINT", "CassetteMode", "CassetteTransport"]
 

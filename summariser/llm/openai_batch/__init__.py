@@ -10,3 +10,5 @@
 
 The rounds that drive them (collect, submit, build) are `summariser.regenerate.batch`.
 """
+
+__all__: list[str] = []

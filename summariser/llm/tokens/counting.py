@@ -13,7 +13,7 @@
   for English and low for scripts of about one token per character (`exact` is False).
 
 `request_cost` is the worst case of one request body: its prompt tokens and its
-``max_tokens`` (the completion bound `summariser.llm.budget` computed from the schema).
+``max_tokens`` (the completion bound `summariser.llm.tokens.max_tokens` computed from the schema).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .backends import BackendSpec
-from .exchange import messages_of
-from .weights import model_path
+from summariser.llm.backends import BackendSpec
+from summariser.llm.embedded.weights import model_path
+from summariser.llm.transport.exchange import messages_of
 
 __all__ = [
     "MESSAGE_OVERHEAD_TOKENS",

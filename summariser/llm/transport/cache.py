@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 import httpx2
 
-from .exchange import Canonical, cacheable, canonical, loads
-from .secrets import redact, secret_values
+from summariser.llm.secrets import redact, secret_values
+from summariser.llm.transport.exchange import Canonical, cacheable, canonical, loads
 
 __all__ = ["HIT_HEADER", "CacheMode", "CachingTransport", "ResponseCache"]
 

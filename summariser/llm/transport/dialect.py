@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx2
 
-from .embedded import inline_refs
-from .exchange import chat_body
+from summariser.llm.schema_refs import inline_refs
+from summariser.llm.transport.exchange import chat_body
 
 __all__ = ["ResponseFormatFallback", "as_json_object"]
 

@@ -18,7 +18,7 @@ flag (``--key``). This module owns when and where:
   is one `ModelUnavailable` with the script's reason, the log kept beside the cache and the fix.
 
 ``SUMMARISER_LLAMA_SERVER_BUILD`` names another build script with the same two options (the
-tests' stand-in). ``python -m summariser.llm.server_build`` (what ``bash
+tests' stand-in). ``python -m summariser.llm.embedded.server_build`` (what ``bash
 scripts/build_llama_server.sh`` and ``bash scripts/install.sh --with-server`` run) builds it now
 and prints the binary's path.
 """
@@ -37,14 +37,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import progress
-from ..errors import ModelUnavailable, SummariserError
-from ..settings_table import LLAMA_SERVER, LLAMA_SERVER_BUILD, LLAMA_SERVER_CACHE
+from summariser import progress
+from summariser.errors import ModelUnavailable, SummariserError
+from summariser.settings_table import LLAMA_SERVER, LLAMA_SERVER_BUILD, LLAMA_SERVER_CACHE
 
 __all__ = ["BUILD_TIME", "FAILED_LOG", "LOCK", "SCRIPT", "build_cache", "build_script", "ensure", "runnable"]
 
 #: The build script of a clone of the repository (the package's editable install sits beside it).
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_llama_server.sh"
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "build_llama_server.sh"
 #: What the first build takes: 6 min 17 s was measured on a fresh 2-core machine.
 BUILD_TIME = "~6 min"
 #: The lock file, in the cache, that one build at a time holds.

@@ -27,13 +27,16 @@ from typing import Any
 
 import httpx2
 
-from .. import progress
-from ..errors import ModelUnavailable
-from ..settings_table import THREADS
-from . import batching, reuse, sampling
-from .exchange import is_chat
-from .grammar import grammar_for
-from .weights import EmbeddedModel, assemble
+from summariser import progress
+from summariser.errors import ModelUnavailable
+from summariser.llm.embedded import prefix_reuse as reuse
+from summariser.llm.embedded import sampling
+from summariser.llm.embedded import sequence_routing as batching
+from summariser.llm.embedded.grammar import grammar_for
+from summariser.llm.embedded.weights import EmbeddedModel, assemble
+from summariser.llm.schema_refs import inline_refs
+from summariser.llm.transport.exchange import is_chat
+from summariser.settings_table import THREADS
 
 _LOCK = threading.RLock()
 _LOADED: dict[str, Any] = {}
@@ -84,27 +87,6 @@ def _close_models() -> None:
         with contextlib.suppress(Exception):
             llm.close()
     _LOADED.clear()
-
-
-def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """Return ``schema`` with every local ``$ref`` replaced by its definition and ``$defs`` dropped."""
-    defs = schema.get("$defs", {})
-
-    def walk(node: Any, depth: int = 0) -> Any:
-        if depth > 50:
-            raise ValueError("schema nests references more than 50 deep (recursive model?)")
-        if isinstance(node, dict):
-            if "$ref" in node:
-                name = node["$ref"].rsplit("/", 1)[-1]
-                merged = {**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}
-                return walk(merged, depth + 1)
-            return {k: walk(v, depth + 1) for k, v in node.items() if k != "$defs"}
-        if isinstance(node, list):
-            return [walk(v, depth + 1) for v in node]
-        return node
-
-    result: dict[str, Any] = walk(schema)
-    return result
 
 
 #: Prompt tokens evaluated per llama.cpp batch; also the chunk in which `reuse` keeps a cached prefix, so

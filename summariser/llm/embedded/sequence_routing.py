@@ -15,8 +15,8 @@ import time
 import uuid
 from typing import Any
 
-from ..settings_table import SEQUENCES
-from .batcher import N_SEQ, Batcher, BatchInterrupted, BatchStats
+from summariser.llm.embedded.sequences import N_SEQ, Batcher, BatchInterrupted, BatchStats
+from summariser.settings_table import SEQUENCES
 
 __all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "install", "last_answer", "resize", "sequences"]
 

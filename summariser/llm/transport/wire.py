@@ -35,9 +35,9 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from ..errors import BackendError, EndpointError
-from .deadline import Budget, Deadline
-from .exchange import BODY_HEADERS
+from summariser.errors import BackendError, EndpointError
+from summariser.llm.transport.deadline import Budget, Deadline
+from summariser.llm.transport.exchange import BODY_HEADERS
 
 __all__ = [
     "BODY_OVERHEAD",

@@ -32,7 +32,9 @@ def _gbnf(schema_json: str) -> str:
     out = [f"char ::= {JSON_CHAR}" if line == f"char ::= {_LOOSE_CHAR}" else line for line in rules]
     if any(line.startswith("char ::=") and line != f"char ::= {JSON_CHAR}" for line in out):
         # a new llama-cpp-python wrote another rule: fail loudly rather than decode with it unchecked
-        raise RuntimeError("llama-cpp-python's grammar converter changed its string rule; update llm/grammar.py")
+        raise RuntimeError(
+            "llama-cpp-python's grammar converter changed its string rule; update llm/embedded/grammar.py"
+        )
     return "\n".join(out)
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .reuse import aligned_prefix
-from .sampling import GreedyGrammarSampler
+from summariser.llm.embedded.prefix_reuse import aligned_prefix
+from summariser.llm.embedded.sampling import GreedyGrammarSampler
 
 __all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "sequences_context"]
 

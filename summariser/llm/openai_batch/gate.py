@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import httpx2
 
-from ...errors import BackendError, BudgetExceeded
-from ..backends import BackendSpec
-from ..cache import ResponseCache
-from ..exchange import Canonical, canonical, is_chat, messages_of
+from summariser.errors import BackendError, BudgetExceeded
+from summariser.llm.backends import BackendSpec
+from summariser.llm.transport.cache import ResponseCache
+from summariser.llm.transport.exchange import Canonical, canonical, is_chat, messages_of
 
 __all__ = [
     "BatchLedger",
@@ -222,7 +222,7 @@ class ChatGate(httpx2.BaseTransport):
     """A transport in front of the response cache that answers the chat requests the cache cannot.
 
     A chat request the cache answers (`hit`) and any other request pass to the inner chain,
-    which serves them; `miss` answers the rest (the batch gates here, `llm.estimate`'s gate).
+    which serves them; `miss` answers the rest (the batch gates here, `llm.tokens.estimate`'s gate).
     """
 
     def __init__(self, inner: httpx2.BaseTransport, cache: ResponseCache | None, spec: BackendSpec) -> None:
