@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .embedded.llama_server import serve
     from .embedded.sequence_routing import sequences
     from .embedded.weights import DEFAULT_MODEL, EMBEDDED_MODELS, assemble, model_path
-    from .openai_batch.gate import BatchLedger
+    from .openai_batch.gate import BatchGate
     from .openai_batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batchable
     from .options import DEFAULT_TIMEOUT, LLMOptions
     from .secrets import RedactingFilter, redact, secret_values
@@ -47,7 +47,7 @@ _OWNERS = {
     "EMBEDDED_MODELS": "embedded.weights",
     "assemble": "embedded.weights",
     "model_path": "embedded.weights",
-    "BatchLedger": "openai_batch.gate",
+    "BatchGate": "openai_batch.gate",
     "BatchOptions": "openai_batch.jobs",
     "BatchOutcome": "openai_batch.jobs",
     "BatchRunner": "openai_batch.jobs",
@@ -73,7 +73,7 @@ __all__ = [
     "EMBEDDED_MODELS",
     "PROMPT_CHARS_PER_TOKEN",
     "BackendSpec",
-    "BatchLedger",
+    "BatchGate",
     "BatchOptions",
     "BatchOutcome",
     "BatchRunner",

@@ -37,7 +37,7 @@ from .. import progress
 from ..config import Settings
 from ..errors import BudgetExceeded
 from ..llm import (
-    BatchLedger,
+    BatchGate,
     BatchOptions,
     BatchOutcome,
     BatchRunner,
@@ -94,7 +94,7 @@ class BatchSummary:
         )
 
 
-def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> list[str]:
+def _collect(ledger: BatchGate, item: Planned, articles: Path, settings: Settings) -> list[str]:
     """Run one briefing's pipeline behind a collecting gate; the cache keys of the requests it queued."""
     from ..brief.pipeline import build
 
@@ -105,7 +105,7 @@ def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Setti
     return collector.keys
 
 
-def _affordable(ledger: BatchLedger, tokens: TokenLedger, queued: Sequence[list[str]]) -> tuple[dict[str, Any], int]:
+def _affordable(ledger: BatchGate, tokens: TokenLedger, queued: Sequence[list[str]]) -> tuple[dict[str, Any], int]:
     """The pending requests of the first briefings whose worst case fits ``tokens``, and that worst case.
 
     The requests of every later briefing are recorded in ``ledger.deferred``.
@@ -135,7 +135,7 @@ def prefill(
     sleep: Callable[[float], None] = time.sleep,
     concurrency: int = DEFAULT_CONCURRENCY,
     tokens: TokenLedger | None = None,
-) -> tuple[BatchLedger, BatchSummary]:
+) -> tuple[BatchGate, BatchSummary]:
     """Run the batch rounds for every planned briefing with a reason; return the ledger and a summary.
 
     The collecting passes run ``concurrency`` briefings at a time (they never wait for a model).
@@ -143,7 +143,7 @@ def prefill(
     """
     spec = resolve(settings.model, settings.api_key)
     check_batchable(spec, settings.llm_options())
-    ledger, summary = BatchLedger(spec), BatchSummary()
+    ledger, summary = BatchGate(spec), BatchSummary()
     todo = [p for p in planned if p.reason is not None]
     if not todo:
         return ledger, summary

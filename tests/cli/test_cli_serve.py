@@ -2,7 +2,7 @@
 
 The server is a stand-in binary (tests/helpers/fake_llama_server.py), given by
 ``SUMMARISER_LLAMA_SERVER`` or "built" on first use by a stand-in build script; the real one is
-tested in tests/llm/test_llama_server.py.
+tested in tests/llm/embedded/test_llama_server.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Items 8 and 9 of issue 14: a hostile server can hold a request no longer, and feed it no more, than allowed.
 
 Time is closed in `summariser.llm.transport.wire` with `summariser.llm.transport.retry`: ``timeout`` is the
-wall-clock budget of one request, retries and waits included (`wire.Budget.request`), and
+wall-clock budget of one request, retries and waits included (`wire.Deadlines.request`), and
 ``deadline`` that of a briefing; the wire holds every socket operation to what is left, so
 a drip, a drip in the headers, a drip that stalls or a long ``Retry-After`` ends at the
 deadline with a message naming ``--timeout``, the flag that now exists.

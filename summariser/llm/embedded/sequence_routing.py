@@ -4,7 +4,7 @@
 `Batcher` of `sequences` sequences (``SUMMARISER_SEQUENCES``, default `N_SEQ`) and shapes its
 answers as llama-cpp-python's completion dictionaries, so its chat handler, the cache and the
 cassettes see what they saw before; everything else goes to llama-cpp-python unchanged.
-`tests/llm/test_batching.py` checks on the real model that answers decoded side by side
+`tests/llm/embedded/test_batching.py` checks on the real model that answers decoded side by side
 equal the answers decoded one at a time, token for token.
 """
 

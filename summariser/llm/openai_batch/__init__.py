@@ -1,6 +1,6 @@
 """The OpenAI Batch API (``regenerate --batch-api``), at the transport boundary.
 
-* `gate` — `BatchLedger`: a transport put in front of the response cache that, while the
+* `gate` — `BatchGate`: a transport put in front of the response cache that, while the
   requests are being collected, queues every miss under its cache key (answering with a
   placeholder), and afterwards lets nothing reach the endpoint outside a batch;
 * `jobs` — `BatchRunner`: writes the queued requests as JSONL, uploads them, creates and

@@ -1,6 +1,6 @@
 """Collect the requests a run would send, so that the Batch API can answer them first.
 
-`BatchLedger` holds what the batch rounds of ``regenerate --batch-api`` know: the requests
+`BatchGate` holds what the batch rounds of ``regenerate --batch-api`` know: the requests
 waiting for a batch (by cache key) and those a batch failed. Its gates sit in the transport
 chain between Metering and the response cache (`client.wrapped_transport`):
 
@@ -27,7 +27,7 @@ from summariser.llm.transport.cache import ResponseCache
 from summariser.llm.transport.exchange import Canonical, canonical, is_chat, messages_of
 
 __all__ = [
-    "BatchLedger",
+    "BatchGate",
     "ChatGate",
     "Collector",
     "GateMode",
@@ -141,7 +141,7 @@ def placeholder_response(body: Any, content: str | None = None) -> httpx2.Respon
     )
 
 
-class BatchLedger:
+class BatchGate:
     """Requests waiting for a batch and requests a batch failed, keyed like the cache (thread-safe)."""
 
     def __init__(self, spec: BackendSpec) -> None:
@@ -201,7 +201,7 @@ class BatchLedger:
 class Collector:
     """Builds gates bound to one ledger; ``keys`` are the misses they queued for a batch (in order)."""
 
-    def __init__(self, ledger: BatchLedger, mode: GateMode) -> None:
+    def __init__(self, ledger: BatchGate, mode: GateMode) -> None:
         self.ledger = ledger
         self.mode = mode
         self.keys: list[str] = []

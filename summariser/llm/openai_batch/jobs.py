@@ -44,7 +44,7 @@ from summariser.llm.transport.cache import ResponseCache
 from summariser.llm.transport.exchange import cacheable, loads
 from summariser.llm.transport.metering import charge, read_usage
 from summariser.llm.transport.retry import RetryingTransport
-from summariser.llm.transport.wire import Budget, WireTransport
+from summariser.llm.transport.wire import Deadlines, WireTransport
 from summariser.schemas import Usage
 
 __all__ = ["DONE", "ENDPOINT", "BatchOptions", "BatchOutcome", "BatchRunner", "check_batchable", "chunks", "jsonl_line"]
@@ -130,7 +130,7 @@ class BatchRunner:
         self.state = BatchState(state)
         register_secrets([spec.api_key, llm.api_key, *url_secrets(spec.base_url)])  # out of every message
         base_url, auth = endpoint_auth(spec)  # no credentials in request URLs (and so in logs)
-        budget = Budget(spec.label, llm.timeout)
+        budget = Deadlines(spec.label, llm.timeout)
         wire = WireTransport(httpx2.HTTPTransport(), query=wire_query(spec.base_url))  # a key in the query: only here
         transport = RetryingTransport(wire, llm.retry, deadline=budget.request)
         self._http = httpx2.Client(transport=transport, timeout=llm.timeout, auth=auth)

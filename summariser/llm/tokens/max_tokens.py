@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 CHARS_PER_TOKEN = 0.9
 """Pessimistic: English averages ~4 characters per token, but Devanagari runs slightly above one
-token per character on the Qwen tokenizer (measured by tests/llm/test_budget.py)."""
+token per character on the Qwen tokenizer (measured by tests/llm/tokens/test_budget.py)."""
 
 
 class UnboundedSchema(ValueError):

@@ -1,7 +1,7 @@
-"""Deadlines: a point on the monotonic clock per request, and the budget of one client they come from.
+"""Deadlines: a point on the monotonic clock per request, and the `Deadlines` of one client they come from.
 
 A `Deadline` is a point on the monotonic clock and the one-line message to give when it has
-passed. A `Budget` hands them out: ``timeout`` seconds per call — inside `Budget.call`, a
+passed. A `Deadlines` hands them out: ``timeout`` seconds per call — inside `Deadlines.call`, a
 request and the re-asks after answers that did not validate share one timeout, so a server
 that keeps answering invalid JSON cannot stretch a call past it — and ``deadline`` seconds for
 every request of the client (one briefing). `retry.RetryingTransport` puts each request's
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from summariser.errors import EndpointError
 
-__all__ = ["Budget", "Deadline"]
+__all__ = ["Deadline", "Deadlines"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Deadline:
             raise EndpointError(self.message)
 
 
-class Budget:
+class Deadlines:
     """The deadlines of one client: ``timeout`` seconds per call (or request), ``deadline`` for all of them.
 
     The briefing's clock starts when the budget is made (a client serves one briefing).

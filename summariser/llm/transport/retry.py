@@ -7,7 +7,7 @@ the server's ``Retry-After`` when it sends one (capped). Never retried: 400, 401
 final exception raised) so the caller sees the real cause.
 
 Every request runs under a `wire.Deadline` when the transport is given a clock for them
-(``deadline``, e.g. `wire.Budget.request`): the whole request, retries and waits included,
+(``deadline``, e.g. `wire.Deadlines.request`): the whole request, retries and waits included,
 ends by it — no attempt starts after it, no backoff sleeps past it, and the deadline rides
 on the request (``extensions``) down to `wire.WireTransport`, which holds every socket
 operation to it.

@@ -1,7 +1,7 @@
 """The bottom of the HTTP chain: every request within its deadline, every answer within its size.
 
 A request's budget is a `deadline.Deadline` (a point on the monotonic clock and the message to
-give when it passes), set by `retry.RetryingTransport` from a `deadline.Budget`: what is left of
+give when it passes), set by `retry.RetryingTransport` from a `deadline.Deadlines`: what is left of
 the call's timeout (a request, its retries and its re-asks share one) or the briefing's deadline
 if that comes first. `WireTransport` sits right on
 top of ``httpx2.HTTPTransport`` and enforces it on every socket operation — connect, TLS,
@@ -36,7 +36,7 @@ import httpcore2
 import httpx2
 
 from summariser.errors import BackendError, EndpointError
-from summariser.llm.transport.deadline import Budget, Deadline
+from summariser.llm.transport.deadline import Deadline, Deadlines
 from summariser.llm.transport.exchange import BODY_HEADERS
 
 __all__ = [
@@ -44,8 +44,8 @@ __all__ = [
     "BYTES_PER_TOKEN",
     "DEADLINE",
     "REDIRECT",
-    "Budget",
     "Deadline",
+    "Deadlines",
     "WireTransport",
     "body_cap",
 ]

@@ -1,4 +1,4 @@
-"""eval's diff page (`summariser.evaluation.htmlreport`): the score chart, and links back to review pages.
+"""eval's diff page (`summariser.evaluation.reports.html`): the score chart, and links back to review pages.
 
 Every missing, extra and wrong item links to that briefing's review page at that item: the
 link's target page exists, holds an element with the anchor's id, and that element shows

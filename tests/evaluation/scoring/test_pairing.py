@@ -1,11 +1,11 @@
-"""Optimal pairing of gold and predicted items, and precision, recall and F1 (`summariser.evaluation.pairing`)."""
+"""Optimal pairing of gold and predicted items, and precision, recall and F1 (`evaluation.scoring.pairing`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from summariser.evaluation.pairing import pair, prf
-from summariser.evaluation.similarity import name_similarity
+from summariser.evaluation.scoring.pairing import pair, prf
+from summariser.evaluation.scoring.similarity import name_similarity
 
 
 def test_pairing_is_optimal_not_greedy() -> None:

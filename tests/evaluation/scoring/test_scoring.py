@@ -1,4 +1,4 @@
-"""Scoring whole briefings against gold (`summariser.evaluation.scoring`).
+"""Scoring whole briefings against gold (`summariser.evaluation.scoring.briefing`).
 
 Predictions are hand-made `Briefing` objects (tests/helpers/briefings.py); no model runs.
 """
@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from helpers.briefings import ARTICLE, dump, gold_briefing
 
-from summariser.evaluation.scoring import aggregate, score_briefing
+from summariser.evaluation.scoring.briefing import aggregate, score_briefing
 from summariser.schemas import Person, SourceRef
 
 

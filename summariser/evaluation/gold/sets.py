@@ -18,14 +18,14 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ..config import Settings
-from ..errors import InputError, first_validation_error
-from ..files import read_text_bounded
-from ..ingest.read import load_sources
-from ..output.render import read_briefing_bytes, to_json
-from ..schemas import Briefing, is_unreviewed
-from .models import GoldReport
-from .scoring import DEFAULT_THRESHOLD, aggregate, score_briefing
+from summariser.config import Settings
+from summariser.errors import InputError, first_validation_error
+from summariser.evaluation.models import GoldReport
+from summariser.evaluation.scoring.briefing import DEFAULT_THRESHOLD, aggregate, score_briefing
+from summariser.files import read_text_bounded
+from summariser.ingest.read import load_sources
+from summariser.output.render import read_briefing_bytes, to_json
+from summariser.schemas import Briefing, is_unreviewed
 
 __all__ = [
     "MAX_SOURCES_BYTES",
@@ -155,8 +155,8 @@ def generate_predictions(
 
     With ``save_to``, each prediction is also written there as ``NAME.json`` (atomically).
     """
-    from ..atomic import write_atomic
-    from ..brief.pipeline import summarise
+    from summariser.atomic import write_atomic
+    from summariser.brief.pipeline import summarise
 
     sources = read_sources_map(directory, required=True)
     paths = {g.name: _articles_of(g.name, sources, directory) for g in gold}  # check all before any work

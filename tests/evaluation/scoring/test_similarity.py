@@ -1,12 +1,12 @@
 """The evaluator's similarity of names, countries, labels, attributes and places
-(`summariser.evaluation.similarity`).
+(`summariser.evaluation.scoring.similarity`).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from summariser.evaluation.similarity import (
+from summariser.evaluation.scoring.similarity import (
     attribute_match,
     country_similarity,
     label_similarity,

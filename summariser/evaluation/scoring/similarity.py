@@ -26,9 +26,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..text.names import ALIASES, BLOCS, DEMONYMS, country_name, same_person, strip_titles
-from ..text.normalise import plain_key, stem
-from ..text.stopwords import LABEL_STOP_WORDS
+from summariser.text.names import ALIASES, BLOCS, DEMONYMS, country_name, same_person, strip_titles
+from summariser.text.normalise import plain_key, stem
+from summariser.text.stopwords import LABEL_STOP_WORDS
 
 __all__ = [
     "ATTRIBUTE_MATCH",

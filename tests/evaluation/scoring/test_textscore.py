@@ -1,8 +1,8 @@
-"""ROUGE and fact coverage of summary texts (`summariser.evaluation.textscore`)."""
+"""ROUGE and fact coverage of summary texts (`summariser.evaluation.scoring.textscore`)."""
 
 from __future__ import annotations
 
-from summariser.evaluation.textscore import fact_coverage, rouge
+from summariser.evaluation.scoring.textscore import fact_coverage, rouge
 
 
 def test_rouge_of_identical_and_empty_texts() -> None:

@@ -22,9 +22,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from ..schemas import Briefing
-from ..text.names import strip_titles
-from .models import (
+from summariser.evaluation.models import (
     AttributeDiff,
     AttributeScore,
     BriefingScore,
@@ -37,10 +35,12 @@ from .models import (
     TextAggregate,
     TextScore,
 )
-from .pairing import pair, prf
-from .phrases import occurring
-from .similarity import SIMILARITY, attribute_match, canonical_words, location_key
-from .textscore import fact_coverage, rouge
+from summariser.evaluation.scoring.pairing import pair, prf
+from summariser.evaluation.scoring.phrases import occurring
+from summariser.evaluation.scoring.similarity import SIMILARITY, attribute_match, canonical_words, location_key
+from summariser.evaluation.scoring.textscore import fact_coverage, rouge
+from summariser.schemas import Briefing
+from summariser.text.names import strip_titles
 
 __all__ = [
     "ATTRIBUTES",

@@ -1,4 +1,4 @@
-"""Gold articles briefed on the fly from ``sources.yaml`` (`summariser.evaluation.goldset`), with
+"""Gold articles briefed on the fly from ``sources.yaml`` (`summariser.evaluation.gold.sets`), with
 `summarise` replaced by a stub that records what it was asked to brief.
 """
 

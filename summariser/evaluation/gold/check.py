@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..ingest.read import load_sources
-from ..output.render import read_briefing_bytes
-from ..schemas import Briefing, Evidence, is_unreviewed
-from .goldset import SOURCES_FILE, read_sources_map
-from .scoring import parse_prediction
+from summariser.errors import InputError
+from summariser.evaluation.gold.sets import SOURCES_FILE, read_sources_map
+from summariser.evaluation.scoring.briefing import parse_prediction
+from summariser.ingest.read import load_sources
+from summariser.output.render import read_briefing_bytes
+from summariser.schemas import Briefing, Evidence, is_unreviewed
 
 __all__ = ["Problem", "check_gold"]
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..atomic import write_atomic
-from ..output.index import href
-from ..output.review import write_review
-from ..schemas import Briefing
-from .baseline import Comparison
-from .chart import score_chart
-from .models import GoldReport
-from .scoring import parse_prediction
+from summariser.atomic import write_atomic
+from summariser.evaluation.baseline import Comparison
+from summariser.evaluation.models import GoldReport
+from summariser.evaluation.reports.chart import score_chart
+from summariser.evaluation.scoring.briefing import parse_prediction
+from summariser.output.index import href
+from summariser.output.review import write_review
+from summariser.schemas import Briefing
 
 __all__ = ["Pages", "render_html", "write_html"]
 

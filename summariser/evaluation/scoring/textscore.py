@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..text.normalise import numbers
-from ..text.sentences import scoring_sentences
-from ..text.stopwords import FACT_STOP_WORDS
+from summariser.text.normalise import numbers
+from summariser.text.sentences import scoring_sentences
+from summariser.text.stopwords import FACT_STOP_WORDS
 
 __all__ = ["FACT_RECALL", "FactCheck", "content_words", "fact_coverage", "rouge"]
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from summariser.llm.backends import resolve
-from summariser.llm.openai_batch.gate import BatchLedger, minimal_instance
+from summariser.llm.openai_batch.gate import BatchGate, minimal_instance
 from summariser.schemas import OverviewDraft, kinds_model
 
 #: A kinds request of two names (the entities request is made per article: `kinds_model`).
@@ -30,7 +30,7 @@ def _request(model: type[BaseModel], prompt: str) -> dict[str, Any]:
 def test_a_request_naming_an_enum_value_of_a_placeholder_is_no_follow_up() -> None:
     """A kinds placeholder answers "person" (the enum's first value); every kinds prompt names
     "person", so a second article's kinds request is still queued for the batch."""
-    ledger = BatchLedger(resolve("http://127.0.0.1:9/v1#m"))
+    ledger = BatchGate(resolve("http://127.0.0.1:9/v1#m"))
     prompt = 'Say what each name is: "person", "organisation", "place" or "other".'
     first = ledger.add("first", _request(KINDS, prompt))
     assert '"person"' in first
@@ -45,7 +45,7 @@ class Noted(BaseModel):
 
 
 def test_a_request_quoting_a_made_up_placeholder_string_is_derived_from_it() -> None:
-    ledger = BatchLedger(resolve("http://127.0.0.1:9/v1#m"))
+    ledger = BatchGate(resolve("http://127.0.0.1:9/v1#m"))
     made_up = json.loads(ledger.add("noted", _request(Noted, "Note the article.")))["note"]
     assert not ledger.derives_from_placeholder(_request(Noted, "Note another article."))
     assert ledger.derives_from_placeholder(_request(Noted, f"Your note was {made_up!r}; say more."))

@@ -1,5 +1,5 @@
 """The embedded transport (`summariser.llm.embedded.backend`): ``$ref``-free schemas, its HTTP surface, and a
-missing llama-cpp-python. Its grammar on the real model: tests/llm/test_embedded_grammar.py.
+missing llama-cpp-python. Its grammar on the real model: tests/llm/embedded/test_embedded_grammar.py.
 """
 
 from __future__ import annotations

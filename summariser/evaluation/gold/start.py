@@ -18,12 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from ..atomic import write_atomic
-from ..errors import InputError
-from ..output.editing import gold_name, gold_paths, sources_line
-from ..output.render import read_briefing, to_json
-from ..schemas import mark_unreviewed
-from .goldset import SOURCES_FILE, read_sources_text
+from summariser.atomic import write_atomic
+from summariser.errors import InputError
+from summariser.evaluation.gold.sets import SOURCES_FILE, read_sources_text
+from summariser.output.editing import gold_name, gold_paths, sources_line
+from summariser.output.render import read_briefing, to_json
+from summariser.schemas import mark_unreviewed
 
 __all__ = ["InitReport", "init_gold"]
 
