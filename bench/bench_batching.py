@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from summariser import Settings, regenerate, summarise
-from summariser.llm import batching
 from summariser.llm.backends import resolve
-from summariser.llm.batcher import sequences_context
-from summariser.llm.embedded import load_llama, threads
+from summariser.llm.embedded import sequence_routing as batching
+from summariser.llm.embedded.backend import load_llama, threads
+from summariser.llm.embedded.sequences import sequences_context
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

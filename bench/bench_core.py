@@ -12,7 +12,7 @@ Measured in one process, one run (the machine is shared and noisy: compare the r
     request produces exactly as many tokens as the briefing's did), and the ratio (a)/(b);
     (b') the same with the briefing's JSON-Schema grammar, which separates the cost of
     constrained decoding from the cost of the pipeline around it; (b'') the same again with
-    llama-cpp-python's own grammar sampler instead of `summariser.llm.sampling`;
+    llama-cpp-python's own grammar sampler instead of `summariser.llm.embedded.sampling`;
 (c) cached throughput: ``summarise()`` of the same article ``--hits`` times from the cache
     (briefings/s), and the per-call cost of one structured call through the full client
     (metering + cache hit + instructor + pydantic) against a bare instructor call answered by
@@ -37,8 +37,9 @@ import openai
 from summariser import Settings, summarise
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
-from summariser.llm.embedded import inline_refs, load_llama, threads
-from summariser.llm.sampling import stock_sampler
+from summariser.llm.embedded.backend import load_llama, threads
+from summariser.llm.embedded.sampling import stock_sampler
+from summariser.llm.schema_refs import inline_refs
 from summariser.schemas import EntitiesDraft
 
 ROOT = Path(__file__).resolve().parents[1]

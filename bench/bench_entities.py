@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from summariser.brief.pipeline import summarise
 from summariser.config import Settings
 from summariser.evaluation.dataset import read_dataset
-from summariser.evaluation.goldset import evaluate, load_gold, read_sources_map
+from summariser.evaluation.gold.sets import evaluate, load_gold, read_sources_map
 from summariser.ingest.read import make_article
 from summariser.output.render import to_json
 

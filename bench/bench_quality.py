@@ -55,11 +55,11 @@ from summariser.brief.pipeline import summarise  # noqa: E402
 from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
-from summariser.evaluation.goldset import evaluate, generate_predictions, load_gold, read_sources_map  # noqa: E402
-from summariser.evaluation.textscore import rouge  # noqa: E402
+from summariser.evaluation.gold.sets import evaluate, generate_predictions, load_gold, read_sources_map  # noqa: E402
+from summariser.evaluation.scoring.textscore import rouge  # noqa: E402
 from summariser.ingest.read import make_article  # noqa: E402
-from summariser.llm import embedded  # noqa: E402
-from summariser.llm.weights import cache_root  # noqa: E402
+from summariser.llm.embedded import backend as embedded  # noqa: E402
+from summariser.llm.embedded.weights import cache_root  # noqa: E402
 from summariser.output.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
 from summariser.text.sentences import scoring_sentences as sentences  # noqa: E402

@@ -12,7 +12,7 @@
     model really runs), reporting articles/minute. The server is llama-cpp-python's
     (``python -m llama_cpp.server``, one request at a time), or with ``--llama-server SLOTS``
     llama.cpp's own batching ``llama-server`` with that many slots
-    (`summariser.llm.llama_server`; built on its first use, ~6 min once, if it is not cached).
+    (`summariser.llm.embedded.llama_server`; built on its first use, ~6 min once, if it is not cached).
     The server is stopped at the end. ``--embedded 1 4`` adds the same runs in-process on the
     embedded model with 1 and 4 sequences decoded side by side (``SUMMARISER_SEQUENCES``; -j is
     half the sequences: a briefing's two requests decode together). ``--concurrency`` with no
@@ -51,9 +51,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from helpers.echo_model import echo_answer  # noqa: E402
 from helpers.fake_server import FakeOpenAI  # noqa: E402
 
-from summariser.llm.embedded import threads  # noqa: E402
-from summariser.llm.llama_server import serve  # noqa: E402
-from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, assemble  # noqa: E402
+from summariser.llm.embedded.backend import threads  # noqa: E402
+from summariser.llm.embedded.llama_server import serve  # noqa: E402
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel, assemble  # noqa: E402
 from summariser.regenerate.manifest import MANIFEST, Manifest, input_state, load_manifest, save_manifest  # noqa: E402
 from summariser.regenerate.paths import outputs  # noqa: E402
 

@@ -28,7 +28,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from summariser.llm.weights import EMBEDDED_MODELS, assemble  # noqa: E402
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble  # noqa: E402
 
 
 def chat_text(messages: list[dict[str, str]]) -> str:

@@ -8,10 +8,10 @@
 #   bash scripts/build_llama_server.sh --in DIR  # compile into the empty folder DIR: DIR/out/llama-server
 #
 # Only `summariser serve` (and the bench and tests that start it) need the server, so the install
-# does not build it: summariser.llm.server_build does, on first need — it runs this script with
+# does not build it: summariser.llm.embedded.server_build does, on first need — it runs this script with
 # --key, and if ~/.cache/summariser/llama-server/<key>/ holds no build, takes the cache's lock,
 # runs it with --in on a temporary folder beside the cache and renames DIR/out into place once it
-# succeeded. The first form is that same path (python -m summariser.llm.server_build). This script
+# succeeded. The first form is that same path (python -m summariser.llm.embedded.server_build). This script
 # owns how the server is compiled and the key (a hash of the version and every flag); the module
 # owns when, where and the lock. Compiling takes ~1,000 CPU-seconds; llama.cpp is linked in
 # statically (BUILD_SHARED_LIBS=OFF), so the binary runs from the cache. The only network used is
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
   PY=${PYTHON:-}
   if [ -z "$PY" ]; then if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY=python3; fi; fi
-  exec "$PY" -m summariser.llm.server_build
+  exec "$PY" -m summariser.llm.embedded.server_build
 fi
 
 source scripts/llama_cpp.sh

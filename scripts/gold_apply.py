@@ -21,7 +21,7 @@ from pathlib import Path
 
 from summariser.atomic import write_atomic
 from summariser.brief.grounding import Grounder
-from summariser.evaluation.goldset import read_sources_map
+from summariser.evaluation.gold.sets import read_sources_map
 from summariser.ingest.read import load_sources
 from summariser.output.render import read_briefing, to_json
 from summariser.schemas import UNREVIEWED, Organisation, Person, Place

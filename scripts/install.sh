@@ -93,14 +93,14 @@ log "installing llama-cpp-python from $wheel"
 # A build with the wrong CPU flags dies with SIGILL/SIGSEGV on the first generation:
 # find out now, in a child process, rather than in the user's first briefing.
 log "smoke-testing llama.cpp"
-if ! "$VENV/bin/python" -m summariser.llm.smoke; then
+if ! "$VENV/bin/python" -m summariser.llm.embedded.smoke; then
   echo "error: llama-cpp-python crashed on this CPU; delete $wheels and rerun this script" >&2
   exit 1
 fi
 
 if [ "$with_server" = 1 ]; then
   log "building (or reusing) llama.cpp's llama-server"
-  "$VENV/bin/python" -m summariser.llm.server_build >/dev/null
+  "$VENV/bin/python" -m summariser.llm.embedded.server_build >/dev/null
   log "ready: $VENV/bin/summariser"
 else
   log "ready: $VENV/bin/summariser (llama-server, for \`summariser serve\`: built on first use, or now with --with-server)"

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from .errors import ConfigError, InputError
 from .files import read_text_bounded
-from .llm.options import LLMOptions
+from .llm import LLMOptions
 from .settings_table import CONFIG, KEYWORD, RECORD, TABLE, in_file, shown
 
 __all__ = [
@@ -72,7 +72,7 @@ class Settings(LLMOptions):
     max_tokens_total: int | None = None
     """Tokens (prompt + completion, retries and re-asks included) one call — a briefing, or a whole
     `regenerate` run — may spend (``--max-tokens-total``, ``SUMMARISER_MAX_TOKENS_TOTAL``); None = no limit.
-    A request whose worst case would not fit is not sent (`summariser.llm.ledger`)."""
+    A request whose worst case would not fit is not sent (`summariser.llm.tokens.run_budget`)."""
 
     def llm_options(self) -> LLMOptions:
         """The part of these settings that the LLM layer uses."""

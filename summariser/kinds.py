@@ -221,7 +221,7 @@ class FilePath(_PathKind):
 
 
 class Retry(Kind[Any]):
-    """A retry policy (`summariser.llm.retry.RetryPolicy`, read by its fields): attempts and waits in range."""
+    """A retry policy (`llm.transport.retry.RetryPolicy`, read by its fields): attempts and waits in range."""
 
     FIELDS = (
         ("attempts", Whole(1, 10)),

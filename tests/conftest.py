@@ -49,7 +49,7 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _offline_and_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    from summariser.llm.weights import models_dir
+    from summariser.llm.embedded.weights import models_dir
 
     monkeypatch.setenv("SUMMARISER_MODELS_DIR", str(models_dir()))  # keep the assembled weights
     for name in list(os.environ):

@@ -17,7 +17,7 @@ from helpers.paths import ROOT
 
 PACKAGE = ROOT / "summariser"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-#: The most lines a module of the package may have (DESIGN.md section 6).
+#: The most lines a module of the package may have (docs/architecture.md, "Layout").
 MAX_LINES = 300
 
 

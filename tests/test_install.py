@@ -40,8 +40,8 @@ case "$*" in
     say "dependencies: ${{@: -1}}"
     [ -z "${{FAKE_DEPS_FAIL:-}}" ] || {{ sleep 0.5; exit 1; }} ;;
   "-m pip install --quiet "*) say "binding installed: ${{@: -1}}" ;;
-  "-m summariser.llm.smoke") say "smoke test" ;;
-  "-m summariser.llm.server_build") say "llama-server built"; echo /cache/llama-server ;;
+  "-m summariser.llm.embedded.smoke") say "smoke test" ;;
+  "-m summariser.llm.embedded.server_build") say "llama-server built"; echo /cache/llama-server ;;
   *) say "unexpected: $*"; exit 9 ;;
 esac
 """

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from .. import progress
 from ..errors import InputError
-from ..llm.client import LLMClient
+from ..llm import LLMClient
 from ..schemas import (
     BULLET_MAX_WORDS,
     SUMMARY_MAX_BULLETS,
@@ -201,7 +201,7 @@ def both(first: Callable[[], A], second: Callable[[], B], *, together: bool = Tr
     """``first()`` and ``second()``: at the same time (``first`` in a helper thread, ``second`` in this one).
 
     The two requests about one part share its article as their prompt prefix, and the
-    embedded model decodes them side by side (`llm.batching`). This thread does one of them
+    embedded model decodes them side by side (`llm.embedded.sequence_routing`). This thread does one of them
     itself, so Ctrl-C reaches a decoding thread at once. An error of either is raised
     (``second``'s first); on one, the other is not waited for. With ``together`` false (HTTP
     endpoints: requests reach a server in a fixed order, one briefing at a time; regenerate

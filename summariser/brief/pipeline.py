@@ -22,11 +22,7 @@ from ..config import Settings, load_settings, override
 from ..errors import InputError
 from ..ingest.limits import max_articles
 from ..ingest.read import load_sources
-from ..llm.backends import BackendSpec, resolve
-from ..llm.budget import max_tokens_for_model
-from ..llm.client import LLMClient, Wrapper
-from ..llm.ledger import TokenLedger
-from ..llm.tokens import PROMPT_CHARS_PER_TOKEN
+from ..llm import PROMPT_CHARS_PER_TOKEN, BackendSpec, LLMClient, TokenLedger, Wrapper, max_tokens_for_model, resolve
 from ..schemas import (
     DRAFT_MAX_NAMES,
     NAME_MAX_CHARS,

@@ -82,7 +82,7 @@ def _main(
         logging.getLogger(name).setLevel(level)
     if _state["debug"]:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-        from ..llm.secrets import RedactingFilter
+        from ..llm import RedactingFilter
 
         # Keys, organisation/project ids and URL passwords never reach the log (headers echoed back, URLs).
         for handler in logging.getLogger().handlers:
@@ -171,7 +171,7 @@ def _clean(text: str, *, one_line: bool = False) -> str:
     """``text`` without any known secret (a server may echo the key back in an error message),
     and with nothing a terminal would obey (`sanitise.plain`: a file name or a server's message
     may hold escape sequences)."""
-    from ..llm.secrets import redact, secret_values
+    from ..llm import redact, secret_values
 
     return plain(redact(text, secret_values()), one_line=one_line)
 

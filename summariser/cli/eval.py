@@ -36,10 +36,10 @@ from ..evaluation import (
     save_baseline,
     write_html,
 )
-from ..evaluation.goldset import GoldItem
+from ..evaluation.gold.sets import GoldItem
 from ..evaluation.models import DatasetArticle
-from ..evaluation.pairing import MAX_PAIRED_ITEMS
-from ..llm.cache import CacheMode
+from ..evaluation.scoring.pairing import MAX_PAIRED_ITEMS
+from ..llm import CacheMode
 from .eval_tables import comparison_table, dataset_tables, gold_tables
 from .options import AllowUnreviewed, JsonFile, Model, NoCache, Refresh, Timeout, cache_mode, html_page
 from .sanitise import SafeConsole, data, status, stderr_console

@@ -1,6 +1,6 @@
 """The ``summariser models`` command: the embedded models, their state, and the other backends.
 
-The models and their weights are `summariser.llm.weights`; ``--assemble`` assembles and
+The models and their weights are `summariser.llm.embedded.weights`; ``--assemble`` assembles and
 SHA-256-verifies every embedded model now instead of on first use.
 """
 
@@ -12,8 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..llm.backends import valid_forms
-from ..llm.weights import DEFAULT_MODEL, EMBEDDED_MODELS, assemble, model_path
+from ..llm import DEFAULT_MODEL, EMBEDDED_MODELS, assemble, model_path, valid_forms
 from .options import Json
 from .sanitise import data, plain, stderr_console
 

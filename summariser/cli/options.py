@@ -29,10 +29,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ConfigError
-from ..llm.backends import valid_forms
-from ..llm.batch.jobs import BatchOptions
-from ..llm.cache import CacheMode
-from ..llm.options import DEFAULT_TIMEOUT
+from ..llm import DEFAULT_TIMEOUT, BatchOptions, CacheMode, valid_forms
 from ..settings_table import DEFAULT_CONCURRENCY, MAX_TIMEOUT
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The ``summariser serve`` command: llama.cpp's batching llama-server on an embedded model, in the foreground.
 
-The server is `summariser.llm.llama_server.serve`; this module resolves the model string,
+The server is `summariser.llm.embedded.llama_server.serve`; this module resolves the model string,
 prints the model string to pass to other commands, and waits until Ctrl-C or SIGTERM (which
 stop the server and exit 0).
 """
@@ -16,8 +16,7 @@ import typer
 from .. import progress
 from ..config import flag_value, load_settings_from_flags
 from ..errors import ConfigError
-from ..llm.backends import resolve
-from ..llm.weights import EMBEDDED_MODELS
+from ..llm import EMBEDDED_MODELS, resolve
 from ..settings_table import DEFAULT_SLOTS
 from .options import Model
 from .sanitise import plain, status, stderr_console
@@ -54,7 +53,7 @@ def serve_command(
     if spec.embedded is None:
         local = ", ".join(f"local:{alias}" for alias in EMBEDDED_MODELS)
         raise ConfigError(f"summariser serve runs an embedded model, not {spec.label}; pick {local}, small or a .gguf")
-    from ..llm.llama_server import serve  # llama.cpp's threads setting (numpy): imported only when serving
+    from ..llm import serve  # llama.cpp's threads setting (numpy): imported only when serving
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the server as Ctrl-C does
     with contextlib.suppress(KeyboardInterrupt), contextlib.ExitStack() as stack:

@@ -1,26 +1,20 @@
 """Evaluation: score briefings against gold JSON field by field, gate on a baseline, benchmark summaries.
 
-Deterministic by construction — no model judges anything here. The pieces:
+Deterministic by construction — no model judges anything here. Its rooms:
 
-* `similarity` — normalisation (case, accents, punctuation, titles, country aliases) and
-  the similarity of list items and attributes;
-* `pairing` — one-to-one optimal assignment of gold and predicted items, P/R/F1;
-* `textscore` — ROUGE and gold-fact coverage (sentences split with
-  `summariser.text.sentences.scoring_sentences`, pysbd);
-* `scoring` — one briefing against its gold, and aggregates over briefings;
-* `goldset` — gold folders, prediction folders, briefing gold articles on the fly;
-* `goldcheck` — ``gold check``: schema, review mark, offsets and ``sources.yaml`` of a gold folder;
-* `goldinit` — ``gold init``: unreviewed gold drafts from predicted briefings;
-* `baseline` — stored scores and the regression gate;
-* `htmlreport` — the per-field diff page;
-* `dataset` — the reference-summary benchmark beside Lead-3.
+* `scoring` — similarity, pairing, phrases, text scores (ROUGE, gold-fact coverage) and one briefing
+  against its gold (`scoring.briefing`), with aggregates over briefings;
+* `gold` — gold sets on disk (`gold.sets`), ``gold check`` (`gold.check`), ``gold init`` (`gold.start`);
+* `reports` — the per-field diff page (`reports.html`) and its chart;
+* the root — `models` (the results), `baseline` (stored scores and the regression gate), `dataset`
+  (the reference-summary benchmark beside Lead-3), `ner_baseline` (spaCy alone: the entity baseline).
 
 This package never imports the CLI framework; ``summariser.cli.eval_tables`` draws its tables.
 """
 
 from __future__ import annotations
 
-from .baseline import (
+from summariser.evaluation.baseline import (
     DEFAULT_MAX_DROP,
     Comparison,
     RegressionError,
@@ -30,13 +24,13 @@ from .baseline import (
     load_baseline,
     save_baseline,
 )
-from .dataset import lead3, read_dataset, run_dataset
-from .goldcheck import Problem, check_gold
-from .goldinit import InitReport, init_gold
-from .goldset import evaluate, generate_predictions, load_gold, load_predictions
-from .htmlreport import render_html, write_html
-from .models import Baseline, BriefingScore, DatasetReport, GoldReport
-from .scoring import DEFAULT_THRESHOLD, score_briefing
+from summariser.evaluation.dataset import lead3, read_dataset, run_dataset
+from summariser.evaluation.gold.check import Problem, check_gold
+from summariser.evaluation.gold.sets import evaluate, generate_predictions, load_gold, load_predictions
+from summariser.evaluation.gold.start import InitReport, init_gold
+from summariser.evaluation.models import Baseline, BriefingScore, DatasetReport, GoldReport
+from summariser.evaluation.reports.html import render_html, write_html
+from summariser.evaluation.scoring.briefing import DEFAULT_THRESHOLD, score_briefing
 
 __all__ = [
     "DEFAULT_MAX_DROP",

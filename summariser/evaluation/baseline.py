@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..atomic import write_atomic
-from ..errors import InputError, SummariserError, first_validation_error
-from ..files import read_text_bounded
-from .models import Baseline, DatasetReport, GoldReport
+from summariser.atomic import write_atomic
+from summariser.errors import InputError, SummariserError, first_validation_error
+from summariser.evaluation.models import Baseline, DatasetReport, GoldReport
+from summariser.files import read_text_bounded
 
 __all__ = [
     "DEFAULT_MAX_DROP",

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..config import Settings
-from ..errors import AuthError, CassetteMiss, ConfigError, InputError, ModelUnavailable, SummariserError
-from ..files import open_regular, size_words
-from ..ingest.limits import max_input_bytes
-from ..text.sentences import scoring_sentences as sentences
-from .models import DatasetArticle, DatasetReport
-from .textscore import rouge
+from summariser.config import Settings
+from summariser.errors import AuthError, CassetteMiss, ConfigError, InputError, ModelUnavailable, SummariserError
+from summariser.evaluation.models import DatasetArticle, DatasetReport
+from summariser.evaluation.scoring.textscore import rouge
+from summariser.files import open_regular, size_words
+from summariser.ingest.limits import max_input_bytes
+from summariser.text.sentences import scoring_sentences as sentences
 
 __all__ = ["MAX_DATASET_BYTES", "ROUGE_KEYS", "DatasetRow", "lead3", "max_line_bytes", "read_dataset", "run_dataset"]
 
@@ -139,8 +139,8 @@ def run_dataset(
     ``on_article(index, total, result, article_id)`` is called before each article (result None)
     and after it (with its result), for progress display.
     """
-    from ..brief.pipeline import summarise
-    from ..ingest.read import make_article
+    from summariser.brief.pipeline import summarise
+    from summariser.ingest.read import make_article
 
     rows = read_dataset(path, limit)
     results: list[DatasetArticle] = []

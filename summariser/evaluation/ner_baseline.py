@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 
-from ..brief.grounding import Grounder
-from ..schemas import Article, Briefing, Organisation, Person, Place, SourceRef, SummaryPoint
-from ..text import nlp
-from ..text.names import country_name
-from ..text.normalise import APOSTROPHE_END, plain_key
+from summariser.brief.grounding import Grounder
+from summariser.schemas import Article, Briefing, Organisation, Person, Place, SourceRef, SummaryPoint
+from summariser.text import nlp
+from summariser.text.names import country_name
+from summariser.text.normalise import APOSTROPHE_END, plain_key
 
 __all__ = ["spacy_briefing"]
 

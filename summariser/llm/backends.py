@@ -24,10 +24,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..errors import ConfigError
-from ..settings_table import CONTEXT_TOKENS, DEFAULT_CONTEXT_TOKENS, TABLE
-from .endpoint import base_url, check, public
-from .weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel, gguf_file
+from summariser.errors import ConfigError
+from summariser.llm.embedded.weights import DEFAULT_MODEL, EMBEDDED_MODELS, EmbeddedModel, gguf_file
+from summariser.llm.endpoint import base_url, check, public
+from summariser.settings_table import CONTEXT_TOKENS, DEFAULT_CONTEXT_TOKENS, TABLE
 
 ALIASES = {"default": f"local:{DEFAULT_MODEL}", "small": "local:qwen2.5-0.5b", "local": f"local:{DEFAULT_MODEL}"}
 
@@ -56,10 +56,6 @@ class BackendSpec:
         if self.embedded is not None:
             return self.embedded.n_ctx
         return CONTEXT_TOKENS.env_or(DEFAULT_CONTEXT_TOKENS)
-
-
-#: Keys that placeholder-only servers accept; they are not secrets (and are too common a word to redact).
-PLACEHOLDER_KEYS = frozenset({"not-needed", "ollama", "local", "none", "sk-no-key-required"})
 
 
 def valid_forms() -> str:

@@ -7,7 +7,7 @@ Chain, outermost first::
 where HTTP is ``ResponseFormatFallback → WireTransport → httpx2.HTTPTransport``. Metering
 takes every secret out of every response before instructor sees it (`metering`); Retrying
 gives each request its `wire.Deadline` (what is left of the call's timeout, which a request
-and its re-asks share, or the briefing's deadline: `wire.Budget`), and the wire holds every
+and its re-asks share, or the briefing's deadline: `wire.Deadlines`), and the wire holds every
 socket operation to it and caps the answer's size from ``max_tokens``. With a token budget,
 Ledger reserves each attempt's worst case before it reaches the backend and charges what it
 spent (`ledger`). The openai client's own retries are off: retries happen once, at the
@@ -25,23 +25,23 @@ import instructor
 import openai
 from pydantic import BaseModel
 
-from ..schemas import Usage
-from .backends import BackendSpec
-from .budget import max_tokens_for_model
-from .cache import CachingTransport, ResponseCache
-from .cassette import CassetteTransport
-from .dialect import ResponseFormatFallback
-from .embedded import EmbeddedTransport
-from .endpoint import client_base, userinfo, wire_query
-from .exchange import register_response_model
-from .failures import translate
-from .ledger import LedgerTransport, TokenLedger
-from .metering import MeteringTransport
-from .options import LLMOptions
-from .retry import RetryingTransport
-from .secrets import register_secrets, secret_values, url_secrets
-from .tokens import counter_for
-from .wire import Budget, WireTransport
+from summariser.llm.backends import BackendSpec
+from summariser.llm.embedded.backend import EmbeddedTransport
+from summariser.llm.endpoint import client_base, userinfo, wire_query
+from summariser.llm.failures import translate
+from summariser.llm.options import LLMOptions
+from summariser.llm.secrets import register_secrets, secret_values, url_secrets
+from summariser.llm.tokens.counting import counter_for
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.tokens.run_budget import LedgerTransport, TokenLedger
+from summariser.llm.transport.cache import CachingTransport, ResponseCache
+from summariser.llm.transport.cassette import CassetteTransport
+from summariser.llm.transport.dialect import ResponseFormatFallback
+from summariser.llm.transport.exchange import register_response_model
+from summariser.llm.transport.metering import MeteringTransport
+from summariser.llm.transport.retry import RetryingTransport
+from summariser.llm.transport.wire import Deadlines, WireTransport
+from summariser.schemas import Usage
 
 __all__ = ["LLMClient", "MeteringTransport", "Wrapper", "build_transport", "endpoint_auth"]
 
@@ -70,7 +70,7 @@ def build_transport(
     spec: BackendSpec,
     options: LLMOptions,
     wrap: Wrapper | None = None,
-    budget: Budget | None = None,
+    budget: Deadlines | None = None,
     ledger: TokenLedger | None = None,
 ) -> tuple[MeteringTransport, ResponseCache | None]:
     """Assemble the transport chain for ``spec``; ``wrap`` goes between Metering and the cache.
@@ -80,7 +80,7 @@ def build_transport(
     """
     secrets = secret_values(spec.api_key, options.api_key, *url_secrets(spec.base_url))
     register_secrets(secrets)  # for every later filter: error messages, the --debug log
-    budget = budget or Budget(spec.label, options.timeout, options.deadline)
+    budget = budget or Deadlines(spec.label, options.timeout, options.deadline)
     base: httpx2.BaseTransport
     if spec.embedded is not None:
         base = EmbeddedTransport(spec.embedded)
@@ -109,7 +109,7 @@ class LLMClient:
     ) -> None:
         self.spec = spec
         self.options = options
-        self._budget = Budget(spec.label, options.timeout, options.deadline)
+        self._budget = Deadlines(spec.label, options.timeout, options.deadline)
         self.transport, self._cache = build_transport(spec, options, wrap, self._budget, ledger)
         base_url, auth = endpoint_auth(spec)
         self._http = httpx2.Client(transport=self.transport, timeout=options.timeout, auth=auth)
@@ -127,7 +127,7 @@ class LLMClient:
         return self.transport.usage
 
     def extract(self, response_model: type[T], messages: list[dict[str, str]]) -> T:
-        """Ask for a ``response_model`` instance; re-ask on validation errors, all in one timeout (`Budget.call`)."""
+        """Ask for a ``response_model`` instance; re-ask on validation errors, all in one timeout (`Deadlines.call`)."""
         max_tokens = max_tokens_for_model(response_model)
         register_response_model(response_model)  # the cache stores only what it validates
         try:

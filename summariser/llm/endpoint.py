@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus
 
-from ..errors import ConfigError
+from summariser.errors import ConfigError
 
 __all__ = [
     "ACCEPTED",

@@ -22,7 +22,7 @@ import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
-from ..errors import (
+from summariser.errors import (
     AuthError,
     BackendError,
     ConfigError,
@@ -32,9 +32,9 @@ from ..errors import (
     ValidationFailed,
     first_validation_error,
 )
-from .backends import BackendSpec
-from .retry import TruncatedBody
-from .wire import REDIRECT
+from summariser.llm.backends import BackendSpec
+from summariser.llm.transport.retry import TruncatedBody
+from summariser.llm.transport.wire import REDIRECT
 
 __all__ = ["translate"]
 

@@ -13,11 +13,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..settings_table import KEYWORD, TABLE
-from .cache import CacheMode
-from .cassette import CassetteMode
-from .retry import RetryPolicy
-from .weights import cache_root
+from summariser.llm.embedded.weights import cache_root
+from summariser.llm.transport.cache import CacheMode
+from summariser.llm.transport.cassette import CassetteMode
+from summariser.llm.transport.retry import RetryPolicy
+from summariser.settings_table import KEYWORD, TABLE
 
 __all__ = ["DEFAULT_TIMEOUT", "LLMOptions"]
 

@@ -34,14 +34,14 @@ from typing import Any
 
 import httpx2
 
-from ..errors import add_message_filter
-from ..settings_table import TABLE
-from .backends import PLACEHOLDER_KEYS
-from .endpoint import url_secrets
-from .exchange import BODY_HEADERS
+from summariser.errors import add_message_filter
+from summariser.llm.endpoint import url_secrets
+from summariser.llm.transport.exchange import BODY_HEADERS
+from summariser.settings_table import TABLE
 
 __all__ = [
     "MIN_SECRET",
+    "PLACEHOLDER_KEYS",
     "PLACEHOLDER_SECRETS",
     "SECRET_ENV",
     "RedactingFilter",
@@ -53,6 +53,10 @@ __all__ = [
     "secret_values",
     "url_secrets",
 ]
+
+
+#: Keys that placeholder-only servers accept; they are not secrets (and are too common a word to redact).
+PLACEHOLDER_KEYS = frozenset({"not-needed", "ollama", "local", "none", "sk-no-key-required"})
 
 
 #: Environment variables whose values are credentials or account ids (openai reads the

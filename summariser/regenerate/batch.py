@@ -4,10 +4,10 @@ Batch rounds fill the response cache; the normal build (`regenerate.run`) then f
 answer there. A round:
 
 1. *collect* — run the pipeline for every briefing still waiting, with a collecting gate in
-   front of the cache (`llm.batch.gate`): hits pass, each miss is queued under its cache key and
+   front of the cache (`llm.openai_batch.gate`): hits pass, each miss is queued under its cache key and
    answered with a throw-away placeholder, so one pass finds all of an article's independent
    requests. Nothing of a collecting pass is written anywhere.
-2. *submit* — send the queued requests as one batch (`llm.batch.jobs`), wait for it, and store
+2. *submit* — send the queued requests as one batch (`llm.openai_batch.jobs`), wait for it, and store
    every complete, schema-valid answer in the cache under its request's key.
 
 Rounds repeat while new misses appear (instructor's re-ask depends on the answer it rejects), at
@@ -16,9 +16,9 @@ to the endpoint outside a batch, and a briefing whose request the batch failed f
 the batch's reason while the others are written as usual.
 
 With a token budget, a round sends the requests of the briefings, in plan order, whose worst
-case (`llm.tokens.request_cost`) still fits; it reserves that much and is charged what the
+case (`llm.tokens.counting.request_cost`) still fits; it reserves that much and is charged what the
 batch's answers report where that is believable, and each other answer's worst case
-(`llm.metering.charge`). The briefings after the first that does not fit are kept out (their
+(`llm.transport.metering.charge`). The briefings after the first that does not fit are kept out (their
 requests are *deferred*): their build meets `BudgetExceeded` and leaves them for the next run.
 """
 
@@ -36,12 +36,18 @@ from typing import Any
 from .. import progress
 from ..config import Settings
 from ..errors import BudgetExceeded
-from ..llm.backends import resolve
-from ..llm.batch.gate import BatchLedger
-from ..llm.batch.jobs import BatchOptions, BatchOutcome, BatchRunner, check_batchable
-from ..llm.cache import ResponseCache
-from ..llm.ledger import TokenLedger
-from ..llm.tokens import counter_for, request_cost
+from ..llm import (
+    BatchGate,
+    BatchOptions,
+    BatchOutcome,
+    BatchRunner,
+    ResponseCache,
+    TokenLedger,
+    check_batchable,
+    counter_for,
+    request_cost,
+    resolve,
+)
 from ..schemas import Usage
 from ..settings_table import DEFAULT_CONCURRENCY
 from .manifest import Manifest
@@ -88,7 +94,7 @@ class BatchSummary:
         )
 
 
-def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Settings) -> list[str]:
+def _collect(ledger: BatchGate, item: Planned, articles: Path, settings: Settings) -> list[str]:
     """Run one briefing's pipeline behind a collecting gate; the cache keys of the requests it queued."""
     from ..brief.pipeline import build
 
@@ -99,7 +105,7 @@ def _collect(ledger: BatchLedger, item: Planned, articles: Path, settings: Setti
     return collector.keys
 
 
-def _affordable(ledger: BatchLedger, tokens: TokenLedger, queued: Sequence[list[str]]) -> tuple[dict[str, Any], int]:
+def _affordable(ledger: BatchGate, tokens: TokenLedger, queued: Sequence[list[str]]) -> tuple[dict[str, Any], int]:
     """The pending requests of the first briefings whose worst case fits ``tokens``, and that worst case.
 
     The requests of every later briefing are recorded in ``ledger.deferred``.
@@ -129,7 +135,7 @@ def prefill(
     sleep: Callable[[float], None] = time.sleep,
     concurrency: int = DEFAULT_CONCURRENCY,
     tokens: TokenLedger | None = None,
-) -> tuple[BatchLedger, BatchSummary]:
+) -> tuple[BatchGate, BatchSummary]:
     """Run the batch rounds for every planned briefing with a reason; return the ledger and a summary.
 
     The collecting passes run ``concurrency`` briefings at a time (they never wait for a model).
@@ -137,7 +143,7 @@ def prefill(
     """
     spec = resolve(settings.model, settings.api_key)
     check_batchable(spec, settings.llm_options())
-    ledger, summary = BatchLedger(spec), BatchSummary()
+    ledger, summary = BatchGate(spec), BatchSummary()
     todo = [p for p in planned if p.reason is not None]
     if not todo:
         return ledger, summary

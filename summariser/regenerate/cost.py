@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..llm.tokens import PROMPT_CHARS_PER_TOKEN
+from ..llm import PROMPT_CHARS_PER_TOKEN
 
 __all__ = ["Estimate", "PlanEstimate"]
 

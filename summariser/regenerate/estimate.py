@@ -1,11 +1,11 @@
 """The tokens a plan would spend at most: ``regenerate --dry-run``'s estimate, briefing by briefing.
 
 `estimate` runs the pipeline of every briefing the plan would build behind an estimating gate
-(`summariser.llm.estimate`): the prompts are the pipeline's own, rendered as the run would
+(`summariser.llm.tokens.estimate`): the prompts are the pipeline's own, rendered as the run would
 render them — both requests of every part of an article too long for the context — and
 nothing is sent. Each request counts its prompt tokens (the embedded model's own tokenizer,
-or an estimate from characters for an HTTP endpoint: `summariser.llm.tokens`) and its
-``max_tokens``, the completion bound of its response model (`summariser.llm.budget`); a request
+or an estimate from characters for an HTTP endpoint: `summariser.llm.tokens.counting`) and its
+``max_tokens``, the completion bound of its response model (`summariser.llm.tokens.max_tokens`); a request
 the response cache would answer costs nothing and is counted as cached. Re-asks and retries
 are not foreseen: they happen only when an answer fails.
 """
@@ -19,9 +19,7 @@ from pathlib import Path
 from .. import progress
 from ..config import Settings
 from ..errors import SummariserError
-from ..llm.backends import resolve
-from ..llm.estimate import Estimator
-from ..llm.tokens import counter_for
+from ..llm import Estimator, counter_for, resolve
 from .cost import Estimate, PlanEstimate
 from .paths import article_path
 from .plan import Planned

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from .. import progress
 from ..config import Settings, check_arguments, load_settings, override
 from ..errors import ConfigError
-from ..llm.backends import resolve
+from ..llm import resolve
 from ..settings_table import DEFAULT_CONCURRENCY
 from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
@@ -104,7 +104,7 @@ def _prepare(
     )
     spec = resolve(resolved.model, resolved.api_key)  # an unknown model fails before any work
     if batch is not None:
-        from ..llm.batch.jobs import check_batchable  # openai's batch client: imported only when used
+        from ..llm import check_batchable  # openai's batch client: imported only when used
 
         check_batchable(spec, resolved.llm_options())
     warn = warnings.append

@@ -19,7 +19,7 @@ from typing import Any
 from ..atomic import remove
 from ..brief import prompts
 from ..config import Settings
-from ..llm.backends import resolve
+from ..llm import resolve
 from ..schemas import SCHEMA_VERSION
 from .cost import PlanEstimate
 from .jobs import Job

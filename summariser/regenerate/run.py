@@ -1,6 +1,6 @@
 """The build: `run` makes every briefing the plan (`summariser.regenerate.plan`) asks for: concurrently against an HTTP
 endpoint (bounded by ``concurrency``), on the embedded model as many at a time as fill its
-batch (`llm.batching.sequences` side by side, `REQUESTS_AT_ONCE` per briefing).
+batch (`llm.embedded.sequence_routing.sequences` side by side, `REQUESTS_AT_ONCE` per briefing).
 Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
 most every `SAVE_EVERY` seconds and at the end: killing the run at any moment leaves every
 briefing intact, and the next run resumes (rebuilding, from the response cache, at most the
@@ -11,7 +11,7 @@ Briefings and pages are meant to be shared: each source is named by its title or
 relative to the articles folder (`shareable`), never by where the folder was on the machine
 that built it. With ``edit_pages`` the review pages are written in edit mode, for making gold.
 With a token budget (``max_tokens_total``) every briefing's requests are held to one shared
-`TokenLedger`: a request whose worst case would not fit is not sent (`summariser.llm.ledger`).
+`TokenLedger`: a request whose worst case would not fit is not sent (`summariser.llm.tokens.run_budget`).
 Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
 answers so far are in the response cache and cost nothing then) — and once the budget has
 refused a request no new briefing starts; those in flight go on while their requests fit.
@@ -37,9 +37,7 @@ from ..atomic import write_atomic
 from ..brief import prompts
 from ..config import Settings
 from ..errors import BudgetExceeded, SummariserError
-from ..llm.backends import resolve
-from ..llm.batching import sequences
-from ..llm.ledger import TokenLedger
+from ..llm import TokenLedger, resolve, sequences
 from ..output.editing import EditPage, gold_name
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
@@ -53,7 +51,7 @@ from .plan import Planned
 from .report import Outcome, RunReport
 
 if TYPE_CHECKING:
-    from ..llm.client import Wrapper
+    from ..llm import Wrapper
 
 __all__ = [
     "NOT_STARTED",

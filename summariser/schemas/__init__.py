@@ -1,6 +1,6 @@
 """Schemas: the briefing contract, its limits and the LLM response models (pydantic).
 
-* `contract` — `Briefing` and its parts, `Article`, `Evidence`, `best_match` (DESIGN.md section 5);
+* `contract` — `Briefing` and its parts, `Article`, `Evidence`, `best_match` (the briefing contract, schema version 1);
 * `limits` — every limit of the contract, defined once (bullet and theme counts, word limits, caps);
 * `drafts` — the bounded ``*Draft`` models the model fills, one focused request each;
 * `export` — the JSON Schemas written to ``schemas/`` (a test fails when they drift);

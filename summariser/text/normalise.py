@@ -20,7 +20,7 @@ One home for the ways two pieces of text are made comparable:
 * `plain_key` — the plain comparison key of a name or a short label (an organisation, a
   theme, a role, a quote): lower case, no accents, no possessives, no punctuation
   ("François-Philippe Champagne’s" → "francois philippe champagne"). The evaluator builds
-  its person-name key on it (`summariser.evaluation.similarity.name_key`: titles stripped,
+  its person-name key on it (`summariser.evaluation.scoring.similarity.name_key`: titles stripped,
   country aliases expanded).
 
 Not here: the prompt-injection guard's own key (`summariser.text.guard.skeleton_key`, which

@@ -7,10 +7,10 @@ Three comparisons leave words out, each with its own list, named here:
   the words of reporting ("said", "told", "according to") are left out with the function words.
   The same words are never a name or a role on their own (`summariser.text.phrases`,
   `summariser.text.titles`): "Said" opening a sentence names no one;
-* `FACT_STOP_WORDS` — the evaluator's gold-fact coverage (`summariser.evaluation.textscore`):
+* `FACT_STOP_WORDS` — the evaluator's gold-fact coverage (`summariser.evaluation.scoring.textscore`):
   the function words only, so a fact's "said" is one of the words a summary must carry;
 * `LABEL_STOP_WORDS` — the evaluator's labels and attributes
-  (`summariser.evaluation.similarity`): the few articles and prepositions that differ between
+  (`summariser.evaluation.scoring.similarity`): the few articles and prepositions that differ between
   two ways of writing one role or name ("Minister of Finance", "Finance Minister"), and the
   "s" a possessive leaves.
 
@@ -37,7 +37,7 @@ FUNCTION_WORDS = frozenset(
 REPORTING_WORDS = frozenset("said says say told according amid".split())
 #: Left out of the stems grounding compares (`summariser.text.normalise.stems`).
 CONTENT_STOP_WORDS = FUNCTION_WORDS | REPORTING_WORDS | {"because", "much"}
-#: Left out of the content words of a gold fact and a predicted bullet (`summariser.evaluation.textscore`).
+#: Left out of the content words of a gold fact and a predicted bullet (`summariser.evaluation.scoring.textscore`).
 FACT_STOP_WORDS = FUNCTION_WORDS | {"me", "my"}
-#: Left out when labels and attributes are compared word by word (`summariser.evaluation.similarity`).
+#: Left out when labels and attributes are compared word by word (`summariser.evaluation.scoring.similarity`).
 LABEL_STOP_WORDS = frozenset("a an and at by for from in into of on or over the to with s".split())

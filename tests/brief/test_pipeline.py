@@ -20,8 +20,8 @@ from summariser import Briefing, CassetteMiss, InputError, Settings, asummarise,
 from summariser.brief.people import name_candidates
 from summariser.brief.pipeline import plan_parts
 from summariser.ingest.read import load_sources
-from summariser.llm import embedded
 from summariser.llm.backends import resolve
+from summariser.llm.embedded import backend as embedded
 
 EVENT_CASSETTE = CASSETTES / "test_pipeline__event_pair.json"
 JUNK = ("related articles", "back to top", "holds no licenses", "recommendation to buy")

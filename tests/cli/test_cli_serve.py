@@ -2,7 +2,7 @@
 
 The server is a stand-in binary (tests/helpers/fake_llama_server.py), given by
 ``SUMMARISER_LLAMA_SERVER`` or "built" on first use by a stand-in build script; the real one is
-tested in tests/llm/test_llama_server.py.
+tested in tests/llm/embedded/test_llama_server.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from helpers.cli import assert_clean_failure, run
 from helpers.fake_llama_server import alive, build_runs, fake_binary, fake_build, gguf, record
 
 from summariser.errors import ModelUnavailable
-from summariser.llm.llama_server import BUILD, ENV_BINARY
-from summariser.llm.server_build import BUILD_TIME, FAILED_LOG
+from summariser.llm.embedded.llama_server import BUILD, ENV_BINARY
+from summariser.llm.embedded.server_build import BUILD_TIME, FAILED_LOG
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see processes")
 

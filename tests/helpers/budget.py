@@ -3,7 +3,7 @@
 `worst_case` wraps a responder (`helpers.echo_model.echo_answer` by default) so that each
 answer's ``usage`` block reports exactly what the token budget reserved for its request: the
 prompt estimate from characters (the count the budget uses for an HTTP endpoint,
-`summariser.llm.tokens`) and the whole ``max_tokens``. A run against it spends exactly what
+`summariser.llm.tokens.counting`) and the whole ``max_tokens``. A run against it spends exactly what
 ``--dry-run`` estimated, so a test can pick a budget that allows exactly k briefings.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from helpers.echo_model import echo_answer
 from helpers.fake_server import Action, Reply
-from summariser.llm.tokens import PromptCounter, request_cost
+from summariser.llm.tokens.counting import PromptCounter, request_cost
 from summariser.regenerate.cost import PlanEstimate
 
 __all__ = ["billed", "budget_for", "worst_case"]

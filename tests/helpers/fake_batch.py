@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.fake_server import Action, FakeOpenAI, RecordedRequest, Reply, error_body
-from summariser.llm.exchange import Canonical
+from summariser.llm.transport.exchange import Canonical
 
 __all__ = ["FakeBatchServer", "as_floats", "cassette_responder", "reasked_responder"]
 

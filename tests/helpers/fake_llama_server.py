@@ -70,7 +70,7 @@ def record(exe: Path) -> dict[str, Any]:
 
 
 def gguf(tmp_path: Path, name: str = "tiny.gguf") -> Path:
-    """A file that passes `summariser.llm.weights.gguf_file`'s magic check (it is not a real model)."""
+    """A file that passes `summariser.llm.embedded.weights.gguf_file`'s magic check (it is not a real model)."""
     path = tmp_path / name
     path.write_bytes(b"GGUF" + b"\0" * 60)
     return path

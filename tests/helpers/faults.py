@@ -28,8 +28,8 @@ import httpx2
 import pytest
 
 from summariser.llm import client as client_module
-from summariser.llm.dialect import ResponseFormatFallback
-from summariser.llm.retry import RetryingTransport, RetryPolicy
+from summariser.llm.transport.dialect import ResponseFormatFallback
+from summariser.llm.transport.retry import RetryingTransport, RetryPolicy
 
 __all__ = ["COMPLETE_FAULTS", "TRANSPORT_FAULTS", "Fault", "FaultTransport", "Sent", "install"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
 from summariser.llm.options import LLMOptions
-from summariser.llm.retry import RetryPolicy
+from summariser.llm.transport.retry import RetryPolicy
 
 #: The API key the clients send; tests check that it never reaches a file or a message.
 SECRET = "sk-test-SECRET123"

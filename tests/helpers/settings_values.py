@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from summariser.kinds import Choice, FilePath, Flag, Folder, Kind, Number, Retry, Text, Whole
-from summariser.llm.retry import RetryPolicy
+from summariser.llm.transport.retry import RetryPolicy
 
 __all__ = ["bad_text", "bad_typed", "good_typed", "hostile_paths"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summariser.llm.weights import EmbeddedModel
+from summariser.llm.embedded.weights import EmbeddedModel
 
 
 def fake_model(

@@ -8,7 +8,7 @@ import pytest
 
 from summariser.errors import ConfigError
 from summariser.llm.backends import BackendSpec, resolve, valid_forms
-from summariser.llm.weights import DEFAULT_MODEL, EMBEDDED_MODELS
+from summariser.llm.embedded.weights import DEFAULT_MODEL, EMBEDDED_MODELS
 
 KEY = "sk-test-SECRET123"
 ENV_KEYS = ("OPENAI_API_KEY", "SUMMARISER_API_KEY", "SUMMARISER_MODEL", "OPENAI_BASE_URL", "OLLAMA_HOST")
@@ -171,7 +171,7 @@ def test_identity_does_not_depend_on_the_key(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_gguf_file_of_ones_own_runs_in_process_keyed_by_its_content(tmp_path: Path) -> None:
-    from summariser.llm.weights import assemble
+    from summariser.llm.embedded.weights import assemble
 
     path = tmp_path / "my-model.gguf"
     path.write_bytes(b"GGUF" + b"\0" * 60)

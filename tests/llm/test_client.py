@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 
 from summariser.errors import AuthError, BackendError, ConfigError, EndpointError, ValidationFailed
 from summariser.llm.backends import resolve
-from summariser.llm.budget import max_tokens_for
 from summariser.llm.client import LLMClient, MeteringTransport
 from summariser.llm.options import LLMOptions
-from summariser.llm.retry import RetryingTransport
+from summariser.llm.tokens.max_tokens import max_tokens_for
+from summariser.llm.transport.retry import RetryingTransport
 
 MESSAGES = [
     {"role": "system", "content": "Answer with JSON."},

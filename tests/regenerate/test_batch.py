@@ -29,7 +29,7 @@ from helpers.paths import CASSETTES, FIXTURES
 from summariser import progress
 from summariser.config import Settings, load_settings
 from summariser.errors import ConfigError
-from summariser.llm.batch.jobs import BatchOptions
+from summariser.llm.openai_batch.jobs import BatchOptions
 from summariser.regenerate import BatchSummary, dry_run
 from summariser.regenerate import regenerate as regenerate_folder
 from summariser.regenerate.batch import STATE_FILE, prefill, run_batched

@@ -23,7 +23,7 @@ from summariser.brief.pipeline import plan_parts
 from summariser.config import load_settings
 from summariser.ingest.read import load_source
 from summariser.llm.backends import resolve
-from summariser.llm.tokens import PromptCounter, request_cost
+from summariser.llm.tokens.counting import PromptCounter, request_cost
 from summariser.regenerate import dry_run, regenerate
 from summariser.regenerate.cost import PlanEstimate
 

@@ -40,7 +40,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 
 from summariser import testpoints
-from summariser.llm.cache import ResponseCache
+from summariser.llm.transport.cache import ResponseCache
 from summariser.regenerate.lock import LOCK
 from summariser.regenerate.manifest import MANIFEST, load_manifest
 from summariser.schemas import Briefing
@@ -51,7 +51,7 @@ from summariser.schemas import Briefing
 LAUNCHER = """
 import sys
 import diskcache.core as dc
-import summariser.llm.cache as cache
+import summariser.llm.transport.cache as cache
 from summariser import testpoints
 
 real_write = dc.Disk._write
@@ -134,7 +134,7 @@ def check_manifest(out: Path) -> set[str]:
 def read_whole_cache(directory: Path) -> tuple[int, int]:
     """Open the cache in a fresh process and read every key: (keys, readable entries)."""
     script = (
-        "import json, sys; from pathlib import Path; from summariser.llm.cache import ResponseCache\n"
+        "import json, sys; from pathlib import Path; from summariser.llm.transport.cache import ResponseCache\n"
         "c = ResponseCache(Path(sys.argv[1])); keys = list(c._cache.iterkeys())\n"
         "ok = sum(1 for k in keys if isinstance(c.get(k), dict))\n"
         "print(json.dumps([len(keys), ok]))\n"
@@ -255,7 +255,7 @@ def test_sigkill_at_any_point_loses_no_briefing_and_the_next_run_completes(serve
 WRITER = """
 import sys, time
 from pathlib import Path
-from summariser.llm.cache import ResponseCache
+from summariser.llm.transport.cache import ResponseCache
 
 cache = ResponseCache(Path(sys.argv[1]))
 cache._cache.reset("disk_min_file_size", 1024)  # the big values go to files

@@ -37,10 +37,10 @@ from summariser.brief.pipeline import summarise
 from summariser.config import Settings
 from summariser.errors import BackendError, EndpointError, SummariserError, ValidationFailed
 from summariser.llm.backends import resolve
-from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
 from summariser.llm.options import LLMOptions
-from summariser.llm.retry import RetryPolicy
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.transport.retry import RetryPolicy
 
 MODEL = "http://fault.test/v1#fault"
 ATTEMPTS = 3

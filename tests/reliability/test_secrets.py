@@ -34,11 +34,11 @@ from helpers.fake_server import FakeOpenAI, Reply, error_body, unused_port
 
 from summariser.config import Settings
 from summariser.errors import EndpointError
-from summariser.llm.cache import CachingTransport, ResponseCache
-from summariser.llm.cassette import CassetteTransport
-from summariser.llm.exchange import canonical
-from summariser.llm.retry import RetryPolicy
 from summariser.llm.secrets import RedactingFilter, redact, secret_values, url_secrets
+from summariser.llm.transport.cache import CachingTransport, ResponseCache
+from summariser.llm.transport.cassette import CassetteTransport
+from summariser.llm.transport.exchange import canonical
+from summariser.llm.transport.retry import RetryPolicy
 from summariser.regenerate.manifest import load_manifest
 from summariser.schemas import Briefing
 

@@ -4,9 +4,9 @@ A server that omitted ``usage`` or sent negative, zero or ``1e999`` counts was c
 requests of ~10k worst-case tokens each ran under ``--max-tokens-total 12000``, ``budget.spent``
 0, exit 0; and ``--json`` of a run the budget stopped counted only the requests of the briefings
 it built (0 after 2 were sent). What a usage block is worth is now decided once
-(`summariser.llm.metering.read_usage`: both counts whole numbers from 1 to what the request
+(`summariser.llm.transport.metering.read_usage`: both counts whole numbers from 1 to what the request
 allows), and an answer without a believable one is charged its reserved worst case
-(`metering.charge`), live (`ledger.LedgerTransport`) and in a batch (`llm.batch.jobs`); the run
+(`metering.charge`), live (`ledger.LedgerTransport`) and in a batch (`llm.openai_batch.jobs`); the run
 summary says how many requests were charged so, and counts every request the run sent. The
 whole runs here get a budget of one briefing's worst case (a dry run's estimate): charged so,
 only that briefing's requests run; believed, the lies would let every briefing run.
@@ -37,13 +37,13 @@ from pydantic import BaseModel, Field
 
 from summariser.config import load_settings
 from summariser.llm.backends import resolve
-from summariser.llm.batch.jobs import BatchOptions
-from summariser.llm.budget import max_tokens_for_model
 from summariser.llm.client import LLMClient
-from summariser.llm.ledger import TokenLedger
-from summariser.llm.metering import MAX_COUNT, PROMPT_SLACK, read_usage
+from summariser.llm.openai_batch.jobs import BatchOptions
 from summariser.llm.options import LLMOptions
-from summariser.llm.tokens import PromptCounter, request_cost
+from summariser.llm.tokens.counting import PromptCounter, request_cost
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.tokens.run_budget import TokenLedger
+from summariser.llm.transport.metering import MAX_COUNT, PROMPT_SLACK, read_usage
 from summariser.regenerate.batch import prefill
 from summariser.regenerate.jobs import Job
 from summariser.regenerate.plan import Planned

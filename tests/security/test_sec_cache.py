@@ -1,6 +1,6 @@
 """Item 7 of issue 14: the response cache stores only what the response model itself validates.
 
-The class is closed in `summariser.llm.exchange.cacheable`, the one rule the cache, its
+The class is closed in `summariser.llm.transport.exchange.cacheable`, the one rule the cache, its
 reads and the batch harvest use: the answer's content must pass the request's pydantic model
 (``model_validate_json``, as instructor runs it; the client registers the model under its
 JSON Schema) as well as the schema. A stored answer is checked again when it is served, so an
@@ -32,9 +32,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from summariser.config import load_settings
 from summariser.errors import ValidationFailed
-from summariser.llm.batch.jobs import BatchOptions
-from summariser.llm.cache import CachingTransport, ResponseCache
-from summariser.llm.exchange import cacheable, register_response_model
+from summariser.llm.openai_batch.jobs import BatchOptions
+from summariser.llm.transport.cache import CachingTransport, ResponseCache
+from summariser.llm.transport.exchange import cacheable, register_response_model
 from summariser.regenerate.batch import prefill
 from summariser.regenerate.jobs import Job
 from summariser.regenerate.plan import Planned

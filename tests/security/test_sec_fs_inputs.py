@@ -30,7 +30,7 @@ from helpers import figures
 from helpers.briefings import dump, gold_briefing
 
 from summariser import config
-from summariser.evaluation.goldset import MAX_SOURCES_BYTES
+from summariser.evaluation.gold.sets import MAX_SOURCES_BYTES
 from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.output.render import MAX_BRIEFING_BYTES
 from summariser.regenerate.groups import MAX_GROUPS_BYTES

@@ -39,19 +39,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser.errors import ConfigError, InputError, SummariserError
-from summariser.evaluation import baseline, dataset, goldset
+from summariser.evaluation import baseline, dataset
 from summariser.evaluation.baseline import load_baseline
 from summariser.evaluation.dataset import read_dataset
-from summariser.evaluation.goldcheck import check_gold
-from summariser.evaluation.goldinit import init_gold
-from summariser.evaluation.goldset import GoldItem, load_gold, load_predictions, read_sources_map
+from summariser.evaluation.gold import sets as goldset
+from summariser.evaluation.gold.check import check_gold
+from summariser.evaluation.gold.sets import GoldItem, load_gold, load_predictions, read_sources_map
+from summariser.evaluation.gold.start import init_gold
 from summariser.evaluation.models import Baseline
 from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.ingest.read import load_source
-from summariser.llm import cassette
-from summariser.llm.batch import state
-from summariser.llm.batch.state import BatchState
-from summariser.llm.cassette import CassetteTransport
+from summariser.llm.openai_batch import state
+from summariser.llm.openai_batch.state import BatchState
+from summariser.llm.transport import cassette
+from summariser.llm.transport.cassette import CassetteTransport
 from summariser.output import render
 from summariser.output.render import read_briefing
 from summariser.regenerate import groups

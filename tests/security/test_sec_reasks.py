@@ -4,7 +4,7 @@
 request with a fresh timeout, so a server that kept answering invalid JSON could stretch one
 call to ``(1 + reasks) × timeout``. Now the re-asks are at most `MAX_REASKS` (10; more is a
 `ConfigError` wherever it is set) and one call — a request and its re-asks — gets one timeout
-(`summariser.llm.deadline.Budget.call`): a loopback server that always answers JSON that never
+(`summariser.llm.transport.deadline.Deadlines.call`): a loopback server that always answers JSON that never
 validates, slowly, is cut off at the timeout with the re-asks at the maximum, through the client
 (generated timings) and through the real command.
 """

@@ -1,7 +1,7 @@
 """Items 8 and 9 of issue 14: a hostile server can hold a request no longer, and feed it no more, than allowed.
 
-Time is closed in `summariser.llm.wire` with `summariser.llm.retry`: ``timeout`` is the
-wall-clock budget of one request, retries and waits included (`wire.Budget.request`), and
+Time is closed in `summariser.llm.transport.wire` with `summariser.llm.transport.retry`: ``timeout`` is the
+wall-clock budget of one request, retries and waits included (`wire.Deadlines.request`), and
 ``deadline`` that of a briefing; the wire holds every socket operation to what is left, so
 a drip, a drip in the headers, a drip that stalls or a long ``Retry-After`` ends at the
 deadline with a message naming ``--timeout``, the flag that now exists.
@@ -36,9 +36,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
 from summariser.errors import BackendError, EndpointError
-from summariser.llm.budget import max_tokens_for_model
-from summariser.llm.retry import RetryPolicy
-from summariser.llm.wire import body_cap
+from summariser.llm.tokens.max_tokens import max_tokens_for_model
+from summariser.llm.transport.retry import RetryPolicy
+from summariser.llm.transport.wire import body_cap
 
 GEN = settings(deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 MESSAGES = [{"role": "user", "content": "Which city?"}]

@@ -1,6 +1,6 @@
 """Item 10 of issue 14 and the redirect report: a broken server's numbers and redirects, told as what they are.
 
-Usage is read by one function, `summariser.llm.metering.read_usage`, which the metering
+Usage is read by one function, `summariser.llm.transport.metering.read_usage`, which the metering
 transport, the token budget and the batch harvest all use: a block is believed only when both
 counts are whole numbers from 1 to what the request allows (issue 24, item 4: ``max_tokens``
 for the completion, the request's bytes plus `PROMPT_SLACK` for the prompt); anything else counts
@@ -33,8 +33,8 @@ from pydantic import BaseModel, Field
 
 from summariser.config import load_settings
 from summariser.errors import EndpointError
-from summariser.llm.batch.jobs import BatchOptions
-from summariser.llm.metering import MAX_COUNT, PROMPT_SLACK, read_usage
+from summariser.llm.openai_batch.jobs import BatchOptions
+from summariser.llm.transport.metering import MAX_COUNT, PROMPT_SLACK, read_usage
 from summariser.regenerate.batch import prefill
 from summariser.regenerate.jobs import Job
 from summariser.regenerate.plan import Planned

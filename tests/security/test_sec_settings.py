@@ -44,8 +44,10 @@ from summariser.brief.prompts import prompts_dir
 from summariser.config import FIELDS, FILE_KEYS, Settings, flag_value, load_settings, load_settings_from_flags, override
 from summariser.errors import ConfigError
 from summariser.ingest.limits import max_articles, max_input_bytes
-from summariser.llm import batching, embedded, llama_server, server_build, weights
 from summariser.llm.backends import resolve
+from summariser.llm.embedded import backend as embedded
+from summariser.llm.embedded import llama_server, server_build, weights
+from summariser.llm.embedded import sequence_routing as batching
 from summariser.settings_table import TABLE, Setting
 
 HTTP = "http://127.0.0.1:9/v1#m"

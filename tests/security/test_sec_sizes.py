@@ -26,9 +26,9 @@ from helpers.terminal import in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.evaluation.pairing import MAX_PAIRED_ITEMS, pair
-from summariser.evaluation.phrases import occurring
-from summariser.evaluation.scoring import score_briefing
+from summariser.evaluation.scoring.briefing import score_briefing
+from summariser.evaluation.scoring.pairing import MAX_PAIRED_ITEMS, pair
+from summariser.evaluation.scoring.phrases import occurring
 from summariser.output.review import render_review, segments
 from summariser.schemas import Briefing, Evidence, Organisation, Person, SourceRef
 
@@ -162,7 +162,7 @@ def _names(n: int) -> list[str]:
 
 
 def test_pairing_scales_to_hostile_list_lengths() -> None:
-    from summariser.evaluation.similarity import name_similarity
+    from summariser.evaluation.scoring.similarity import name_similarity
 
     def make(n: int) -> Callable[[], object]:
         gold, pred = _names(n), _names(n + 1)

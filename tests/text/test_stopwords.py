@@ -3,8 +3,8 @@ lists differ exactly as the module says."""
 
 from __future__ import annotations
 
-from summariser.evaluation.similarity import token_f1
-from summariser.evaluation.textscore import content_words
+from summariser.evaluation.scoring.similarity import token_f1
+from summariser.evaluation.scoring.textscore import content_words
 from summariser.text.normalise import stems
 from summariser.text.stopwords import (
     CONTENT_STOP_WORDS,
