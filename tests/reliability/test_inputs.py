@@ -30,6 +30,7 @@ from helpers.briefings import gold_briefing
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.large_articles import PEAK_PROBE
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,9 +65,9 @@ _BASE = settings(
 )
 
 
-def fast(examples: int) -> settings:
-    """The shared settings with ``examples`` examples."""
-    return settings(_BASE, max_examples=examples)
+def fast(count: int) -> settings:
+    """The shared settings with ``count`` examples (in the full tier; `helpers.tiers.examples`)."""
+    return settings(_BASE, max_examples=examples(count))
 
 
 # --------------------------------------------------------------------------- strategies

@@ -31,6 +31,7 @@ from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST as GENERATED
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +52,7 @@ from summariser.regenerate.plan import plan
 from summariser.schemas import Briefing
 from summariser.testpoints import ENV as KILL_AT
 
-FAST = settings(GENERATED, max_examples=60)
+FAST = settings(GENERATED, max_examples=examples(60))
 TEXT = "Dock workers in Valdmar held rally number {i} on Monday. Union leader Marta Kessel spoke to a crowd of {n}."
 
 

@@ -35,6 +35,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply, error_body
 from helpers.paths import FIXTURES
 from helpers.terminal import HOSTILE, MARKUP, SEQUENCES, assert_no_controls, cli, decode, in_process
+from helpers.tiers import examples
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.progress import Progress
@@ -45,7 +46,10 @@ from summariser.cli.sanitise import PlainColumn, SafeConsole, line, plain
 
 #: For subprocess runs: few cases, and no shrinking (a shrink of runs that take seconds each takes minutes).
 FEW = settings(
-    max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate]
+    max_examples=examples(6),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
 )
 
 
@@ -71,7 +75,7 @@ GOLD = Path(__file__).resolve().parents[2] / "gold"
 # --------------------------------------------------------------------------- the sanitiser itself
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.text(st.characters(exclude_categories=()), max_size=40) | HOSTILE)
 def test_plain_leaves_nothing_a_terminal_obeys(text: str) -> None:
     figures.record("security", "terminal_strings")
@@ -83,7 +87,7 @@ def test_plain_leaves_nothing_a_terminal_obeys(text: str) -> None:
     assert plain(safe) == safe  # ordinary text is not changed
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(HOSTILE, HOSTILE)
 def test_the_safe_console_shows_any_string_as_text_in_lines_tables_and_the_bar(name: str, detail: str) -> None:
     figures.record("security", "terminal_strings")
@@ -110,7 +114,7 @@ def test_regenerate_shows_hostile_file_names_as_text_in_a_real_subprocess(echo: 
     _regenerate_hostile_names(echo, tmp_path, names, cli)
 
 
-@settings(FEW, max_examples=25)
+@settings(FEW, max_examples=examples(25))
 @given(st.lists(HOSTILE, min_size=2, max_size=3))
 def test_regenerate_shows_hostile_file_names_as_text(echo: FakeOpenAI, tmp_path_factory: Any, names: list[str]) -> None:
     _regenerate_hostile_names(echo, tmp_path_factory.mktemp("names"), names, in_process)
@@ -155,7 +159,7 @@ def _poisoned(message: str) -> Any:
     return answer
 
 
-@settings(FEW, max_examples=15)
+@settings(FEW, max_examples=examples(15))
 @given(HOSTILE)
 def test_a_failed_briefing_whose_message_holds_markup_does_not_stop_the_others(
     tmp_path_factory: Any, message: str
@@ -192,7 +196,7 @@ def test_the_markup_crash_of_a_failed_briefing_is_closed_at_the_source(tmp_path:
     assert "quota exceeded [/quota] \x1b]52;c;c2VjcmV0\x07" in json.loads(stdout)["failed"]["poisoned"]  # data: exact
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(HOSTILE)
 def test_brief_shows_a_hostile_server_message_as_one_line_of_text(message: str) -> None:
     article = FIXTURES / "articles" / "port_strike.txt"
@@ -213,7 +217,7 @@ def test_debug_logs_and_tracebacks_show_a_hostile_server_message_as_text(tmp_pat
     assert code == 4 and "Traceback" in stderr and "denied [/x] \\x1b]52;c;c2VjcmV0\\x07" in stderr
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(HOSTILE, min_size=1, max_size=3), HOSTILE)
 def test_eval_tables_show_hostile_briefing_names_and_metrics_as_text(
     tmp_path_factory: Any, names: list[str], metric: str
@@ -242,7 +246,7 @@ def test_eval_tables_show_hostile_briefing_names_and_metrics_as_text(
     assert sorted(b["name"] for b in json.loads(runs[1][1])["briefings"]) == stems  # the JSON is data, exact
 
 
-@settings(FEW, max_examples=15)
+@settings(FEW, max_examples=examples(15))
 @given(st.dictionaries(HOSTILE, st.just(None), min_size=1, max_size=3))
 def test_group_names_are_shown_as_text(echo: FakeOpenAI, tmp_path_factory: Any, groups: dict[str, None]) -> None:
     root = tmp_path_factory.mktemp("groups")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +46,7 @@ def test_normalise_keeps_periods_that_end_words() -> None:
     assert normalise("  padded  ").text == "padded" and normalise("").text == ""
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="aéZ U.S.“”—’ \n\t1,", max_size=40))
 def test_every_normalised_character_comes_from_its_origin(text: str) -> None:
     norm = normalise(text)
@@ -79,7 +80,7 @@ def test_plain_key_of_names_and_labels() -> None:
     assert plain_key("  ") == ""
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=30))
 def test_plain_key_is_what_names_fold_was(text: str) -> None:
     import re
