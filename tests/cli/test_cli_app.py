@@ -1,5 +1,7 @@
-"""The ``summariser`` app (`summariser.cli.app`), run as a real subprocess: help, usage errors, Ctrl-C,
-``--debug`` and the console script.
+"""The ``summariser`` app (`summariser.cli.app`): help, usage errors, Ctrl-C, ``--debug`` and the console script.
+
+The commands run in this process (`helpers.cli.run`); ``python -m summariser`` and the installed
+console script are also started as real processes, once each.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.cli import EVENT, run
+from helpers.cli import EVENT, run, spawn
 
 from summariser.cli import main
 
@@ -27,8 +29,9 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
         assert "Example" in result.stdout and "summariser " + command[0] in result.stdout.split("Example")[-1]
 
 
+@pytest.mark.subprocess(reason="`python -m summariser` itself: the package's __main__ in a fresh interpreter")
 def test_python_dash_m_summariser_help_lists_every_command() -> None:
-    result = run("--help")  # run() is ``python -m summariser``
+    result = spawn("--help")
     assert result.returncode == 0 and result.stderr == ""
     assert "Usage: python -m summariser [OPTIONS] COMMAND" in result.stdout
     for command in ("brief", "review", "models", "schemas", "eval", "regenerate", "serve"):
@@ -121,6 +124,7 @@ def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0 and "Traceback" in result.stderr
 
 
+@pytest.mark.subprocess(reason="the installed console script is a file of its own, run as the user runs it")
 def test_console_script_is_installed() -> None:
     exe = shutil.which("summariser", path=str(Path(sys.executable).parent))
     assert exe is not None
