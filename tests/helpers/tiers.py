@@ -70,18 +70,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                     raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs reason=… (why it must stay)")
 
 
-@pytest.fixture(autouse=True)
-def _processes_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail a test that starts a process without a marker that keeps it out of the fast tier."""
-    if any(request.node.get_closest_marker(name) for name in _SPAWNING):
-        return
-    nodeid = request.node.nodeid
+#: The test being run (set for its setup, call and teardown), for `_guarded_spawn`.
+_running: list[pytest.Item] = []
+_real_execute_child = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
-    def refuse(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> None:
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    """Know which test is running, its module- and session-scoped fixtures' setup and teardown included."""
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def _guarded_spawn(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> Any:
+    """Start the process, unless the running test has no marker that keeps it out of the fast tier."""
+    if _running and not any(_running[-1].get_closest_marker(name) for name in _SPAWNING):
         raise AssertionError(
-            f"{nodeid} starts a process ({args!r}) but is not marked {' or '.join(_SPAWNING)}: run the CLI in "
-            "this process (helpers.cli.run), or mark the test and say why the real process is the point"
+            f"{_running[-1].nodeid} starts a process ({args!r}) but is not marked {' or '.join(_SPAWNING)}: "
+            "run the CLI in this process (helpers.cli.run), or mark the test and say why the real process is the point"
         )
+    return _real_execute_child(self, args, *rest, **kwargs)
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
     # Every Popen ends here (subprocess.run, asyncio's subprocesses, Selenium's driver service).
-    monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
+    subprocess.Popen._execute_child = _guarded_spawn  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    subprocess.Popen._execute_child = _real_execute_child  # type: ignore[attr-defined]

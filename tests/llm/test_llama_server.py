@@ -23,6 +23,8 @@ from summariser.llm.llama_server import BUILD, ENV_BINARY, HOST, serve
 from summariser.llm.weights import EmbeddedModel, gguf_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see sockets and processes")
+#: The tests that start a server process: its start, its signals and its exit are what they check.
+CHILD = pytest.mark.subprocess(reason="starts a llama-server stand-in: the child's start, signals and exit are checked")
 
 
 @pytest.fixture
@@ -72,6 +74,7 @@ def test_the_cached_build_is_found_through_current(monkeypatch: pytest.MonkeyPat
 # --------------------------------------------------------------------------- start and stop
 
 
+@CHILD
 def test_it_serves_on_loopback_only_and_the_process_is_gone_after(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -91,6 +94,7 @@ def test_it_serves_on_loopback_only_and_the_process_is_gone_after(
     assert argv[argv.index("--ctx-size") + 1] == str(3 * 16384)  # n_ctx per slot × slots
 
 
+@CHILD
 def test_an_exception_or_ctrl_c_inside_stops_the_server(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -102,6 +106,7 @@ def test_an_exception_or_ctrl_c_inside_stops_the_server(
         assert not alive(pid)
 
 
+@CHILD
 def test_a_server_that_ignores_sigterm_is_killed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -117,6 +122,7 @@ def test_a_server_that_ignores_sigterm_is_killed(
 # --------------------------------------------------------------------------- failures, one line each
 
 
+@CHILD
 def test_a_server_that_exits_gives_its_last_line_and_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -129,6 +135,7 @@ def test_a_server_that_exits_gives_its_last_line_and_the_fix(
     assert not alive(record(exe)["pid"])
 
 
+@CHILD
 def test_a_binary_that_is_not_llama_server_fails_in_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
