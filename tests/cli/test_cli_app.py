@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from helpers.cli import EVENT, run, spawn
 
-from summariser.cli import main
-
 
 @pytest.mark.parametrize(
     "command", [[], ["brief"], ["review"], ["models"], ["schemas"], ["eval"], ["regenerate"], ["serve"]]
@@ -101,9 +99,7 @@ def test_no_command_prints_the_help_and_exits_2() -> None:
     assert "internal error" not in result.stderr and "Error" not in result.stderr
 
 
-def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from summariser.brief import pipeline
 
     def interrupted(*args: object, **kwargs: object) -> None:
@@ -111,11 +107,9 @@ def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(
 
     monkeypatch.setattr(pipeline, "summarise", interrupted)
     out = tmp_path / "o.json"
-    monkeypatch.setattr(sys, "argv", ["summariser", "brief", EVENT[0], "-o", str(out)])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    assert exit_info.value.code == 130
-    assert capsys.readouterr().err.strip().splitlines()[-1] == "interrupted; no file was left half-written"
+    result = run("brief", EVENT[0], "-o", out)
+    assert result.returncode == 130
+    assert result.stderr.strip().splitlines()[-1] == "interrupted; no file was left half-written"
     assert not out.exists()
 
 

@@ -43,10 +43,16 @@ def run(
     cwd: Path | None = None,
     input: str | bytes | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``summariser *args`` in this process, ``env`` added to the environment, in ``cwd``; as a finished process."""
+    """``summariser *args`` in this process, ``env`` added to the environment, in ``cwd``; as a finished process.
+
+    Its output is decoded as UTF-8 with undecodable bytes kept as surrogates (an assertion can see them).
+    """
     runner = CliRunner()
     code = 0
     with _fresh_process(args, cwd), runner.isolation(input=input, env=dict(env or {})) as (out, err, _):
+        # The error handlers of this interpreter's own streams, which a child process gets too
+        # (surrogateescape on stdout in a C.UTF-8 locale: an undecodable file name goes out as its bytes).
+        sys.stdout.reconfigure(errors=getattr(sys.__stdout__, "errors", None) or "strict")  # type: ignore[union-attr]
         try:
             main()
         except SystemExit as stop:
@@ -54,8 +60,7 @@ def run(
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
-        stdout = out.getvalue().decode(runner.charset)
-        stderr = err.getvalue().decode(runner.charset, "replace")
+        stdout, stderr = (stream.getvalue().decode(runner.charset, "surrogateescape") for stream in (out, err))
     return subprocess.CompletedProcess(["summariser", *map(str, args)], code, stdout, stderr)
 
 

@@ -37,6 +37,8 @@ from hypothesis import strategies as st
 
 from summariser.ingest.limits import max_input_bytes
 
+pytestmark = pytest.mark.subprocess(reason="the peak RSS (VmHWM) of a fresh process briefing each large article")
+
 #: What a large article may cost above a small ordinary one, in MiB: one spaCy batch of `nlp.BATCH_TOKENS`
 #: tokens (~17 KiB each: ~500 MiB; 100,000 characters of news are ~18,000 tokens) and room.
 CONSTANT_MIB = 600

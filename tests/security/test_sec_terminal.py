@@ -109,6 +109,7 @@ def test_the_safe_console_shows_any_string_as_text_in_lines_tables_and_the_bar(n
 # --------------------------------------------------------------------------- the real CLI
 
 
+@pytest.mark.subprocess(reason="the bytes a real process writes, an undecodable file name among them")
 def test_regenerate_shows_hostile_file_names_as_text_in_a_real_subprocess(echo: FakeOpenAI, tmp_path: Path) -> None:
     names = ["\x1b]52;c;c2VjcmV0\x07[/x]", "\x9b2J[link=http://evil.example]x", "\u202e\r\x08[red]:warning:\\"]
     _regenerate_hostile_names(echo, tmp_path, names, cli)
@@ -189,7 +190,7 @@ def test_the_markup_crash_of_a_failed_briefing_is_closed_at_the_source(tmp_path:
     (articles / "ok.txt").write_text(ARTICLE, encoding="utf-8")
     (articles / "poisoned.txt").write_text(f"{ARTICLE}\n{POISON}", encoding="utf-8")
     with FakeOpenAI(responder=_poisoned("quota exceeded [/quota] \x1b]52;c;c2VjcmV0\x07")) as server:
-        code, stdout, stderr = cli("regenerate", articles, out, "--model", model(server), "--json")
+        code, stdout, stderr = in_process("regenerate", articles, out, "--model", model(server), "--json")
     assert_no_controls(stdout, stderr)
     assert code == 7 and (out / "ok.json").exists()
     assert "quota exceeded [/quota] \\x1b]52;c;c2VjcmV0\\x07" in stderr  # on the terminal: shown, not obeyed
@@ -207,6 +208,7 @@ def test_brief_shows_a_hostile_server_message_as_one_line_of_text(message: str) 
     assert code == 4 and stdout == "" and len(stderr.strip().splitlines()) == 1 and stderr.startswith("error: ")
 
 
+@pytest.mark.subprocess(reason="--debug logs: a fresh process sets up their handler on stderr")
 def test_debug_logs_and_tracebacks_show_a_hostile_server_message_as_text(tmp_path: Path) -> None:
     message = "denied [/x] \x1b]52;c;c2VjcmV0\x07 \x9b2J \u202e"
     article = FIXTURES / "articles" / "port_strike.txt"
@@ -268,6 +270,8 @@ def test_group_names_are_shown_as_text(echo: FakeOpenAI, tmp_path_factory: Any, 
 
 # --------------------------------------------------------------------------- on a real terminal (a pty)
 
+#: The tests of a real terminal: the command's stdin, stdout and stderr are a pseudo-terminal.
+ON_A_TERMINAL = pytest.mark.subprocess(reason="the command runs on a pseudo-terminal, as a user's shell runs it")
 #: What rich itself writes to a terminal: colours, hide/show the cursor, erase the line, move up or to a column.
 _RICH_OWN = re.compile(r"\x1b\[(?:\?25[lh]|2K|\d*[ABCDG]|[\d;]*m)")
 
@@ -311,6 +315,7 @@ def assert_terminal_clean(out: str) -> None:
     assert_no_controls(rest)
 
 
+@ON_A_TERMINAL
 def test_status_line_shows_a_title_with_markup_as_text_on_a_terminal(echo: FakeOpenAI, tmp_path: Path) -> None:
     """The status line of ``brief`` showed the article's title as markup: ``[/x]`` in a title was "internal error"."""
     page = tmp_path / "hostile.html"
@@ -324,6 +329,7 @@ def test_status_line_shows_a_title_with_markup_as_text_on_a_terminal(echo: FakeO
     assert f"summary: {title}" in out  # the status line showed the title, as written
 
 
+@ON_A_TERMINAL
 def test_progress_bar_and_lines_show_hostile_names_as_text_on_a_terminal(echo: FakeOpenAI, tmp_path: Path) -> None:
     articles, out = tmp_path / "articles", tmp_path / "out"
     articles.mkdir()

@@ -155,6 +155,7 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
+@pytest.mark.subprocess(reason="--debug logs: a fresh process sets up their handler on stderr")
 @settings(FAST, max_examples=examples(6), phases=[Phase.explicit, Phase.generate])  # a run is slow: no shrinking
 @given(secret_urls(host="HOST", paths=["/v1", "/v1/"]), st.sampled_from(["answer", "echo the request"]))
 def test_a_url_with_secrets_reaches_no_file_or_output_of_a_run(
