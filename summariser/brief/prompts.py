@@ -55,10 +55,18 @@ class Template:
         return env.from_string(self.source).render(**context).strip()
 
 
-@cache
 def load(name: str) -> Template:
-    """Load ``prompts/<name>.j2`` and its version."""
-    path = prompts_dir() / f"{name}.j2"
+    """Load ``<name>.j2`` of `prompts_dir` and its version.
+
+    Read once per folder: a process that points ``SUMMARISER_PROMPTS_DIR`` elsewhere (a second
+    run of the CLI's entry point in one process, as the tests do) gets that folder's templates.
+    """
+    return _load(prompts_dir(), name)
+
+
+@cache
+def _load(folder: Path, name: str) -> Template:
+    path = folder / f"{name}.j2"
     try:
         source = path.read_text(encoding="utf-8")
     except OSError:

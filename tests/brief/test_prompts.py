@@ -48,10 +48,6 @@ def test_undefined_template_variables_are_errors() -> None:
 
 def test_template_without_version_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "bad.j2").write_text("no header here")
-    monkeypatch.setattr(prompts, "prompts_dir", lambda: tmp_path)
-    prompts.load.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match="version"):
-            prompts.load("bad")
-    finally:
-        prompts.load.cache_clear()
+    monkeypatch.setenv("SUMMARISER_PROMPTS_DIR", str(tmp_path))
+    with pytest.raises(ConfigError, match="version"):
+        prompts.load("bad")

@@ -1,5 +1,7 @@
-"""The ``summariser`` app (`summariser.cli.app`), run as a real subprocess: help, usage errors, Ctrl-C,
-``--debug`` and the console script.
+"""The ``summariser`` app (`summariser.cli.app`): help, usage errors, Ctrl-C, ``--debug`` and the console script.
+
+The commands run in this process (`helpers.cli.run`); ``python -m summariser`` and the installed
+console script are also started as real processes, once each.
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.cli import EVENT, assert_clean_failure, run
-
-from summariser.cli import main
+from helpers.cli import EVENT, assert_clean_failure, run, spawn
 
 
 @pytest.mark.parametrize(
@@ -27,8 +27,9 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
         assert "Example" in result.stdout and "summariser " + command[0] in result.stdout.split("Example")[-1]
 
 
+@pytest.mark.subprocess(reason="`python -m summariser` itself: the package's __main__ in a fresh interpreter")
 def test_python_dash_m_summariser_help_lists_every_command() -> None:
-    result = run("--help")  # run() is ``python -m summariser``
+    result = spawn("--help")
     assert result.returncode == 0 and result.stderr == ""
     assert "Usage: python -m summariser [OPTIONS] COMMAND" in result.stdout
     for command in ("brief", "review", "models", "schemas", "eval", "regenerate", "serve"):
@@ -98,9 +99,7 @@ def test_no_command_prints_the_help_and_exits_2() -> None:
     assert "internal error" not in result.stderr and "Error" not in result.stderr
 
 
-def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from summariser.brief import pipeline
 
     def interrupted(*args: object, **kwargs: object) -> None:
@@ -108,11 +107,9 @@ def test_ctrl_c_during_a_briefing_is_one_line_and_exit_130(
 
     monkeypatch.setattr(pipeline, "summarise", interrupted)
     out = tmp_path / "o.json"
-    monkeypatch.setattr(sys, "argv", ["summariser", "brief", EVENT[0], "-o", str(out)])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    assert exit_info.value.code == 130
-    assert capsys.readouterr().err.strip().splitlines()[-1] == "interrupted; no file was left half-written"
+    result = run("brief", EVENT[0], "-o", out)
+    assert result.returncode == 130
+    assert result.stderr.strip().splitlines()[-1] == "interrupted; no file was left half-written"
     assert not out.exists()
 
 
@@ -144,6 +141,7 @@ def test_debug_shows_the_data_a_validation_failure_carries_and_without_it_the_er
     assert debug_run.returncode == 5
 
 
+@pytest.mark.subprocess(reason="the installed console script is a file of its own, run as the user runs it")
 def test_console_script_is_installed() -> None:
     exe = shutil.which("summariser", path=str(Path(sys.executable).parent))
     assert exe is not None

@@ -1,4 +1,4 @@
-"""``summariser eval`` run as a real subprocess: outputs, the regression gate and bad input.
+"""``summariser eval`` (in this process, `helpers.cli.run`): outputs, the regression gate and bad input.
 
 Gold and predicted briefings are written to tmp_path by the test; no model runs.
 """
@@ -6,15 +6,12 @@ Gold and predicted briefings are written to tmp_path by the test; no model runs.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from helpers.briefings import gold_briefing, write_set
-from helpers.cli import assert_clean_failure, run
+from helpers.cli import assert_clean_failure, run, spawn
 
-from summariser.cli import main
 from summariser.schemas import Briefing
 
 
@@ -170,20 +167,11 @@ CASE_NAMES = [
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_bad_input_gives_one_error_line(
-    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # In-process through the same entry point as the console script (a subprocess per case is slow).
+def test_bad_input_gives_one_error_line(tmp_path: Path, case: str) -> None:
     args, needles = _cases(tmp_path)[case]
-    monkeypatch.setattr(sys, "argv", ["summariser", "eval", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    captured = capsys.readouterr()
-    code = exit_info.value.code
-    assert_clean_failure(
-        subprocess.CompletedProcess([], code if isinstance(code, int) else 1, captured.out, captured.err), *needles
-    )
+    assert_clean_failure(run("eval", *args), *needles)
 
 
+@pytest.mark.subprocess(reason="the one-line error and exit status as a real process gives them to the shell")
 def test_the_one_line_errors_hold_in_a_real_subprocess(tmp_path: Path) -> None:
-    assert_clean_failure(run("eval", "--gold", str(tmp_path / "nope"), "--pred", str(tmp_path)), "gold folder")
+    assert_clean_failure(spawn("eval", "--gold", str(tmp_path / "nope"), "--pred", str(tmp_path)), "gold folder")

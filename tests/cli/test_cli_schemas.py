@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers.cli import run
 
 from summariser.schemas import schema_documents
 
 
 def test_cli_export_writes_the_same_files(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "summariser", "schemas", str(tmp_path)], capture_output=True, text=True, timeout=60
-    )
+    result = run("schemas", tmp_path)
     assert result.returncode == 0, result.stderr
     for name, text in schema_documents().items():
         assert (tmp_path / name).read_text() == text

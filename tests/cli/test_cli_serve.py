@@ -2,7 +2,8 @@
 
 The server is a stand-in binary (tests/helpers/fake_llama_server.py), given by
 ``SUMMARISER_LLAMA_SERVER`` or "built" on first use by a stand-in build script; the real one is
-tested in tests/llm/embedded/test_llama_server.py.
+tested in tests/llm/embedded/test_llama_server.py. The command runs in this process
+(`helpers.cli.run`) but where it is stopped by a signal.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from summariser.llm.embedded.server_build import BUILD_TIME, FAILED_LOG
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see processes")
 
 
+@pytest.mark.subprocess(reason="Ctrl-C and SIGTERM are sent to a real serve process, which stops its server child")
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Path, stop: signal.Signals) -> None:
     exe = fake_binary(tmp_path)
@@ -91,6 +93,7 @@ def test_serve_without_the_binary_names_the_build_command(tmp_path: Path) -> Non
     assert_clean_failure(result, "llama-server not found", BUILD)
 
 
+@pytest.mark.subprocess(reason="serve starts the stand-in llama-server binary, which exits at once")
 def test_serve_a_server_that_fails_to_start_is_one_line(tmp_path: Path) -> None:
     result = run("serve", "--model", f"local:{gguf(tmp_path)}", env={ENV_BINARY: str(fake_binary(tmp_path, "fail"))})
     assert_clean_failure(result, "llama-server did not start (exit code 1)", "failed to load model", BUILD)

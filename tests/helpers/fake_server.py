@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -106,6 +107,18 @@ def unused_port() -> int:
     return port
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, quiet about clients that hang up (a client's timeout is what some tests check).
+
+    socketserver prints the traceback of such a broken pipe to ``sys.stderr``, which is the command's
+    own stderr while the CLI runs in this process (`helpers.cli.run`).
+    """
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipeError, ConnectionResetError …
+            super().handle_error(request, client_address)
+
+
 class FakeOpenAI:
     """A scriptable fake of the OpenAI chat-completions endpoint on a real loopback socket."""
 
@@ -118,7 +131,7 @@ class FakeOpenAI:
         self.requests: list[RecordedRequest] = []
         self._script: deque[Action] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True

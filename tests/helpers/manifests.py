@@ -19,12 +19,13 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from helpers.generated import FAST as GENERATED
+from helpers.tiers import examples
 from summariser.errors import InputError
 from summariser.regenerate.manifest import Manifest, load_manifest, path_problem, save_manifest
 
 __all__ = ["FAST", "HASH", "checked", "good_entry", "hostile_path", "json_values", "legacy", "saved"]
 
-FAST = settings(GENERATED, max_examples=150)
+FAST = settings(GENERATED, max_examples=examples(150))
 HASH = "ab" * 32
 
 

@@ -1,4 +1,4 @@
-"""``summariser regenerate`` run as a subprocess against the echo model, on a folder of fixture articles.
+"""``summariser regenerate`` against the echo model (in this process: `helpers.cli.run`), on a folder of articles.
 
 `article_folder` is the CLI tests' folder (four articles, one in ``desk/``); `three_articles` the
 library tests' (three articles, flat).
@@ -6,12 +6,11 @@ library tests' (three articles, flat).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from helpers.cli import run
 from helpers.fake_server import FakeOpenAI
 from helpers.paths import FIXTURES
 
@@ -52,11 +51,5 @@ def echo_url(server: FakeOpenAI) -> str:
 def regenerate(
     server: FakeOpenAI, *args: str | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m summariser regenerate *args`` with ``server`` (the echo model) as the model; ``env`` added."""
-    return subprocess.run(
-        [sys.executable, "-m", "summariser", "regenerate", *map(str, args), "--model", echo_url(server)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+    """``summariser regenerate *args`` with ``server`` (the echo model) as the model; ``env`` added."""
+    return run("regenerate", *args, "--model", echo_url(server), env=env)

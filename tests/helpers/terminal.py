@@ -9,17 +9,15 @@ a real subprocess, `in_process` through the same entry point in this process.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 import unicodedata
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from summariser.cli import main
+from helpers.cli import run
 
 __all__ = ["HOSTILE", "MARKUP", "SEQUENCES", "assert_no_controls", "cli", "decode", "in_process"]
 
@@ -65,16 +63,6 @@ def cli(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str,
 
 
 def in_process(*args: str | Path) -> tuple[int, str, str]:
-    """The same entry point in this process (faster, for many generated cases)."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["summariser", *map(str, args)]
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            main()
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    finally:
-        sys.argv = argv
-    return code, out.getvalue(), err.getvalue()
+    """The same entry point in this process (faster, for many generated cases): `helpers.cli.run`."""
+    result = run(*args)
+    return result.returncode, result.stdout, result.stderr

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from helpers import paths
 from helpers.articles import only
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,14 +125,14 @@ NEWSY = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(NEWSY, st.sampled_from(["\n", "\n\n", "", " ", "\r\n", "\n\n\n"])), max_size=12))
 def test_clean_text_is_idempotent_on_news_like_text(parts: list[tuple[str, str]]) -> None:
     once = clean_text("".join(piece + sep for piece, sep in parts))[0]
     assert clean_text(once)[0] == once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_clean_text_is_idempotent_on_any_text(raw: str) -> None:
     once, _ = clean_text(raw)

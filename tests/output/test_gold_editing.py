@@ -29,7 +29,7 @@ from helpers.seeds import merged_seeds_briefing, needs_seeds
 from summariser.output.render import to_json
 from summariser.schemas import Briefing, Evidence, GroundingIssue, GroundingReport, MatchCounts, Person, best_match
 
-pytestmark = needs_seeds
+pytestmark = [needs_seeds, pytest.mark.browser]
 
 NAME = "seeds_merged"
 ROLE = "Commissioner for Economy and Productivity"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers.briefings import gold_briefing
 from helpers.browser import chromium, select_text, wait_for_file
 from helpers.cli import run
@@ -74,6 +75,7 @@ def hostile_briefing(article: Path) -> Briefing:
     return briefing
 
 
+@pytest.mark.browser
 def test_a_hostile_briefing_stays_inert_in_edit_mode(tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

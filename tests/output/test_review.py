@@ -9,12 +9,11 @@ the page after the click is saved to ``test-artifacts/review.png``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import cli
 from helpers.browser import chromium
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.paths import ARTIFACTS
@@ -54,12 +53,7 @@ def review_file(briefing: Briefing, tmp_path: Path) -> Path:
     src = tmp_path / "briefing.json"
     src.write_text(to_json(briefing), encoding="utf-8")
     out = tmp_path / "page" / "review.html"
-    result = subprocess.run(
-        [sys.executable, "-m", "summariser", "review", str(src), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = cli.run("review", src, "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -101,6 +95,7 @@ def browser() -> Iterator[object]:
         yield driver
 
 
+@pytest.mark.browser
 def test_clicking_a_bullet_highlights_its_source_span_in_chromium(
     briefing: Briefing, tmp_path: Path, browser: object
 ) -> None:

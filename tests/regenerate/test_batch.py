@@ -13,7 +13,6 @@ import asyncio
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import diskcache
 import pytest
 from helpers.articles import long_article
+from helpers.cli import run
 from helpers.echo_model import echo_answer
 from helpers.fake_batch import FakeBatchServer, cassette_responder, reasked_responder
 from helpers.fake_server import FakeOpenAI, Reply, completion
@@ -65,10 +65,7 @@ def server() -> Iterator[FakeBatchServer]:
 
 
 def regenerate(server: FakeOpenAI, model: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "summariser", "regenerate", *map(str, args)]
-    return subprocess.run(
-        [*command, "--model", f"{server.base_url}#{model}"], capture_output=True, text=True, timeout=120
-    )
+    return run("regenerate", *args, "--model", f"{server.base_url}#{model}")
 
 
 def summary(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:

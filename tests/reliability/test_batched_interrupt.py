@@ -11,7 +11,6 @@ next run (batched too, same response cache) builds exactly the rest.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -25,7 +24,7 @@ from summariser import testpoints
 from summariser.regenerate.manifest import MANIFEST, load_manifest
 from summariser.schemas import Briefing
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.usefixtures("small_model")]
 
 ARTICLES = {
     "port": "Dockworkers in Valdmar ended a nine-day strike on Monday. Union leader Marta Kessel said members "
@@ -42,12 +41,6 @@ ARTICLES = {
     "bank": "The central bank of Estria held its main rate at 3.5 percent on Wednesday. Governor Anna Rask "
     "said inflation fell to 2.4 percent in October. Markets had expected a cut.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _needs_llama() -> None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh)")
 
 
 def _run(articles: Path, out: Path, **env: str) -> subprocess.Popen[str]:

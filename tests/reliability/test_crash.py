@@ -45,6 +45,8 @@ from summariser.regenerate.lock import LOCK
 from summariser.regenerate.manifest import MANIFEST, load_manifest
 from summariser.schemas import Briefing
 
+pytestmark = pytest.mark.subprocess(reason="processes killed at named points, and two processes racing for one folder")
+
 #: Runs the CLI with diskcache's value-file writer cut into pieces, reaching the kill point
 #: ``cache-write`` after the first piece of every value file (so a kill there leaves a value
 #: file begun and never committed), and every value in a file of its own.

@@ -18,7 +18,6 @@ call still returned a valid answer, ``reported`` the calls that gave up with a o
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -28,11 +27,11 @@ import diskcache
 import pytest
 from conftest import FIXTURES
 from helpers import figures
+from helpers.cli import run
 from helpers.echo_model import echo_answer
 from helpers.faults import COMPLETE_FAULTS, TRANSPORT_FAULTS, Fault, FaultTransport, install
 from pydantic import BaseModel, Field
 
-from summariser import cli
 from summariser.brief.pipeline import summarise
 from summariser.config import Settings
 from summariser.errors import BackendError, EndpointError, SummariserError, ValidationFailed
@@ -431,7 +430,6 @@ def test_cli_fault_storm_is_one_error_line_and_a_non_zero_exit(
     code: int,
     needle: str,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
     # A storm of mixed transport faults, then the same fault for the rest of the run.
@@ -440,15 +438,12 @@ def test_cli_fault_storm_is_one_error_line_and_a_non_zero_exit(
     waits = install(monkeypatch, fault)
     out = tmp_path / "briefing.json"
     article = FIXTURES / "event" / "strike_report.txt"
-    monkeypatch.setattr(sys, "argv", ["summariser", "brief", str(article), "--model", MODEL, "-o", str(out)])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    assert exited.value.code == code
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert "Traceback" not in captured.err
-    lines = [line for line in captured.err.splitlines() if line.strip()]
-    assert len(lines) == 1, captured.err
+    result = run("brief", article, "--model", MODEL, "-o", out)
+    assert result.returncode == code
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
     one_line(lines[0])
     assert needle.lower() in lines[0].lower(), lines[0]

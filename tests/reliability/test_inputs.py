@@ -27,13 +27,14 @@ from typing import Any
 import pytest
 from helpers import figures
 from helpers.briefings import gold_briefing
+from helpers.cli import run
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.large_articles import PEAK_PROBE
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summariser import cli
 from summariser.brief import prompts
 from summariser.brief.grounding.search import Grounder
 from summariser.brief.numbering import number
@@ -64,9 +65,9 @@ _BASE = settings(
 )
 
 
-def fast(examples: int) -> settings:
-    """The shared settings with ``examples`` examples."""
-    return settings(_BASE, max_examples=examples)
+def fast(count: int) -> settings:
+    """The shared settings with ``count`` examples (in the full tier; `helpers.tiers.examples`)."""
+    return settings(_BASE, max_examples=examples(count))
 
 
 # --------------------------------------------------------------------------- strategies
@@ -372,20 +373,10 @@ def test_summarise_on_hostile_text_gives_a_briefing_or_a_summariser_error(
 # --------------------------------------------------------------------------- CLI
 
 
-def run_cli(capfd: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the console-script entry point in-process; (exit code, stdout, stderr)."""
-    capfd.readouterr()
-    code = 0
-    argv = sys.argv
-    sys.argv = ["summariser", *args]
-    try:
-        cli.main()
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    finally:
-        sys.argv = argv
-    out, err = capfd.readouterr()
-    return code, out, err
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the console-script entry point in-process (`helpers.cli.run`); (exit code, stdout, stderr)."""
+    result = run(*args)
+    return result.returncode, result.stdout, result.stderr
 
 
 def assert_clean(code: int, out: str, err: str, *, ok_codes: tuple[int, ...] = (0,), single: bool = True) -> bool:
@@ -404,12 +395,12 @@ def assert_clean(code: int, out: str, err: str, *, ok_codes: tuple[int, ...] = (
 @fast(30)
 @given(data=st.one_of(st.binary(max_size=600), hostile_text.map(str.encode)), suffix=st.sampled_from(SUFFIXES))
 def test_cli_brief_on_hostile_files_fails_with_one_line(
-    server: FakeOpenAI, capfd: pytest.CaptureFixture[str], tmp_path: Path, data: bytes, suffix: str
+    server: FakeOpenAI, tmp_path: Path, data: bytes, suffix: str
 ) -> None:
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         path = write(Path(folder), f"in{suffix}", data)
         figures.record("inputs", "tried")
-        code, out, err = run_cli(capfd, "brief", str(path), "--model", f"{server.base_url}#echo", "--no-cache")
+        code, out, err = run_cli("brief", str(path), "--model", f"{server.base_url}#echo", "--no-cache")
         if assert_clean(code, out, err):
             figures.record("inputs", "rejected_cleanly")
         else:
@@ -427,7 +418,7 @@ gold_json = st.one_of(json_document, st.just(json.loads(gold_briefing().model_du
     nested_depth=st.sampled_from([0, 0, 100_000]),
 )
 def test_cli_eval_on_random_gold_and_predictions(
-    capfd: pytest.CaptureFixture[str], tmp_path: Path, gold: dict[str, Any], pred: Any, nested_depth: int
+    tmp_path: Path, gold: dict[str, Any], pred: Any, nested_depth: int
 ) -> None:
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         gold_dir, pred_dir = Path(folder) / "gold", Path(folder) / "pred"
@@ -443,7 +434,7 @@ def test_cli_eval_on_random_gold_and_predictions(
                 raw = json.dumps(pred).encode()
             (pred_dir / f"{name}.json").write_bytes(raw)
         figures.record("inputs", "tried")
-        code, out, err = run_cli(capfd, "eval", "--gold", str(gold_dir), "--pred", str(pred_dir), "--json", "-")
+        code, out, err = run_cli("eval", "--gold", str(gold_dir), "--pred", str(pred_dir), "--json", "-")
         if assert_clean(code, out, err):
             figures.record("inputs", "rejected_cleanly")
         else:
@@ -501,7 +492,6 @@ HOSTILE_NAMES = [
 )
 def test_cli_regenerate_on_hostile_file_names(
     server: FakeOpenAI,
-    capfd: pytest.CaptureFixture[str],
     tmp_path: Path,
     names: list[str],
     contents: list[bytes],
@@ -517,7 +507,7 @@ def test_cli_regenerate_on_hostile_file_names(
                 continue
         figures.record("inputs", "tried")
         args = ["regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo", "--json"]
-        code, stdout, err = run_cli(capfd, *args, *(["--dry-run"] if dry_run else []))
+        code, stdout, err = run_cli(*args, *(["--dry-run"] if dry_run else []))
         if assert_clean(code, stdout, err, single=False):  # a partial run lists its failures above the error
             assert code in (3, 7), err[-2000:]
             figures.record("inputs", "rejected_cleanly")
@@ -527,21 +517,20 @@ def test_cli_regenerate_on_hostile_file_names(
             figures.record("inputs", "accepted")
 
 
-def test_cli_regenerate_with_an_undecodable_file_name_fails_that_file_only(
-    server: FakeOpenAI, capfd: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_cli_regenerate_with_an_undecodable_file_name_fails_that_file_only(server: FakeOpenAI, tmp_path: Path) -> None:
     articles, out = tmp_path / "articles", tmp_path / "briefings"
     articles.mkdir()
     text = THREE_SENTENCES
     (articles / "good.txt").write_bytes(text)
     Path(os.fsdecode(bytes(articles) + b"/caf\xe9.txt")).write_bytes(text)
     figures.record("inputs", "tried")
-    code, stdout, err = run_cli(capfd, "regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo")
+    code, stdout, err = run_cli("regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo")
     assert assert_clean(code, stdout, err, single=False)
     figures.record("inputs", "rejected_cleanly")
     assert (out / "good.json").exists()
 
 
+@pytest.mark.subprocess(reason="the installed console script, on a RecursionError in a fresh interpreter's stack")
 @pytest.mark.parametrize("debug", ["", "--debug", "SUMMARISER_DEBUG=1"])
 def test_console_script_shows_a_traceback_only_with_debug(tmp_path: Path, debug: str) -> None:
     """The real console script on JSON nested 100,000 deep (RecursionError inside the JSON reader)."""
@@ -610,9 +599,11 @@ def _make_huge(path: Path, size: int, html: bool) -> None:
 
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak RSS is read from /proc")
+fresh_peak = pytest.mark.subprocess(reason="the peak RSS (VmHWM) of a fresh process reading the file")
 
 
 @needs_proc
+@fresh_peak
 @pytest.mark.parametrize("kind", ["txt", "html", "zero-device"])
 def test_a_50_mb_input_is_refused_with_bounded_memory(tmp_path: Path, kind: str) -> None:
     """Measured here (2 cores, Linux): the 50 MB .txt and .html grow peak RSS by 0 MB (refused on
@@ -643,6 +634,7 @@ def test_a_50_mb_input_is_refused_with_bounded_memory(tmp_path: Path, kind: str)
 
 
 @needs_proc
+@fresh_peak
 @pytest.mark.parametrize("kind", ["txt", "html"])
 def test_a_4_mb_input_is_read_with_bounded_memory(tmp_path: Path, kind: str) -> None:
     """An input under the limit is read in full. Measured here: a 4 MB .txt grows peak RSS by ~23 MB
@@ -661,6 +653,7 @@ def test_a_4_mb_input_is_read_with_bounded_memory(tmp_path: Path, kind: str) -> 
 
 
 @needs_proc
+@fresh_peak
 def test_cli_refuses_a_50_mb_file_in_one_line_and_bounded_memory(tmp_path: Path) -> None:
     """Measured here: the whole ``summariser brief`` process peaks at ~96 MB (its imports) for a 50 MB file."""
     path = tmp_path / "huge.txt"
@@ -722,7 +715,7 @@ SIDE_CONTENTS = {
 @pytest.mark.parametrize("content", sorted(SIDE_CONTENTS))
 @pytest.mark.parametrize("target", ["dataset", "baseline", "sources.yaml", "groups", "manifest", "review"])
 def test_cli_side_files_with_hostile_content_fail_with_one_line(
-    server: FakeOpenAI, capfd: pytest.CaptureFixture[str], tmp_path: Path, content: str, target: str
+    server: FakeOpenAI, tmp_path: Path, content: str, target: str
 ) -> None:
     """Every file the CLI reads besides articles: eval datasets, baselines, gold sources.yaml, regenerate
     grouping files and manifests, briefings given to ``review``."""
@@ -754,7 +747,7 @@ def test_cli_side_files_with_hostile_content_fail_with_one_line(
     else:
         args = ["review", str(side), "-o", str(tmp_path / "review.html")]
     figures.record("inputs", "tried")
-    code, stdout, err = run_cli(capfd, *args)
+    code, stdout, err = run_cli(*args)
     failed = assert_clean(code, stdout, err)
     figures.record("inputs", "rejected_cleanly" if failed else "accepted")
     if target not in ("sources.yaml", "groups"):  # YAML may read some of these as a plain string

@@ -161,6 +161,7 @@ def debug_log(tmp_path: Path) -> Iterator[Path]:
 # --------------------------------------------------------------------------- end to end
 
 
+@pytest.mark.subprocess(reason="--debug logs: a fresh process sets up their handler on stderr")
 def test_no_secret_reaches_any_file_a_run_writes(creds: Creds, tmp_path: Path, debug_log: Path) -> None:
     from summariser import summarise
 

@@ -26,6 +26,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_batch import FakeBatchServer
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.http import make_client
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field, ValidationError
@@ -40,7 +41,7 @@ from summariser.regenerate.jobs import Job
 from summariser.regenerate.plan import Planned
 
 GEN = settings(
-    max_examples=400, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=examples(400), deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )
 MESSAGES = [{"role": "user", "content": "Which city?"}]
 

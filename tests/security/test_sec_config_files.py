@@ -79,6 +79,7 @@ CASES = [(k, w) for k in sorted(KINDS) for w in ("SUMMARISER_CONFIG", "platform 
          "platform config dir")]  # fmt: skip
 
 
+@pytest.mark.subprocess(reason="the command's peak RSS under a memory rlimit: a fresh process per file")
 @pytest.mark.parametrize(("kind", "where"), CASES)
 def test_hostile_config_files_are_refused_by_the_command_in_one_line_with_bounded_memory(
     tmp_path: Path, kind: str, where: str

@@ -19,6 +19,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST as GENERATED
 from helpers.regenerate import regenerate as run_cli
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ from summariser.ingest.limits import MAX_ARTICLES, MAX_ARTICLES_ENV
 from summariser.ingest.read import load_sources
 from summariser.regenerate import dry_run
 
-FAST = settings(GENERATED, max_examples=60)
+FAST = settings(GENERATED, max_examples=examples(60))
 
 
 def text(i: int) -> str:

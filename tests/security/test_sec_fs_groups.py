@@ -71,6 +71,7 @@ def probe(tmp_path: Path, groups: Path) -> tuple[str, int]:
     return outcome, int(peak)
 
 
+@pytest.mark.subprocess(reason="the peak RSS of a fresh process reading the grouping file")
 @pytest.mark.parametrize("kind", ["laughs", "dev-zero", "huge", "fifo"])
 def test_hostile_grouping_files_are_refused_with_bounded_memory(tmp_path: Path, kind: str) -> None:
     groups = tmp_path / "groups.yaml"

@@ -36,6 +36,7 @@ from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST
 from helpers.manifests import saved
 from helpers.regenerate import echo_url
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +55,7 @@ IN_PLACE = [MANIFEST, f"{MANIFEST}-wal", f"{MANIFEST}-shm", f"{MANIFEST}-journal
 #: Replaced by a rename: a hard link is replaced, its other name untouched.
 REPLACED = ["index.md", "index.html", "wire_0.json", "wire_0.md", "wire_0.html"]
 #: Each of these runs ``regenerate`` (a second or two): a few generated cases per file or kill point.
-SLOW = settings(FAST, max_examples=5)
+SLOW = settings(FAST, max_examples=examples(5))
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_a_hard_link_in_the_folder_never_changes_the_file_outside(
 
 
 @pytest.mark.parametrize("point", ["atomic-write", "briefing-written", "manifest-save"])
-@settings(SLOW, max_examples=8)
+@settings(SLOW, max_examples=examples(8))
 @given(
     nth=st.integers(1, 6),
     n=st.integers(1, 3),

@@ -35,6 +35,8 @@ from summariser.ingest.limits import MAX_INPUT_ENV
 from summariser.output.render import MAX_BRIEFING_BYTES
 from summariser.regenerate.groups import MAX_GROUPS_BYTES
 
+pytestmark = pytest.mark.subprocess(reason="each command's peak RSS, a FIFO timeout, a memory rlimit: a process each")
+
 #: Seconds a command may take: a few for the interpreter, the rest slack for a busy machine.
 TIMEOUT = 45
 #: The peak RSS allowed (MB): the interpreter and the package are ~100-150 MB; reading any

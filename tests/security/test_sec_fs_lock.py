@@ -25,6 +25,8 @@ from helpers.fake_server import FakeOpenAI
 
 from summariser.regenerate.lock import LOCK
 
+pytestmark = pytest.mark.subprocess(reason="two regenerate processes, one holding the lock the other must respect")
+
 TEXT = (
     "Dock workers in Valdmar held rally number {} on Monday. Union leader Marta Kessel spoke to a crowd of "
     "hundreds of people. The port authority said talks would resume on Friday morning."

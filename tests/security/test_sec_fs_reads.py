@@ -35,6 +35,7 @@ import pytest
 from helpers import figures
 from helpers.briefings import dump, gold_briefing
 from helpers.generated import FAST
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -198,7 +199,7 @@ def make(kind: str, reader: Reader, root: Path, hops: int, absolute: bool, margi
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", sorted(READERS))
-@settings(FAST, max_examples=6)
+@settings(FAST, max_examples=examples(6))
 @given(hops=st.integers(0, 3), absolute=st.booleans(), margin=st.integers(1, 5000))
 def test_every_reader_refuses_hostile_files_in_one_line(
     tmp_path_factory: pytest.TempPathFactory, name: str, kind: str, hops: int, absolute: bool, margin: int

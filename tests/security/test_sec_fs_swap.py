@@ -29,6 +29,7 @@ from helpers import figures
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,7 @@ def run_guarded(arts: Path, out: Path, model: str, on_plan: object) -> RunReport
     return result[0]
 
 
-@settings(FAST, max_examples=30)
+@settings(FAST, max_examples=examples(30))
 @given(data=st.data(), count=st.integers(1, 3))
 def test_articles_swapped_after_the_scan_fail_their_briefing_in_one_line(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, count: int

@@ -30,11 +30,14 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST as GENERATED
 from helpers.large_articles import SHAPES, Briefed, article, brief_peak
+from helpers.tiers import examples
 from hypothesis import Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from summariser.ingest.limits import max_input_bytes
+
+pytestmark = pytest.mark.subprocess(reason="the peak RSS (VmHWM) of a fresh process briefing each large article")
 
 #: What a large article may cost above a small ordinary one, in MiB: one spaCy batch of `nlp.BATCH_TOKENS`
 #: tokens (~17 KiB each: ~500 MiB; 100,000 characters of news are ~18,000 tokens) and room.
@@ -92,7 +95,8 @@ def allowed(ordinary: int, size: int) -> float:
     return ordinary + CONSTANT_MIB + PER_MB * size / 2**20
 
 
-@hypothesis_settings(GENERATED, max_examples=5, phases=[Phase.explicit, Phase.generate])  # no shrinking: minutes
+# No shrinking: a shrink of runs this big takes minutes.
+@hypothesis_settings(GENERATED, max_examples=examples(5), phases=[Phase.explicit, Phase.generate])
 @given(shape=st.sampled_from(GENERATED_SHAPES), size=st.integers(150_000, 600_000), seed=st.integers(0, 2**16))
 def test_a_generated_large_article_is_briefed_in_bounded_memory(
     tmp_path_factory: pytest.TempPathFactory, echo: str, ordinary: int, shape: str, size: int, seed: int

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from helpers import figures
 from helpers.manifests import FAST, checked, good_entry, hostile_path, json_values, saved
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +83,7 @@ def test_foreign_schemas_and_versions_are_refused_and_never_run(
     figures.record("security", "manifest_sqlite_schemas")
 
 
-@settings(FAST, max_examples=400)
+@settings(FAST, max_examples=examples(400))
 @given(data=st.data())
 def test_flipped_or_cut_bytes_never_crash_and_never_silently_drop_briefings(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject

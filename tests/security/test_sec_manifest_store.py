@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,9 +27,11 @@ from typing import Any
 
 import pytest
 from helpers import figures
+from helpers.cli import run, spawn
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.generated import FAST as GENERATED
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +52,7 @@ from summariser.regenerate.plan import plan
 from summariser.schemas import Briefing
 from summariser.testpoints import ENV as KILL_AT
 
-FAST = settings(GENERATED, max_examples=60)
+FAST = settings(GENERATED, max_examples=examples(60))
 TEXT = "Dock workers in Valdmar held rally number {i} on Monday. Union leader Marta Kessel spoke to a crowd of {n}."
 
 
@@ -62,12 +63,24 @@ def articles_in(folder: Path, n: int) -> list[str]:
     return [f"wire_{i}" for i in range(n)]
 
 
-def cli(server: FakeOpenAI, articles: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> Any:
-    return subprocess.run(
-        [sys.executable, "-m", "summariser", "regenerate", str(articles), str(out), "--model",
-         f"{server.base_url}#echo", "--json", *extra],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
-    )  # fmt: skip
+def command(server: FakeOpenAI, articles: Path, out: Path, *extra: str) -> list[str]:
+    """The arguments of a ``regenerate --json`` of ``articles`` into ``out`` against the echo model."""
+    return ["regenerate", str(articles), str(out), "--model", f"{server.base_url}#echo", "--json", *extra]
+
+
+def cli(server: FakeOpenAI, articles: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(*command(server, articles, out, *extra))
+
+
+def killed_at(
+    point: str, server: FakeOpenAI, articles: Path, out: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """A real process, SIGKILLed by itself at ``point`` (`summariser.testpoints`)."""
+    return spawn(*command(server, articles, out, *extra), env={KILL_AT: point})
+
+
+#: The tests that kill a run: only a real process can be.
+KILLED = pytest.mark.subprocess(reason="the run SIGKILLs itself at a named point (summariser.testpoints)")
 
 
 def whole(out: Path) -> set[str]:
@@ -169,12 +182,13 @@ def test_an_old_json_manifest_is_migrated_and_nothing_is_rebuilt(tmp_path: Path)
 # --------------------------------------------------------------------------- kills inside a save
 
 
+@KILLED
 @pytest.mark.parametrize("nth", [1, 2, 3])
 def test_a_kill_inside_a_manifest_save_loses_nothing_and_the_next_run_completes(tmp_path: Path, nth: int) -> None:
     articles, out = tmp_path / "arts", tmp_path / "out"
     names = articles_in(articles, 5)
     with FakeOpenAI(responder=echo_answer, delay=0.2) as server:
-        first = cli(server, articles, out, "-j", "1", env={KILL_AT: f"manifest-save:{nth}"})
+        first = killed_at(f"manifest-save:{nth}", server, articles, out, "-j", "1")
         assert first.returncode == -9, first.stderr  # killed at the point, every time
         listed = set(load_manifest(out).briefings) if (out / MANIFEST).exists() else set()
         assert listed <= whole(out) and len(listed) < 5
@@ -189,13 +203,14 @@ def test_a_kill_inside_a_manifest_save_loses_nothing_and_the_next_run_completes(
     figures.record("security", "manifest_save_kills")
 
 
+@KILLED
 def test_a_kill_while_migrating_keeps_the_json_manifest_and_the_next_run_migrates(tmp_path: Path) -> None:
     articles, out = tmp_path / "arts", tmp_path / "out"
     names = articles_in(articles, 3)
     with FakeOpenAI(responder=echo_answer) as server:
         assert cli(server, articles, out).returncode == 0
         data = old_style(out)
-        killed = cli(server, articles, out, env={KILL_AT: "manifest-save:1"})
+        killed = killed_at("manifest-save:1", server, articles, out)
         assert killed.returncode == -9
         assert json.loads((out / LEGACY_MANIFEST).read_text(encoding="utf-8")) == data  # untouched
         assert sorted(load_manifest(out).briefings) == names and not (out / MANIFEST).exists()
@@ -212,6 +227,7 @@ def test_a_kill_while_migrating_keeps_the_json_manifest_and_the_next_run_migrate
 def built(tmp_path: Path) -> tuple[Path, Path, Settings]:
     articles, out = tmp_path / "arts", tmp_path / "out"
     articles_in(articles, 4)
+    time.sleep(2 * RACY_NS / 1e9)  # articles older than the racy window, as real ones are: their stats are trusted
     with FakeOpenAI(responder=echo_answer) as server:
         assert cli(server, articles, out).returncode == 0
         return articles, out, Settings(model=f"{server.base_url}#echo")

@@ -23,6 +23,7 @@ from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.generated import FAST
 from helpers.http import make_client
 from helpers.paths import FIXTURES
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -100,7 +101,7 @@ def test_the_timeout_covers_the_re_asks_at_their_maximum(tmp_path: Path) -> None
     assert "2 s" in error.message and "re-asks included" in error.message and "--timeout" in error.message
 
 
-@settings(FAST, max_examples=12)
+@settings(FAST, max_examples=examples(12))
 @given(
     reasks=st.integers(0, MAX_REASKS),
     timeout=st.sampled_from([0.4, 0.7, 1.0]),

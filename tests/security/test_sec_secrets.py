@@ -28,6 +28,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply, completion, error_body
 from helpers.regenerate import article_folder
 from helpers.regenerate import regenerate as run_regenerate
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -38,8 +39,10 @@ from summariser.llm.options import LLMOptions
 from summariser.llm.secrets import PLACEHOLDER_SECRETS, is_secret, redact_text, secret_values, url_secrets
 
 KEY = "sk-live-" + "".join(random.choice(string.ascii_letters + string.digits) for _ in range(32))
-GEN = settings(max_examples=300, deadline=None, derandomize=True, database=None)
-SLOW = settings(max_examples=4, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+GEN = settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
+SLOW = settings(
+    max_examples=examples(4), deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 ALNUM = string.ascii_letters + string.digits
 #: Characters a key can stand next to in real text: whitespace, quotes, punctuation, and the key

@@ -31,6 +31,7 @@ from helpers.fake_server import Reply, completion
 from helpers.hostile_server import Drip, Flood, HostileServer
 from helpers.http import make_client
 from helpers.paths import FIXTURES
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -97,7 +98,7 @@ drips = st.builds(
 
 
 @given(drips)
-@settings(GEN, max_examples=10)
+@settings(GEN, max_examples=examples(10))
 def test_no_drip_outlasts_the_timeout(
     server: HostileServer, tmp_path_factory: pytest.TempPathFactory, drip: Drip
 ) -> None:
@@ -205,7 +206,7 @@ def test_the_issue_answers_stop_at_the_cap_with_memory_flat(server: HostileServe
     encoding=st.sampled_from(["identity", "gzip", "deflate"]),
     chunked=st.booleans(),
 )
-@settings(GEN, max_examples=40)
+@settings(GEN, max_examples=examples(40))
 def test_every_answer_is_held_to_its_cap_exactly(
     server: HostileServer, tmp_path_factory: pytest.TempPathFactory, pad: int, encoding: Any, chunked: bool
 ) -> None:

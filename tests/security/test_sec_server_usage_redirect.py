@@ -27,6 +27,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_batch import FakeBatchServer
 from helpers.fake_server import FakeOpenAI, Reply, completion
 from helpers.http import make_client
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -126,7 +127,7 @@ def test_the_issue_usage_keeps_the_good_answer(server: FakeOpenAI, tmp_path: Pat
 
 
 @given(usage_blocks())
-@settings(GEN, max_examples=60)
+@settings(GEN, max_examples=examples(60))
 def test_any_usage_block_keeps_the_answer_and_counts_only_believable_counts(
     server: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, block: tuple[str, int | None, int | None]
 ) -> None:
@@ -146,7 +147,7 @@ def test_any_usage_block_keeps_the_answer_and_counts_only_believable_counts(
 
 
 @given(usage_blocks())
-@settings(GEN, max_examples=500)
+@settings(GEN, max_examples=examples(500))
 def test_read_usage_never_raises_and_never_counts_a_non_count(block: tuple[str, int | None, int | None]) -> None:
     raw, prompt, completion_tokens = block
     counted = read_usage(json.loads(body_with_usage(raw)))
@@ -203,7 +204,7 @@ locations = st.one_of(
 
 
 @given(st.sampled_from([301, 302, 303, 307, 308]), locations)
-@settings(GEN, max_examples=40)
+@settings(GEN, max_examples=examples(40))
 def test_a_redirect_is_reported_as_one_naming_its_target(
     server: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, status: int, location: str
 ) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from helpers import figures
 from helpers.briefings import gold_briefing, write_set
 from helpers.terminal import in_process
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +91,7 @@ def naive_segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[s
     return [(text[a:b], [ev for s, e, ev in spans if s <= a and b <= e]) for a, b in itertools.pairwise(cuts)]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(
     st.integers(0, 40).flatmap(
         lambda n: st.tuples(st.just("x" * n), st.lists(st.tuples(st.integers(0, n), st.integers(0, n)), max_size=12))
@@ -176,7 +177,7 @@ def test_pairing_scales_to_hostile_list_lengths() -> None:
 _WORDS = st.lists(st.sampled_from(["a", "b", "c", ""]), min_size=1, max_size=30)  # as split(" ") gives them
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=4), max_size=8), _WORDS)
 def test_the_one_pass_phrase_search_finds_what_searching_each_phrase_finds(
     phrases: list[list[str]], words: list[str]

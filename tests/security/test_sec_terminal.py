@@ -35,6 +35,7 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI, Reply, error_body
 from helpers.paths import FIXTURES
 from helpers.terminal import HOSTILE, MARKUP, SEQUENCES, assert_no_controls, cli, decode, in_process
+from helpers.tiers import examples
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.progress import Progress
@@ -45,7 +46,10 @@ from summariser.cli.sanitise import PlainColumn, SafeConsole, line, plain
 
 #: For subprocess runs: few cases, and no shrinking (a shrink of runs that take seconds each takes minutes).
 FEW = settings(
-    max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate]
+    max_examples=examples(6),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
 )
 
 
@@ -71,7 +75,7 @@ GOLD = Path(__file__).resolve().parents[2] / "gold"
 # --------------------------------------------------------------------------- the sanitiser itself
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.text(st.characters(exclude_categories=()), max_size=40) | HOSTILE)
 def test_plain_leaves_nothing_a_terminal_obeys(text: str) -> None:
     figures.record("security", "terminal_strings")
@@ -83,7 +87,7 @@ def test_plain_leaves_nothing_a_terminal_obeys(text: str) -> None:
     assert plain(safe) == safe  # ordinary text is not changed
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(HOSTILE, HOSTILE)
 def test_the_safe_console_shows_any_string_as_text_in_lines_tables_and_the_bar(name: str, detail: str) -> None:
     figures.record("security", "terminal_strings")
@@ -105,12 +109,13 @@ def test_the_safe_console_shows_any_string_as_text_in_lines_tables_and_the_bar(n
 # --------------------------------------------------------------------------- the real CLI
 
 
+@pytest.mark.subprocess(reason="the bytes a real process writes, an undecodable file name among them")
 def test_regenerate_shows_hostile_file_names_as_text_in_a_real_subprocess(echo: FakeOpenAI, tmp_path: Path) -> None:
     names = ["\x1b]52;c;c2VjcmV0\x07[/x]", "\x9b2J[link=http://evil.example]x", "\u202e\r\x08[red]:warning:\\"]
     _regenerate_hostile_names(echo, tmp_path, names, cli)
 
 
-@settings(FEW, max_examples=25)
+@settings(FEW, max_examples=examples(25))
 @given(st.lists(HOSTILE, min_size=2, max_size=3))
 def test_regenerate_shows_hostile_file_names_as_text(echo: FakeOpenAI, tmp_path_factory: Any, names: list[str]) -> None:
     _regenerate_hostile_names(echo, tmp_path_factory.mktemp("names"), names, in_process)
@@ -155,7 +160,7 @@ def _poisoned(message: str) -> Any:
     return answer
 
 
-@settings(FEW, max_examples=15)
+@settings(FEW, max_examples=examples(15))
 @given(HOSTILE)
 def test_a_failed_briefing_whose_message_holds_markup_does_not_stop_the_others(
     tmp_path_factory: Any, message: str
@@ -185,14 +190,14 @@ def test_the_markup_crash_of_a_failed_briefing_is_closed_at_the_source(tmp_path:
     (articles / "ok.txt").write_text(ARTICLE, encoding="utf-8")
     (articles / "poisoned.txt").write_text(f"{ARTICLE}\n{POISON}", encoding="utf-8")
     with FakeOpenAI(responder=_poisoned("quota exceeded [/quota] \x1b]52;c;c2VjcmV0\x07")) as server:
-        code, stdout, stderr = cli("regenerate", articles, out, "--model", model(server), "--json")
+        code, stdout, stderr = in_process("regenerate", articles, out, "--model", model(server), "--json")
     assert_no_controls(stdout, stderr)
     assert code == 7 and (out / "ok.json").exists()
     assert "quota exceeded [/quota] \\x1b]52;c;c2VjcmV0\\x07" in stderr  # on the terminal: shown, not obeyed
     assert "quota exceeded [/quota] \x1b]52;c;c2VjcmV0\x07" in json.loads(stdout)["failed"]["poisoned"]  # data: exact
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(HOSTILE)
 def test_brief_shows_a_hostile_server_message_as_one_line_of_text(message: str) -> None:
     article = FIXTURES / "articles" / "port_strike.txt"
@@ -203,6 +208,7 @@ def test_brief_shows_a_hostile_server_message_as_one_line_of_text(message: str) 
     assert code == 4 and stdout == "" and len(stderr.strip().splitlines()) == 1 and stderr.startswith("error: ")
 
 
+@pytest.mark.subprocess(reason="--debug logs: a fresh process sets up their handler on stderr")
 def test_debug_logs_and_tracebacks_show_a_hostile_server_message_as_text(tmp_path: Path) -> None:
     message = "denied [/x] \x1b]52;c;c2VjcmV0\x07 \x9b2J \u202e"
     article = FIXTURES / "articles" / "port_strike.txt"
@@ -213,7 +219,7 @@ def test_debug_logs_and_tracebacks_show_a_hostile_server_message_as_text(tmp_pat
     assert code == 4 and "Traceback" in stderr and "denied [/x] \\x1b]52;c;c2VjcmV0\\x07" in stderr
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(HOSTILE, min_size=1, max_size=3), HOSTILE)
 def test_eval_tables_show_hostile_briefing_names_and_metrics_as_text(
     tmp_path_factory: Any, names: list[str], metric: str
@@ -242,7 +248,7 @@ def test_eval_tables_show_hostile_briefing_names_and_metrics_as_text(
     assert sorted(b["name"] for b in json.loads(runs[1][1])["briefings"]) == stems  # the JSON is data, exact
 
 
-@settings(FEW, max_examples=15)
+@settings(FEW, max_examples=examples(15))
 @given(st.dictionaries(HOSTILE, st.just(None), min_size=1, max_size=3))
 def test_group_names_are_shown_as_text(echo: FakeOpenAI, tmp_path_factory: Any, groups: dict[str, None]) -> None:
     root = tmp_path_factory.mktemp("groups")
@@ -264,6 +270,8 @@ def test_group_names_are_shown_as_text(echo: FakeOpenAI, tmp_path_factory: Any, 
 
 # --------------------------------------------------------------------------- on a real terminal (a pty)
 
+#: The tests of a real terminal: the command's stdin, stdout and stderr are a pseudo-terminal.
+ON_A_TERMINAL = pytest.mark.subprocess(reason="the command runs on a pseudo-terminal, as a user's shell runs it")
 #: What rich itself writes to a terminal: colours, hide/show the cursor, erase the line, move up or to a column.
 _RICH_OWN = re.compile(r"\x1b\[(?:\?25[lh]|2K|\d*[ABCDG]|[\d;]*m)")
 
@@ -307,6 +315,7 @@ def assert_terminal_clean(out: str) -> None:
     assert_no_controls(rest)
 
 
+@ON_A_TERMINAL
 def test_status_line_shows_a_title_with_markup_as_text_on_a_terminal(echo: FakeOpenAI, tmp_path: Path) -> None:
     """The status line of ``brief`` showed the article's title as markup: ``[/x]`` in a title was "internal error"."""
     page = tmp_path / "hostile.html"
@@ -320,6 +329,7 @@ def test_status_line_shows_a_title_with_markup_as_text_on_a_terminal(echo: FakeO
     assert f"summary: {title}" in out  # the status line showed the title, as written
 
 
+@ON_A_TERMINAL
 def test_progress_bar_and_lines_show_hostile_names_as_text_on_a_terminal(echo: FakeOpenAI, tmp_path: Path) -> None:
     articles, out = tmp_path / "articles", tmp_path / "out"
     articles.mkdir()

@@ -27,6 +27,7 @@ from helpers.cli import assert_clean_failure, run
 from helpers.generated import FAST
 from helpers.paths import FIXTURES
 from helpers.terminal import assert_no_controls, in_process
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,7 +109,7 @@ def _one_clean_line(code: int, stdout: str, stderr: str, setting: str) -> None:
     assert PASSWORD not in stderr and KEY not in stderr
 
 
-@settings(FAST, max_examples=250)
+@settings(FAST, max_examples=examples(250))
 @given(url=malformed_urls(), command=st.sampled_from(["brief", "regenerate"]), model_name=st.sampled_from(["#m", ""]))
 def test_a_malformed_model_url_is_one_config_error_line(url: str, command: str, model_name: str) -> None:
     figures.record("security", "malformed_urls")
@@ -120,7 +121,7 @@ def test_a_malformed_model_url_is_one_config_error_line(url: str, command: str, 
     _one_clean_line(code, stdout, stderr, "--model")
 
 
-@settings(FAST, max_examples=150)
+@settings(FAST, max_examples=examples(150))
 @given(url=malformed_urls())
 def test_a_malformed_openai_base_url_is_one_config_error_line_even_with_a_valid_model(url: str) -> None:
     figures.record("security", "malformed_urls")
@@ -147,7 +148,7 @@ def test_the_issue_urls_through_the_real_command(env: dict[str, str], model: str
     assert_clean_failure(result, setting, "is not a usable endpoint URL")
 
 
-@settings(FAST, max_examples=200)
+@settings(FAST, max_examples=examples(200))
 @given(
     host=st.one_of(_host, st.ip_addresses(v=4).map(str), st.ip_addresses(v=6).map(lambda a: f"[{a}]")),
     port=st.one_of(st.none(), st.integers(1, 65535)),
@@ -175,7 +176,7 @@ url_like = st.one_of(
 _no_delimiters = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="/?#@&\x00"))
 
 
-@settings(FAST, max_examples=300)
+@settings(FAST, max_examples=examples(300))
 @given(values=st.fixed_dictionaries({name: url_like for name in URL_VARIABLES}), text=st.text(max_size=60))
 def test_redaction_never_raises_and_still_redacts_whatever_the_environment_holds(
     values: dict[str, str], text: str
@@ -191,7 +192,7 @@ def test_redaction_never_raises_and_still_redacts_whatever_the_environment_holds
     assert all(isinstance(line, str) and APIKEY not in line for line in shown), shown
 
 
-@settings(FAST, max_examples=300)
+@settings(FAST, max_examples=examples(300))
 @given(
     variable=st.sampled_from(URL_VARIABLES),
     scheme=st.one_of(st.sampled_from(["http", "https", "http:", "htp", ""]), _no_delimiters.map(lambda t: t[:5])),

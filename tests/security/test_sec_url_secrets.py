@@ -34,6 +34,7 @@ from helpers.fake_server import FakeOpenAI, Reply, completion, error_body
 from helpers.generated import FAST
 from helpers.http import FAST as RETRY
 from helpers.regenerate import article_folder
+from helpers.tiers import examples
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -94,7 +95,7 @@ def _absent(text: str, secrets: list[str]) -> None:
             assert form not in text, (form, text)
 
 
-@settings(FAST, max_examples=300)
+@settings(FAST, max_examples=examples(300))
 @given(secret_urls())
 def test_a_secret_in_the_query_is_in_no_label_identity_or_client_url(case: tuple[str, list[str], str]) -> None:
     url, secrets, model = case
@@ -154,7 +155,8 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-@settings(FAST, max_examples=6, phases=[Phase.explicit, Phase.generate])  # a run is slow: no shrinking
+@pytest.mark.subprocess(reason="--debug logs: a fresh process sets up their handler on stderr")
+@settings(FAST, max_examples=examples(6), phases=[Phase.explicit, Phase.generate])  # a run is slow: no shrinking
 @given(secret_urls(host="HOST", paths=["/v1", "/v1/"]), st.sampled_from(["answer", "echo the request"]))
 def test_a_url_with_secrets_reaches_no_file_or_output_of_a_run(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[str, list[str], str], server_kind: str

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from helpers import figures
 from helpers.terminal import HOSTILE, assert_no_controls, in_process
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,9 @@ def _not_a_number(text: str) -> bool:
     return False
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(600), deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(bogus_command_lines())
 def test_any_bogus_command_line_is_a_usage_error_with_exit_2(argv: list[str]) -> None:
     figures.record("security", "usage_command_lines")
@@ -125,7 +128,7 @@ def test_the_generator_reaches_every_kind_of_usage_error() -> None:
         "unexpected extra argument",
     }
 
-    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
     @given(bogus_command_lines())
     def collect(argv: list[str]) -> None:
         stderr = in_process(*argv)[2]

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,7 +143,7 @@ def test_publication_line_is_reported_as_published() -> None:
     assert all(text[m.start : m.end] == m.text for m in found)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("Monday Jan 12, 2026-01-13 yesterday today last next\n"))))
 def test_mentions_are_ordered_spans_of_the_text(text: str) -> None:
     found = find_date_mentions(text, TUESDAY)

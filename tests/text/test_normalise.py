@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import pytest
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,7 +53,7 @@ def test_normalise_keeps_periods_that_end_words() -> None:
     assert normalise("  padded  ").text == "padded" and normalise("").text == ""
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="aéZ U.S.“”—’ \n\t1,", max_size=40))
 def test_every_normalised_character_comes_from_its_origin(text: str) -> None:
     norm = normalise(text)
@@ -97,7 +98,7 @@ def test_one_spelling_of_a_possessive_for_every_reader_of_names(apostrophe: str)
     assert APOSTROPHE_END.sub("", plural) == "Reuters" and POSSESSIVE_END.search(plural) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=30))
 def test_plain_key_is_what_names_fold_was(text: str) -> None:
     import re

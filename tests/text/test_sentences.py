@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from helpers.tiers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,7 +76,7 @@ def test_blank_text_and_leading_space_keep_grounding_offsets() -> None:
     assert spans("Trailing  \nnext") == [(0, 10), (11, 15)]  # space before a line break stays in the span
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_texts(PUNCTUATED))
 def test_spans_cut_where_grounding_cut(text: str) -> None:
     assert spans(text) == _old_grounding_spans(text)
@@ -92,7 +93,7 @@ def test_ends_are_after_the_closers_or_the_line_break() -> None:
     assert [text[:e][-2:] for e in ends(text)] == ["e.", '!"', "e\n", "r…", ".)"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_texts(PUNCTUATED + "]"))
 def test_ends_are_the_guards_sentence_ends(text: str) -> None:
     old = [m.end() for m in _OLD_GUARD.finditer(text)]
@@ -105,7 +106,7 @@ def test_pieces_keep_everything_but_white_space() -> None:
     assert " ".join(pieces(text)) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_texts(PUNCTUATED + "]"))
 def test_pieces_joined_give_back_the_collapsed_text(text: str) -> None:
     collapsed = " ".join(text.split())
@@ -135,7 +136,7 @@ def test_sentence_around_ignores_line_breaks_without_a_mark() -> None:
     assert sentence_around(text, text.index("“"), text.index("”") - 1) == (0, text.index("”"))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_texts(".!?\"'”’“ AZab\n"), st.integers(0, 60), st.integers(0, 60))
 def test_sentence_around_matches_mentions_where_marks_and_closers_agree(text: str, a: int, b: int) -> None:
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
@@ -151,7 +152,7 @@ def test_ends_like_sentence_is_the_last_character() -> None:
     assert not ends_like_sentence("Read more") and not ends_like_sentence("") and not ends_like_sentence("x. ")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="ab .!?…\"”’')]( ", max_size=12))
 def test_ends_like_sentence_is_what_cleaning_tested(line: str) -> None:
     assert ends_like_sentence(line) == bool(_OLD_CLEANING.search(line))

@@ -10,7 +10,6 @@ fails the other requests with one clear error and leaves the batcher usable.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import types
 from collections.abc import Iterator
@@ -22,12 +21,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from summariser.llm.embedded import sequence_routing as batching
 from summariser.llm.embedded.grammar import grammar_for
-from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded.weights import EmbeddedModel, assemble
 from summariser.llm.schema_refs import inline_refs
 
 pytestmark = pytest.mark.model
 
-SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 CHUNK = 64  # small chunks: the shared article prefix spans whole chunks with short prompts
 
 ARTICLE = (
@@ -56,15 +54,13 @@ REQUESTS = [
 
 
 @pytest.fixture(scope="module")
-def llm() -> Iterator[Any]:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh)")
+def llm(small_model: EmbeddedModel) -> Iterator[Any]:
     from llama_cpp import Llama
 
     from summariser.llm.embedded import prefix_reuse as reuse
     from summariser.llm.embedded import sampling
 
-    model = Llama(model_path=str(assemble(SMALL)), n_ctx=2048, n_batch=CHUNK, n_threads=2, seed=0, verbose=False)
+    model = Llama(model_path=str(assemble(small_model)), n_ctx=2048, n_batch=CHUNK, n_threads=2, seed=0, verbose=False)
     sampling.install(model)
     reuse.install(model)  # as the embedded backend: llama-cpp-python's loop then reuses only whole chunks
     batching.install(model, threading.RLock(), n_seq=3)

