@@ -164,7 +164,7 @@ def test_one_bad_article_does_not_stop_the_run_and_is_retried_next_time(
 
 
 def test_a_briefing_the_model_never_answers_validly_fails_with_its_data_in_json_and_debug(
-    articles: Path, tmp_path: Path
+    articles: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     invalid = '{"headline": "Tender'  # cut short: never valid
 
@@ -174,6 +174,8 @@ def test_a_briefing_the_model_never_answers_validly_fails_with_its_data_in_json_
     out = tmp_path / "briefings"
     with FakeOpenAI(responder=answer) as server:
         result = regenerate(server, articles, out, "--json", env={"SUMMARISER_REASKS": "1"})
+        quiet = [r for r in caplog.records if r.name == "summariser.cli.regenerate"]
+        caplog.clear()
         again = regenerate(server, articles, out, "--json", env={"SUMMARISER_REASKS": "1", "SUMMARISER_DEBUG": "1"})
     assert result.returncode == 7, result.stderr
     report = summary(result)
@@ -185,7 +187,9 @@ def test_a_briefing_the_model_never_answers_validly_fails_with_its_data_in_json_
     assert data["usage"] == {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}
     assert "last_answer" not in result.stderr  # the data is shown only with --debug
     assert again.returncode == 7 and summary(again)["errors"] == report["errors"]
-    shown = [line for line in again.stderr.splitlines() if line.startswith("summariser.cli.regenerate: ")]
+    assert quiet == []  # without --debug the debug log says nothing
+    # the command runs in this process, where the debug log is pytest's to capture, not stderr
+    shown = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.name == "summariser.cli.regenerate"]
     assert len(shown) == 1 and '"attempts": 2' in shown[0] and '"last_answer": "{\\"headline\\": \\"Tender"' in shown[0]
 
 
