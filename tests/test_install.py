@@ -18,6 +18,8 @@ import pytest
 from helpers.fake_llama_server import alive
 from helpers.paths import ROOT
 
+pytestmark = pytest.mark.subprocess(reason="runs the real scripts/install.sh (bash) on a stand-in venv")
+
 VERSION = "0.3.36"
 WHEEL = f"llama_cpp_python-{VERSION}-py3-none-linux_x86_64.whl"
 

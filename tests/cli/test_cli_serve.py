@@ -52,6 +52,7 @@ def test_serve_prints_the_model_string_and_ctrl_c_stops_the_server(tmp_path: Pat
     assert not alive(server)
 
 
+@pytest.mark.subprocess(reason="the first use runs the build script (bash), then serve starts its server child")
 def test_serve_builds_llama_server_on_first_use_saying_so_then_serves(tmp_path: Path) -> None:
     exe = fake_binary(tmp_path)
     script = fake_build(tmp_path, binary=exe, key="00c0ffee00c0ffee")
@@ -77,6 +78,7 @@ def test_serve_builds_llama_server_on_first_use_saying_so_then_serves(tmp_path: 
     assert "Traceback" not in err and build_runs(script) == 1
 
 
+@pytest.mark.subprocess(reason="the first use runs the build script (bash), which fails")
 def test_serve_a_failed_build_is_one_error_line_after_the_building_line(tmp_path: Path) -> None:
     cache, script = tmp_path / "cache", fake_build(tmp_path, "fail")
     env = {"SUMMARISER_LLAMA_SERVER_CACHE": str(cache), "SUMMARISER_LLAMA_SERVER_BUILD": str(script)}

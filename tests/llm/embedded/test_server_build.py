@@ -23,6 +23,8 @@ from summariser.errors import ModelUnavailable
 from summariser.llm.embedded import server_build
 from summariser.llm.embedded.server_build import BUILD_TIME, FAILED_LOG, LOCK, SCRIPT, ensure
 
+pytestmark = pytest.mark.subprocess(reason="the build is a script run under a lock that processes share")
+
 KEY = "0123456789abcdef"
 #: The real script's line when cmake is missing (the stand-in's ``fail`` mode prints it too).
 NO_CMAKE = "cmake is not installed: install cmake and a C++ compiler (apt-get install cmake g++)"
