@@ -54,6 +54,7 @@ def one_line(err: pytest.ExceptionInfo[BaseException]) -> str:
 # --------------------------------------------------------------------------- finding the binary
 
 
+@pytest.mark.subprocess(reason="the first need runs the build script (bash)")
 def test_without_the_variable_the_binary_is_this_machines_build_made_on_first_need(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
