@@ -1,10 +1,10 @@
 """Running the ``summariser`` command, in this process or as a real one, and checking its one-line failures.
 
 `run` calls the console script's entry point (`summariser.cli.main`) in this process, inside
-click's `CliRunner` isolation (its own stdin, stdout, stderr and environment), and returns what
-a subprocess would: exit code, stdout, stderr. It is what most tests want — the same parsing,
-error handling and output as ``python -m summariser`` without a fresh interpreter's second of
-imports and spaCy load per call. `spawn` starts the real process; a test needs it (and is
+click's `CliRunner` isolation (typer's copy: its own stdin, stdout, stderr and environment), and
+returns what a subprocess would: exit code, stdout, stderr. It is what most tests want — the same
+parsing, error handling and output as ``python -m summariser`` without a fresh interpreter's
+second of imports and spaCy load per call. `spawn` starts the real process; a test needs it (and is
 marked ``subprocess``) when the process itself is the point: its exit status as the OS sees it,
 signals, peak RSS, the console script, or what a fresh interpreter imports.
 """
@@ -57,6 +57,8 @@ def run(
             main()
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, int | None):  # as the interpreter does: the message on stderr
+                print(stop.code, file=sys.stderr)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
