@@ -72,12 +72,13 @@ def _fresh_process(args: tuple[str | Path, ...], cwd: Path | None) -> Iterator[N
 
     The arguments and ``__main__`` (click names the program from them: "python -m summariser"
     in usage lines), the working directory, the CLI's ``--debug`` state and the levels it sets on
-    its loggers, the handlers' filters and formatters ``--debug`` adds to, and the secrets
+    its loggers, the root logger's handlers (``--debug`` adds one, or a filter and a formatter), and the secrets
     a run registers (`summariser.llm.secrets.register_secrets`): one run cannot leak into the next.
     """
     saved_argv, saved_main, saved_cwd = sys.argv, sys.modules["__main__"], os.getcwd()
     saved_levels = {name: logging.getLogger(name).level for name in _LOGGERS}
-    handlers = {h: (list(h.filters), h.formatter) for h in logging.getLogger().handlers}
+    root = logging.getLogger()
+    saved_handlers = {h: (list(h.filters), h.formatter) for h in root.handlers}
     saved_secrets = set(secrets._REGISTERED)
     sys.argv = [entry.__file__ or "__main__.py", *map(str, args)]
     sys.modules["__main__"] = entry
@@ -93,7 +94,8 @@ def _fresh_process(args: tuple[str | Path, ...], cwd: Path | None) -> Iterator[N
         _APP_MODULE._state["debug"] = False
         for name, level in saved_levels.items():
             logging.getLogger(name).setLevel(level)
-        for handler, (filters, formatter) in handlers.items():
+        root.handlers[:] = list(saved_handlers)  # without a handler ``--debug`` added on this run's stderr
+        for handler, (filters, formatter) in saved_handlers.items():
             handler.filters[:] = filters
             handler.setFormatter(formatter)
         secrets._REGISTERED.clear()
