@@ -117,7 +117,9 @@ def event_articles() -> list[Path]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the reliability counters of the hardening tests (tests/reliability/)."""
+    """Write the reliability counters of the hardening tests (tests/reliability/); not for the fast tier,
+    whose tenth of the generated cases would stand in docs/reliability.md for the full suite's counts."""
     from helpers import figures
 
-    figures.write()
+    if not session.config.getoption("fast"):
+        figures.write()

@@ -1,10 +1,10 @@
 """Running the ``summariser`` command, in this process or as a real one, and checking its one-line failures.
 
 `run` calls the console script's entry point (`summariser.cli.main`) in this process, inside
-click's `CliRunner` isolation (its own stdin, stdout, stderr and environment), and returns what
-a subprocess would: exit code, stdout, stderr. It is what most tests want — the same parsing,
-error handling and output as ``python -m summariser`` without a fresh interpreter's second of
-imports and spaCy load per call. `spawn` starts the real process; a test needs it (and is
+click's `CliRunner` isolation (typer's copy: its own stdin, stdout, stderr and environment), and
+returns what a subprocess would: exit code, stdout, stderr. It is what most tests want — the same
+parsing, error handling and output as ``python -m summariser`` without a fresh interpreter's
+second of imports and spaCy load per call. `spawn` starts the real process; a test needs it (and is
 marked ``subprocess``) when the process itself is the point: its exit status as the OS sees it,
 signals, peak RSS, the console script, or what a fresh interpreter imports.
 """
@@ -57,6 +57,8 @@ def run(
             main()
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, int | None):  # as the interpreter does: the message on stderr
+                print(stop.code, file=sys.stderr)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -70,12 +72,13 @@ def _fresh_process(args: tuple[str | Path, ...], cwd: Path | None) -> Iterator[N
 
     The arguments and ``__main__`` (click names the program from them: "python -m summariser"
     in usage lines), the working directory, the CLI's ``--debug`` state and the levels it sets on
-    its loggers, the handlers' filters and formatters ``--debug`` adds to, and the secrets
+    its loggers, the root logger's handlers (``--debug`` adds one, or a filter and a formatter), and the secrets
     a run registers (`summariser.llm.secrets.register_secrets`): one run cannot leak into the next.
     """
     saved_argv, saved_main, saved_cwd = sys.argv, sys.modules["__main__"], os.getcwd()
     saved_levels = {name: logging.getLogger(name).level for name in _LOGGERS}
-    handlers = {h: (list(h.filters), h.formatter) for h in logging.getLogger().handlers}
+    root = logging.getLogger()
+    saved_handlers = {h: (list(h.filters), h.formatter) for h in root.handlers}
     saved_secrets = set(secrets._REGISTERED)
     sys.argv = [entry.__file__ or "__main__.py", *map(str, args)]
     sys.modules["__main__"] = entry
@@ -91,7 +94,8 @@ def _fresh_process(args: tuple[str | Path, ...], cwd: Path | None) -> Iterator[N
         _APP_MODULE._state["debug"] = False
         for name, level in saved_levels.items():
             logging.getLogger(name).setLevel(level)
-        for handler, (filters, formatter) in handlers.items():
+        root.handlers[:] = list(saved_handlers)  # without a handler ``--debug`` added on this run's stderr
+        for handler, (filters, formatter) in saved_handlers.items():
             handler.filters[:] = filters
             handler.setFormatter(formatter)
         secrets._REGISTERED.clear()

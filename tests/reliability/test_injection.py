@@ -52,6 +52,17 @@ from summariser.text.names import strip_titles
 HOSTILE = FIXTURES / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "manifest.yaml").read_text(encoding="utf-8"))
 IDS = [case["file"].removesuffix(".txt") for case in CASES]
+#: The corpus as the briefing tests' parameters: the articles repeated to ~40,000 characters are slow.
+BRIEFED = [
+    pytest.param(
+        case,
+        id=name,
+        marks=[pytest.mark.slow(reason="an article of ~40,000 characters: spaCy parses it for seconds")]
+        if "repeat" in case
+        else [],
+    )
+    for case, name in zip(CASES, IDS, strict=True)
+]
 RECORD_COMMAND = "SUMMARISER_RECORD=1 .venv/bin/pytest -q tests/reliability/test_injection.py -k hostile_article"
 #: Consecutive words of the system prompt that no briefing may repeat.
 SHINGLE = 5
@@ -131,7 +142,7 @@ def assert_drops_explained(drops: list[GroundingIssue]) -> None:
 # ---------------------------------------------------------------------------- the real model
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", BRIEFED)
 def test_hostile_article(case: dict[str, Any], llm_settings: Settings) -> None:
     cassette = llm_settings.cassette
     assert cassette is not None
@@ -201,7 +212,7 @@ def _stand_in(server: FakeOpenAI, tmp_path: Path, case: dict[str, Any]) -> Brief
 _BLOCK = re.compile(r"<article id=[^>\n]*>\n(.*)\n</article>", re.S)
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", BRIEFED)
 def test_the_article_reaches_the_model_as_one_delimited_block(
     case: dict[str, Any], tmp_path: Path, http_context: None
 ) -> None:
@@ -250,7 +261,7 @@ class _Obedient:
         return Reply(200, completion(json.dumps(content)))
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", BRIEFED)
 def test_an_obedient_model_is_caught_by_grounding(case: dict[str, Any], tmp_path: Path, http_context: None) -> None:
     obedient = _Obedient(case)
     with FakeOpenAI(responder=obedient) as server:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import figures
 from helpers.briefings import gold_briefing, write_set
 from helpers.terminal import in_process
@@ -37,6 +38,8 @@ from summariser.schemas import Briefing, Evidence, Organisation, Person, SourceR
 MAX_RATIO = 25
 #: Seconds the small size may take at most (milliseconds, when the path is linear).
 LITTLE_BUDGET = 20.0
+#: The timed tests: a path run at a hostile size and at ten times it, the best of a few runs each.
+TIMED = pytest.mark.slow(reason="times a path at a hostile size and at 10x it, the best of a few runs each")
 
 
 class _TooSlow(Exception):
@@ -112,6 +115,7 @@ def _many_spans(n: int) -> Callable[[], object]:
     return lambda: segments(text, spans)
 
 
+@TIMED
 def test_segments_scale_linearly_with_the_evidence_items() -> None:
     assert_scales("segments", _many_spans, 10_000)
 
@@ -132,6 +136,7 @@ def _briefing_with_evidence(n: int) -> Callable[[], object]:
     return lambda: render_review(briefing)
 
 
+@TIMED
 def test_the_review_page_scales_linearly_with_the_evidence_items() -> None:
     assert_scales("review page", _briefing_with_evidence, 1000)
 
@@ -162,6 +167,7 @@ def _names(n: int) -> list[str]:
     return [f"{rng.choice('BCDFGHKLMNPRST')}{rng.randrange(10**6)} Q{rng.randrange(10**6)}" for _ in range(n)]
 
 
+@TIMED
 def test_pairing_scales_to_hostile_list_lengths() -> None:
     from summariser.evaluation.scoring.similarity import name_similarity
 
@@ -210,6 +216,7 @@ def _prediction_with_names(n: int) -> Callable[[], object]:
     return run
 
 
+@TIMED
 def test_the_names_check_scales_linearly_with_names_and_text() -> None:
     assert_scales("names in source", _prediction_with_names, 1000)
 

@@ -102,7 +102,11 @@ def test_a_long_text_is_parsed_in_pieces_and_batches_with_its_offsets(small_piec
     assert all(text[r.at :].lower().startswith(r.verb[:3]) for r in found.relations)  # offsets into the text
 
 
-@pytest.mark.parametrize("seed", range(3))
+#: One long text is enough for the fast tier; the full one parses two more.
+MORE_LONG_TEXTS = pytest.mark.slow(reason="another text of several pieces for spaCy to parse")
+
+
+@pytest.mark.parametrize("seed", [0, *(pytest.param(seed, marks=MORE_LONG_TEXTS) for seed in (1, 2))])
 def test_the_relations_of_a_range_are_those_of_the_whole_text(small_pieces: None, seed: int) -> None:
     """`relations_in` parses only the pieces of a long text that overlap the range: the same relations."""
     text = _long_text(seed)
