@@ -18,7 +18,8 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
    stands before it in the text ("President Dina Boluarte").
 
 What is no name is dropped whatever its kind: two pieces of text run together ("National.'
-Don't Push"), a one-word capital the text also writes in lower case ("Coaches"), a group of
+Don't Push"), a one-word capital spaCy tags as nothing that the text also writes in lower case
+("Coaches") or that is an adjective or a plural in a dictionary ("Glamorous", "Trainers"), a group of
 people ("Tory MPs"), another name run into a person's surname by a caption ("Headingley Sinfield"
 beside "Kevin Sinfield"). A headline's word run onto a name is cut when a name is left ("Hillary
 Clinton Obsessed", "Syria Asked"). A person's name loses a rank or a common word leading it ("Major Johnnie
@@ -36,6 +37,7 @@ from ..text import nlp
 from ..text.kinds import COMMON_ACRONYMS, shape_kind
 from ..text.names import TITLE_WORDS
 from ..text.normalise import APOSTROPHES, plain_key, whole_word
+from ..text.stopwords import FUNCTION_WORDS
 from ..text.titles import title_before
 from .entities import LABELS, Candidate
 
@@ -123,12 +125,20 @@ def _run_together(name: str) -> bool:
 
 
 def _common_word(name: str, text: str) -> bool:
-    """Whether ``name`` is a common word, not a name: one word the text also writes in lower case
-    ("Coaches" of "the coaches said"), or a group of people ending in one ("Tory MPs")."""
+    """Whether ``name`` (which spaCy tags as no entity) is a common word, not a name: one word the text also
+    writes in lower case ("Coaches" of "the coaches said"), a group of people ending in one ("Tory MPs"), or
+    one word that English has only as an adjective ("Glamorous", "Skilful"), as a common noun's plural
+    ("Prosecutors", "Trainers": a headline's capitals) or as a function word ("Where") — `nlp.word_classes`.
+    Places and people are nouns in a dictionary too ("Athens", "Jones"): a singular noun is not judged."""
     words = name.split()
     if words[-1].lower() in COMMON_ACRONYMS:
         return True
-    return len(words) == 1 and whole_word(name.lower(), joiners=APOSTROPHES).search(text) is not None
+    if len(words) != 1:
+        return False
+    if name.lower() in FUNCTION_WORDS or whole_word(name.lower(), joiners=APOSTROPHES).search(text) is not None:
+        return True
+    classes = nlp.word_classes(name)
+    return "plural" in classes or ("adj" in classes and "noun" not in classes)
 
 
 def _tail_cut(cand: Candidate, text: str, common: frozenset[int], found: Sequence[Candidate]) -> Candidate:

