@@ -33,6 +33,7 @@ from ..text.normalise import STOP_WORDS, fold_chars, numbers, plain_key, stems, 
 
 __all__ = [
     "ENTITY_KINDS",
+    "LEAD_SENTENCES",
     "SHINGLE_WORDS",
     "SKETCH_SIZE",
     "ArticleFeatures",
@@ -47,6 +48,8 @@ ENTITY_KINDS: dict[str, frozenset[str]] = {
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "other": frozenset({"NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}),
 }
+#: Sentences (after the headline) that make an article's lead.
+LEAD_SENTENCES = 3
 #: Words in one shingle of the near-duplicate sketch.
 SHINGLE_WORDS = 5
 #: Hash values kept in the near-duplicate sketch (the smallest of the shingles' hashes).
@@ -62,9 +65,13 @@ class ArticleFeatures:
 
     id: str
     tokens: Counter[str]
+    lead: Counter[str]
+    """The content words of the headline and the first `LEAD_SENTENCES` sentences: who, what, where."""
     stems: Counter[str]
     entities: dict[str, Counter[str]]
     """Kind (`ENTITY_KINDS`) → plain key of a name → how often the article names it."""
+    lead_names: Counter[str]
+    """The names of the lead, ``kind:key``."""
     names: dict[str, dict[str, str]]
     """Kind → plain key → the name as the article first writes it (for the event's key entities)."""
     numbers: frozenset[str]
@@ -95,20 +102,32 @@ def _entity_key(kind: str, text: str) -> str:
     return key
 
 
+def _content(text: str) -> tuple[list[str], Counter[str]]:
+    """The lower-cased words of ``text``, and the counts of its content words."""
+    plain_words = [w.lower() for w in words(fold_chars(text))]
+    content = [w.split("'")[0] for w in plain_words if w not in STOP_WORDS and not w[0].isdigit()]
+    return plain_words, Counter(w for w in content if len(w) > 1 and w not in STOP_WORDS)
+
+
 def article_features(article: Article) -> ArticleFeatures:
     """Read ``article`` into `ArticleFeatures` (module docstring); spaCy runs once per text (cached)."""
     text = article.text
-    plain_words = [w.lower() for w in words(fold_chars(text))]
-    content = [w.split("'")[0] for w in plain_words if w not in STOP_WORDS and not w[0].isdigit()]
-    tokens = Counter(w for w in content if len(w) > 1 and w not in STOP_WORDS)
+    analysis = analyse(text)
+    plain_words, tokens = _content(text)
+    spans = analysis.sentences[: LEAD_SENTENCES + 1]
+    lead_end = spans[-1][1] if spans else 0
+    lead = _content(text[:lead_end])[1]
+    lead_names: Counter[str] = Counter()
     stem_counts: Counter[str] = Counter()
     for word, count in tokens.items():
         for stem in stems(word):
             stem_counts[stem] += count
     entities: dict[str, Counter[str]] = {kind: Counter() for kind in ENTITY_KINDS}
+    lead_names: Counter[str]
+    """The names of the lead, ``kind:key``."""
     names: dict[str, dict[str, str]] = {kind: {} for kind in ENTITY_KINDS}
     quantities: set[str] = set()
-    for entity in analyse(text).entities:
+    for entity in analysis.entities:
         if entity.label in _QUANTITY_LABELS:
             quantities |= numbers(entity.text)
             continue
@@ -116,6 +135,8 @@ def article_features(article: Article) -> ArticleFeatures:
         key = _entity_key(kind, entity.text) if kind else ""
         if kind and key and len(key) > 1:
             entities[kind][key] += 1
+            if entity.start < lead_end:
+                lead_names[f"{kind}:{key}"] += 1
             names[kind].setdefault(key, " ".join(entity.text.split()))
     years = frozenset(int(y) for y in _YEAR.findall(text))
     quantities = {n for n in quantities if not (n.isdigit() and len(n) == 4 and int(n) in years)}
@@ -123,6 +144,8 @@ def article_features(article: Article) -> ArticleFeatures:
     return ArticleFeatures(
         id=article.id,
         tokens=tokens,
+        lead=lead,
+        lead_names=lead_names,
         stems=stem_counts,
         entities=entities,
         names=names,

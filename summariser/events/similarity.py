@@ -30,7 +30,7 @@ from .vectors import EMPTY, DocumentFrequencies, Sparse, cosine, hashed
 __all__ = ["FEATURES", "NAMESPACES", "RECENT", "EventState", "Item", "make_item", "new_state", "pair_features"]
 
 #: The namespaces of hashed terms: words, stems and one per kind of name.
-NAMESPACES = ("tok", "stem", *ENTITY_KINDS)
+NAMESPACES = ("tok", "lead", "lead_names", "stem", *ENTITY_KINDS)
 #: Latest articles of an event whose token rows are kept for ``tokens_max``.
 RECENT = 8
 #: The pair features, in the order the decision's weights are stored.
@@ -46,6 +46,10 @@ FEATURES = (
     "dates",
     "size",
     "tokens_mean",
+    "lead",
+    "lead_max",
+    "lead_names",
+    "lead_names_both",
     *(f"tokens_x_{name}" for name in ("tokens", *ENTITY_KINDS, "numbers", "years")),
 )
 
@@ -60,7 +64,7 @@ class Item:
 
 def make_item(features: ArticleFeatures) -> Item:
     """Hash ``features``' words, stems and names into rows (one `hashed` call)."""
-    terms: dict[str, Counter[str]] = {"tok": features.tokens, "stem": features.stems, **features.entities}
+    terms: dict[str, Counter[str]] = {"tok": features.tokens, "lead": features.lead, "lead_names": features.lead_names, "stem": features.stems, **features.entities}
     return Item(features, hashed(terms))
 
 
@@ -74,6 +78,7 @@ class EventState:
     members: list[int] = field(default_factory=list)
     unique: int = 0
     recent: deque[Sparse] = field(default_factory=lambda: deque(maxlen=RECENT))
+    recent_leads: deque[Sparse] = field(default_factory=lambda: deque(maxlen=RECENT))
     numbers: Counter[str] = field(default_factory=Counter)
     years: Counter[int] = field(default_factory=Counter)
     dates: set[dt.date] = field(default_factory=set)
@@ -93,6 +98,7 @@ class EventState:
         for ns in NAMESPACES:
             self.sums[ns] = self.sums[ns] + item.rows[ns]
         self.recent.append(item.rows["tok"])
+        self.recent_leads.append(item.rows["lead"])
         self.numbers.update(item.features.numbers)
         self.years.update(item.features.years)
         self.dates.update(item.features.dates)
@@ -129,6 +135,11 @@ def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dic
     out["size"] = math.log1p(event.unique)
     near = [cosine(item.rows["tok"], row, df) for row in event.recent]
     out["tokens_mean"] = sum(near) / len(near) if near else 0.0
+    out["lead"] = cosine(item.rows["lead"], event.sums["lead"], df)
+    both = item.rows["lead_names"].nnz > 0 and event.sums["lead_names"].nnz > 0
+    out["lead_names"] = cosine(item.rows["lead_names"], event.sums["lead_names"], df) if both else 0.0
+    out["lead_names_both"] = float(both)
+    out["lead_max"] = max((cosine(item.rows["lead"], row, df) for row in event.recent_leads), default=0.0)
     for name in ("tokens", *ENTITY_KINDS, "numbers", "years"):
         out[f"tokens_x_{name}"] = out["tokens"] * out[name]
     return out
