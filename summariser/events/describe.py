@@ -32,7 +32,6 @@ _SHOWN = {
     "tokens_mean": "words (recent)",
     "lead": "lead",
     "lead_max": "lead (latest)",
-    "lead_names": "lead names",
     "person": "people",
     "org": "organisations",
     "place": "places",

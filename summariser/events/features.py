@@ -37,8 +37,8 @@ __all__ = [
     "SHINGLE_WORDS",
     "SKETCH_SIZE",
     "ArticleFeatures",
-    "article_features",
     "article_day",
+    "article_features",
 ]
 
 #: The kinds of named entity compared apart, and the spaCy labels each gathers.
@@ -70,8 +70,6 @@ class ArticleFeatures:
     stems: Counter[str]
     entities: dict[str, Counter[str]]
     """Kind (`ENTITY_KINDS`) → plain key of a name → how often the article names it."""
-    lead_names: Counter[str]
-    """The names of the lead, ``kind:key``."""
     names: dict[str, dict[str, str]]
     """Kind → plain key → the name as the article first writes it (for the event's key entities)."""
     numbers: frozenset[str]
@@ -115,16 +113,12 @@ def article_features(article: Article) -> ArticleFeatures:
     analysis = analyse(text)
     plain_words, tokens = _content(text)
     spans = analysis.sentences[: LEAD_SENTENCES + 1]
-    lead_end = spans[-1][1] if spans else 0
-    lead = _content(text[:lead_end])[1]
-    lead_names: Counter[str] = Counter()
+    lead = _content(text[: spans[-1][1]])[1] if spans else Counter()
     stem_counts: Counter[str] = Counter()
     for word, count in tokens.items():
         for stem in stems(word):
             stem_counts[stem] += count
     entities: dict[str, Counter[str]] = {kind: Counter() for kind in ENTITY_KINDS}
-    lead_names: Counter[str]
-    """The names of the lead, ``kind:key``."""
     names: dict[str, dict[str, str]] = {kind: {} for kind in ENTITY_KINDS}
     quantities: set[str] = set()
     for entity in analysis.entities:
@@ -135,8 +129,6 @@ def article_features(article: Article) -> ArticleFeatures:
         key = _entity_key(kind, entity.text) if kind else ""
         if kind and key and len(key) > 1:
             entities[kind][key] += 1
-            if entity.start < lead_end:
-                lead_names[f"{kind}:{key}"] += 1
             names[kind].setdefault(key, " ".join(entity.text.split()))
     years = frozenset(int(y) for y in _YEAR.findall(text))
     quantities = {n for n in quantities if not (n.isdigit() and len(n) == 4 and int(n) in years)}
@@ -145,7 +137,6 @@ def article_features(article: Article) -> ArticleFeatures:
         id=article.id,
         tokens=tokens,
         lead=lead,
-        lead_names=lead_names,
         stems=stem_counts,
         entities=entities,
         names=names,

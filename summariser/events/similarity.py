@@ -7,14 +7,18 @@ article joins. `pair_features` compares one `Item` (an article's features and ro
 event and returns the named numbers `FEATURES` that the decision (`summariser.events.model`)
 weighs:
 
-* ``tokens`` / ``stems`` — TF-IDF cosine with the centroid; ``tokens_max`` — the best cosine with
-  one of the recent articles (a story that moves on stays close to its latest reports);
+* ``tokens`` / ``stems`` — TF-IDF cosine with the centroid; ``tokens_max`` / ``tokens_mean`` — the
+  best and the mean cosine with the recent articles (a story that moves on stays close to its
+  latest reports); ``lead`` / ``lead_max`` — the same for the words of the headline and the first
+  sentences (`summariser.events.features.LEAD_SENTENCES`), where who, what and where are said;
 * ``person`` ``org`` ``place`` ``other`` — TF-IDF cosine of the names of each kind, and
   ``person_both`` … — whether both sides name any (so that 0 means "different names", not "none");
 * ``numbers`` — the share of the article's quantities the event states too (``numbers_both`` as
   above); ``years`` — the share of its years the event states; ``years_conflict`` — both state
   years and none in common; ``dates`` — it states a full date the event states;
-* ``size`` — log(1 + articles in the event, copies counted once).
+* ``size`` — log(1 + articles in the event, copies counted once);
+* ``tokens_x_…`` — ``tokens`` times ``tokens``, a kind of name, ``numbers`` or ``years``: a name or a
+  number in common says more when the words agree too (the decision is otherwise linear).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from .vectors import EMPTY, DocumentFrequencies, Sparse, cosine, hashed
 __all__ = ["FEATURES", "NAMESPACES", "RECENT", "EventState", "Item", "make_item", "new_state", "pair_features"]
 
 #: The namespaces of hashed terms: words, stems and one per kind of name.
-NAMESPACES = ("tok", "lead", "lead_names", "stem", *ENTITY_KINDS)
+NAMESPACES = ("tok", "lead", "stem", *ENTITY_KINDS)
 #: Latest articles of an event whose token rows are kept for ``tokens_max``.
 RECENT = 8
 #: The pair features, in the order the decision's weights are stored.
@@ -48,8 +52,6 @@ FEATURES = (
     "tokens_mean",
     "lead",
     "lead_max",
-    "lead_names",
-    "lead_names_both",
     *(f"tokens_x_{name}" for name in ("tokens", *ENTITY_KINDS, "numbers", "years")),
 )
 
@@ -64,7 +66,12 @@ class Item:
 
 def make_item(features: ArticleFeatures) -> Item:
     """Hash ``features``' words, stems and names into rows (one `hashed` call)."""
-    terms: dict[str, Counter[str]] = {"tok": features.tokens, "lead": features.lead, "lead_names": features.lead_names, "stem": features.stems, **features.entities}
+    terms: dict[str, Counter[str]] = {
+        "tok": features.tokens,
+        "lead": features.lead,
+        "stem": features.stems,
+        **features.entities,
+    }
     return Item(features, hashed(terms))
 
 
@@ -136,9 +143,6 @@ def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dic
     near = [cosine(item.rows["tok"], row, df) for row in event.recent]
     out["tokens_mean"] = sum(near) / len(near) if near else 0.0
     out["lead"] = cosine(item.rows["lead"], event.sums["lead"], df)
-    both = item.rows["lead_names"].nnz > 0 and event.sums["lead_names"].nnz > 0
-    out["lead_names"] = cosine(item.rows["lead_names"], event.sums["lead_names"], df) if both else 0.0
-    out["lead_names_both"] = float(both)
     out["lead_max"] = max((cosine(item.rows["lead"], row, df) for row in event.recent_leads), default=0.0)
     for name in ("tokens", *ENTITY_KINDS, "numbers", "years"):
         out[f"tokens_x_{name}"] = out["tokens"] * out[name]

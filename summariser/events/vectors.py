@@ -49,7 +49,7 @@ class Sparse:
             return other
         joined, where = np.unique(np.concatenate([self.indices, other.indices]), return_inverse=True)
         values = np.bincount(where, weights=np.concatenate([self.values, other.values]), minlength=len(joined))
-        return Sparse(joined, values)
+        return Sparse(joined.astype(np.int64), values.astype(np.float64))
 
 
 EMPTY = Sparse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -84,7 +84,8 @@ class DocumentFrequencies:
 
     def idf(self, indices: NDArray[np.int64]) -> NDArray[np.float64]:
         """Smoothed IDF of the buckets ``indices``: log((n + 1) / (df + 1)) + 1."""
-        return np.log((self.articles + 1.0) / (self.counts[indices] + 1.0)) + 1.0
+        idf: NDArray[np.float64] = np.log((self.articles + 1.0) / (self.counts[indices] + 1.0)) + 1.0
+        return idf
 
     def weighted(self, row: Sparse) -> NDArray[np.float64]:
         """The TF-IDF weights of ``row``'s buckets."""
