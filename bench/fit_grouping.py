@@ -208,7 +208,7 @@ HEADER = (
 
 def write_weights(decision: Decision, docs: int, topics: int) -> None:
     """Write ``summariser/events/weights.py`` with the shipped fit."""
-    lines = "\n".join(f"    {name!r}: {w!r}," for name, w in decision.weights.items())
+    lines = "\n".join(f"    {json.dumps(name)}: {w!r}," for name, w in decision.weights.items())
     WEIGHTS.write_text(
         f'''"""The shipped weights of the grouping decision (`summariser.events.model.Decision`).
 

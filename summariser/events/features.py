@@ -107,6 +107,12 @@ def _content(text: str) -> tuple[list[str], Counter[str]]:
     return plain_words, Counter(w for w in content if len(w) > 1 and w not in STOP_WORDS)
 
 
+def _shown(name: str) -> str:
+    """A name as listed for an event: one line, no leading bullet or "the", no trailing possessive."""
+    shown = re.sub(r"^[\W_]+|^(?:the|The)\s+", "", " ".join(name.split()))
+    return re.sub(r"[’']s?$", "", shown)
+
+
 def article_features(article: Article) -> ArticleFeatures:
     """Read ``article`` into `ArticleFeatures` (module docstring); spaCy runs once per text (cached)."""
     text = article.text
@@ -129,7 +135,7 @@ def article_features(article: Article) -> ArticleFeatures:
         key = _entity_key(kind, entity.text) if kind else ""
         if kind and key and len(key) > 1:
             entities[kind][key] += 1
-            names[kind].setdefault(key, " ".join(entity.text.split()))
+            names[kind].setdefault(key, _shown(entity.text))
     years = frozenset(int(y) for y in _YEAR.findall(text))
     quantities = {n for n in quantities if not (n.isdigit() and len(n) == 4 and int(n) in years)}
     dates = frozenset(m.date for m in find_date_mentions(text, article.published) if m.kind != "relative")

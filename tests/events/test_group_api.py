@@ -58,7 +58,7 @@ def test_an_event_tells_its_label_names_span_and_reasons(stories: list[Path]) ->
     grouping = group([str(p) for p in stories])
     chile = next(e for e in grouping.events if any("quake_chile_1" in a for a in e.articles))
     assert chile.id.startswith("ev-") and chile.label
-    assert "Antofagasta" in chile.places
+    assert "Chile" in chile.places
     founder, *others = chile.members
     assert founder.score is None and founder.reason.startswith("founded the event")
     assert all(m.score is not None and m.reason.startswith("joined: p=") for m in others)
