@@ -6,8 +6,10 @@
 * `similarity` — an event's running state and the pair features of (article, event);
 * `model` / `weights` — the learned decision "this event, or a new one?" and its shipped fit;
 * `assign` — the online assignment with a bounded candidate set;
-* `api` — `group`: sources in, `Grouping` (events with ids, labels, articles, time spans,
-  key names, and the reason each article is where it is) out.
+* `describe` — an event's label and key names, and the reason each article is where it is;
+* `stream` — `EventStream`: one article at a time in, its `Member` out; the events so far;
+* `results` — `Grouping` → `Event` → `Member`, the pydantic models returned;
+* `api` — `group`: sources in (read, put in arrival order, placed one by one), `Grouping` out.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from .model import DEFAULT_DECISION, Decision
 from .results import Grouping
 from .stream import DEFAULT_WINDOW, EventStream
 
-__all__ = ["Order", "group", "read_stream"]
+__all__ = ["Order", "arrival", "group", "read_stream"]
 
 Order = Literal["published", "given"]
 
