@@ -6,6 +6,7 @@ Public API::
     briefing = summarise(["a.txt", "b.txt"])          # embedded model, no network
     briefing = summarise("a.txt", model="http://localhost:8000/v1#qwen")
     report = regenerate("articles/", "briefings/")      # keep a folder of briefings in step
+    grouping = group(["a.txt", "b.txt", "c.html"])       # the events a stream of articles reports
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from .schemas import Article, Briefing
 
 if TYPE_CHECKING:
     from .brief.pipeline import asummarise, summarise
+    from .events.api import group
+    from .events.results import Event, Grouping
 
 
 def __getattr__(name: str) -> Any:
@@ -41,6 +44,11 @@ def __getattr__(name: str) -> Any:
         from .brief import pipeline
 
         return getattr(pipeline, name)
+    if name in ("group", "Event", "Grouping"):
+        # scikit-learn and scipy (~0.4 s): imported on first use, as the pipeline is.
+        from .events import api, results
+
+        return api.group if name == "group" else getattr(results, name)
     raise AttributeError(f"module 'summariser' has no attribute {name!r}")
 
 
@@ -56,6 +64,8 @@ __all__ = [
     "CassetteMiss",
     "ConfigError",
     "EndpointError",
+    "Event",
+    "Grouping",
     "InputError",
     "ModelUnavailable",
     "RunReport",
@@ -64,6 +74,7 @@ __all__ = [
     "ValidationFailed",
     "__version__",
     "asummarise",
+    "group",
     "load_settings",
     "regenerate",
     "summarise",

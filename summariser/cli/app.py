@@ -1,6 +1,6 @@
 """The ``summariser`` command: the Typer app, its ``--debug`` callback and `main`, the entry point.
 
-Each command lives in a module of its own (`brief`, `review`, `models`, `schemas`, `eval`,
+Each command lives in a module of its own (`brief`, `group`, `review`, `models`, `schemas`, `eval`,
 `regenerate`, `serve`, and the ``gold`` group's `gold`) and is registered here; the options they share are
 declared once in
 `summariser.cli.options`. `main` turns every error of the summariser error tree into one
@@ -24,7 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from ..errors import INTERRUPTED, SummariserError
 from ..settings_table import DEBUG
-from . import brief, gold, models, regenerate, review, schemas, serve
+from . import brief, gold, group, models, regenerate, review, schemas, serve
 from . import eval as eval_
 from .sanitise import detail_lines, plain
 
@@ -99,6 +99,7 @@ class _PlainFormatter(logging.Formatter):
 
 
 app.command("brief", cls=_Command, epilog=brief.EPILOG)(brief.brief_command)
+app.command("group", cls=_Command, epilog=group.EPILOG)(group.group_command)
 app.command("review", cls=_Command, epilog=review.EPILOG)(review.review_command)
 app.command("models", cls=_Command, epilog=models.EPILOG)(models.models_command)
 app.command("schemas", cls=_Command, epilog=schemas.EPILOG)(schemas.schemas_command)

@@ -3,7 +3,8 @@
 Deterministic by construction — no model judges anything here. Its rooms:
 
 * `scoring` — similarity, pairing, phrases, text scores (ROUGE, gold-fact coverage) and one briefing
-  against its gold (`scoring.briefing`), with aggregates over briefings;
+  against its gold (`scoring.briefing`), with aggregates over briefings; a grouping of articles into
+  events against gold groups (`scoring.clusters`: B-cubed, pairwise);
 * `gold` — gold sets on disk (`gold.sets`), ``gold check`` (`gold.check`), ``gold init`` (`gold.start`);
 * `reports` — the per-field diff page (`reports.html`) and its chart;
 * the root — `models` (the results), `baseline` (stored scores and the regression gate), `dataset`

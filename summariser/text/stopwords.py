@@ -6,7 +6,8 @@ Three comparisons leave words out, each with its own list, named here:
   sentence supports a claim, or two bullets state one fact, is judged on what they state, so
   the words of reporting ("said", "told", "according to") are left out with the function words.
   The same words are never a name or a role on their own (`summariser.text.phrases`,
-  `summariser.text.titles`): "Said" opening a sentence names no one;
+  `summariser.text.titles`): "Said" opening a sentence names no one. Event grouping compares
+  articles on the same content words (`summariser.events.features`);
 * `FACT_STOP_WORDS` — the evaluator's gold-fact coverage (`summariser.evaluation.scoring.textscore`):
   the function words only, so a fact's "said" is one of the words a summary must carry;
 * `LABEL_STOP_WORDS` — the evaluator's labels and attributes

@@ -1,0 +1,107 @@
+"""Sparse TF-IDF for a stream: hashed term vectors and document frequencies counted as articles arrive.
+
+Grouping is online, so the inverse document frequencies may only come from the articles seen so
+far, never from the future. Every term of an article is hashed (scikit-learn's `FeatureHasher`,
+`N_FEATURES` buckets, one namespace per kind of term: ``tok|``, ``stem|``, ``person|`` …) into
+a `Sparse` row weighted 1 + log(count); `DocumentFrequencies` counts, per bucket, the articles
+seen with it — a fixed-size array, so memory does not grow with the stream — and gives the
+smoothed IDF, log((n + 1) / (df + 1)) + 1, that `cosine` applies to both sides at comparison
+time (an event's centroid is a plain sum of its articles' rows, weighted when compared).
+A row is a pair of numpy arrays (sorted bucket numbers, weights): comparing two costs a few
+vectorised operations, whatever the size of the hash space.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction import FeatureHasher
+
+__all__ = ["EMPTY", "N_FEATURES", "DocumentFrequencies", "Sparse", "cosine", "hashed"]
+
+#: Hash buckets shared by every namespace (2**20: collisions are rare for a news vocabulary).
+N_FEATURES = 2**20
+
+_HASHER = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
+
+
+@dataclass(frozen=True)
+class Sparse:
+    """A sparse row: sorted, distinct bucket numbers and their weights."""
+
+    indices: NDArray[np.int64]
+    values: NDArray[np.float64]
+
+    @property
+    def nnz(self) -> int:
+        """How many buckets are non-zero."""
+        return len(self.indices)
+
+    def __add__(self, other: Sparse) -> Sparse:
+        if not other.nnz:
+            return self
+        if not self.nnz:
+            return other
+        joined, where = np.unique(np.concatenate([self.indices, other.indices]), return_inverse=True)
+        values = np.bincount(where, weights=np.concatenate([self.values, other.values]), minlength=len(joined))
+        return Sparse(joined.astype(np.int64), values.astype(np.float64))
+
+
+EMPTY = Sparse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def hashed(terms: Mapping[str, Mapping[str, int]]) -> dict[str, Sparse]:
+    """Namespace → the row of its terms, each weighted 1 + log(count); one hashing call for all namespaces."""
+    names = list(terms)
+    rows = [{f"{ns}|{term}": 1.0 + math.log(count) for term, count in terms[ns].items() if count > 0} for ns in names]
+    matrix = csr_matrix(_HASHER.transform(rows))
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    out = {}
+    for i, ns in enumerate(names):
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        out[ns] = Sparse(matrix.indices[lo:hi].astype(np.int64), matrix.data[lo:hi].astype(np.float64))
+    return out
+
+
+class DocumentFrequencies:
+    """How many articles seen so far have each hash bucket, and the IDF that follows."""
+
+    def __init__(self) -> None:
+        self.counts: NDArray[np.int32] = np.zeros(N_FEATURES, dtype=np.int32)
+        self.articles = 0
+
+    def add(self, rows: Mapping[str, Sparse]) -> None:
+        """Count one more article, whose namespaces' rows are ``rows``."""
+        self.articles += 1
+        for row in rows.values():
+            self.counts[row.indices] += 1
+
+    def idf(self, indices: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Smoothed IDF of the buckets ``indices``: log((n + 1) / (df + 1)) + 1."""
+        idf: NDArray[np.float64] = np.log((self.articles + 1.0) / (self.counts[indices] + 1.0)) + 1.0
+        return idf
+
+    def weighted(self, row: Sparse) -> NDArray[np.float64]:
+        """The TF-IDF weights of ``row``'s buckets."""
+        return row.values * self.idf(row.indices)
+
+
+def cosine(a: Sparse, b: Sparse, df: DocumentFrequencies) -> float:
+    """Cosine of the TF-IDF forms of ``a`` and ``b`` under the IDF of ``df`` (0 when either is empty)."""
+    if not a.nnz or not b.nnz:
+        return 0.0
+    if a.nnz > b.nnz:
+        a, b = b, a
+    wa, wb = df.weighted(a), df.weighted(b)
+    at = np.minimum(np.searchsorted(b.indices, a.indices), b.nnz - 1)
+    hit = b.indices[at] == a.indices
+    dot = float(np.dot(wa[hit], wb[at[hit]]))
+    if dot == 0.0:
+        return 0.0
+    return dot / math.sqrt(float(np.dot(wa, wa)) * float(np.dot(wb, wb)))
