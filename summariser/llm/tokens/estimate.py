@@ -20,10 +20,10 @@ from typing import Any
 import httpx2
 
 from summariser.llm.backends import BackendSpec
-from summariser.llm.openai_batch.gate import ChatGate, placeholder_response
 from summariser.llm.tokens.counting import PromptCounter, RequestCost, request_cost
 from summariser.llm.transport.cache import CacheMode, ResponseCache
 from summariser.llm.transport.exchange import Canonical, messages_of
+from summariser.llm.transport.gate import ChatGate, placeholder_response
 
 __all__ = ["EstimatingGate", "Estimator", "Tally"]
 
@@ -73,7 +73,7 @@ def _reasks(body: Any) -> bool:
     return any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages_of(body))
 
 
-class EstimatingGate(ChatGate):
+class EstimatingGate(ChatGate[BackendSpec]):
     """Pass cache hits on (cost 0); count every other chat request and answer it with a placeholder."""
 
     def __init__(

@@ -10,7 +10,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from summariser.llm.backends import resolve
-from summariser.llm.openai_batch.gate import BatchGate, minimal_instance
+from summariser.llm.openai_batch.gate import BatchGate
+from summariser.llm.transport.gate import minimal_instance
 from summariser.schemas import OverviewDraft, kinds_model
 
 #: A kinds request of two names (the entities request is made per article: `kinds_model`).

@@ -9,8 +9,8 @@ import pytest
 from summariser.llm.backends import resolve
 from summariser.llm.embedded.backend import EmbeddedTransport
 from summariser.llm.embedded.weights import EMBEDDED_MODELS
-from summariser.llm.openai_batch.gate import ChatGate
 from summariser.llm.transport.exchange import Canonical, chat_body, is_chat, messages_of
+from summariser.llm.transport.gate import ChatGate
 
 #: (method, URL, whether it asks for a chat completion): under any mount point, by POST only.
 REQUESTS = [
