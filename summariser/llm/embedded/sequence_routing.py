@@ -1,7 +1,7 @@
-"""Which requests of the embedded model are decoded in a batch (`batcher.Batcher`), and their answers.
+"""Which requests of the embedded model are decoded together as llama.cpp sequences (`sequences.SequenceDecoder`), and their answers.
 
 `install` routes a ``llama_cpp.Llama``'s greedy, grammar-constrained completions through a
-`Batcher` of `sequences` sequences (``SUMMARISER_SEQUENCES``, default `N_SEQ`) and shapes its
+`SequenceDecoder` of `sequences` sequences (``SUMMARISER_SEQUENCES``, default `N_SEQ`) and shapes its
 answers as llama-cpp-python's completion dictionaries, so its chat handler, the cache and the
 cassettes see what they saw before; everything else goes to llama-cpp-python unchanged.
 `tests/llm/embedded/test_batching.py` checks on the real model that answers decoded side by side
@@ -15,10 +15,19 @@ import time
 import uuid
 from typing import Any
 
-from summariser.llm.embedded.sequences import N_SEQ, Batcher, BatchInterrupted, BatchStats
+from summariser.llm.embedded.sequences import N_SEQ, DecodeInterrupted, DecodeStats, SequenceDecoder
 from summariser.settings_table import SEQUENCES
 
-__all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "install", "last_answer", "resize", "sequences"]
+__all__ = [
+    "N_SEQ",
+    "DecodeInterrupted",
+    "DecodeStats",
+    "SequenceDecoder",
+    "install",
+    "last_answer",
+    "resize",
+    "sequences",
+]
 
 _LAST = threading.local()
 
@@ -29,7 +38,7 @@ def sequences() -> int:
 
 
 def install(llm: Any, lock: Any, n_seq: int | None = None) -> None:
-    """Route ``llm``'s greedy, grammar-constrained completions through a `Batcher` of ``n_seq`` (`sequences`).
+    """Route ``llm``'s greedy, grammar-constrained completions through a `SequenceDecoder` of ``n_seq`` (`sequences`).
 
     Anything else (sampling at a temperature, logprobs, penalties other than the repeat
     penalty, streaming) goes to llama-cpp-python's own ``create_completion`` under ``lock``.
@@ -46,7 +55,7 @@ def install(llm: Any, lock: Any, n_seq: int | None = None) -> None:
                 return original(prompt, **kwargs)
         with lock:
             if llm.summariser_batcher is None:
-                llm.summariser_batcher = Batcher(llm, llm.summariser_sequences or sequences())
+                llm.summariser_batcher = SequenceDecoder(llm, llm.summariser_sequences or sequences())
             batcher = llm.summariser_batcher
         stops = kwargs.get("stop") or []
         answer = batcher.complete(

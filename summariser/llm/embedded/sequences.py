@@ -1,13 +1,13 @@
 """The batch itself: several greedy, grammar-constrained requests decoded together as llama.cpp sequences.
 
-`Batcher` keeps a context of ``n_seq`` sequences with own KV streams (`sequences_context`) and
+`SequenceDecoder` keeps a context of ``n_seq`` sequences with own KV streams (`sequences_context`) and
 steps every active request by one token per ``llama_decode`` (continuous batching). A prompt is
 evaluated alone, in `reuse`'s ``n_batch`` chunks from 0; a prefix another sequence holds is
 copied in whole chunks; each samples with its own `sampling.GreedyGrammarSampler`. Up to three
 sequences a step get the lone sequence's logits bit for bit; from four on llama.cpp's repacked
 Q4_K weights take columns in blocks of four through gemm, not gemv: answers change (bench/results/
 batching.md). A waiting request's thread drives the batch until its own is done (no background
-thread); an error or interrupt there fails the batch (`BatchInterrupted`) and empties the streams.
+thread); an error or interrupt there fails the batch (`DecodeInterrupted`) and empties the streams.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 from summariser.llm.embedded.prefix_reuse import aligned_prefix
 from summariser.llm.embedded.sampling import GreedyGrammarSampler
 
-__all__ = ["N_SEQ", "BatchInterrupted", "BatchStats", "Batcher", "sequences_context"]
+__all__ = ["N_SEQ", "DecodeInterrupted", "DecodeStats", "SequenceDecoder", "sequences_context"]
 
 #: Sequences the embedded model decodes together: one briefing's two requests. Four (two briefings at
 #: once) change the 1.5B model's answers (see above); ``SUMMARISER_SEQUENCES=4`` opts in.
@@ -33,12 +33,12 @@ N_SEQ = 2
 _NO_SCORES = np.zeros(0, dtype=np.single)  # criteria get no logits here (the chat format's ignore them)
 
 
-class BatchInterrupted(RuntimeError):
+class DecodeInterrupted(RuntimeError):
     """The thread that drove the batch stopped (an error or Ctrl-C there); this request was not finished."""
 
 
 @dataclass
-class BatchStats:
+class DecodeStats:
     """What the batch did, summed over its life (read by ``bench/``)."""
 
     prompt_tokens: int = 0  # evaluated (not copied from another sequence, not kept from an earlier request)
@@ -83,7 +83,7 @@ class _Job:
         self.error: BaseException | None = None
 
 
-class Batcher:
+class SequenceDecoder:
     """Greedy constrained completions of one ``llama_cpp.Llama`` model, decoded `N_SEQ` at a time."""
 
     def __init__(self, llm: Any, n_seq: int = N_SEQ) -> None:
@@ -107,7 +107,7 @@ class Batcher:
         self._cond = threading.Condition()
         self._driving = False
         self._halt: BaseException | None = None  # set by an interrupted waiter; the driver then abandons the batch
-        self.stats = BatchStats()
+        self.stats = DecodeStats()
 
     # -- the public call ------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class Batcher:
 
     def _abandon(self, err: BaseException) -> None:
         """Fail every request in the batch (the lock is held) and empty the KV streams."""
-        reason = BatchInterrupted(f"decoding stopped: {type(err).__name__}: {err}" if str(err) else type(err).__name__)
+        reason = DecodeInterrupted(f"decoding stopped: {type(err).__name__}: {err}" if str(err) else type(err).__name__)
         for job in [*self._queue, *(j for j in self._busy if j)]:
             if not job.done:
                 job.error, job.done = job.error or reason, True
@@ -198,7 +198,7 @@ class Batcher:
             with self._cond:
                 if self._halt is not None:
                     halted = type(self._halt).__name__
-                    raise BatchInterrupted(f"another request of the batch was interrupted ({halted})")
+                    raise DecodeInterrupted(f"another request of the batch was interrupted ({halted})")
                 if not self._queue or None not in self._busy:
                     break
                 job = self._queue.popleft()

@@ -138,6 +138,6 @@ def test_an_interrupted_driver_fails_the_batch_with_one_error_and_the_batcher_re
         t.join(timeout=300)
     batcher._decode = original
     kinds = sorted(type(e).__name__ for e in errors)
-    assert kinds == ["BatchInterrupted", "KeyboardInterrupt"]
-    assert "KeyboardInterrupt" in str(next(e for e in errors if isinstance(e, batching.BatchInterrupted)))
+    assert kinds == ["DecodeInterrupted", "KeyboardInterrupt"]
+    assert "KeyboardInterrupt" in str(next(e for e in errors if isinstance(e, batching.DecodeInterrupted)))
     assert _ask(llm, REQUESTS[2]) == _ask(llm, REQUESTS[2])  # empty KV streams, same answer as ever
