@@ -226,10 +226,12 @@ class _Run:
             for n, e in self.manifest.briefings.items()
         ]
         if self.events is not None:  # a folder grouped into events: each event's label, articles and days
+            infos = self.events
             rows = [
                 IndexRow(r.name, r.headline, r.event_date, r.sources, r.files, info.label, info.articles)
+                if (info := infos.get(r.name)) is not None
+                else r
                 for r in rows
-                if (info := self.events.get(r.name)) is not None
             ]
         write_index(self.out, rows)
 
