@@ -73,7 +73,7 @@ def read_pins(path: Path, present: set[str], state: EventState, articles: Path) 
     pins: dict[str, str] = {}
     lines: dict[str, int] = {}
     for name, line, files in read_groups_lines(path):
-        if TOOL_ID.match(name) and name not in known:
+        if known and TOOL_ID.match(name) and name not in known:  # no state (moved away): the file is taken whole
             raise InputError(
                 f"{path} line {line}: unknown event {name[:80]!r} (not one this folder's grouping made); "
                 "fix the id, or give a new event a name of your own that does not start with 'ev-'"

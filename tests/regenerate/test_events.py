@@ -257,3 +257,18 @@ def test_empty_unreadable_and_identical_articles_never_stop_the_run(server: Fake
     assert _grouped(out) == {frozenset({"ruling.txt", "ruling_copy.txt"}), frozenset({"blank.txt"})}
     assert [o.name for o in report.failed] == [_event_of(out, "blank.txt")]
     assert sum(o.ok for o in report.outcomes) == 1
+
+
+def test_a_state_moved_away_is_recovered_from_the_editable_grouping(
+    server: FakeOpenAI, articles: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings"
+    regenerate(articles, out, model=echo_url(server), group_by="event")
+    ruling = _event_of(out, "ruling_1.txt")
+    text = (out / EDITABLE).read_text(encoding="utf-8").replace('  - "ruling_2.txt"\n', "")
+    (out / EDITABLE).write_text(text + '"ruling-appeal":\n  - "ruling_2.txt"\n', encoding="utf-8")
+    (out / STATE).unlink()  # as the message of a damaged state says: move it away
+
+    report = regenerate(articles, out, model=echo_url(server), group_by="event")
+    assert _event_of(out, "ruling_1.txt") == ruling and _event_of(out, "ruling_2.txt") == "ruling-appeal"
+    assert sorted(o.name for o in report.outcomes) == sorted([ruling, "ruling-appeal"]) and report.unchanged == 2
