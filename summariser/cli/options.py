@@ -186,8 +186,8 @@ GroupBy = Annotated[
     typer.Option(
         "--group-by",
         help="file: one briefing per article; event: one per event — per group of --groups, or without a "
-        "grouping file per event the folder's own grouping finds (kept in BRIEFINGS/events.sqlite; "
-        "correct it in BRIEFINGS/events.yaml).",
+        "grouping file per event the folder's own grouping finds (kept in BRIEFINGS/grouping.sqlite; "
+        "correct it in BRIEFINGS/grouping.yaml).",
     ),
 ]
 """``--group-by``: one briefing per article, or per event (a grouping file's groups, or the folder's own grouping)."""

@@ -121,7 +121,7 @@ def summary_table(report: RunReport) -> Table:
         rows.insert(-1, ("requests charged their worst case (no believable usage)", str(report.worst_cases)))
     events = [(line(f"event {name}"), line(work)) for name, work in event_lines(report)]
     if report.moved:
-        rows.append(("articles moved by your edits of events.yaml", str(report.moved)))
+        rows.append(("articles moved by your edits of grouping.yaml", str(report.moved)))
     if report.orphans:
         rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
     for key, value in rows:

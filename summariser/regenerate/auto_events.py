@@ -10,7 +10,7 @@ event (named by the event's id, its articles in arrival order):
   event so far or founding one. To give the stream what it knew, the articles already placed are
   fed to it first, each forced into its event (read again only on a run that has new articles or
   corrections; a run with nothing new reads no article);
-* ``BRIEFINGS/events.yaml`` (`EDITABLE`) is the grouping as the tool last wrote it, in the format of
+* ``BRIEFINGS/grouping.yaml`` (`EDITABLE`) is the grouping as the tool last wrote it, in the format of
   a hand-written grouping file, for the analyst to correct: every article it lists is pinned to
   the event it is listed under (move a line: the article moves; a new name: a split; two lists
   made one: a merge), and every later run keeps that. A line naming an article twice, an article

@@ -1,6 +1,6 @@
 """The grouping state of ``--group-by event`` without a grouping file: which event every article is in.
 
-``BRIEFINGS_DIR/events.sqlite`` (`STATE`) lives beside the manifest and is stored the same way
+``BRIEFINGS_DIR/grouping.sqlite`` (`STATE`) lives beside the manifest and is stored the same way
 (`summariser.regenerate.manifest_db`: one SQLite table of (name, JSON) rows, every save one
 transaction in WAL mode, a new file written whole under a temporary name and linked into place,
 links and foreign schemas refused). It holds one row per article (``a:<path>``: its event, its
@@ -25,7 +25,7 @@ from .manifest import path_problem
 __all__ = ["STATE", "STATE_VERSION", "ArticleRow", "EventState", "load_state", "save_state"]
 
 #: The grouping state's file in the briefings folder.
-STATE = "events.sqlite"
+STATE = "grouping.sqlite"
 #: Its storage version (SQLite ``user_version``).
 STATE_VERSION = 1
 _TEXT = 4096

@@ -180,7 +180,7 @@ def regenerate(
     ``group_by="event"`` merges the articles of each group of ``groups`` (JSON/YAML: name →
     article files; default: `GROUPS_FILES` in ``articles``) into one briefing; with no grouping
     file the folder is grouped by itself, online, and kept so across runs
-    (`summariser.regenerate.auto_events`: ``events.sqlite`` and the editable ``events.yaml``). ``concurrency``
+    (`summariser.regenerate.auto_events`: ``grouping.sqlite`` and the editable ``grouping.yaml``). ``concurrency``
     bounds the briefings in flight against an HTTP endpoint (the embedded model builds one at a
     time). ``force`` rebuilds everything; ``prune`` deletes briefings whose articles are gone
     (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as

@@ -44,7 +44,7 @@ __all__ = [
 #: The folder lock (`summariser.regenerate.lock`).
 LOCK = ".summariser.lock"
 #: The editable grouping of ``--group-by event`` without a grouping file (`summariser.regenerate.auto_events`).
-EDITABLE = "events.yaml"
+EDITABLE = "grouping.yaml"
 #: Batches in flight (`summariser.regenerate.batch`): a rerun picks them up instead of paying twice.
 BATCH_STATE = ".summariser-batches.json"
 _MANIFESTS = tuple(dict.fromkeys([manifest.MANIFEST, getattr(manifest, "LEGACY_MANIFEST", manifest.MANIFEST)]))

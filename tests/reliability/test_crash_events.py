@@ -1,8 +1,8 @@
 """A grouped regenerate (``--group-by event``, no grouping file) SIGKILLed at named points loses nothing.
 
 The kill points are those of `summariser.testpoints` (as in ``test_crash.py``): inside the save of
-the grouping state (``events.sqlite`` is stored like the manifest, so ``manifest-save`` is reached
-there too), inside the atomic write of ``events.yaml`` and of each briefing, after a briefing is
+the grouping state (``grouping.sqlite`` is stored like the manifest, so ``manifest-save`` is reached
+there too), inside the atomic write of ``grouping.yaml`` and of each briefing, after a briefing is
 written and before the manifest lists it. After every kill the grouping state loads and never
 contradicts the final grouping, every briefing on disk is whole and the manifest lists only whole
 ones; the next run completes, with the events an unkilled run finds, and no temporary file is left.
