@@ -44,13 +44,21 @@ class EventStream:
     def __len__(self) -> int:
         return len(self._articles)
 
-    def add(self, article: Article, name: str | None = None, *, event: str | None = None) -> Member:
+    def add(
+        self,
+        article: Article,
+        name: str | None = None,
+        *,
+        event: str | None = None,
+        features: ArticleFeatures | None = None,
+    ) -> Member:
         """Place ``article`` (named ``name`` in the results: its path as given) and return its `Member`.
 
         ``event`` places it in that event (founded, with that id, if there is none yet) instead of
         deciding: a caller that keeps a grouping replays its past, and an analyst's corrections, so.
+        ``features`` are the article's own, read before (`summariser.events.stored`); default: read now.
         """
-        features = article_features(article)
+        features = article_features(article) if features is None else features
         force = None if event is None else self._numbers.get(event, -1)
         placement = self._grouper.add(features, force=force)
         self._articles.append(article)

@@ -32,6 +32,7 @@ from ..atomic import write_atomic
 from ..errors import InputError, SummariserError
 from ..events.api import arrival
 from ..events.features import article_day
+from ..events.stored import FeatureStore
 from ..events.stream import EventStream
 from ..files import read_text_bounded
 from ..ingest.read import load_source
@@ -113,15 +114,19 @@ def _day(article: Article | None) -> str | None:
 
 
 def _place(articles: Path, state: EventState, past: list[str], fresh: list[str], target: dict[str, str],
-           pins: dict[str, str]) -> dict[str, list[str]]:  # fmt: skip
-    """Replay ``past`` into their ``target`` events, then place ``fresh`` in arrival order; update ``state``."""
+           pins: dict[str, str], store: FeatureStore) -> dict[str, list[str]]:  # fmt: skip
+    """Replay ``past`` into their ``target`` events, then place ``fresh`` in arrival order; update ``state``.
+
+    The past's features come from ``store`` (no spaCy for an article read before) and its days from the state.
+    """
     stream = EventStream()
     rows: dict[str, ArticleRow] = {}
     for path in past:
         article = _read(articles, path)
         if article is not None:
-            stream.add(article, path, event=target[path])
-        rows[path] = ArticleRow(event=target[path], position=state.articles[path].position, day=_day(article))
+            stream.add(article, path, event=target[path], features=store.features(article))
+        old = state.articles[path]
+        rows[path] = ArticleRow(event=target[path], position=old.position, day=old.day)
     read = [(path, _read(articles, path)) for path in fresh]
     readable = arrival([(p, a) for p, a in read if a is not None], "published")
     position = max((r.position for r in rows.values()), default=-1) + 1
@@ -130,7 +135,7 @@ def _place(articles: Path, state: EventState, past: list[str], fresh: list[str],
         if article is None:
             event = pins.get(path) or _own_event(path)
         else:
-            member = stream.add(article, path, event=pins.get(path))
+            member = stream.add(article, path, event=pins.get(path), features=store.features(article))
             event = stream.event_of(member.position)
         rows[path] = ArticleRow(event=event, position=position, day=_day(article))
         position += 1
@@ -144,8 +149,14 @@ def _place(articles: Path, state: EventState, past: list[str], fresh: list[str],
     return joined
 
 
-def group_folder(articles: Path, briefings: Path, warn: Warn, *, save: bool) -> EventGrouping:
-    """The events of the articles folder (module docstring); ``save`` stores the state and writes `EDITABLE`."""
+def group_folder(
+    articles: Path, briefings: Path, warn: Warn, *, save: bool, features: Path | None = None
+) -> EventGrouping:
+    """The events of the articles folder (module docstring); ``save`` stores the state and writes `EDITABLE`.
+
+    ``features`` is the folder of the articles' stored grouping features (`summariser.events.stored`;
+    None: none kept, every article the run places is read with spaCy).
+    """
     found = discover(articles, warn)
     present = set(found)
     state = load_state(briefings)
@@ -157,7 +168,11 @@ def group_folder(articles: Path, briefings: Path, warn: Warn, *, save: bool) -> 
     moved = sum(1 for p in past if target[p] != state.articles[p].event)
     joined: dict[str, list[str]] = {}
     if fresh or moved or len(past) != len(state.articles):
-        joined = _place(articles, state, past, fresh, target, pins)
+        store = FeatureStore(features)
+        try:
+            joined = _place(articles, state, past, fresh, target, pins, store)
+        finally:
+            store.close()
     grouping = _grouping(state, joined, moved, editable)
     if save:
         save_state(briefings, state)

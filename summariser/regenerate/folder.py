@@ -142,7 +142,7 @@ def dry_run(
     )
     manifest = load_manifest(briefings)
     if jobs is None:
-        jobs = group_folder(articles, briefings, warnings.append, save=False).jobs
+        jobs = group_folder(articles, briefings, warnings.append, save=False, features=_features(resolved)).jobs
     planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
     result = RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
     if estimate:
@@ -225,7 +225,7 @@ def regenerate(
         manifest = load_manifest(briefings)
         grouping = None
         if jobs is None:  # grouped by itself: the state is read, the new articles placed and saved, first
-            grouping = group_folder(articles, briefings, warnings.append, save=True)
+            grouping = group_folder(articles, briefings, warnings.append, save=True, features=_features(resolved))
             jobs = grouping.jobs
         events = grouping.events if grouping is not None else None
         gone = orphans(jobs, manifest)
@@ -274,6 +274,14 @@ def regenerate(
         if grouping is not None:
             report.joined, report.moved = grouping.joined, grouping.pinned
     return report
+
+
+def _features(settings: Settings) -> Path | None:
+    """Where the grouping keeps its articles' features: beside the response cache (None: the cache is off)."""
+    if settings.cache == "off":
+        return None
+    responses = settings.response_cache_dir()
+    return responses.with_name(responses.name + "-grouping")
 
 
 def _paths(articles: object, briefings: object, groups: object) -> dict[str, object]:
