@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..atomic import write_atomic
+from ..config import Settings
 from ..errors import InputError, SummariserError
 from ..events.api import arrival
 from ..events.features import article_day
@@ -42,7 +43,7 @@ from .groups import MAX_GROUPS_BYTES, read_groups_lines
 from .jobs import Job, Warn, check_names, discover, safe_name
 from .paths import EDITABLE, article_path
 
-__all__ = ["EDITABLE", "EventGrouping", "EventInfo", "editable_text", "group_folder", "read_pins"]
+__all__ = ["EDITABLE", "EventGrouping", "EventInfo", "editable_text", "features_folder", "group_folder", "read_pins"]
 
 #: The ids the tool gives events (``ev-`` + 12 hex digits of the founder's hash, ``-N`` if reused).
 TOOL_ID = re.compile(r"^ev-[0-9a-f]{12}(-\d+)?$")
@@ -147,6 +148,14 @@ def _place(articles: Path, state: EventState, past: list[str], fresh: list[str],
     first = {r.event: p for p, r in sorted(rows.items(), key=lambda item: -item[1].position)}
     state.labels = {e: labels.get(e) or PurePosixPath(first[e]).stem for e in events}
     return joined
+
+
+def features_folder(settings: Settings) -> Path | None:
+    """Where the articles' grouping features are kept: beside the response cache (None: the cache is off)."""
+    if settings.cache == "off":
+        return None
+    responses = settings.response_cache_dir()
+    return responses.with_name(responses.name + "-grouping")
 
 
 def group_folder(

@@ -32,7 +32,6 @@ from ..config import Settings, check_arguments, load_settings, override
 from ..errors import ConfigError
 from ..llm import resolve
 from ..settings_table import DEFAULT_CONCURRENCY
-from .auto_events import group_folder
 from .groups import GROUPS_FILES, find_groups_file
 from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
@@ -142,7 +141,9 @@ def dry_run(
     )
     manifest = load_manifest(briefings)
     if jobs is None:
-        jobs = group_folder(articles, briefings, warnings.append, save=False, features=_features(resolved)).jobs
+        from .auto_events import features_folder, group_folder  # spaCy, the grouping: imported only when used
+
+        jobs = group_folder(articles, briefings, warnings.append, save=False, features=features_folder(resolved)).jobs
     planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
     result = RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
     if estimate:
@@ -225,7 +226,9 @@ def regenerate(
         manifest = load_manifest(briefings)
         grouping = None
         if jobs is None:  # grouped by itself: the state is read, the new articles placed and saved, first
-            grouping = group_folder(articles, briefings, warnings.append, save=True, features=_features(resolved))
+            from .auto_events import features_folder, group_folder  # spaCy, the grouping: imported only when used
+
+            grouping = group_folder(articles, briefings, warnings.append, save=True, features=features_folder(resolved))
             jobs = grouping.jobs
         events = grouping.events if grouping is not None else None
         gone = orphans(jobs, manifest)
@@ -274,14 +277,6 @@ def regenerate(
         if grouping is not None:
             report.joined, report.moved = grouping.joined, grouping.pinned
     return report
-
-
-def _features(settings: Settings) -> Path | None:
-    """Where the grouping keeps its articles' features: beside the response cache (None: the cache is off)."""
-    if settings.cache == "off":
-        return None
-    responses = settings.response_cache_dir()
-    return responses.with_name(responses.name + "-grouping")
 
 
 def _paths(articles: object, briefings: object, groups: object) -> dict[str, object]:
