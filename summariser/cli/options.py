@@ -182,9 +182,15 @@ class Grouping(str, Enum):
 
 
 GroupBy = Annotated[
-    Grouping, typer.Option("--group-by", help="file: one briefing per article; event: one per group of --groups.")
+    Grouping,
+    typer.Option(
+        "--group-by",
+        help="file: one briefing per article; event: one per event — per group of --groups, or without a "
+        "grouping file per event the folder's own grouping finds (kept in BRIEFINGS/grouping.sqlite; "
+        "correct it in BRIEFINGS/grouping.yaml).",
+    ),
 ]
-"""``--group-by``: one briefing per article, or per group of the grouping file."""
+"""``--group-by``: one briefing per article, or per event (a grouping file's groups, or the folder's own grouping)."""
 
 Groups = Annotated[
     Path | None,

@@ -60,7 +60,8 @@ EPILOG = (
     "Examples: summariser regenerate articles/ briefings/ · "
     "summariser regenerate articles/ briefings/ --dry-run · "
     "summariser regenerate articles/ briefings/ -m openai:gpt-4o-mini --max-tokens-total 200000 · "
-    "summariser regenerate articles/ briefings/ --group-by event --groups events.yaml --model http://localhost:8000/v1#m"
+    "summariser regenerate articles/ briefings/ --group-by event · "
+    "summariser regenerate articles/ briefings/ --group-by event --groups groups.yaml --model http://localhost:8000/v1#m"
 )
 
 

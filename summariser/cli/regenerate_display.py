@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ..regenerate.folder import RunPlan
-from ..regenerate.report import RunReport
+from ..regenerate.report import RunReport, event_lines
 from ..regenerate.run import NOT_STARTED
 from .sanitise import PlainColumn, line, plain, stderr_console
 
@@ -119,8 +119,13 @@ def summary_table(report: RunReport) -> Table:
         rows[3:3] = [("left for the next run (token budget)", str(len(report.left)))]
         rows.insert(-1, ("tokens spent / budget", f"{report.spent:,} / {report.budget:,}"))
         rows.insert(-1, ("requests charged their worst case (no believable usage)", str(report.worst_cases)))
+    events = [(line(f"event {name}"), line(work)) for name, work in event_lines(report)]
+    if report.moved:
+        rows.append(("articles moved by your edits of grouping.yaml", str(report.moved)))
     if report.orphans:
         rows.append(("orphaned (articles gone; --prune deletes)", ", ".join(report.orphans)))
     for key, value in rows:
         table.add_row(key, value)
+    for name, work in events:  # names and paths from the folder: text, never markup
+        table.add_row(name, work)
     return table

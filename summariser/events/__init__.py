@@ -8,6 +8,7 @@
 * `assign` — the online assignment with a bounded candidate set;
 * `describe` — an event's label and key names, and the reason each article is where it is;
 * `stream` — `EventStream`: one article at a time in, its `Member` out; the events so far;
+* `stored` — `FeatureStore`: an article's features kept on disk by content (a kept grouping replayed without spaCy);
 * `results` — `Grouping` → `Event` → `Member`, the pydantic models returned;
 * `api` — `group`: sources in (read, put in arrival order, placed one by one), `Grouping` out.
 """

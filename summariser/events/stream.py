@@ -39,19 +39,37 @@ class EventStream:
         self._names: list[str] = []
         self._features: list[ArticleFeatures] = []
         self._event_ids: list[str] = []
+        self._numbers: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._articles)
 
-    def add(self, article: Article, name: str | None = None) -> Member:
-        """Place ``article`` (named ``name`` in the results: its path as given) and return its `Member`."""
-        features = article_features(article)
-        placement = self._grouper.add(features)
+    def add(
+        self,
+        article: Article,
+        name: str | None = None,
+        *,
+        event: str | None = None,
+        features: ArticleFeatures | None = None,
+    ) -> Member:
+        """Place ``article`` (named ``name`` in the results: its path as given) and return its `Member`.
+
+        ``event`` places it in that event (founded, with that id, if there is none yet) instead of
+        deciding: a caller that keeps a grouping replays its past, and an analyst's corrections, so.
+        ``features`` are the article's own, read before (`summariser.events.stored`); default: read now.
+        """
+        features = article_features(article) if features is None else features
+        force = None if event is None else self._numbers.get(event, -1)
+        placement = self._grouper.add(features, force=force)
         self._articles.append(article)
         self._names.append(name or article.path or f"text:{article.id}")
         self._features.append(features)
         if placement.event == len(self._event_ids):
-            self._event_ids.append(f"ev-{article.id[:12]}")
+            new = event or f"ev-{article.id[:12]}"
+            if new in self._numbers:  # a founder seen before (removed, then added again): a fresh id
+                new = f"{new}-{len(self._event_ids)}"
+            self._numbers[new] = len(self._event_ids)
+            self._event_ids.append(new)
         return self._member(placement)
 
     def _member(self, placement: Placement) -> Member:

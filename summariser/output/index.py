@@ -62,6 +62,23 @@ class IndexRow:
     event_date: str | None
     sources: Sequence[str]
     files: Sequence[str]
+    label: str | None = None
+    """The event's label (``--group-by event`` without a grouping file); None for a briefing of its own."""
+    articles: Sequence[tuple[str, str | None]] = ()
+    """The event's articles (path in the articles folder, the day each reports), in arrival order."""
+
+    @property
+    def articles_text(self) -> str:
+        """The articles with their days: ``a.txt (2026-01-12); b.txt``."""
+        return "; ".join(f"{path} ({day})" if day else path for path, day in self.articles)
+
+    @property
+    def span(self) -> str | None:
+        """The days of the event's articles, ``first – last`` (or one day); the event date without articles."""
+        days = sorted(day for _, day in self.articles if day)
+        if not days:
+            return self.event_date
+        return days[0] if days[0] == days[-1] else f"{days[0]} – {days[-1]}"
 
     @property
     def review(self) -> str | None:
@@ -82,6 +99,8 @@ def _sorted(rows: Iterable[IndexRow]) -> list[IndexRow]:
 def index_markdown(rows: Iterable[IndexRow]) -> str:
     """The index as a Markdown table, briefings sorted by name."""
     ordered = _sorted(rows)
+    if any(row.articles for row in ordered):
+        return _events_markdown(ordered)
     lines = [
         "# Briefings",
         "",
@@ -100,10 +119,33 @@ def index_markdown(rows: Iterable[IndexRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _events_markdown(ordered: list[IndexRow]) -> str:
+    """The index of a folder grouped into events: each event, its label, its dates and its articles."""
+    cell = markdown.text
+    lines = [
+        "# Events",
+        "",
+        f"{len(ordered)} events.",
+        "",
+        "| event | headline | dates | articles |",
+        "|---|---|---|---|",
+    ]
+    for row in ordered:
+        links = " · ".join(f"[{cell(kind)}]({link})" for kind, link in row.links)
+        label = f" {cell(row.label)}" if row.label else ""
+        lines.append(
+            f"| {cell(row.name)}{label} ({links}) | {cell(row.headline)} | {cell(row.span or '—')} "
+            f"| {cell(row.articles_text)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def index_html(rows: Iterable[IndexRow]) -> str:
     """The index as a self-contained HTML page, briefings sorted by name."""
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("index.html.j2").render(briefings=[(row.name, row) for row in _sorted(rows)])
+    ordered = _sorted(rows)
+    events = any(row.articles for row in ordered)
+    return env.get_template("index.html.j2").render(briefings=[(row.name, row) for row in ordered], events=events)
 
 
 def write_index(folder: Path, rows: Iterable[IndexRow]) -> None:

@@ -20,7 +20,10 @@ The pieces:
 * `lock` — the folder lock and the sweep of temporary files a killed run left;
 * `paths` — path safety: every write and delete checked to be inside the briefings folder,
   articles read only from inside theirs, names that would be the folder's own files refused;
-* `groups` — the grouping file, read with bounded memory (no aliases, strings only);
+* `groups` — the grouping file, read with bounded memory (no aliases, strings only), with its lines;
+* `auto_events` — ``--group-by event`` without a grouping file: the folder grouped by itself, online,
+  kept across runs, an analyst's corrections (``grouping.yaml``) pinned;
+* `event_state` — that grouping's state, ``grouping.sqlite``, stored as the manifest is;
 * `batch` — ``batch=BatchOptions(...)``: the requests answered through the OpenAI Batch API
   first (`BatchOptions` and `BatchSummary` are imported from there on first use: openai's
   batch client is slow to import).

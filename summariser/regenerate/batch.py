@@ -27,11 +27,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import progress
 from ..config import Settings
@@ -55,6 +55,9 @@ from .paths import BATCH_STATE, article_path
 from .plan import Planned
 from .report import RunReport
 from .run import Event, run
+
+if TYPE_CHECKING:
+    from .auto_events import EventInfo
 
 __all__ = ["STATE_FILE", "BatchOptions", "BatchSummary", "prefill", "run_batched"]
 
@@ -196,6 +199,7 @@ async def run_batched(
     on_event: Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
     edit_pages: bool = False,
+    events: Mapping[str, EventInfo] | None = None,
 ) -> tuple[RunReport, BatchSummary]:
     """`regenerate.run` after batch rounds: every answer comes from a batch, through the cache."""
     started = time.perf_counter()
@@ -214,6 +218,7 @@ async def run_batched(
         wrap=ledger.enforcer(),
         edit_pages=edit_pages,
         ledger=tokens,
+        events=events,
     )
     report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
     return report, summary

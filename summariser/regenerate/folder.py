@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -33,10 +32,10 @@ from ..config import Settings, check_arguments, load_settings, override
 from ..errors import ConfigError
 from ..llm import resolve
 from ..settings_table import DEFAULT_CONCURRENCY
+from .groups import GROUPS_FILES, find_groups_file
 from .jobs import Job, group_jobs, single_jobs
 from .lock import folder_lock, sweep_temp_files
 from .manifest import load_manifest
-from .paths import is_outside_link
 from .plan import RunPlan, orphans, plan
 from .plan import prune as delete_briefings
 from .report import RunReport
@@ -48,26 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_CONCURRENCY", "GROUPS_FILES", "GroupBy", "RunPlan", "dry_run", "find_groups_file", "regenerate"]
 
 GroupBy = Literal["file", "event"]
-"""``file``: one briefing per article; ``event``: one merged briefing per group of the grouping file."""
-
-#: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
-GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
-
-
-def find_groups_file(articles: Path) -> Path:
-    """The grouping file in ``articles`` (first of `GROUPS_FILES`); a `ConfigError` if there is none.
-
-    A candidate that is a link to outside the articles folder is refused like an article would be.
-    """
-    for candidate in GROUPS_FILES:
-        if (articles / candidate).exists():
-            if is_outside_link(articles / candidate, os.path.realpath(articles)):
-                raise ConfigError(
-                    f"{articles / candidate} is a link to a file outside {articles}; "
-                    "pass it with --groups if you mean it"
-                )
-            return articles / candidate
-    raise ConfigError("--group-by event needs a grouping file: pass --groups FILE (name → article files)")
+"""``file``: one briefing per article; ``event``: one merged briefing per event — per group of the grouping
+file, or, without one, per event the folder's own grouping finds (`summariser.regenerate.auto_events`)."""
 
 
 def _prepare(
@@ -82,8 +63,12 @@ def _prepare(
     max_tokens_total: int | None,
     batch: BatchOptions | None,
     warnings: list[str],
-) -> tuple[Settings, list[Job]]:
-    """Check the options and list the jobs (skipped inputs go to ``warnings``); every misuse raises before any write."""
+) -> tuple[Settings, list[Job] | None]:
+    """Check the options and list the jobs (skipped inputs go to ``warnings``); every misuse raises before any write.
+
+    The jobs are None when the folder is to be grouped by itself: that reads the briefings folder's
+    grouping state, which the run does under its lock (`_grouped`).
+    """
     if batch is not None:
         from .batch import BatchOptions
 
@@ -108,7 +93,11 @@ def _prepare(
 
         check_batchable(spec, resolved.llm_options())
     warn = warnings.append
-    jobs = group_jobs(articles, groups, warn) if groups is not None else single_jobs(articles, warn)
+    jobs: list[Job] | None
+    if group_by == "event" and groups is None:
+        jobs = None
+    else:
+        jobs = group_jobs(articles, groups, warn) if groups is not None else single_jobs(articles, warn)
     if briefings.resolve() == articles.resolve() or articles.resolve() in briefings.resolve().parents:
         raise ConfigError("the briefings folder must not be the articles folder or inside it; pick another folder")
     return resolved, jobs
@@ -151,6 +140,10 @@ def dry_run(
         warnings=warnings,
     )
     manifest = load_manifest(briefings)
+    if jobs is None:
+        from .auto_events import features_folder, group_folder  # spaCy, the grouping: imported only when used
+
+        jobs = group_folder(articles, briefings, warnings.append, save=False, features=features_folder(resolved)).jobs
     planned = plan(jobs, articles, briefings, manifest, resolved, force=force)
     result = RunPlan(planned, orphans(jobs, manifest), warnings=warnings)
     if estimate:
@@ -186,7 +179,9 @@ def regenerate(
     briefing, its JSON, Markdown and review page, plus ``manifest.sqlite`` and an index.
     ``model`` and ``allow_ungrounded`` override ``settings`` (default: `load_settings`).
     ``group_by="event"`` merges the articles of each group of ``groups`` (JSON/YAML: name →
-    article files; default: `GROUPS_FILES` in ``articles``) into one briefing. ``concurrency``
+    article files; default: `GROUPS_FILES` in ``articles``) into one briefing; with no grouping
+    file the folder is grouped by itself, online, and kept so across runs
+    (`summariser.regenerate.auto_events`: ``grouping.sqlite`` and the editable ``grouping.yaml``). ``concurrency``
     bounds the briefings in flight against an HTTP endpoint (the embedded model builds one at a
     time). ``force`` rebuilds everything; ``prune`` deletes briefings whose articles are gone
     (otherwise they are listed in the report's ``orphans``). ``batch`` sends the requests as
@@ -229,6 +224,13 @@ def regenerate(
     with folder_lock(briefings):
         sweep_temp_files(briefings)
         manifest = load_manifest(briefings)
+        grouping = None
+        if jobs is None:  # grouped by itself: the state is read, the new articles placed and saved, first
+            from .auto_events import features_folder, group_folder  # spaCy, the grouping: imported only when used
+
+            grouping = group_folder(articles, briefings, warnings.append, save=True, features=features_folder(resolved))
+            jobs = grouping.jobs
+        events = grouping.events if grouping is not None else None
         gone = orphans(jobs, manifest)
         pruned: list[str] = []
         if prune and gone:
@@ -249,6 +251,7 @@ def regenerate(
                         concurrency=concurrency,
                         on_event=on_event,
                         edit_pages=edit_pages,
+                        events=events,
                     )
                 )
             else:
@@ -265,11 +268,14 @@ def regenerate(
                         concurrency=concurrency,
                         on_event=on_event,
                         edit_pages=edit_pages,
+                        events=events,
                     )
                 )
                 if on_batch is not None:
                     on_batch(summary)
         report.orphans, report.warnings = gone, warnings
+        if grouping is not None:
+            report.joined, report.moved = grouping.joined, grouping.pinned
     return report
 
 

@@ -16,14 +16,16 @@ string file names (JSON, or the YAML that means the same) — and refuses, with 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..files import read_text_bounded
+from .paths import is_outside_link
 
-__all__ = ["MAX_GROUPS_BYTES", "read_groups"]
+__all__ = ["GROUPS_FILES", "MAX_GROUPS_BYTES", "Group", "find_groups_file", "read_groups", "read_groups_lines"]
 
 #: The largest grouping file read (a list of 100,000 article files is about 4 MB).
 MAX_GROUPS_BYTES = 16 * 2**20
@@ -31,6 +33,9 @@ MAX_GROUPS_BYTES = 16 * 2**20
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
 _SHAPE = "must map each group name to a non-empty list of article files"
+
+Group = tuple[str, int, list[tuple[str, int]]]
+"""A group as the file writes it: its name, the line of the name, and each article file with its line (from 1)."""
 
 
 def _read_bounded(path: Path) -> str:
@@ -52,13 +57,18 @@ def _string(event: yaml.ScalarEvent, resolver: yaml.resolver.BaseResolver, path:
     return event.value
 
 
-def _events(text: str, path: Path) -> list[tuple[str, list[str]]]:
-    """The groups, in file order, from the parser's events (no document is ever built)."""
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 0
+
+
+def _events(text: str, path: Path) -> list[Group]:
+    """The groups, in file order, with their lines, from the parser's events (no document is ever built)."""
     resolver = yaml.resolver.Resolver()
-    groups: list[tuple[str, list[str]]] = []
-    names: set[str] = set()
+    groups: list[Group] = []
+    names: dict[str, int] = {}
     state = "stream"  # stream → document → mapping → (key ⇄ list) → end
-    current: list[str] = []
+    current: list[tuple[str, int]] = []
     for event in yaml.parse(text, Loader=_Loader):
         if getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
             raise InputError(f"{path} uses a YAML anchor or alias (& or *); write every list out in full")
@@ -73,14 +83,18 @@ def _events(text: str, path: Path) -> list[tuple[str, list[str]]]:
         elif isinstance(event, yaml.ScalarEvent) and state == "key":
             name = _string(event, resolver, path, "the group name")
             if name in names:
-                raise InputError(f"group {name[:60]!r} appears twice in {path}; merge the two lists")
-            names.add(name)
-            groups.append((name, current := []))
+                raise InputError(
+                    f"{path} line {_line(event)}: group {name[:60]!r} appears twice (first on line {names[name]}); "
+                    "merge the two lists"
+                )
+            names[name] = _line(event)
+            groups.append((name, _line(event), current := []))
             state = "value"
         elif isinstance(event, yaml.SequenceStartEvent) and state == "value":
             state = "item"
         elif isinstance(event, yaml.ScalarEvent) and state == "item":
-            current.append(_string(event, resolver, path, f"an article file of group {groups[-1][0][:60]!r}:"))
+            item = _string(event, resolver, path, f"an article file of group {groups[-1][0][:60]!r}:")
+            current.append((item, _line(event)))
         elif isinstance(event, yaml.SequenceEndEvent) and state == "item" and current:
             state = "key"
         elif isinstance(event, yaml.MappingEndEvent) and state == "key":
@@ -102,9 +116,35 @@ def read_groups(path: Path) -> list[tuple[str, list[str]]]:
     Raises a one-line `InputError` for an unreadable, oversized or non-regular file, invalid
     YAML, anchors or aliases, any other shape, and names or items that are not strings.
     """
+    return [(name, [item for item, _ in files]) for name, _, files in read_groups_lines(path)]
+
+
+def read_groups_lines(path: Path) -> list[Group]:
+    """`read_groups` with the line of every name and article file, for messages that name the line."""
     text = _read_bounded(path)
     try:
         return _events(text, path)
     except (yaml.YAMLError, RecursionError, ValueError) as err:
         detail = " ".join(str(err).split())[:160] or type(err).__name__
         raise InputError(f"cannot read the grouping file {path}: {detail}; fix or pass another --groups") from None
+
+
+#: Grouping files looked for in the articles folder when ``group_by="event"`` names none.
+GROUPS_FILES = ("groups.yaml", "groups.yml", "groups.json")
+
+
+def find_groups_file(articles: Path) -> Path | None:
+    """The grouping file in ``articles`` (first of `GROUPS_FILES`); None if there is none (the folder is then
+    grouped by itself: `summariser.regenerate.auto_events`).
+
+    A candidate that is a link to outside the articles folder is refused (`ConfigError`) like an article would be.
+    """
+    for candidate in GROUPS_FILES:
+        if (articles / candidate).exists():
+            if is_outside_link(articles / candidate, os.path.realpath(articles)):
+                raise ConfigError(
+                    f"{articles / candidate} is a link to a file outside {articles}; "
+                    "pass it with --groups if you mean it"
+                )
+            return articles / candidate
+    return None

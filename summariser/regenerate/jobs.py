@@ -20,10 +20,10 @@ from ..errors import InputError
 from ..files import file_kind
 from ..ingest.limits import check_article_count
 from ..ingest.read import SUFFIXES
-from .groups import read_groups
+from .groups import read_groups_lines
 from .paths import folder_clash, is_outside_link, output_problem
 
-__all__ = ["Job", "Warn", "discover", "group_jobs", "single_jobs"]
+__all__ = ["Job", "Warn", "check_names", "discover", "group_jobs", "safe_name", "single_jobs"]
 
 Warn = Callable[[str], None]
 """Where a skipped input is reported (one line each)."""
@@ -83,7 +83,7 @@ def discover(articles: Path, warn: Warn = _ignore) -> list[str]:
     return sorted(found)
 
 
-def _check(jobs: list[Job], what: Callable[[Job], str]) -> None:
+def check_names(jobs: list[Job], what: Callable[[Job], str]) -> None:
     """Refuse names whose files cannot be written, or that collide with another's folder."""
     for job in jobs:
         if problem := output_problem(job.name):
@@ -108,11 +108,12 @@ def _singles(files: list[str]) -> list[Job]:
 def single_jobs(articles: Path, warn: Warn = _ignore) -> list[Job]:
     """One briefing per article file, named after the file (``world/strike.txt`` → ``world/strike``)."""
     jobs = _singles(discover(articles, warn))
-    _check(jobs, _article)
+    check_names(jobs, _article)
     return jobs
 
 
-def _safe_name(name: str, where: Path) -> str:
+def safe_name(name: str, where: Path) -> str:
+    """``name`` as a briefing name (POSIX, relative, no hidden or control characters); else an `InputError`."""
     parts = PurePosixPath(name).parts
     bad = not name or PurePosixPath(name).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts)
     if bad or any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
@@ -127,20 +128,30 @@ def group_jobs(articles: Path, groups_file: Path, warn: Warn = _ignore) -> list[
     their own, as with the default grouping. The file is read by
     `summariser.regenerate.groups.read_groups` (bounded, no aliases, strings only).
     """
-    groups = read_groups(groups_file)
+    groups = read_groups_lines(groups_file)
     found = discover(articles, warn)
     known = set(found)
-    jobs, grouped = [], set()
-    for name, files in groups:
-        rel = [PurePosixPath(f).as_posix() for f in files]
-        missing = [f for f in rel if f not in known]
-        if missing:
-            raise InputError(
-                f"group {name[:80]!r} in {groups_file} lists {missing[0][:80]!r}, which is not an article in {articles}"
-            )
+    jobs: list[Job] = []
+    grouped: dict[str, tuple[str, int]] = {}
+    for name, _, files in groups:
+        rel = []
+        for file, line in files:
+            posix = PurePosixPath(file).as_posix()
+            if posix not in known:
+                raise InputError(
+                    f"{groups_file} line {line}: group {name[:80]!r} lists {file[:80]!r}, "
+                    f"which is not an article in {articles}; fix the path or remove the line"
+                )
+            if posix in grouped:
+                other, first = grouped[posix]
+                raise InputError(
+                    f"{groups_file} line {line}: {file[:80]!r} is already in group {other[:80]!r} (line {first}); "
+                    "list each article in one group only"
+                )
+            grouped[posix] = (name, line)
+            rel.append(posix)
         check_article_count(len(rel), f"group {name[:80]!r} in {groups_file}")
-        jobs.append(Job(_safe_name(name, groups_file), tuple(rel)))
-        grouped.update(rel)
+        jobs.append(Job(safe_name(name, groups_file), tuple(rel)))
     taken = {j.name for j in jobs}
     for job in _singles(found):
         if job.inputs[0] not in grouped:
@@ -148,5 +159,5 @@ def group_jobs(articles: Path, groups_file: Path, warn: Warn = _ignore) -> list[
                 raise InputError(f"article {job.inputs[0]!r} and a group are both named {job.name!r}; rename one")
             jobs.append(job)
     jobs = sorted(jobs, key=lambda j: j.name)
-    _check(jobs, lambda j: f"group {j.name[:80]!r} of {groups_file}" if j.name in taken else _article(j))
+    check_names(jobs, lambda j: f"group {j.name[:80]!r} of {groups_file}" if j.name in taken else _article(j))
     return jobs

@@ -25,10 +25,11 @@ from pathlib import Path
 from ..atomic import NAME_MAX
 from ..errors import InputError
 from ..output.index import INDEX_FILES
-from . import manifest
+from . import event_state, manifest
 
 __all__ = [
     "BATCH_STATE",
+    "EDITABLE",
     "LOCK",
     "RESERVED",
     "article_path",
@@ -42,6 +43,8 @@ __all__ = [
 
 #: The folder lock (`summariser.regenerate.lock`).
 LOCK = ".summariser.lock"
+#: The editable grouping of ``--group-by event`` without a grouping file (`summariser.regenerate.auto_events`).
+EDITABLE = "grouping.yaml"
 #: Batches in flight (`summariser.regenerate.batch`): a rerun picks them up instead of paying twice.
 BATCH_STATE = ".summariser-batches.json"
 _MANIFESTS = tuple(dict.fromkeys([manifest.MANIFEST, getattr(manifest, "LEGACY_MANIFEST", manifest.MANIFEST)]))
@@ -53,6 +56,9 @@ RESERVED = (
     *INDEX_FILES,
     LOCK,
     BATCH_STATE,
+    event_state.STATE,
+    *(f"{event_state.STATE}{side}" for side in ("-journal", "-wal", "-shm")),
+    EDITABLE,
 )
 
 _SUFFIXES = (".json", ".md", ".html")

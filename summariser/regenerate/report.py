@@ -13,7 +13,7 @@ from typing import Any
 
 from ..schemas import Usage
 
-__all__ = ["Outcome", "RunReport", "report_json"]
+__all__ = ["Outcome", "RunReport", "event_lines", "report_json"]
 
 
 @dataclass
@@ -49,6 +49,10 @@ class RunReport:
     """Requests the budget charged their reserved worst case (no answer, or no believable usage)."""
     usage: Usage = field(default_factory=Usage)
     """Requests, cache hits and tokens of every briefing the run started: built, failed or left."""
+    joined: dict[str, list[str]] | None = None
+    """A folder grouped by itself: event → the articles this run placed in it (None: not grouped so)."""
+    moved: int = 0
+    """A folder grouped by itself: articles the editable grouping file moved this run (an analyst's correction)."""
 
     @property
     def failed(self) -> list[Outcome]:
@@ -66,6 +70,37 @@ class RunReport:
             setattr(self.usage, key, getattr(self.usage, key) + getattr(usage, key))
 
 
+def event_work(report: RunReport) -> dict[str, dict[str, Any]]:
+    """A folder grouped by itself: per event built, the articles that joined it and what its build asked.
+
+    ``requests`` counts every request of its briefing; ``cache_hits`` those the response cache
+    answered (the drafts of articles it already had); ``sent`` = the rest, which reached the model.
+    """
+    if report.joined is None:
+        return {}
+    out = {}
+    for o in report.outcomes:
+        if o.ok:
+            hits = o.usage.cache_hits
+            out[o.name] = {
+                "joined": report.joined.get(o.name, []),
+                "requests": o.usage.requests,
+                "cache_hits": hits,
+                "sent": o.usage.requests - hits,
+            }
+    return out
+
+
+def event_lines(report: RunReport) -> list[tuple[str, str]]:
+    """`event_work` as (event, what it cost) lines for the summary table."""
+    lines = []
+    for name, work in event_work(report).items():
+        joined = work["joined"]
+        what = f"+{len(joined)} new ({', '.join(joined[:3])}{', …' if len(joined) > 3 else ''}); " if joined else ""
+        lines.append((name, f"{what}{work['sent']} requests sent to the model, {work['cache_hits']} from the cache"))
+    return lines
+
+
 def report_json(report: RunReport) -> str:
     """The run's summary as JSON (for scripts): ``failed`` names each failure's reason, ``errors`` holds its data."""
     return json.dumps(
@@ -81,6 +116,7 @@ def report_json(report: RunReport) -> str:
             "orphans": report.orphans,
             "warnings": report.warnings,
             "usage": report.usage.model_dump(),
+            **({"events": event_work(report), "moved": report.moved} if report.joined is not None else {}),
             "seconds": round(report.seconds, 3),
         },
         indent=1,

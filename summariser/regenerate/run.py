@@ -26,7 +26,7 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -52,6 +52,7 @@ from .report import Outcome, RunReport
 
 if TYPE_CHECKING:
     from ..llm import Wrapper
+    from .auto_events import EventInfo
 
 __all__ = [
     "NOT_STARTED",
@@ -144,11 +145,13 @@ class _Run:
         wrap: Wrapper | None,
         edit_pages: bool,
         ledger: TokenLedger | None,
+        events: Mapping[str, EventInfo] | None = None,
     ) -> None:
         from ..brief.pipeline import build  # openai + instructor: only when something is built
 
         self.report, self.articles, self.out, self.manifest, self.settings = report, articles, out, manifest, settings
         self.label, self.pool, self.wrap, self.edit_pages, self.ledger = label, pool, wrap, edit_pages, ledger
+        self.events = events
         self.notify: Event = on_event or (lambda kind, name, detail: None)
         self._build_briefing = build
         self._gate = asyncio.Semaphore(workers)
@@ -222,6 +225,14 @@ class _Run:
             IndexRow(n, e.headline, e.event_date, [shared_name(s, self.articles) for s in e.sources], e.files)
             for n, e in self.manifest.briefings.items()
         ]
+        if self.events is not None:  # a folder grouped into events: each event's label, articles and days
+            infos = self.events
+            rows = [
+                IndexRow(r.name, r.headline, r.event_date, r.sources, r.files, info.label, info.articles)
+                if (info := infos.get(r.name)) is not None
+                else r
+                for r in rows
+            ]
         write_index(self.out, rows)
 
 
@@ -237,6 +248,7 @@ async def run(
     wrap: Wrapper | None = None,
     edit_pages: bool = False,
     ledger: TokenLedger | None = None,
+    events: Mapping[str, EventInfo] | None = None,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one.
 
@@ -244,6 +256,7 @@ async def run(
     ``edit_pages`` writes the review pages in edit mode (their ``sources.yaml`` lines name the
     articles as ``articles`` does, for a ``gold/`` folder beside it).
     ``ledger`` is the run's token budget (default: one of ``settings.max_tokens_total``, if set).
+    ``events`` (a folder grouped into events) gives the index each event's label, articles and days.
     """
     spec = resolve(settings.model, settings.api_key)
     # the embedded model decodes `sequences()` requests side by side: as many briefings as fill them
@@ -267,6 +280,7 @@ async def run(
         wrap=wrap,
         edit_pages=edit_pages,
         ledger=ledger,
+        events=events,
     )
     try:
         await asyncio.gather(*(state.build(p) for p in planned if p.reason is not None))

@@ -135,7 +135,6 @@ def _misuse(articles: Path, tmp_path: Path) -> dict[str, tuple[dict[str, object]
     groups.write_text("valdmar:\n  - port_strike.txt\n", encoding="utf-8")
     return {
         "groups without event": ({"groups": groups}, "--groups only applies with --group-by event"),
-        "event without groups": ({"group_by": "event"}, "--group-by event needs a grouping file"),
         "unknown grouping": ({"group_by": "day"}, "group_by must be one of file/event, not 'day'"),
         "briefings inside articles": ({"briefings": articles / "out"}, "must not be the articles folder"),
         "briefings are the articles": ({"briefings": articles}, "must not be the articles folder"),
@@ -148,7 +147,6 @@ def _misuse(articles: Path, tmp_path: Path) -> dict[str, tuple[dict[str, object]
     "case",
     [
         "groups without event",
-        "event without groups",
         "unknown grouping",
         "briefings inside articles",
         "briefings are the articles",
