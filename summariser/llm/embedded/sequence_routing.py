@@ -1,4 +1,4 @@
-"""Which requests of the embedded model are decoded together as llama.cpp sequences (`sequences.SequenceDecoder`), and their answers.
+"""Which requests of the embedded model are decoded together (`sequences.SequenceDecoder`), and their answers.
 
 `install` routes a ``llama_cpp.Llama``'s greedy, grammar-constrained completions through a
 `SequenceDecoder` of `sequences` sequences (``SUMMARISER_SEQUENCES``, default `N_SEQ`) and shapes its
