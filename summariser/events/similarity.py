@@ -125,9 +125,10 @@ def _share(mine: frozenset[str] | frozenset[int], theirs: Counter[str] | Counter
 def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dict[str, float]:
     """The `FEATURES` of ``item`` against ``event`` under the IDF of the stream so far."""
     f = item.features
+    near = [cosine(item.rows["tok"], row, df) for row in event.recent]
     out = {
         "tokens": cosine(item.rows["tok"], event.sums["tok"], df),
-        "tokens_max": max((cosine(item.rows["tok"], row, df) for row in event.recent), default=0.0),
+        "tokens_max": max(near, default=0.0),
         "stems": cosine(item.rows["stem"], event.sums["stem"], df),
     }
     for kind in ENTITY_KINDS:
@@ -140,7 +141,6 @@ def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dic
     out["years_conflict"] = float(bool(f.years) and bool(event.years) and not out["years"])
     out["dates"] = float(any(d in event.dates for d in f.dates))
     out["size"] = math.log1p(event.unique)
-    near = [cosine(item.rows["tok"], row, df) for row in event.recent]
     out["tokens_mean"] = sum(near) / len(near) if near else 0.0
     out["lead"] = cosine(item.rows["lead"], event.sums["lead"], df)
     out["lead_max"] = max((cosine(item.rows["lead"], row, df) for row in event.recent_leads), default=0.0)

@@ -6,7 +6,8 @@ far, never from the future. Every term of an article is hashed (scikit-learn's `
 a `Sparse` row weighted 1 + log(count); `DocumentFrequencies` counts, per bucket, the articles
 seen with it — a fixed-size array, so memory does not grow with the stream — and gives the
 smoothed IDF, log((n + 1) / (df + 1)) + 1, that `cosine` applies to both sides at comparison
-time (an event's centroid is a plain sum of its articles' rows, weighted when compared).
+time (an event's centroid is a plain sum of its articles' rows, weighted when compared; a row's
+weights and norm are computed once per placement, as the IDF only changes when an article is counted).
 A row is a pair of numpy arrays (sorted bucket numbers, weights): comparing two costs a few
 vectorised operations, whatever the size of the hash space.
 """
@@ -22,10 +23,14 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction import FeatureHasher
 
-__all__ = ["EMPTY", "N_FEATURES", "DocumentFrequencies", "Sparse", "cosine", "hashed"]
+__all__ = ["EMPTY", "MEMO_ROWS", "N_FEATURES", "DocumentFrequencies", "Sparse", "cosine", "hashed"]
 
 #: Hash buckets shared by every namespace (2**20: collisions are rare for a news vocabulary).
 N_FEATURES = 2**20
+
+#: Rows whose TF-IDF weights are remembered between two counted articles (one placement compares
+#: an article with a bounded set of candidate events; describing events compares many more).
+MEMO_ROWS = 4096
 
 _HASHER = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
 
@@ -75,10 +80,24 @@ class DocumentFrequencies:
     def __init__(self) -> None:
         self.counts: NDArray[np.int32] = np.zeros(N_FEATURES, dtype=np.int32)
         self.articles = 0
+        self._memo: dict[int, tuple[Sparse, NDArray[np.float64], float]] = {}
+
+    def weighted_norm(self, row: Sparse) -> tuple[NDArray[np.float64], float]:
+        """``row``'s TF-IDF weights and their norm, remembered until the next article is counted."""
+        hit = self._memo.get(id(row))
+        if hit is not None and hit[0] is row:
+            return hit[1], hit[2]
+        weights = self.weighted(row)
+        norm = math.sqrt(float(np.dot(weights, weights)))
+        if len(self._memo) >= MEMO_ROWS:
+            self._memo.clear()
+        self._memo[id(row)] = (row, weights, norm)
+        return weights, norm
 
     def add(self, rows: Mapping[str, Sparse]) -> None:
         """Count one more article, whose namespaces' rows are ``rows``."""
         self.articles += 1
+        self._memo.clear()
         for row in rows.values():
             self.counts[row.indices] += 1
 
@@ -98,10 +117,10 @@ def cosine(a: Sparse, b: Sparse, df: DocumentFrequencies) -> float:
         return 0.0
     if a.nnz > b.nnz:
         a, b = b, a
-    wa, wb = df.weighted(a), df.weighted(b)
+    (wa, na), (wb, nb) = df.weighted_norm(a), df.weighted_norm(b)
     at = np.minimum(np.searchsorted(b.indices, a.indices), b.nnz - 1)
     hit = b.indices[at] == a.indices
     dot = float(np.dot(wa[hit], wb[at[hit]]))
     if dot == 0.0:
         return 0.0
-    return dot / math.sqrt(float(np.dot(wa, wa)) * float(np.dot(wb, wb)))
+    return dot / (na * nb)
