@@ -101,7 +101,10 @@ class EventStream:
         features = [self._features[p] for p in originals]
         df = self._grouper.df
         rows = {p: make_item(self._features[p]).rows["tok"] for p in originals}
-        central = max(originals, key=lambda p: (cosine(rows[p], state.sums["tok"], df), -p))
+        # the label is a headline where one is known: the most central article with one, else the most central
+        central = max(
+            originals, key=lambda p: (self._articles[p].title is not None, cosine(rows[p], state.sums["tok"], df), -p)
+        )
         days = [d for d in (article_day(self._articles[p]) for p in state.members) if d is not None]
         return Event(
             id=self._event_ids[number],

@@ -64,6 +64,19 @@ def test_an_event_tells_its_label_names_span_and_reasons(stories: list[Path]) ->
     assert all(m.score is not None and m.reason.startswith("joined: p=") for m in others)
 
 
+def test_an_events_label_is_a_headline_where_one_of_its_articles_has_one() -> None:
+    """Whichever article is the most central, the label is a headline where one is known, not a first line."""
+    names = ("quake_chile_1.txt", "quake_chile_2.txt")
+    for titled in names:
+        # each story opens with its headline; the other article is its body alone (no headline to infer)
+        texts = {n: STORIES[n][1] if n == titled else STORIES[n][1].split("\n", 1)[1].strip() for n in names}
+        articles = [make_article(texts[n], path=n) for n in names]
+        headline = next(a.title for a in articles if a.title is not None)
+        assert [a.title is not None for a in articles].count(True) == 1  # the other has none to give
+        (event,) = group(articles, order="given").events
+        assert event.label == headline  # fewer words than `describe.LABEL_WORDS`: whole
+
+
 def test_published_time_sets_the_arrival_order() -> None:
     text = STORIES["quake_chile_1.txt"][1]
     late = make_article(text, published=dt.datetime(2026, 3, 5, 9, 0), path="late.txt")
