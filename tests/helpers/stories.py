@@ -98,12 +98,25 @@ def gold_of(names: list[str]) -> dict[str, str]:
     return {name: STORIES[name][0] for name in names}
 
 
-def write_stories(folder: Path) -> list[Path]:
-    """Write every story into ``folder``; their paths, in `STORIES` order."""
+#: A folder of three events (two earthquake reports, two of a court ruling, one football match): the grouped
+#: regenerate tests start from it.
+FIRST = ["quake_chile_1.txt", "quake_chile_2.txt", "ruling_1.txt", "ruling_2.txt", "football_1.txt"]
+#: A third report of the Chile earthquake, dropped into that folder later.
+CHILE_3 = (
+    "Aftershock rattles Antofagasta as Chile quake repairs begin\n\n"
+    "A magnitude 5.2 aftershock shook Antofagasta on Thursday, two days after the magnitude 6.8 earthquake "
+    "that hit northern Chile. ONEMI said the number of homes damaged by the earthquake had risen to 140 and "
+    "that crews were inspecting schools in the Chilean port city. Codelco said its copper mines near Calama "
+    "kept working through the aftershock."
+)
+
+
+def write_stories(folder: Path, names: list[str] | None = None) -> list[Path]:
+    """Write the stories ``names`` (default: every one) into ``folder``; their paths, in that order."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, (_, text) in STORIES.items():
+    for name in names if names is not None else list(STORIES):
         path = folder / name
-        path.write_text(text + "\n", encoding="utf-8")
+        path.write_text(STORIES[name][1] + "\n", encoding="utf-8")
         paths.append(path)
     return paths

@@ -17,7 +17,7 @@ from helpers.cli import run
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.regenerate import echo_url
-from helpers.stories import STORIES
+from helpers.stories import CHILE_3, FIRST, STORIES, write_stories
 
 from summariser.errors import InputError
 from summariser.regenerate import dry_run, regenerate
@@ -26,15 +26,6 @@ from summariser.regenerate.event_state import STATE, load_state
 from summariser.regenerate.manifest import load_manifest
 from summariser.schemas import Briefing
 
-FIRST = ["quake_chile_1.txt", "quake_chile_2.txt", "ruling_1.txt", "ruling_2.txt", "football_1.txt"]
-#: A third report of the Chile earthquake, dropped into the folder later.
-CHILE_3 = (
-    "Aftershock rattles Antofagasta as Chile quake repairs begin\n\n"
-    "A magnitude 5.2 aftershock shook Antofagasta on Thursday, two days after the magnitude 6.8 earthquake "
-    "that hit northern Chile. ONEMI said the number of homes damaged by the earthquake had risen to 140 and "
-    "that crews were inspecting schools in the Chilean port city. Codelco said its copper mines near Calama "
-    "kept working through the aftershock."
-)
 #: A report of another event, dated (the index shows its day).
 JAPAN = {
     "title": "Strong earthquake hits off Japan's Hokkaido",
@@ -54,9 +45,7 @@ def server() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def articles(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
-    folder.mkdir()
-    for name in FIRST:
-        (folder / name).write_text(STORIES[name][1] + "\n", encoding="utf-8")
+    write_stories(folder, FIRST)
     return folder
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
-from helpers.stories import STORIES
+from helpers.stories import CHILE_3, FIRST, write_stories
 
 from summariser import testpoints
 from summariser.regenerate.event_state import STATE, load_state
@@ -30,14 +30,6 @@ from summariser.schemas import Briefing
 
 pytestmark = pytest.mark.subprocess(reason="grouped regenerate processes killed at named points")
 
-FIRST = ["quake_chile_1.txt", "quake_chile_2.txt", "ruling_1.txt", "ruling_2.txt", "football_1.txt"]
-CHILE_3 = (
-    "Aftershock rattles Antofagasta as Chile quake repairs begin\n\n"
-    "A magnitude 5.2 aftershock shook Antofagasta on Thursday, two days after the magnitude 6.8 earthquake "
-    "that hit northern Chile. ONEMI said the number of homes damaged by the earthquake had risen to 140 and "
-    "that crews were inspecting schools in the Chilean port city. Codelco said its copper mines near Calama "
-    "kept working through the aftershock.\n"
-)
 #: Kill points of the runs over the first five articles (each ``--force``d), in order.
 FIRST_KILLS = [("manifest-save", 1), ("atomic-write", 1), ("briefing-written", 1), ("atomic-write", 4),
                ("manifest-save", 2)]  # fmt: skip
@@ -83,9 +75,7 @@ def _grouping(out: Path) -> dict[str, str]:
 
 def test_sigkill_during_a_grouped_regenerate_loses_nothing(server: FakeOpenAI, tmp_path: Path) -> None:
     articles, out = tmp_path / "articles", tmp_path / "briefings"
-    articles.mkdir()
-    for name in FIRST:
-        (articles / name).write_text(STORIES[name][1] + "\n", encoding="utf-8")
+    write_stories(articles, FIRST)
 
     seen: list[dict[str, str]] = []
     saved: set[str] = set()
@@ -95,7 +85,7 @@ def test_sigkill_during_a_grouped_regenerate_loses_nothing(server: FakeOpenAI, t
         assert saved <= now  # no briefing that was whole is lost
         saved = now
         seen.append(_grouping(out))
-    (articles / "quake_chile_3.txt").write_text(CHILE_3, encoding="utf-8")
+    (articles / "quake_chile_3.txt").write_text(CHILE_3 + "\n", encoding="utf-8")
     for point, n in LATER_KILLS:
         _killed(server, articles, out, point, n)
         now = _intact(out)
