@@ -174,7 +174,8 @@ def word_classes(word: str) -> frozenset[str]:
         if _WORD_CLASSES is None:
             from spacy.lookups import Lookups
 
-            index = Lookups().from_disk(_root() / "lemmatizer" / "lookups").get_table("lemma_index")
+            root = Path(_load().path)  # the pipeline directory `_load` checked: not hashed again
+            index = Lookups().from_disk(root / "lemmatizer" / "lookups").get_table("lemma_index")
             classes: dict[str, set[str]] = {}
             for kind in ("noun", "verb", "adj", "adv"):
                 for lemma in index[kind]:
