@@ -98,7 +98,8 @@ def _clean(text: str) -> str:
     name = APOSTROPHE_END.sub("", LEADING_ARTICLE.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
     name = _SUFFIX.sub("", name)
     words = name.split()
-    while len(words) > 1 and _small(words[0], CALENDAR_WORDS | _ARTICLES):  # "November The German boss"
+    # a calendar word can hide an article from the first cut: "November The German boss"
+    while len(words) > 1 and (_small(words[0], CALENDAR_WORDS) or LEADING_ARTICLE.fullmatch(f"{words[0]} ")):
         words.pop(0)
     while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS or _small(words[-1])):
         words.pop()
@@ -106,8 +107,6 @@ def _clean(text: str) -> str:
 
 
 _SUFFIX = re.compile(r"(?<=[\w.])-[a-z]+$")
-#: An article a calendar word hid from `names.LEADING_ARTICLE` ("November The German …": a caption run in).
-_ARTICLES = frozenset({"the", "a", "an"})
 #: Small words that never open or end a name: prepositions, conjunctions, determiners and pronouns
 #: (not "Will" or "Can", which are names too).
 _SMALL = frozenset(
