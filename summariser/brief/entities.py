@@ -28,7 +28,7 @@ from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
 from ..text.datelines import dateline
 from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
-from ..text.names import CONNECTORS, LEADING_ARTICLE, TITLE_WORDS, TOPIC_WORDS
+from ..text.names import CONNECTORS, LEADING_ARTICLE, TITLE_QUALIFIERS, TITLE_WORDS, TOPIC_WORDS
 from ..text.normalise import APOSTROPHE_END, plain_key
 from ..text.phrases import CALENDAR_WORDS, Words, capitalised_phrases, only_at
 
@@ -76,7 +76,7 @@ def _titled_person(raw: str) -> tuple[str, str, str]:
             rest = words[i + 1 :]
             if all(w[:1].isupper() for w in rest):
                 head = words[:i]
-                while head and head[-1].lower().strip(".,") in TITLE_WORDS:  # "… President and Chairman"
+                while head and head[-1].lower().strip(".,") in TITLE_WORDS | TITLE_QUALIFIERS:  # "… President and"
                     head.pop()
                 return " ".join(head), words[i], " ".join(rest)
     return "", "", ""
@@ -94,25 +94,28 @@ def _untitled(name: str) -> str:
 def _clean(text: str) -> str:
     """A name as listed: no leading article, word of the calendar ("Saturday Wright", a caption run into
     the text) or other small word ("In India"), no possessive, hyphenated suffix ("Washington D.C.-based"),
-    title or small word at the end ("Rihanna and", "JP Morgan Managing")."""
+    title, small word or score at the end ("Rihanna and", "JP Morgan Managing", "Ross County 2-1")."""
     name = APOSTROPHE_END.sub("", LEADING_ARTICLE.sub("", " ".join(text.split()).strip("•·*-–—,;:()\"“”' ")))
     name = _SUFFIX.sub("", name)
     words = name.split()
     # a calendar word can hide an article from the first cut: "November The German boss"
     while len(words) > 1 and (_small(words[0], CALENDAR_WORDS) or LEADING_ARTICLE.fullmatch(f"{words[0]} ")):
         words.pop(0)
-    while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS or _small(words[-1])):
+    while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS | TITLE_QUALIFIERS or _small(words[-1])
+                              or _SCORE.fullmatch(words[-1])):  # fmt: skip
         words.pop()
     return " ".join(words)
 
 
 _SUFFIX = re.compile(r"(?<=[\w.])-[a-z]+$")
-#: Small words that never open or end a name: prepositions, conjunctions, determiners and pronouns
-#: (not "Will" or "Can", which are names too).
+_SCORE = re.compile(r"\d+[-–]\d+[.,]?")  # "Ross County 2-1": a result, no part of the name
+#: Small words that never open or end a name, nor are one: prepositions ("According to" run onto "Arizona
+#: DPS" where a full stop is missing), conjunctions, determiners, pronouns, "Let" (of "Let's Move": "'s" is
+#: no possessive there); not "Will" or "Can", which are names too.
 _SMALL = frozenset(
     """in on at as if but or and nor so by for from after before when while with during since to of into
     under over about against this that these those it its his her our their my your we he she they i you
-    like unlike""".split()
+    like unlike according including despite via let""".split()
 )
 
 
@@ -147,8 +150,8 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         key = plain_key(name)
         if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in CALENDAR_WORDS:
             return
-        if key in TITLE_WORDS - _PARTIES:  # "Minister", "Exchequer", "Finance"; but "Labour" the party
-            return
+        if key in (TITLE_WORDS - _PARTIES) | TITLE_QUALIFIERS or _small(name):
+            return  # "Minister", "Exchequer", "Finance", "District", "Let" (of "Let's"); but "Labour" the party
         if all(w in TOPIC_WORDS | CONNECTORS for w in key.split()):
             return  # a portfolio: "Railways, Information and Broadcasting"
         if shape_kind(name) == "country" or is_demonym(name) or name not in text:

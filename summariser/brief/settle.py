@@ -7,7 +7,8 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
    are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch") or an
    event, prize or law ("Academy Awards", "General Election"); an organisation word
    ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
-   whatever the model said;
+   whatever the model said — but the model's "organisation" stands for a place word that also ends
+   clubs' and broadcasters' names ("Ross County", "Golf Channel": `kinds.SHARED_PLACE_WORDS`);
 2. the model's kind — but a one-word "person" that spaCy tags only as a place or an
    organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
    an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
@@ -34,7 +35,7 @@ from collections.abc import Sequence
 
 from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
 from ..text import nlp
-from ..text.kinds import COMMON_ACRONYMS, shape_kind
+from ..text.kinds import COMMON_ACRONYMS, SHARED_PLACE_WORDS, shape_kind
 from ..text.names import TITLE_WORDS
 from ..text.normalise import APOSTROPHES, plain_key, whole_word
 from ..text.stopwords import FUNCTION_WORDS
@@ -58,6 +59,8 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     shape = shape_kind(cand.name)
     if shape in ("country", "event"):
         return None
+    if shape == "place" and picked == "organisation" and plain_key(cand.name).split()[-1] in SHARED_PLACE_WORDS:
+        return "organisation"  # "Ross County" the club, "Golf Channel" the broadcaster
     if shape is not None:
         return shape
     tagged = cand.tagged
@@ -120,8 +123,9 @@ _RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl pr
 
 def _run_together(name: str) -> bool:
     """Whether ``name`` is two pieces of text run together, not one name: a sentence ends inside it
-    ("National.' Don't Push") or a second "The" opens inside it ("Arc de Triomphe The Togo")."""
-    return bool(re.search(r"[.!?]['’\"]|['’]\s|\sThe\s", name))
+    ("National.' Don't Push") or a second "The" opens inside it ("Arc de Triomphe The Togo"). A plural's
+    possessive is inside a name ("Torquay Magistrates' Court", "Workers' Party")."""
+    return bool(re.search(r"[.!?]['’\"]|(?<!s)['’]\s|\sThe\s", name))
 
 
 def _common_word(name: str, text: str) -> bool:

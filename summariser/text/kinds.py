@@ -10,8 +10,9 @@ grounding of people (`names.not_a_person`) use it.
   a word of the name is an organisation word (`ORGANISATION_WORDS`, which extends
   `names.ORG_WORDS` with the endings of company and agency names), "place" when one is a
   place word (`PLACE_WORDS`: river, stadium, airport … at the end, or an opener such as
-  "Lake"), "event" when its last word names an event, award or act (`EVENT_WORDS`: "Academy
-  Awards", "General Election", "Kite Festival"); None when the shape does not tell (most names of
+  "Lake"; `SHARED_PLACE_WORDS` also end clubs' and broadcasters' names), "event" when its last word
+  names an event, award or act (`EVENT_WORDS`: "Academy Awards", "General Election", "Kite Festival";
+  one word only in the plural: "Olympics", not "Bill"); None when the shape does not tell (most names of
   people, and plain names such as "Maersk" or "Lima").
 * `COMMON_ACRONYMS` — capitals that are words, not names ("TV", "SUV", "MPs").
 * `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
@@ -33,6 +34,7 @@ __all__ = [
     "PLACE_OPENERS",
     "PLACE_WORDS",
     "REGIONAL_DEMONYMS",
+    "SHARED_PLACE_WORDS",
     "Kind",
     "demonym_country",
     "is_demonym",
@@ -61,11 +63,14 @@ PLACE_WORDS = frozenset(
     plains heights falls""".split()
 )
 PLACE_OPENERS = frozenset("lake mount cape gulf strait bay port fort isle sea river valley".split())
+#: Place words that also end the names of clubs and broadcasters ("Ross County", "Golf Channel"): the
+#: shape says place, and a judge that read the text (the model's "organisation") may overrule it.
+SHARED_PLACE_WORDS = frozenset({"county", "channel"})
 #: Words that, ending a name, make it an event, a prize or a law — none of the three kinds, whatever
 #: other word it holds ("Recording Artists' Coalition Award", "Wulong International Kite Festival").
 EVENT_WORDS = frozenset(
     """award awards medal prize prizes trophy election elections festival record championship championships
-    olympics games tournament cup marathon final finals summit tax act bill treaty accord""".split()
+    olympics games tournament cup marathon final finals summit ministerial tax act bill treaty accord""".split()
 )
 #: Acronyms and capitalised abbreviations that are common nouns or titles, not names of anything
 #: (compared lower-cased, as written: "R&B" → "r&b").
@@ -107,8 +112,8 @@ def shape_kind(name: str) -> Kind | None:
     if country_name(name) is not None:
         return "country"
     words = [w.strip(".,") for w in plain_key(name).split()]
-    if words and words[-1] in EVENT_WORDS:
-        return "event"
+    if words and words[-1] in EVENT_WORDS and (len(words) > 1 or words[0].endswith("s")):
+        return "event"  # "Olympics", "General Election"; not "Bill" (a first name) or "Cup" alone
     if any(w in ORGANISATION_WORDS for w in words):
         return "organisation"
     if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_OPENERS):

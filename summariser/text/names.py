@@ -32,6 +32,7 @@ __all__ = [
     "LEADING_ARTICLE",
     "ORG_WORDS",
     "REGIONS",
+    "TITLE_QUALIFIERS",
     "TITLE_WORDS",
     "TOPIC_WORDS",
     "after_possessive",
@@ -102,6 +103,10 @@ TITLE_WORDS = frozenset(
     lieutenant spokesperson correspondent editor director-general secretary-general mp qc sgt spc pc cpl pte
     lt capt col gen cmdr insp det supt""".split()
 )
+#: Words that qualify a title and are never a name alone: "District Judge Kevin Grey", "Scottish First
+#: Minister Nicola Sturgeon", "Shadow Chancellor". A candidate that is only one is no name, and one
+#: that leads a title is the title's, not an organisation.
+TITLE_QUALIFIERS = frozenset("first district circuit shadow interim".split())
 
 _OVERRIDES = {"Russian Federation": "Russia", "Türkiye": "Turkey", "Korea, Republic of": "South Korea"}
 

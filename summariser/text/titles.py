@@ -7,9 +7,9 @@ back from the name — capitalised words and the connectors "of", "and", "the", 
 the first word or mark that cannot belong to a title, and splits it:
 
 * a possessive ("Australia’s", "the European Commission’s") names the **affiliation**;
-* the **role** is the run of title words (`names.TITLE_WORDS`) that ends the phrase, and it
-  must hold one that is a title on its own ("Trade" or "Finance" alone is none; "Yesterday
-  Smith said" has none);
+* the **role** is the run of title words (`names.TITLE_WORDS`, `names.TITLE_QUALIFIERS`: "First
+  Minister") that ends the phrase, and it must hold one that is a title on its own ("Trade" or
+  "Finance" alone is none; "Yesterday Smith said" has none);
 * two or more words before it that do not name a country are the **organisation**
   ("Export-Import Bank of the United States", "JP Morgan"), and so is one word in capitals
   ("WHO"); one other word belongs to the role ("Treasury Secretary", "Ontario Premier"), and
@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import CONNECTORS, TITLE_WORDS, country_name
+from .names import CONNECTORS, TITLE_QUALIFIERS, TITLE_WORDS, country_name
 from .normalise import POSSESSIVE_END
 from .stopwords import CONTENT_STOP_WORDS
 
@@ -44,7 +44,8 @@ _SENTENCE_END = re.compile(r"^(?![A-Za-z]\.$)(?!(?:[A-Za-z]\.){2,}$)[\w'’-]{2,
 #: Title words that only make a title next to another one ("Trade", "Finance"): not a head alone.
 _NOT_A_HEAD = frozenset({"the", "of", "and", "us", "u.s.", "uk", "u.k.", "eu", "trade", "finance", "foreign",
                          "state", "economy", "economic", "public", "credit", "interior", "health", "party",
-                         "former", "acting", "senior", "junior", "opposition", "labor", "labour"})  # fmt: skip
+                         "former", "acting", "senior", "junior", "opposition", "labor", "labour",
+                         *TITLE_QUALIFIERS})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class StatedTitle:
 
 def _title_word(word: str) -> bool:
     bare = word.lower().strip(".,")
-    return bare in TITLE_WORDS or bare.startswith("director-") or _doer(word.strip(".,"))
+    return bare in TITLE_WORDS | TITLE_QUALIFIERS or bare.startswith("director-") or _doer(word.strip(".,"))
 
 
 def _capital(word: str) -> bool:

@@ -262,3 +262,43 @@ def test_a_name_run_into_a_persons_surname_is_dropped_but_a_relative_is_not() ->
     found = candidates(text)
     got = settle(answer(text, person=[c.name for c in found]), found, text)
     assert [p.name for p in got.people] == ["Nicole Randock", "Brian Randock"]
+
+
+def test_a_place_word_that_also_ends_clubs_and_broadcasters_names_yields_to_the_models_organisation() -> None:
+    text = (
+        "Derby County beat Ross County 2-1 on Saturday, the Golf Channel reported. Ferries crossed the "
+        "English Channel from Dover. Fans from Orange County watched at the Riverside Stadium."
+    )
+    found = candidates(text)
+    got = settle(answer(text, organisation=["Derby County", "Ross County", "Golf Channel", "Riverside Stadium"],
+                        place=["English Channel", "Dover"]), found, text)  # fmt: skip
+    assert {"Derby County", "Ross County", "Golf Channel"} <= set(got.organisations), got
+    assert {"English Channel", "Orange County", "Riverside Stadium"} <= set(got.places), got  # "other": the shape
+
+
+def test_a_plural_possessive_is_part_of_a_name() -> None:
+    text = "At Torquay Magistrates' Court, the lorry driver was fined. Mr Hale denied it."
+    found = candidates(text)
+    assert "Torquay Magistrates' Court" in {c.name for c in found}
+    got = settle(answer(text, organisation=["Torquay Magistrates' Court"]), found, text)
+    assert "Torquay Magistrates' Court" in got.organisations, got
+
+
+def test_a_word_that_qualifies_a_title_is_no_name() -> None:
+    text = (
+        "At Exeter Crown Court, District Judge Anna Price fined the driver. Scottish First Minister John "
+        "Swinney said the ruling was fair. First, the jury heard from Shadow Chancellor Mel Stride."
+    )
+    found = names(text)
+    assert {"Anna Price", "John Swinney", "Mel Stride"} <= set(found), found
+    assert not {"District", "Scottish First", "First", "Shadow"} & set(found), found
+
+
+def test_a_contraction_or_a_preposition_is_no_part_of_a_name() -> None:
+    text = (
+        "Michelle Obama launched the latest part of her Let's Move campaign in Phoenix. The man was held, "
+        "said the Arizona DPS According to police, he had fled."
+    )
+    found = names(text)
+    assert "Let" not in found and "Arizona DPS" in found, found
+    assert not any(n.endswith("According") for n in found), found

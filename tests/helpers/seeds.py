@@ -3,8 +3,8 @@
 `merged_seeds_briefing` runs the real pipeline (numbering, grounding, merging, quotes and
 countries read from the text) on ``../shared/seeds`` against the scripted loopback server;
 `answer` plays the model with fixed, hand-written drafts of each seed. The drafts are
-deliberately imperfect, so that a reviewer has something to fix: "Finance Ministerial" is
-listed as an organisation (it is a meeting), and the ministers named without a title before
+deliberately imperfect, so that a reviewer has something to fix: "Ontario" is
+listed as an organisation (it is a province), and the ministers named without a title before
 them (Giancarlo Giorgetti, …) are missing. Jay Horine and JP Morgan, left out of the drafts,
 are still found: the text's title ("JP Morgan Managing Director Jay Horine") names both. The
 drafts type the request's names as the real model does (`helpers.kinds`); roles and affiliations
@@ -48,7 +48,7 @@ _WIRE_OVERVIEW = {
 _LIST = {  # seed 003: the participant list (Jay Horine, JP Morgan and the untitled ministers left out)
     "people": ["Scott Bessent", "Jim Chalmers", "François-Philippe Champagne", "Rachel Reeves", "Jamieson Greer",
                "Valdis Dombrovskis", "Lars Klingbeil", "Mark Carney"],
-    "organisations": ["European Commission", "Finance Ministerial"],
+    "organisations": ["European Commission", "Ontario"],
 }  # fmt: skip
 _LIST_OVERVIEW = {
     "headline": "Bessent convenes finance ministers on critical minerals",

@@ -1,8 +1,8 @@
 """Making gold in the review page's edit mode, in Debian's headless Chromium, end to end.
 
 An analyst opens the edit page of the merged seeds briefing (`helpers.seeds`: the real
-pipeline against scripted drafts), confirms some items, rejects "Finance Ministerial" (a
-meeting, not an organisation), gives Valdis Dombrovskis a role, adds Giancarlo Giorgetti (a
+pipeline against scripted drafts), confirms some items, rejects "Ontario" (a
+province, not an organisation), gives Valdis Dombrovskis a role, adds Giancarlo Giorgetti (a
 minister the briefing misses) by selecting him in the source pane, reloads (the edits survive),
 and saves. The saved file must pass
 ``summariser gold check`` and equal the gold those edits imply — built here from the
@@ -34,7 +34,7 @@ pytestmark = [needs_seeds, pytest.mark.browser]
 NAME = "seeds_merged"
 ROLE = "Commissioner for Economy and Productivity"
 CONFIRMED = ["headline", "event_date", "location", "summary-0", "summary-1"]
-REJECTED = "Finance Ministerial"
+REJECTED = "Ontario"
 ADDED = "Giancarlo Giorgetti"  # "Italy’s Giancarlo Giorgetti": the scripted drafts do not type him a person
 
 

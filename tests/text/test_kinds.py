@@ -27,6 +27,12 @@ from summariser.text.kinds import is_demonym, shape_kind
         ("Recording Artists' Coalition Award", "event"),  # an event word ends it: not the coalition
         ("General Election", "event"),
         ("Wulong International Kite Festival", "event"),
+        ("Finance Ministerial", "event"),  # a meeting of ministers
+        ("Olympics", "event"),
+        ("Finance Bill", "event"),
+        ("Bill", None),  # a first name: one word is an event only in the plural
+        ("Cup", None),
+        ("Ross County", "place"),  # the shape alone; the model may make it the club (settle)
         ("Peru", "country"),
         ("the Netherlands", "country"),
         ("European Union", "country"),

@@ -23,6 +23,10 @@ CASES = [
      None, "UK"),
     ("Manchester United manager Louis van Gaal said", "Louis van Gaal", "manager", "Manchester United", None),
     ("the European Commission’s Valdis Dombrovskis, whose", "Valdis Dombrovskis", None, None, "European Commission"),
+    # a word that qualifies a title is the title's, not an organisation ("Deputy First" is no name)
+    ("Scotland’s Deputy First Minister John Swinney said", "John Swinney", "Deputy First Minister", None, "Scotland"),
+    ("At Torquay Magistrates’ Court, District Judge Kevin Grey said", "Kevin Grey", "District Judge", None, None),
+    ("Labour’s Shadow Chancellor Rachel Reeves said", "Rachel Reeves", "Shadow Chancellor", None, "Labour"),
 ]  # fmt: skip
 
 
