@@ -9,11 +9,13 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
    ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
    whatever the model said — but the model's "organisation" stands for a place word that also ends
    clubs' and broadcasters' names ("Ross County", "Golf Channel": `kinds.SHARED_PLACE_WORDS`);
-2. the model's kind — but a one-word "person" that spaCy tags only as a place or an
+2. the text's own word for it: an organisation's common noun right before the name ("German
+   magazine Der Spiegel", `kinds.ORGANISATION_DESCRIPTORS`) makes it one, unless the model says place;
+3. the model's kind — but a one-word "person" that spaCy tags only as a place or an
    organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
    an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
    Mann");
-3. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
+4. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
    an organisation word or an all-capitals acronym for ORG, a place label (GPE, LOC, FAC)
    for places; a person only when spaCy calls it PERSON, it has two words or more and a title
    stands before it in the text ("President Dina Boluarte").
@@ -35,7 +37,7 @@ from collections.abc import Sequence
 
 from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
 from ..text import nlp
-from ..text.kinds import COMMON_ACRONYMS, SHARED_PLACE_WORDS, shape_kind
+from ..text.kinds import COMMON_ACRONYMS, ORGANISATION_DESCRIPTORS, SHARED_PLACE_WORDS, shape_kind
 from ..text.names import TITLE_WORDS
 from ..text.normalise import APOSTROPHES, plain_key, whole_word
 from ..text.stopwords import FUNCTION_WORDS
@@ -54,6 +56,16 @@ def _titled(text: str, name: str) -> bool:
     return False
 
 
+def _described(text: str, name: str) -> bool:
+    """Whether the text writes an organisation's common noun right before ``name`` somewhere ("magazine
+    Der Spiegel", "the retailer Zara": `kinds.ORGANISATION_DESCRIPTORS`)."""
+    for match in whole_word(name, joiners="").finditer(text):
+        before = text[max(0, match.start() - 24) : match.start()].split()
+        if before and before[-1].lower() in ORGANISATION_DESCRIPTORS:
+            return True
+    return False
+
+
 def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
     shape = shape_kind(cand.name)
@@ -64,6 +76,8 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     if shape is not None:
         return shape
     tagged = cand.tagged
+    if picked != "place" and _described(text, cand.name):
+        return "organisation"  # "German magazine Der Spiegel": the text says what it is
     if picked == "person":
         single = len(cand.name.split()) == 1
         if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):

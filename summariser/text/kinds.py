@@ -14,6 +14,7 @@ grounding of people (`names.not_a_person`) use it.
   names an event, award or act (`EVENT_WORDS`: "Academy Awards", "General Election", "Kite Festival";
   one word only in the plural: "Olympics", not "Bill"); None when the shape does not tell (most names of
   people, and plain names such as "Maersk" or "Lima").
+* `ORGANISATION_DESCRIPTORS` — nouns that, right before a name, make it an organisation's ("magazine").
 * `COMMON_ACRONYMS` — capitals that are words, not names ("TV", "SUV", "MPs").
 * `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
   `demonym_country` — the country it stands for, when known ("Dutch" → "Netherlands").
@@ -30,6 +31,7 @@ from .normalise import plain_key
 __all__ = [
     "COMMON_ACRONYMS",
     "EVENT_WORDS",
+    "ORGANISATION_DESCRIPTORS",
     "ORGANISATION_WORDS",
     "PLACE_OPENERS",
     "PLACE_WORDS",
@@ -52,6 +54,12 @@ ORGANISATION_WORDS = ORG_WORDS | frozenset(
     tribune herald gazette broadcasting network networks reuters associated labs laboratories pharmaceuticals
     petroleum mining railways railway utilities telecom communications insurance brands stores
     llp ag nv gmbh spa""".split()
+)
+#: Common nouns that, written right before a name, say what it names is an organisation, whatever its
+#: shape ("German magazine Der Spiegel", "the retailer Zara", "boy band One Direction").
+ORGANISATION_DESCRIPTORS = frozenset(
+    """magazine newspaper tabloid broadcaster network channel website brand label retailer chain firm company
+    club band charity publisher studio airline bank insurer lender supermarket carmaker""".split()
 )
 #: Words that make a name a place's when they end it ("Wembley Stadium", "Ring Road") or, for
 #: `PLACE_OPENERS`, open it ("Lake Titicaca", "Strait of Hormuz"). Anywhere else

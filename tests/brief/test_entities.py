@@ -302,3 +302,15 @@ def test_a_contraction_or_a_preposition_is_no_part_of_a_name() -> None:
     found = names(text)
     assert "Let" not in found and "Arizona DPS" in found, found
     assert not any(n.endswith("According") for n in found), found
+
+
+def test_an_organisations_common_noun_before_a_name_makes_it_one() -> None:
+    text = (
+        "The German magazine Der Spiegel quoted an official. Shoppers queued outside the retailer Zara in Leeds, "
+        "and the club chairman Jim Mann said the boy band One Direction would play."
+    )
+    found = candidates(text)
+    got = settle(answer(text, person=["Der Spiegel", "Zara", "One Direction"], organisation=["Jim Mann"],
+                        place=["Leeds"]), found, text)  # fmt: skip
+    assert {"Der Spiegel", "Zara", "One Direction"} <= set(got.organisations), got
+    assert [p.name for p in got.people] == ["Jim Mann"] and got.places == ["Leeds"], got
