@@ -10,7 +10,8 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
    whatever the model said — but the model's "organisation" stands for a place word that also ends
    clubs' and broadcasters' names ("Ross County", "Golf Channel": `kinds.SHARED_PLACE_WORDS`);
 2. the text's own word for it: an organisation's common noun right before the name ("German
-   magazine Der Spiegel", `kinds.ORGANISATION_DESCRIPTORS`) makes it one, unless the model says place;
+   magazine Der Spiegel", `kinds.ORGANISATION_DESCRIPTORS`) makes it one, unless the model says place,
+   and an animal's ("black cat Rademenes", `kinds.ANIMAL_WORDS`) makes it none of the three;
 3. the model's kind — but a one-word "person" that spaCy tags only as a place or an
    organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
    an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
@@ -27,7 +28,8 @@ people ("Tory MPs"), another name run into a person's surname by a caption ("Hea
 beside "Kevin Sinfield"). A headline's word run onto a name is cut when a name is left ("Hillary
 Clinton Obsessed", "Syria Asked"). A person's name loses a rank or a common word leading it ("Major Johnnie
 Cousens", "Unpopular Bubba Watson"), and a person named once in full and again by one name
-("Julia Louis-Dreyfus" … "Julia", "Mr Cousens") is listed once.
+("Julia Louis-Dreyfus" … "Julia", "Mr Cousens") or with a typo ("Zara Phillips" … "Zara Philipps") is
+listed once.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from collections.abc import Sequence
 
 from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
 from ..text import nlp
-from ..text.kinds import COMMON_ACRONYMS, ORGANISATION_DESCRIPTORS, SHARED_PLACE_WORDS, shape_kind
+from ..text.kinds import ANIMAL_WORDS, COMMON_ACRONYMS, ORGANISATION_DESCRIPTORS, SHARED_PLACE_WORDS, shape_kind
 from ..text.names import TITLE_WORDS
 from ..text.normalise import APOSTROPHES, plain_key, whole_word
 from ..text.stopwords import FUNCTION_WORDS
@@ -56,12 +58,12 @@ def _titled(text: str, name: str) -> bool:
     return False
 
 
-def _described(text: str, name: str) -> bool:
-    """Whether the text writes an organisation's common noun right before ``name`` somewhere ("magazine
-    Der Spiegel", "the retailer Zara": `kinds.ORGANISATION_DESCRIPTORS`)."""
+def _described(text: str, name: str, nouns: frozenset[str]) -> bool:
+    """Whether the text writes one of ``nouns`` right before ``name`` somewhere ("magazine Der Spiegel",
+    "the retailer Zara": `kinds.ORGANISATION_DESCRIPTORS`; "black cat Rademenes": `kinds.ANIMAL_WORDS`)."""
     for match in whole_word(name, joiners="").finditer(text):
         before = text[max(0, match.start() - 24) : match.start()].split()
-        if before and before[-1].lower() in ORGANISATION_DESCRIPTORS:
+        if before and before[-1].lower() in nouns:
             return True
     return False
 
@@ -76,8 +78,10 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     if shape is not None:
         return shape
     tagged = cand.tagged
-    if picked != "place" and _described(text, cand.name):
+    if picked != "place" and _described(text, cand.name, ORGANISATION_DESCRIPTORS):
         return "organisation"  # "German magazine Der Spiegel": the text says what it is
+    if _described(text, cand.name, ANIMAL_WORDS):
+        return None  # "black cat Rademenes", "the gorilla Harambe"
     if picked == "person":
         single = len(cand.name.split()) == 1
         if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
@@ -219,4 +223,32 @@ def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
 
     full = [bare(p.name) for p in people if len(bare(p.name)) > 1]
     ends = {w for words in full for w in (words[0], words[-1])}
-    return [p for p in people if len(bare(p.name)) > 1 or bare(p.name)[0] not in ends]
+    kept: list[PersonDraft] = []
+    for p in people:
+        once = len(bare(p.name)) > 1 or bare(p.name)[0] not in ends
+        if once and not any(_misspelt(bare(p.name), bare(k.name)) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _misspelt(name: list[str], listed: list[str]) -> bool:
+    """Whether ``name`` is ``listed`` written again with a typo in one long word ("Zara Philipps" after "Zara
+    Phillips"): the same words but one, of five letters or more, which differs from its counterpart by one
+    letter added, dropped or changed (two from seven letters). Shorter words differ by a letter too often
+    between two people ("Jon", "John")."""
+    if len(name) != len(listed) or len(name) < 2:
+        return False
+    differ = [(a, b) for a, b in zip(name, listed, strict=True) if a != b]
+    if len(differ) != 1 or min(map(len, differ[0])) < 5:
+        return False
+    return _edits(*differ[0]) <= (2 if min(map(len, differ[0])) >= 7 else 1)
+
+
+def _edits(a: str, b: str) -> int:
+    """The letters to add, drop or change to turn ``a`` into ``b`` (Levenshtein's distance)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]

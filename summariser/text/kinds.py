@@ -14,6 +14,7 @@ grounding of people (`names.not_a_person`) use it.
   names an event, award or act (`EVENT_WORDS`: "Academy Awards", "General Election", "Kite Festival";
   one word only in the plural: "Olympics", not "Bill"); None when the shape does not tell (most names of
   people, and plain names such as "Maersk" or "Lima").
+* `ANIMAL_WORDS` — nouns that, right before a name, make it an animal's ("cat Rademenes").
 * `ORGANISATION_DESCRIPTORS` — nouns that, right before a name, make it an organisation's ("magazine").
 * `COMMON_ACRONYMS` — capitals that are words, not names ("TV", "SUV", "MPs").
 * `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
@@ -29,6 +30,7 @@ from .names import DEMONYMS, ORG_WORDS, country_name
 from .normalise import plain_key
 
 __all__ = [
+    "ANIMAL_WORDS",
     "COMMON_ACRONYMS",
     "EVENT_WORDS",
     "ORGANISATION_DESCRIPTORS",
@@ -60,6 +62,11 @@ ORGANISATION_WORDS = ORG_WORDS | frozenset(
 ORGANISATION_DESCRIPTORS = frozenset(
     """magazine newspaper tabloid broadcaster network channel website brand label retailer chain firm company
     club band charity publisher studio airline bank insurer lender supermarket carmaker""".split()
+)
+#: Animals a name may be written after: "black cat Rademenes", "the gorilla Harambe" — no person.
+ANIMAL_WORDS = frozenset(
+    """cat kitten dog puppy pup horse mare colt filly gelding stallion pony donkey gorilla chimpanzee elephant
+    lion tiger bear panda dolphin whale parrot tortoise""".split()
 )
 #: Words that make a name a place's when they end it ("Wembley Stadium", "Ring Road") or, for
 #: `PLACE_OPENERS`, open it ("Lake Titicaca", "Strait of Hormuz"). Anywhere else

@@ -314,3 +314,22 @@ def test_an_organisations_common_noun_before_a_name_makes_it_one() -> None:
                         place=["Leeds"]), found, text)  # fmt: skip
     assert {"Der Spiegel", "Zara", "One Direction"} <= set(got.organisations), got
     assert [p.name for p in got.people] == ["Jim Mann"] and got.places == ["Leeds"], got
+
+
+def test_an_animal_is_no_person() -> None:
+    text = "Black cat Rademenes nurses sick pets at the shelter in Bydgoszcz, said vet Anna Nowak. Rademenes purrs."
+    found = candidates(text)
+    got = settle(answer(text, person=["Rademenes", "Anna Nowak"], place=["Bydgoszcz"]), found, text)
+    assert [p.name for p in got.people] == ["Anna Nowak"], got
+
+
+def test_a_person_written_again_with_a_typo_is_listed_once() -> None:
+    text = (
+        "Mike Tindall cheered with his wife, Zara Phillips, at Aintree. Later Mike Tindall and wife Zara Philipps "
+        "met trainer Dean Smith. Jon Smith and John Smith, no relation, rode."
+    )
+    found = candidates(text)
+    got = settle(answer(text, person=[c.name for c in found if c.name != "Aintree"], place=["Aintree"]), found, text)
+    people = [p.name for p in got.people]
+    assert "Zara Phillips" in people and "Zara Philipps" not in people, people
+    assert {"Jon Smith", "John Smith", "Dean Smith"} <= set(people), people  # a short word: two people
