@@ -1,18 +1,18 @@
 """Typed candidates: the names an article mentions, numbered for the model to sort.
 
-A small model is better at choosing among given options than at writing lists, and a name it
-copies may be half a name or a place. So the names come from the text — spaCy's entities
-(PERSON, ORG, GPE, LOC, FAC, NORP: `summariser.text.nlp`), the capitalised phrases it
-misses or mislabels (`summariser.text.phrases`: "Hook of Holland"; "Lars Klingbeil", whom
-spaCy calls a place) and the dateline's place and agency — cleaned (no "the", small word, possessive or
-title at either end; no word of the calendar before: "Saturday Wright" is a caption run into
-the text), each once under its fullest form (a surname, a first word or an acronym of a longer
-name folds into it: "CPS" of "Crown Prosecution Service"), in the order of the text. What only
-looks like a name is left out: a contraction ("I'd"), a common acronym (`kinds.COMMON_ACRONYMS`:
-"TV", "MPs") and a one-word capital the tagger reads as a common word wherever it stands
-("Like many …", "Paramedics arrived"). The model answers with the kind of each — person,
-organisation, place or other (`schemas.EntityKinds`: the names are the keys of its answer,
-written by the grammar); it cannot name what the text does not, and one answer costs a few
+A small model is better at choosing among given options than at writing lists, and a name it copies
+may be half a name or a place. So the names come from the text — spaCy's entities (PERSON, ORG, GPE,
+LOC, FAC, NORP: `summariser.text.nlp`), the capitalised phrases it misses or mislabels
+(`summariser.text.phrases`: "Hook of Holland"; "Lars Klingbeil", whom spaCy calls a place), a
+title's office ("the U.S. Trade Representative’s office") and the dateline's place and agency —
+cleaned (no "the", small word, possessive or title at either end; no word of the calendar before:
+"Saturday Wright" is a caption run into the text), each once under its fullest form (a surname, a
+first word or an acronym of a longer name folds into it: "CPS" of "Crown Prosecution Service"), in
+the order of the text. What only looks like a name is left out: a contraction ("I'd"), a common
+acronym (`kinds.COMMON_ACRONYMS`: "TV", "MPs") and a one-word capital the tagger reads as a common
+word wherever it stands ("Like many …", "Paramedics arrived"). The model answers with the kind of
+each — person, organisation, place or other (`schemas.EntityKinds`: the names are the keys of its
+answer, written by the grammar); it cannot name what the text does not, and one answer costs a few
 tokens per name.
 
 `summariser.brief.settle` then decides each candidate's kind.
@@ -130,6 +130,12 @@ def _small(word: str, more: frozenset[str] = frozenset()) -> bool:
 _NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
 
 
+#: A title's office, named by the title: "the U.S. Trade Representative’s office", "Maricopa County Sheriff's
+#: Office" (a title word, or one of `_OFFICE_HOLDERS`, before the possessive; "Riva's office" is a person's).
+_TITLE_OFFICE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&-]*\s){0,5}(?P<title>[A-Z][\w.&-]*)['’]s [Oo]ffice\b")
+_OFFICE_HOLDERS = frozenset("sheriff marshal marshall coroner prosecutor auditor comptroller ombudsman".split())
+
+
 def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """The names of ``text`` to number for the model (module docstring), in order of first mention."""
     found: dict[str, Candidate] = {}
@@ -192,6 +198,9 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
                 offset += len(piece) + 1
     for phrase, at in capitalised_phrases(text, starts, words):
         add(phrase, _CAPS, at)
+    for match in _TITLE_OFFICE.finditer(text):  # "the U.S. Trade Representative’s office": an organisation
+        if match["title"].lower().strip(".") in TITLE_WORDS | _OFFICE_HOLDERS:
+            add(match.group(), "ORG", match.start())
     ordered = sorted(found.values(), key=lambda c: c.first)
     return _fullest(ordered)[:limit]
 

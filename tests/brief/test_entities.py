@@ -333,3 +333,15 @@ def test_a_person_written_again_with_a_typo_is_listed_once() -> None:
     people = [p.name for p in got.people]
     assert "Zara Phillips" in people and "Zara Philipps" not in people, people
     assert {"Jon Smith", "John Smith", "Dean Smith"} <= set(people), people  # a short word: two people
+
+
+def test_a_titles_office_is_an_organisation_and_a_persons_is_not() -> None:
+    text = (
+        "The Maricopa County Sheriff's Office said the suspect fled. The U.S. Trade Representative’s office "
+        "joined the talks. Riva's office declined to comment."
+    )
+    found = names(text)
+    assert {"Maricopa County Sheriff's Office", "U.S. Trade Representative’s office"} <= set(found), found
+    assert not any("Riva" in n and "office" in n for n in found), found
+    got = settle(answer(text), candidates(text), text)  # the model says "other" to all: the shape decides
+    assert {"Maricopa County Sheriff's Office", "U.S. Trade Representative’s office"} <= set(got.organisations)
