@@ -205,7 +205,7 @@ def _read(tokens: list[_Token], i: int, text: str, value: float, unit: str) -> Q
     written = text[token.start : last]
     after = _side(tokens, range(k, min(k + 3, len(tokens))))
     before = _side(tokens, range(i - 1, max(i - 5, -1), -1))
-    for word in [*after, *before]:  # the words after first, then before, nearest first
+    for word in [*after, *before, *_subject(tokens, before)]:  # after, then before (nearest first), then the subject
         if (kind := _CLASS_OF.get(word.lower)) is not None:
             lo, hi = min(word.start, token.start), max(word.end, last)
             return Quantity(value, written, unit, kind, frozenset(), kind, lo, hi)
@@ -228,6 +228,20 @@ def _read(tokens: list[_Token], i: int, text: str, value: float, unit: str) -> Q
     return Quantity(value, written, unit, None, terms, label, named[0].start, last)
 
 
+def _subject(tokens: list[_Token], before: list[_Token]) -> list[_Token]:
+    """When a verb that moves a number comes just before it ("… rose to 45"), the words from the start of its
+    clause to the verb, first word first: the head of the subject comes first ("The death toll from Sunday's
+    magnitude 6.4 quake rose to 45" counts deaths, not the magnitude named in between)."""
+    verb = next((t for t in before if t.lower in _CHANGE_VERBS), None)
+    if verb is None:
+        return []
+    at = tokens.index(verb)
+    first = at
+    while first > 0 and tokens[first - 1].text not in ',;:()"“”?!.' and at - first < 12:
+        first -= 1
+    return [t for t in tokens[first:at] if t.text[:1].isalpha()]
+
+
 def _noun_run(after: list[_Token]) -> list[_Token]:
     """The words naming what a number counts: after the `SKIPPED` words, up to a function word ("bulk carriers")."""
     words = list(after)
@@ -238,6 +252,8 @@ def _noun_run(after: list[_Token]) -> list[_Token]:
         if t.lower in CONTENT_STOP_WORDS:
             break
         run.append(t)
+    while len(run) > 1 and run[-1].lower.endswith(("ed", "ing")):  # "bridges reopened": the verb after the noun
+        run.pop()
     return run
 
 

@@ -9,9 +9,10 @@ substance. The earlier briefing is asked too, by the rules that merge briefings:
 lists (`names.same_person`), an organisation it lists (`names.fullest`'s key), a fact it states
 (`draft.same_fact`) or a quote it has (`merge.SAME_QUOTE`) is not new whatever the texts say.
 
-The facts are the summary-worthy sentences: the new briefing's bullets and implications and the
+The facts are the summary-worthy sentences: the new briefing's bullets and implications, the
 sentences the model picked from the new articles (``candidates``), which a briefing capped at
-six bullets may not have room for; in the new articles' order, at most `UPDATE_MAX_FACTS`.
+six bullets may not have room for, and the sentence each new quote is said in (the remark it is
+part of); in the new articles' order, at most `UPDATE_MAX_FACTS`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from ...schemas import UPDATE_MAX_FACTS, Article, Briefing, Evidence, SummaryPoint, Updates
+from ...schemas import BULLET_MAX_WORDS, UPDATE_MAX_FACTS, Article, Briefing, Evidence, SummaryPoint, Updates
 from ...text.names import fullest, same_person
 from ...text.normalise import plain_key
+from ...text.sentences import sentence_around
 from ..draft import distinct, same_fact
 from ..grounding import Grounder
-from ..merge import SAME_QUOTE
+from ..merge import SAME_QUOTE, fit_words
 from .changes import changes_between
 from .versions import since_of
 
@@ -86,14 +88,23 @@ def updates_between(previous: Briefing, current: Briefing, *, candidates: Sequen
         verbatim, _ = g.quote(q.text)
         if judge.only_new(verbatim) and judge.only_new(verbatim + g.claim(q.text)):
             quotes.append(q.model_copy(update={"evidence": verbatim}))
+    texts = {s.doc_id: s.text or "" for s in current.sources}
+    remarks = [_sentence(texts[q.evidence[0].doc_id], q.evidence[0]) for q in quotes if q.evidence]
     return Updates(
         since=since_of(previous),
-        facts=_facts(judge, previous, current, candidates),
+        facts=_facts(judge, previous, current, [*candidates, *remarks]),
         changes=changes_between(g, judge.earlier, judge.fresh),
         people=people,
         organisations=organisations,
         quotes=quotes,
     )
+
+
+def _sentence(text: str, evidence: Evidence) -> str:
+    """The sentence a new quote is said in (`sentences.sentence_around`, as the quote's speaker is found):
+    the remark it belongs to, a fact of its own ("Carney framed US participation as possible but …")."""
+    start, end = sentence_around(text, evidence.start, evidence.end)
+    return fit_words(text[start:end].strip(), BULLET_MAX_WORDS)
 
 
 def _facts(judge: _Judge, previous: Briefing, current: Briefing, candidates: Sequence[str]) -> list[SummaryPoint]:
