@@ -222,11 +222,12 @@ async def asummarise(
     *,
     model: str | None = None,
     settings: Settings | None = None,
+    previous: Briefing | None = None,
     **overrides: Any,
 ) -> Briefing:
-    """Async `summarise`: runs the pipeline in a worker thread, so the event loop stays free.
+    """Async `summarise` (``previous`` too): runs the pipeline in a worker thread, so the event loop stays free.
 
     Several calls may run concurrently; the embedded model serialises its generations, HTTP
     backends serve them in parallel.
     """
-    return await asyncio.to_thread(summarise, sources, model=model, settings=settings, **overrides)
+    return await asyncio.to_thread(summarise, sources, model=model, settings=settings, previous=previous, **overrides)

@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import seeds
 from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 from helpers.paths import FIXTURES
+from helpers.seeds import needs_seeds
 
 from summariser import Briefing, InputError, summarise
 from summariser.brief.grounding import Grounder
@@ -198,3 +200,45 @@ def test_gold_tooling_accepts_a_later_version_and_checks_its_update(brief: Brief
     (gold / "quake.json").write_text(to_json(broken), encoding="utf-8")
     problems, _ = check_gold(gold)
     assert any("updates.changes[0]" in p.line() and change.quantity in p.line() for p in problems), problems
+
+
+def test_the_async_variant_takes_the_earlier_version_too(brief: Brief) -> None:
+    import asyncio
+
+    from summariser import asummarise
+
+    first = brief("quake_first")
+    second = brief("quake_update", previous=first)
+    assert first.meta is not None
+    with FakeOpenAI(responder=echo_answer) as server:
+        settings = Settings(model=f"{server.base_url}#echo", cache="off")
+        again = asyncio.run(asummarise([STORIES / "quake_update.txt"], settings=settings, previous=first))
+    assert again.updates is not None and second.updates is not None
+    assert again.updates.changes == second.updates.changes
+
+
+def test_the_edit_page_shows_the_update_but_does_not_make_it_gold(brief: Brief) -> None:
+    from summariser.output.editing import EditPage
+
+    second = brief("quake_update", previous=brief("quake_first"))
+    page = render_review(second, EditPage("quake"))
+    assert 'id="whats-new"' in page and 'class="update"' in page  # shown, not an item to mark correct or wrong
+    assert 'class="item update"' not in page
+
+
+@needs_seeds
+def test_the_seeds_update_on_the_scripted_drafts(tmp_path: Path) -> None:
+    """000 then 000 + 003 with the hand-written drafts of `helpers.seeds` standing in for the model (the real
+    model's answers: tests/brief/test_updates_seeds.py): the update's rules on the seeds' own texts."""
+    with FakeOpenAI(responder=seeds.answer) as server:
+        settings = Settings(model=f"{server.base_url}#seeds", cache="off", cache_dir=tmp_path)
+        first = summarise([seeds.SEED_FILES[0]], settings=settings)
+        u = summarise([seeds.SEED_FILES[1]], settings=settings, previous=first).updates
+    assert u is not None
+    people = {p.name.split()[-1] for p in u.people}
+    assert {"Chalmers", "Champagne", "Reeves", "Katayama", "Greer", "Jovanovic", "Horine", "Carney"} <= people
+    assert "Bessent" not in people
+    organisations = {o.name for o in u.organisations}
+    assert "JP Morgan" in organisations and not any("Treasury" in o or "Export-Import" in o for o in organisations)
+    assert [q.speaker for q in u.quotes] == ["Mark Carney"] and "assured opportunity" in u.quotes[0].text
+    assert any(f.text.startswith("This comes a month after Prime Minister Mark Carney said") for f in u.facts)
