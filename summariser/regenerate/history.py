@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import testpoints
 from ..atomic import remove, write_atomic
 from ..config import Settings
 from ..errors import SummariserError
@@ -83,6 +84,7 @@ def keep_version(out: Path, name: str, previous: Briefing) -> None:
     kept = history_files(out, name)
     for version in sorted(kept)[:-KEEP]:
         remove(inside(out, kept[version]))
+    testpoints.reached("version-kept")
 
 
 def build_version(
