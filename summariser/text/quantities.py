@@ -11,8 +11,10 @@ text is read with the thing it counts, by rules a reader can check, not by a mod
 * **votes for / against** from a tally ("by 212 votes to 198", "54 in favour and 46 against"),
   in a sentence that speaks of a vote (`VOTE_WORDS`);
 * otherwise the **noun counted** right after the number ("120 homes", "$2 billion for
-  reconstruction": the words of `SKIPPED` passed over), or, when nothing follows, the content
-  words just before it ("its reconstruction pledge to $3.5 billion") as its terms.
+  reconstruction": the words of `SKIPPED` passed over; a common noun of the dictionary the
+  pipeline ships, `nlp.word_classes`), or, when nothing follows and a link word ties the number
+  to the words before it ("its reconstruction pledge to $3.5 billion", "a premium of 8 per cent"),
+  those content words as its terms.
 
 The unit is part of the quantity: a plain count, a percentage, or a currency (symbol or word,
 with million/billion scales folded into the value). Numbers that are dates, years, times, ages
@@ -26,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import nlp
 from .normalise import stem
 from .stopwords import CONTENT_STOP_WORDS
 
@@ -48,7 +51,7 @@ VOTE_WORDS = frozenset("vote votes voted voting ballot ballots tally".split())
 #: Counted words too general to tell two quantities apart ("30 people", "three days"): no quantity.
 GENERIC = frozenset(
     """people person persons others times time year years month months week weeks day days hour hours minute
-    minutes second seconds percent cent per points point""".split()
+    minutes second seconds percent cent per points point ago later earlier man men woman women child children""".split()
 )
 #: Words passed over between a number and the noun it counts ("$2 billion for reconstruction").
 SKIPPED = frozenset("more additional other new extra further of in for to the a an".split())
@@ -134,13 +137,16 @@ def _number(token: _Token, text: str) -> tuple[float, str] | None:
 
 
 def _not_a_quantity(tokens: list[_Token], i: int, text: str) -> bool:
-    """A date, year, time, age or ordinal ("12 March", "2026", "07:15", "45-year-old", "3rd")."""
+    """A date, year, time, age, ordinal or a number in a compound ("12 March", "2026", "07:15", "45-year-old",
+    "3rd", "15-time")."""
     token = tokens[i]
     after = text[token.end : token.end + 12].lower()
-    if after[:1].isalpha() or after.startswith((":", "-year", " years old", " year old")):
+    if after[:1].isalpha() or after.startswith((":", "-", " years old", " year old")):
         return True
     neighbours = {tokens[j].lower for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
     if neighbours & _MONTHS or (i > 0 and tokens[i - 1].lower in ("aged", "age", "no", "number")):
+        return True
+    if i > 1 and tokens[i - 1].lower == "of" and tokens[i - 2].lower == "age":
         return True
     plain = token.text.isdigit() and len(token.text) == 4
     return plain and 1800 <= int(token.text) <= 2100
@@ -213,19 +219,28 @@ def _read(tokens: list[_Token], i: int, text: str, value: float, unit: str) -> Q
     run = _noun_run(after)
     if run and (not word_number or run[0] is after[0]):
         head = run[-1]
-        if head.lower not in GENERIC:
+        if head.lower not in GENERIC and _counted_noun(head):
             label = " ".join(t.text for t in run)
             return Quantity(value, written, unit, None, frozenset({stem(head.lower)}), label, token.start, head.end)
         if unit == "count":
             return None  # "30 people", "three days": too general to be one quantity
     elif word_number or (after and after[0].lower not in CONTENT_STOP_WORDS):
         return None
+    if not before or before[0].lower not in _LINKS:
+        return None  # "Ross County beat them 2": only "… rose to N", "… of N", "… at N" say what N is
     named = [t for t in reversed(before) if t.lower not in CONTENT_STOP_WORDS | GENERIC | _CHANGE_VERBS]
+    named = [t for t in named if nlp.word_classes(t.lower) & {"noun", "plural"}]
     if word_number or not named:
         return None
     terms = frozenset(stem(t.lower) for t in named)
     label = " ".join(t.text for t in named)
     return Quantity(value, written, unit, None, terms, label, named[0].start, last)
+
+
+def _counted_noun(word: _Token) -> bool:
+    """Whether ``word`` can be what a number counts: a common noun (or its plural) in the dictionary the
+    pipeline ships (`nlp.word_classes`), written in lower case ("Zero Night", "28 made", "two years ago": no)."""
+    return word.text[:1].islower() and bool(nlp.word_classes(word.lower) & {"noun", "plural"})
 
 
 def _subject(tokens: list[_Token], before: list[_Token]) -> list[_Token]:
@@ -243,20 +258,27 @@ def _subject(tokens: list[_Token], before: list[_Token]) -> list[_Token]:
 
 
 def _noun_run(after: list[_Token]) -> list[_Token]:
-    """The words naming what a number counts: after the `SKIPPED` words, up to a function word ("bulk carriers")."""
+    """The words naming what a number counts ("bulk carriers"): after the `SKIPPED` words, the lower-case nouns
+    and adjectives that follow (`nlp.word_classes`), ending on a noun; empty when none follows."""
     words = list(after)
     while words and words[0].lower in SKIPPED:
         words.pop(0)
     run = []
     for t in words:
-        if t.lower in CONTENT_STOP_WORDS:
+        if not t.text[:1].islower() or t.lower in CONTENT_STOP_WORDS or not nlp.word_classes(t.lower) & _NAMING:
             break
         run.append(t)
-    while len(run) > 1 and run[-1].lower.endswith(("ed", "ing")):  # "bridges reopened": the verb after the noun
+        if t.lower in GENERIC:
+            break  # "two years Global appeal": the years are what is counted
+    while run and not _counted_noun(run[-1]):
         run.pop()
     return run
 
 
+#: The word classes of the words that name what a number counts.
+_NAMING = frozenset({"noun", "plural", "adj"})
+#: The words that tie a number to the words before it ("pledge to $3.5 billion", "a premium of 8 per cent").
+_LINKS = frozenset({"to", "at", "of"})
 #: Verbs that move a number ("rose to", "was raised to"): they say nothing of what is counted.
 _CHANGE_VERBS = frozenset(
     """rose rise rises risen rising raised raise increased increase grew grow climbed climb jumped jump fell fall

@@ -70,6 +70,9 @@ def test_counted_nouns_name_the_quantity() -> None:
         "It was the 3rd time this year.",  # an ordinal
         "About 30 people attended the meeting for three days.",  # too general to tell quantities apart
         "One of the bridges reopened.",  # a number word with nothing counted right after it
+        "The 15-time winner drew a 400-strong crowd.",  # numbers inside compounds
+        "Police said 17 Police Scotland officers found two years ago.",  # names and adverbs count nothing
+        "Ross County beat them 2 on Saturday.",  # nothing ties the number to the words before it
     ],
 )
 def test_numbers_that_count_nothing_nameable_are_no_quantity(text: str) -> None:
