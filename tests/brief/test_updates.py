@@ -242,3 +242,18 @@ def test_the_seeds_update_on_the_scripted_drafts(tmp_path: Path) -> None:
     assert "JP Morgan" in organisations and not any("Treasury" in o or "Export-Import" in o for o in organisations)
     assert [q.speaker for q in u.quotes] == ["Mark Carney"] and "assured opportunity" in u.quotes[0].text
     assert any(f.text.startswith("This comes a month after Prime Minister Mark Carney said") for f in u.facts)
+
+
+def test_an_organisation_is_new_unless_the_earlier_briefing_lists_it_or_a_longer_or_shorter_name(
+    brief: Brief,
+) -> None:
+    from summariser.schemas import Organisation
+
+    first = brief("aid_first")
+    second = brief("aid_raised", previous=first)
+    assert second.updates is not None and [o.name for o in second.updates.organisations] == ["World Bank"]
+    listed = [Organisation(name=n) for n in ("Treasury", "US Treasury")]  # one name and its longer form
+    earlier = first.model_copy(update={"organisations": listed})
+    assert [o.name for o in updates_between(earlier, second).organisations] == ["World Bank"]
+    banks = first.model_copy(update={"organisations": [*listed, Organisation(name="The World Bank")]})
+    assert updates_between(banks, second).organisations == []

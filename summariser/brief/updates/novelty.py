@@ -64,7 +64,7 @@ class _Judge:
 def _listed(name: str, names: Iterable[str]) -> bool:
     """Whether the earlier briefing lists the organisation ``name`` (the same, or a longer or shorter form of it)."""
     names = list(names)
-    return any(plain_key(n) == plain_key(name) for n in names) or len(fullest([name, *names])) <= len(names)
+    return any(plain_key(n) == plain_key(name) for n in names) or len(fullest([name, *names])) <= len(fullest(names))
 
 
 def updates_between(previous: Briefing, current: Briefing, *, candidates: Sequence[str] = ()) -> Updates:
