@@ -4,7 +4,8 @@ A reader of a story's new version wants the difference first, so both open with 
 the update is measured against and when it was made, then the new facts, the changed numbers
 (old → new), the people, organisations and quotes no earlier article had — or, when the new
 articles add nothing, one line that says so. `heading` is the one wording of the title, shared
-by `render.to_markdown` and the review page; `markdown_lines` are the Markdown section.
+by `render.to_markdown` and the review page; `markdown_lines` are the Markdown section; `news_line`
+the update in a few words, for ``regenerate``'s summary.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from ..schemas import Change, Updates
 from .markdown import text as md
 
-__all__ = ["NOTHING_NEW_LINE", "change_line", "heading", "markdown_lines"]
+__all__ = ["NOTHING_NEW_LINE", "change_line", "heading", "markdown_lines", "news_line"]
 
 #: What an update with nothing new says.
 NOTHING_NEW_LINE = "Nothing new: the articles added since then add nothing to it."
@@ -46,3 +47,20 @@ def markdown_lines(updates: Updates) -> list[str]:
     lines += [f"- **Organisation:** {md(o.name)}" for o in updates.organisations]
     lines += [f"- **Quote:** “{md(q.text)}” — {md(q.speaker or 'unattributed')}" for q in updates.quotes]
     return [*lines, ""]
+
+
+def news_line(updates: Updates | None) -> str | None:
+    """The update in a few words, for a run's summary: "version 2: 3 facts, 1 change, 9 people new" (None: a first
+    version)."""
+    if updates is None:
+        return None
+    version = f"version {updates.since.version + 1}"
+    counts = [
+        (len(updates.facts), "fact", "facts"),
+        (len(updates.changes), "change", "changes"),
+        (len(updates.people), "person", "people"),
+        (len(updates.organisations), "organisation", "organisations"),
+        (len(updates.quotes), "quote", "quotes"),
+    ]
+    said = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    return f"{version}: {', '.join(said)} new" if said else f"{version}: nothing new"

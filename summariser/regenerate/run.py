@@ -14,9 +14,8 @@ With a token budget (``max_tokens_total``) every briefing's requests are held to
 Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
 answers so far are in the response cache and cost nothing then) — and once the budget has
 refused a request no new briefing starts; those in flight go on while their requests fit.
-The report (`report.RunReport`) counts the requests of every briefing the run started, built,
-failed or left, and how many the budget charged their worst case (`TokenLedger.worst_cases`:
-no believable usage).
+The report (`report.RunReport`) counts the requests of every briefing the run started, built, failed
+or left, and how many the budget charged their worst case (`TokenLedger.worst_cases`: no believable usage).
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from ..output.editing import EditPage, gold_name
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
+from ..output.whats_new import news_line
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
 from ..settings_table import DEFAULT_CONCURRENCY
 from .history import build_version, keep_version
@@ -195,7 +195,7 @@ class _Run:
             return Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
         self._keep(item, briefing)
         usage = briefing.meta.usage if briefing.meta else Usage()
-        return Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
+        return Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage, news=news_line(briefing.updates))
 
     async def _written(self, item: Planned) -> Briefing:
         """The briefing of ``item``, made on a worker thread and written (JSON, Markdown, review page)."""

@@ -27,6 +27,7 @@ from summariser.config import Settings
 from summariser.ingest.read import make_article
 from summariser.output.render import to_markdown
 from summariser.output.review import render_review
+from summariser.output.whats_new import news_line
 
 STORIES = FIXTURES / "updates"
 Brief = Callable[..., Briefing]
@@ -123,6 +124,7 @@ def test_an_update_with_nothing_new_says_so_and_changes_nothing_else(brief: Brie
     assert len(again.sources) == 2 and again.meta is not None
     assert NOTHING_NEW.format(version=1) in again.meta.notes
     assert "Nothing new" in to_markdown(again) and "Nothing new" in render_review(again)
+    assert news_line(again.updates) == "version 2: nothing new" and news_line(first.updates) is None
 
 
 def test_the_next_version_counts_on_and_ignores_what_the_last_one_added(brief: Brief) -> None:

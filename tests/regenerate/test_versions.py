@@ -56,6 +56,8 @@ def test_an_event_that_gains_an_article_keeps_its_earlier_version_and_says_what_
     shutil.copy(UPDATES / ARRIVALS[1], articles)
     report = regenerate(articles, out, settings=echo, group_by="event")
     assert [o.ok for o in report.outcomes] == [True]
+    assert report.outcomes[0].news is not None and report.outcomes[0].news.startswith("version 2: ")
+    assert "2 changes" in report.outcomes[0].news  # the summary table's line: deaths and injured
     second = read_briefing(out / "quake.json")
     assert second.updates is not None and second.updates.since.version == 1
     assert {(c.quantity, c.old, c.new) for c in second.updates.changes} >= {("deaths", "30", "45")}
