@@ -29,7 +29,7 @@ from ..draft import distinct, same_fact
 from ..grounding import Grounder
 from ..merge import SAME_QUOTE, fit_words
 from .changes import changes_between
-from .versions import since_of
+from .versions import article_of, since_of
 
 __all__ = ["sources_of", "updates_between"]
 
@@ -39,8 +39,8 @@ def sources_of(*briefings: Briefing) -> list[Article]:
     seen: dict[str, Article] = {}
     for briefing in briefings:
         for s in briefing.sources:
-            if s.text is not None and s.doc_id not in seen:
-                seen[s.doc_id] = Article(id=s.doc_id, title=s.title, published=s.published, text=s.text, path=s.path)
+            if s.doc_id not in seen and (article := article_of(s)) is not None:
+                seen[s.doc_id] = article
     return list(seen.values())
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...errors import InputError
-from ...schemas import Article, Briefing, Since
+from ...schemas import Article, Briefing, Since, SourceRef
 
-__all__ = ["earlier_articles", "since_of", "version_of"]
+__all__ = ["article_of", "earlier_articles", "since_of", "version_of"]
 
 
 def version_of(briefing: Briefing) -> int:
@@ -30,6 +30,14 @@ def since_of(previous: Briefing) -> Since:
     )
 
 
+def article_of(source: SourceRef) -> Article | None:
+    """The article a briefing's source was made from, read back from its ``text`` (None: the briefing does not
+    carry it). The same id, text, title and publication time: the same requests, answered by the cache."""
+    if source.text is None:
+        return None
+    return Article(id=source.doc_id, title=source.title, published=source.published, text=source.text, path=source.path)
+
+
 def earlier_articles(
     previous: Briefing, given: Sequence[Article], *, name: str = "the earlier briefing"
 ) -> list[Article]:
@@ -43,8 +51,8 @@ def earlier_articles(
     for s in previous.sources:
         if s.doc_id in by_id:
             out.append(by_id.pop(s.doc_id))
-        elif s.text is not None:
-            out.append(Article(id=s.doc_id, title=s.title, published=s.published, text=s.text, path=s.path))
+        elif (article := article_of(s)) is not None:
+            out.append(article)
         else:
             raise InputError(
                 f"{name} does not carry the text of its source {(s.path or s.title or s.doc_id)[:80]!r}; "
