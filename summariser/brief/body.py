@@ -27,8 +27,9 @@ from ..schemas import (
 
 __all__ = ["ASSEMBLED", "Body"]
 
-#: The `Briefing` fields a body does not carry: the pipeline adds them when it assembles the briefing.
-ASSEMBLED = frozenset({"schema_version", "sources", "grounding", "meta"})
+#: The `Briefing` fields a body does not carry: the pipeline adds them when it assembles the briefing
+#: (``updates`` when it is a later version: `summariser.brief.updates`).
+ASSEMBLED = frozenset({"schema_version", "sources", "grounding", "meta", "updates"})
 
 
 @dataclass

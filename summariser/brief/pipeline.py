@@ -7,12 +7,15 @@
 4. `merge.merge` merges the drafts of all articles into one briefing body;
 5. `grounding.check` keeps what the sources support, with evidence, dates the event from
    the sources' own date expressions (never from the model) and fills the report;
-6. `Body.briefing` adds the sources, the report and how the briefing was made.
+6. `Body.briefing` adds the sources, the report and how the briefing was made;
+7. with ``previous`` (an earlier version of the briefing), `updates.updated` says what the
+   articles new to it add (``updates``), computed from the two versions, without the model.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from itertools import islice
@@ -41,6 +44,7 @@ from . import prompts
 from .draft import Draft, distinct, drafts_for
 from .grounding import Grounder, bullets_required, check
 from .merge import merge
+from .updates import earlier_articles, updated
 
 __all__ = [
     "PROMPT_CHARS_PER_TOKEN",
@@ -122,9 +126,16 @@ def summarise(
     *,
     model: str | None = None,
     settings: Settings | None = None,
+    previous: Briefing | None = None,
     **overrides: Any,
 ) -> Briefing:
     """Turn one article, or several articles about one event, into one `Briefing`.
+
+    With ``previous`` (an earlier briefing of the story, as ``summarise`` returned it or read
+    from its JSON) ``sources`` are the articles that joined it: the result is the next version,
+    made of the earlier articles (from ``previous``'s ``sources[].text``) and the new ones, and
+    its ``updates`` say what the new ones add — facts, changed numbers, people, organisations,
+    quotes, each with its span — or that they add nothing (the briefing then stays as it was).
 
     ``sources`` are paths (``.txt``, ``.md``, ``.html``, ``.json``, ``.jsonl``), article text
     strings or `Article` objects. ``model`` is a model string (default: the embedded model);
@@ -134,7 +145,11 @@ def summarise(
     not fit is not sent, and `BudgetExceeded` is raised. Raises only `SummariserError` subclasses.
     """
     base = override(load_settings() if settings is None else settings, model=model, **overrides)
-    return build(sources, base)
+    if previous is None:
+        return build(sources, base)
+    if not isinstance(previous, Briefing):
+        raise InputError(f"previous must be a Briefing (an earlier version of the briefing), not {_kind(previous)}")
+    return build(earlier_articles(previous, load_sources(_as_list(sources))), base, previous=previous)
 
 
 def build(
@@ -144,6 +159,7 @@ def build(
     wrap: Wrapper | None = None,
     ledger: TokenLedger | None = None,
     on_usage: Callable[[Usage], None] | None = None,
+    previous: Briefing | None = None,
 ) -> Briefing:
     """`summarise` under resolved ``settings``; ``wrap`` puts a transport in front of the cache (batch rounds).
 
@@ -151,6 +167,8 @@ def build(
     its briefings); without one, ``settings.max_tokens_total`` (if set) is this briefing's budget.
     A request that would not fit raises `BudgetExceeded` before it is sent. ``on_usage`` is told
     what the requests cost once they are done, also when the briefing fails (a run counts them all).
+    With ``previous`` the briefing is the version after it (`updates.updated`); ``sources`` are all
+    of its articles (`summarise` adds the earlier ones).
     """
     articles = load_sources(_as_list(sources))
     if not articles:
@@ -171,9 +189,16 @@ def build(
     body, report = check(
         merge(drafts), Grounder(articles), allow_ungrounded=settings.allow_ungrounded, required=required
     )
-    meta = BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=_notes(plans, drafts))
+    made = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    notes = _notes(plans, drafts)
+    meta = BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=notes, made=made)
     used = [SourceRef(doc_id=a.id, title=a.title, published=a.published, path=a.path, text=a.text) for a in articles]
-    return body.briefing(sources=used, grounding=report, meta=meta)
+    briefing = body.briefing(sources=used, grounding=report, meta=meta)
+    if previous is None:
+        return briefing
+    earlier = {s.doc_id for s in previous.sources}
+    picked = [text for d in drafts if d.doc_id not in earlier for text in (*d.summary, *d.implications)]
+    return updated(previous, briefing, candidates=picked)
 
 
 def _notes(plans: Sequence[tuple[Article, list[str]]], drafts: Sequence[Draft]) -> list[str]:
@@ -197,11 +222,12 @@ async def asummarise(
     *,
     model: str | None = None,
     settings: Settings | None = None,
+    previous: Briefing | None = None,
     **overrides: Any,
 ) -> Briefing:
-    """Async `summarise`: runs the pipeline in a worker thread, so the event loop stays free.
+    """Async `summarise` (``previous`` too): runs the pipeline in a worker thread, so the event loop stays free.
 
     Several calls may run concurrently; the embedded model serialises its generations, HTTP
     backends serve them in parallel.
     """
-    return await asyncio.to_thread(summarise, sources, model=model, settings=settings, **overrides)
+    return await asyncio.to_thread(summarise, sources, model=model, settings=settings, previous=previous, **overrides)

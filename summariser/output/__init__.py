@@ -1,6 +1,7 @@
 """Output: what a finished `Briefing` becomes for people and programs, and the folder index.
 
 * `render` — the briefing as JSON (the contract) or Markdown, and a JSON file read back;
+* `whats_new` — "What's new since …": a later version's update, where its Markdown and review page open;
 * `review` — the self-contained HTML review page, every item beside its source spans;
 * `editing` — the review page's edit mode, where an analyst turns a briefing into gold;
 * `index` — ``index.md`` and ``index.html`` of a briefings folder, from plain `index.IndexRow`

@@ -7,6 +7,7 @@ and prediction files, ``gold init``'s briefings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,11 +15,12 @@ from pydantic import ValidationError
 
 from ..errors import InputError, first_validation_error
 from ..files import read_bounded
-from ..schemas import Briefing, Evidence, best_match
+from ..schemas import SCHEMA_VERSION, Briefing, Evidence, best_match
 from .markdown import code
 from .markdown import text as md
+from .whats_new import markdown_lines
 
-__all__ = ["MAX_BRIEFING_BYTES", "read_briefing", "read_briefing_bytes", "to_json", "to_markdown"]
+__all__ = ["MAX_BRIEFING_BYTES", "read_briefing", "read_briefing_bytes", "read_earlier", "to_json", "to_markdown"]
 
 #: The largest briefing JSON file read. The parts a model writes are bounded by
 #: `summariser.schemas.limits` (a few hundred KB even for a 20-article briefing); the rest is
@@ -51,6 +53,27 @@ def read_briefing(path: Path, *, within: Path | None = None) -> Briefing:
         ) from None
 
 
+def read_earlier(path: Path) -> Briefing:
+    """The earlier version of a briefing (``brief --since``): a briefing JSON file of this schema version, else
+    a one-line `InputError` naming the file and what to pass instead."""
+    raw = read_briefing_bytes(path, what="earlier briefing")
+    fix = "pass the JSON of an earlier `summariser brief` of this story"
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InputError(f"{path} is not JSON, so not a briefing; {fix}") from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(data, dict) and version is not None and version != SCHEMA_VERSION:
+        raise InputError(
+            f"{path} is a briefing of schema version {str(version)[:20]!r}, not {SCHEMA_VERSION}; "
+            "brief its articles again with this summariser, or " + fix
+        )
+    try:
+        return Briefing.model_validate(data)
+    except ValidationError as err:
+        raise InputError(f"{path} is not a briefing ({first_validation_error(err)}); {fix}") from None
+
+
 def to_json(briefing: Briefing) -> str:
     """The briefing as indented, schema-valid JSON (null fields kept: they are part of the contract)."""
     return briefing.model_dump_json(indent=2) + "\n"
@@ -75,6 +98,8 @@ def to_markdown(briefing: Briefing) -> str:
     HTML, code, emphasis or a new block, and carries no control character.
     """
     lines = [f"# {md(briefing.headline)}", ""]
+    if briefing.updates is not None:  # a later version opens with what is new (`whats_new`)
+        lines += markdown_lines(briefing.updates)
     facts = []
     if briefing.event_date:
         facts.append(f"**Date:** {briefing.event_date.isoformat()}")

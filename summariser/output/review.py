@@ -7,7 +7,9 @@ server-side at every evidence boundary into ``<span data-o="…" data-ev="…">`
 offset arithmetic in JavaScript: clicking an item (or pressing Enter on it) marks its
 segments ``active`` and scrolls the first one into view. Each item has a stable anchor, the
 field and its index (``#people-3``, ``#event_date``, ``#dropped-0``), which eval's diff page
-links to; opening the page at one selects that item. Dropped and ungrounded items get their
+links to; opening the page at one selects that item. A later version's update opens the page
+("What's new since …", `whats_new`), each new item linked to its spans in the new articles (a
+changed number to its old span and its new one). Dropped and ungrounded items get their
 own panel; evidence whose offsets do not fit its source text is listed as unlocatable rather
 than highlighted in the wrong place. With `editing.EditPage` the page is also the gold
 editor (`summariser.output.editing`). CSS and JS are inline: the file works offline.
@@ -26,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..atomic import write_atomic
 from ..schemas import Briefing, Evidence, MatchKind, best_match
 from .editing import EditPage, asset, edit_context
+from .whats_new import NOTHING_NEW_LINE, change_line, heading
 
 __all__ = ["Item", "Segment", "render_review", "segments", "write_review"]
 
@@ -176,11 +179,41 @@ def _sections(briefing: Briefing, col: _Collector, edit: bool) -> list[tuple[str
     return [s for s in sections if s[2] or edit]
 
 
+def _updates(briefing: Briefing, col: _Collector) -> list[Item]:
+    """The items of a later version's update ("What's new since …"), each linked to its spans in the new
+    articles; a changed number to both its old and its new span."""
+    u = briefing.updates
+    if u is None:
+        return []
+    return [
+        *(col.item("new-facts", i, f.text, f.evidence, "new fact") for i, f in enumerate(u.facts)),
+        *(
+            col.item("new-changes", i, change_line(c), [*c.before, *c.evidence], "changed")
+            for i, c in enumerate(u.changes)
+        ),
+        *(
+            col.item(
+                "new-people", i, p.name, p.evidence, ", ".join(x for x in ("new person", p.role, p.affiliation) if x)
+            )
+            for i, p in enumerate(u.people)
+        ),
+        *(
+            col.item("new-organisations", i, o.name, o.evidence, "new organisation")
+            for i, o in enumerate(u.organisations)
+        ),
+        *(
+            col.item("new-quotes", i, f"“{q.text}”", q.evidence, f"new quote: {q.speaker or 'unattributed'}")
+            for i, q in enumerate(u.quotes)
+        ),
+    ]
+
+
 def render_review(briefing: Briefing, edit: EditPage | None = None) -> str:
     """The review page of ``briefing`` as one self-contained HTML document; with ``edit``, its edit mode."""
     texts = {s.doc_id: s.text for s in briefing.sources if s.text is not None}
     col = _Collector(texts)
     report = briefing.grounding
+    updates = _updates(briefing, col)
     sections = _sections(briefing, col, edit is not None)
     dropped = (
         [
@@ -208,6 +241,9 @@ def render_review(briefing: Briefing, edit: EditPage | None = None) -> str:
     return env.get_template("review.html.j2").render(
         briefing=briefing,
         sections=sections,
+        updates=updates,
+        whats_new=heading(briefing.updates) if briefing.updates is not None else None,
+        nothing_new=NOTHING_NEW_LINE,
         dropped=dropped,
         ungrounded=ungrounded,
         unlocatable=col.unlocatable,

@@ -200,6 +200,7 @@ async def run_batched(
     sleep: Callable[[float], None] = time.sleep,
     edit_pages: bool = False,
     events: Mapping[str, EventInfo] | None = None,
+    versions: bool = False,
 ) -> tuple[RunReport, BatchSummary]:
     """`regenerate.run` after batch rounds: every answer comes from a batch, through the cache."""
     started = time.perf_counter()
@@ -219,6 +220,7 @@ async def run_batched(
         edit_pages=edit_pages,
         ledger=tokens,
         events=events,
+        versions=versions,
     )
     report.seconds = time.perf_counter() - started  # the wall time includes the wait for the batches
     return report, summary

@@ -252,6 +252,7 @@ def regenerate(
                         on_event=on_event,
                         edit_pages=edit_pages,
                         events=events,
+                        versions=group_by == "event",
                     )
                 )
             else:
@@ -269,6 +270,7 @@ def regenerate(
                         on_event=on_event,
                         edit_pages=edit_pages,
                         events=events,
+                        versions=group_by == "event",
                     )
                 )
                 if on_batch is not None:

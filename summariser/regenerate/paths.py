@@ -32,6 +32,7 @@ __all__ = [
     "EDITABLE",
     "LOCK",
     "RESERVED",
+    "VERSIONS",
     "article_path",
     "folder_clash",
     "inside",
@@ -41,6 +42,9 @@ __all__ = [
     "outputs",
 ]
 
+#: The suffix of the folder beside a briefing that keeps its earlier versions (``NAME.versions/N.json``,
+#: `summariser.regenerate.history`): no briefing's name may have a segment ending so.
+VERSIONS = ".versions"
 #: The folder lock (`summariser.regenerate.lock`).
 LOCK = ".summariser.lock"
 #: The editable grouping of ``--group-by event`` without a grouping file (`summariser.regenerate.auto_events`).
@@ -95,6 +99,8 @@ def output_problem(name: str) -> str | None:
         clashes = [r for r, folded in zip(RESERVED, _FOLDED, strict=True) if folded.startswith(stem)]
         if clashes:
             return f"its files would overwrite the folder's own {' and '.join(clashes)}"
+    if any(_fold(segment).endswith(VERSIONS) for segment in name.split("/")):
+        return f"a name ending in {VERSIONS!r} is where a briefing's earlier versions are kept"
     longest = max(_SUFFIXES, key=len)
     for segment in f"{name}{longest}".split("/"):
         if len(segment) <= NAME_MAX // 4:  # 4: the most bytes a character takes

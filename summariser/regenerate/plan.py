@@ -22,6 +22,7 @@ from ..config import Settings
 from ..llm import resolve
 from ..schemas import SCHEMA_VERSION
 from .cost import PlanEstimate
+from .history import history_files
 from .jobs import Job
 from .manifest import Entry, InputStat, Manifest, input_state, save_manifest
 from .paths import article_path, inside, is_reserved, outputs
@@ -98,7 +99,7 @@ def orphans(jobs: Sequence[Job], manifest: Manifest) -> list[str]:
 
 
 def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
-    """Delete the files and manifest entries of ``names``.
+    """Delete the files, kept earlier versions (`history`) and manifest entries of ``names``.
 
     Every file is checked first (`paths.inside`): one that is not inside ``out`` — ``../x``, an
     absolute path, a path through a link to elsewhere — refuses the prune before anything is
@@ -107,6 +108,7 @@ def prune(out: Path, manifest: Manifest, names: Sequence[str]) -> None:
     """
     fix = "nothing was deleted; remove that entry from the manifest or move the manifest away"
     doomed = [inside(out, f, fix=fix) for name in names for f in manifest.briefings[name].files if not is_reserved(f)]
+    doomed += [inside(out, f, fix=fix) for name in names for f in history_files(out, name).values()]
     for path in doomed:
         if path.is_symlink() or path.is_file():
             remove(path)  # while the folder is still the one locked (`summariser.regenerate.lock`)

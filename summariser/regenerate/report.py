@@ -29,6 +29,8 @@ class Outcome:
     """Not built because the token budget was reached: left for the next run (``ok`` is False)."""
     error: dict[str, Any] | None = None
     """The failure as data (`SummariserError.as_dict`: kind, message, exit code, details); None for a bug."""
+    news: str | None = None
+    """A later version's update in a few words (`output.whats_new.news_line`); None for a first version."""
 
 
 @dataclass
@@ -74,7 +76,8 @@ def event_work(report: RunReport) -> dict[str, dict[str, Any]]:
     """A folder grouped by itself: per event built, the articles that joined it and what its build asked.
 
     ``requests`` counts every request of its briefing; ``cache_hits`` those the response cache
-    answered (the drafts of articles it already had); ``sent`` = the rest, which reached the model.
+    answered (the drafts of articles it already had); ``sent`` = the rest, which reached the model;
+    ``news`` what its new version adds, in a few words (None: a first version).
     """
     if report.joined is None:
         return {}
@@ -87,6 +90,7 @@ def event_work(report: RunReport) -> dict[str, dict[str, Any]]:
                 "requests": o.usage.requests,
                 "cache_hits": hits,
                 "sent": o.usage.requests - hits,
+                "news": o.news,
             }
     return out
 
@@ -97,7 +101,10 @@ def event_lines(report: RunReport) -> list[tuple[str, str]]:
     for name, work in event_work(report).items():
         joined = work["joined"]
         what = f"+{len(joined)} new ({', '.join(joined[:3])}{', …' if len(joined) > 3 else ''}); " if joined else ""
-        lines.append((name, f"{what}{work['sent']} requests sent to the model, {work['cache_hits']} from the cache"))
+        news = f"; {work['news']}" if work["news"] else ""
+        lines.append(
+            (name, f"{what}{work['sent']} requests sent to the model, {work['cache_hits']} from the cache{news}")
+        )
     return lines
 
 

@@ -4,8 +4,7 @@ batch (`llm.embedded.sequence_routing.sequences` side by side, `REQUESTS_AT_ONCE
 Each briefing's JSON, Markdown and review page are written atomically, and the manifest at
 most every `SAVE_EVERY` seconds and at the end: killing the run at any moment leaves every
 briefing intact, and the next run resumes (rebuilding, from the response cache, at most the
-briefings of the last second). A
-failing briefing is reported with its reason and does not stop the others.
+briefings of the last second). A failing briefing is reported with its reason and does not stop the others.
 
 Briefings and pages are meant to be shared: each source is named by its title or its path
 relative to the articles folder (`shareable`), never by where the folder was on the machine
@@ -15,9 +14,8 @@ With a token budget (``max_tokens_total``) every briefing's requests are held to
 Its briefing is *left* — not written, not in the manifest, so the next run builds it (its
 answers so far are in the response cache and cost nothing then) — and once the budget has
 refused a request no new briefing starts; those in flight go on while their requests fit.
-The report (`report.RunReport`) counts the requests of every briefing the run started, built,
-failed or left, and how many the budget charged their worst case (`TokenLedger.worst_cases`:
-no believable usage).
+The report (`report.RunReport`) counts the requests of every briefing the run started, built, failed
+or left, and how many the budget charged their worst case (`TokenLedger.worst_cases`: no believable usage).
 """
 
 from __future__ import annotations
@@ -42,8 +40,10 @@ from ..output.editing import EditPage, gold_name
 from ..output.index import IndexRow, write_index
 from ..output.render import to_json, to_markdown
 from ..output.review import write_review
+from ..output.whats_new import news_line
 from ..schemas import SCHEMA_VERSION, Briefing, Usage
 from ..settings_table import DEFAULT_CONCURRENCY
+from .history import build_version, keep_version
 from .lock import FolderMoved
 from .manifest import Entry, Manifest, save_manifest
 from .paths import article_path, inside, outputs
@@ -146,12 +146,13 @@ class _Run:
         edit_pages: bool,
         ledger: TokenLedger | None,
         events: Mapping[str, EventInfo] | None = None,
+        versions: bool = False,
     ) -> None:
         from ..brief.pipeline import build  # openai + instructor: only when something is built
 
         self.report, self.articles, self.out, self.manifest, self.settings = report, articles, out, manifest, settings
         self.label, self.pool, self.wrap, self.edit_pages, self.ledger = label, pool, wrap, edit_pages, ledger
-        self.events = events
+        self.events, self.versions = events, versions
         self.notify: Event = on_event or (lambda kind, name, detail: None)
         self._build_briefing = build
         self._gate = asyncio.Semaphore(workers)
@@ -194,19 +195,21 @@ class _Run:
             return Outcome(name, False, f"internal error: {type(err).__name__}: {err}", time.perf_counter() - t0)
         self._keep(item, briefing)
         usage = briefing.meta.usage if briefing.meta else Usage()
-        return Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage)
+        return Outcome(name, True, item.reason or "", time.perf_counter() - t0, usage, news=news_line(briefing.updates))
 
     async def _written(self, item: Planned) -> Briefing:
         """The briefing of ``item``, made on a worker thread and written (JSON, Markdown, review page)."""
         name, inputs = item.job.name, item.job.inputs
         targets = _targets(self.out, name)
         paths = [article_path(self.articles, f) for f in inputs]
-        make = partial(
-            self._build_briefing, paths, self.settings, wrap=self.wrap, ledger=self.ledger, on_usage=self.count
-        )
-        built = await asyncio.get_running_loop().run_in_executor(self.pool, make)
+        folder = self.out if self.versions else None  # an event's briefing: the next version of the one on disk
+        make = partial(build_version, self._build_briefing, paths, self.settings, folder, name, wrap=self.wrap,
+                       ledger=self.ledger, on_usage=self.count)  # fmt: skip
+        built, earlier = await asyncio.get_running_loop().run_in_executor(self.pool, make)
         briefing = shareable(built, paths, inputs)
         page = EditPage(gold_name(name), [(self.articles / f).as_posix() for f in inputs]) if self.edit_pages else None
+        if earlier is not None:
+            keep_version(self.out, name, earlier)  # kept before the new version replaces it
         _write(targets, briefing, page)
         testpoints.reached("briefing-written")
         return briefing
@@ -249,6 +252,7 @@ async def run(
     edit_pages: bool = False,
     ledger: TokenLedger | None = None,
     events: Mapping[str, EventInfo] | None = None,
+    versions: bool = False,
 ) -> RunReport:
     """Build every planned briefing that has a reason; save the manifest after each one.
 
@@ -257,6 +261,8 @@ async def run(
     articles as ``articles`` does, for a ``gold/`` folder beside it).
     ``ledger`` is the run's token budget (default: one of ``settings.max_tokens_total``, if set).
     ``events`` (a folder grouped into events) gives the index each event's label, articles and days.
+    ``versions`` (``--group-by event``): a briefing rebuilt because articles joined it is the next version
+    of the one on disk, which is kept (`summariser.regenerate.history`), and says what they add.
     """
     spec = resolve(settings.model, settings.api_key)
     # the embedded model decodes `sequences()` requests side by side: as many briefings as fill them
@@ -281,6 +287,7 @@ async def run(
         edit_pages=edit_pages,
         ledger=ledger,
         events=events,
+        versions=versions,
     )
     try:
         await asyncio.gather(*(state.build(p) for p in planned if p.reason is not None))

@@ -1,6 +1,8 @@
 """Schemas: the briefing contract, its limits and the LLM response models (pydantic).
 
 * `contract` — `Briefing` and its parts, `Article`, `Evidence`, `best_match` (the briefing contract, schema version 1);
+* `items` — the items a briefing lists (bullets, people, quotes …) and their `Evidence`;
+* `updates` — `Updates`: what a new version of a briefing adds to the one before;
 * `limits` — every limit of the contract, defined once (bullet and theme counts, word limits, caps);
 * `drafts` — the bounded ``*Draft`` models the model fills, one focused request each;
 * `export` — the JSON Schemas written to ``schemas/`` (a test fails when they drift);
@@ -14,6 +16,7 @@ from .contract import (
     Article,
     Briefing,
     BriefingMeta,
+    Change,
     Conflict,
     ConflictValue,
     Evidence,
@@ -26,8 +29,10 @@ from .contract import (
     Person,
     Place,
     Quote,
+    Since,
     SourceRef,
     SummaryPoint,
+    Updates,
     Usage,
     best_match,
 )
@@ -57,6 +62,8 @@ from .limits import (
     SUMMARY_MIN_BULLETS,
     THEMES_MAX,
     THEMES_MIN,
+    UPDATE_MAX_CHANGES,
+    UPDATE_MAX_FACTS,
     word_count,
 )
 
@@ -77,10 +84,13 @@ __all__ = [
     "THEMES_MAX",
     "THEMES_MIN",
     "UNREVIEWED",
+    "UPDATE_MAX_CHANGES",
+    "UPDATE_MAX_FACTS",
     "Article",
     "Briefing",
     "BriefingMeta",
     "CandidateNumber",
+    "Change",
     "Conflict",
     "ConflictValue",
     "EntitiesDraft",
@@ -102,8 +112,10 @@ __all__ = [
     "Quote",
     "SentenceNumber",
     "ShortText",
+    "Since",
     "SourceRef",
     "SummaryPoint",
+    "Updates",
     "Usage",
     "best_match",
     "export_schemas",

@@ -6,11 +6,22 @@ What users, gold files and the evaluator rely on (exported as schemas/briefing.v
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from .items import (
+    Evidence,
+    Implication,
+    MatchKind,
+    Organisation,
+    Person,
+    Place,
+    Quote,
+    SourceRef,
+    SummaryPoint,
+    best_match,
+)
 from .limits import (
     BULLET_MAX_WORDS,
     HEADLINE_MAX_WORDS,
@@ -21,12 +32,14 @@ from .limits import (
     THEMES_MIN,
     word_count,
 )
+from .updates import Change, Since, Updates
 
 __all__ = [
     "SCHEMA_VERSION",
     "Article",
     "Briefing",
     "BriefingMeta",
+    "Change",
     "Conflict",
     "ConflictValue",
     "Evidence",
@@ -39,16 +52,15 @@ __all__ = [
     "Person",
     "Place",
     "Quote",
+    "Since",
     "SourceRef",
     "SummaryPoint",
+    "Updates",
     "Usage",
     "best_match",
 ]
 
 SCHEMA_VERSION: Literal["1"] = "1"
-
-MatchKind = Literal["exact", "normalised", "fuzzy", "none"]
-
 
 # --------------------------------------------------------------------------- inputs
 
@@ -73,82 +85,6 @@ class Article(BaseModel):
 
 
 # --------------------------------------------------------------------------- contract
-
-
-class Evidence(BaseModel):
-    """A character span of a cleaned source text that supports a claim."""
-
-    doc_id: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    quote: str
-    match: MatchKind
-
-
-def best_match(evidence: Iterable[Evidence]) -> MatchKind:
-    """The best match kind among ``evidence``, in `MatchKind`'s order ("none" when empty)."""
-    order: tuple[MatchKind, ...] = get_args(MatchKind)
-    kinds = {e.match for e in evidence}
-    return next((k for k in order if k in kinds), "none")
-
-
-class SummaryPoint(BaseModel):
-    """One summary bullet (≤ 45 words): a sentence of a source, or the part of it that fits."""
-
-    text: str
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class Person(BaseModel):
-    """A person named in the sources, with the role and affiliation the source states."""
-
-    name: str
-    role: str | None = None
-    affiliation: str | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class Organisation(BaseModel):
-    """An organisation named in the sources."""
-
-    name: str
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class Place(BaseModel):
-    """A named place other than a country: a city, region, town, facility, landmark or body of water."""
-
-    name: str
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class Quote(BaseModel):
-    """A verbatim quote from a source; ``speaker`` is null when unattributed."""
-
-    text: str
-    speaker: str | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class Implication(BaseModel):
-    """A policy or market consequence that the sources state."""
-
-    text: str
-    evidence: list[Evidence] = Field(default_factory=list)
-
-
-class SourceRef(BaseModel):
-    """One article a briefing was made from.
-
-    ``text`` is the cleaned article text that every evidence offset points into, so a
-    briefing can be checked (and the review page drawn) from the briefing file alone.
-    """
-
-    doc_id: str
-    title: str | None = None
-    published: dt.datetime | None = None
-    path: str | None = None
-    text: str | None = None
 
 
 class MatchCounts(BaseModel):
@@ -225,6 +161,9 @@ class BriefingMeta(BaseModel):
     prompts: dict[str, str] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)
     notes: list[str] = Field(default_factory=list)
+    made: dt.datetime | None = None
+    """When the briefing was made (UTC, whole seconds); null in briefings made before it was recorded.
+    A later version's ``updates.since.made`` is this time of the version it is measured against."""
 
 
 class Briefing(BaseModel):
@@ -255,6 +194,10 @@ class Briefing(BaseModel):
     conflicts: list[Conflict] = Field(default_factory=list)
     grounding: GroundingReport | None = None
     meta: BriefingMeta | None = None
+    updates: Updates | None = Field(
+        default=None,
+        description="What the articles added since the event's earlier version (null on a first version)",
+    )
 
     @field_validator("headline")
     @classmethod

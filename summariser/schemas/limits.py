@@ -14,6 +14,8 @@ __all__ = [
     "SUMMARY_MIN_BULLETS",
     "THEMES_MAX",
     "THEMES_MIN",
+    "UPDATE_MAX_CHANGES",
+    "UPDATE_MAX_FACTS",
     "word_count",
 ]
 
@@ -32,6 +34,9 @@ BRIEFING_MAX_IMPLICATIONS = 6
 #: The most names of one article (or part) the model is asked to type (`EntityKinds`), in text order.
 DRAFT_MAX_NAMES = 60
 DRAFT_MAX_IMPLICATIONS = 4
+#: New facts and changed quantities an update lists (`schemas.updates.Updates`): what a reader takes in at a glance.
+UPDATE_MAX_FACTS = 6
+UPDATE_MAX_CHANGES = 6
 
 
 def word_count(text: str) -> int:

@@ -141,7 +141,9 @@ def test_the_run_summary_shows_what_each_rebuilt_event_asked_the_model(
     assert done.returncode == 0, done.stderr
     chile = _event_of(out, "quake_chile_1.txt")
     summary = json.loads(done.stdout)
-    assert summary["events"] == {chile: {"joined": ["quake_chile_3.txt"], "requests": 6, "cache_hits": 4, "sent": 2}}
+    work = {chile: {"joined": ["quake_chile_3.txt"], "requests": 6, "cache_hits": 4, "sent": 2}}
+    assert {e: {k: v for k, v in w.items() if k != "news"} for e, w in summary["events"].items()} == work
+    assert summary["events"][chile]["news"].startswith("version 2: ")  # what the third report adds
     shown = " ".join(done.stderr.replace("│", " ").split())  # a cell wrapped at any width reads on
     assert f"event {chile}" in shown and "+1 new (quake_chile_3.txt); 2 requests sent to the model, 4 from" in shown
 

@@ -61,6 +61,12 @@ def evidence_of(briefing: Briefing) -> Iterator[tuple[str, Evidence]]:
     for field in ("people", "organisations", "places"):
         for i, named in enumerate(getattr(briefing, field)):
             yield from ((f"{field}[{i}] {_short(named.name)}", ev) for ev in named.evidence)
+    if (u := briefing.updates) is not None:  # a later version's update: its spans are checked as the rest
+        for field in ("facts", "people", "organisations", "quotes", "changes"):
+            for i, item in enumerate(getattr(u, field)):
+                label = str(getattr(item, "text", None) or getattr(item, "name", None) or getattr(item, "quantity", ""))
+                spans = [*getattr(item, "before", []), *item.evidence]
+                yield from ((f"updates.{field}[{i}] {_short(label)}", ev) for ev in spans)
     report = briefing.grounding
     if report is not None:
         yield from (("event_date", ev) for ev in report.event_date)
