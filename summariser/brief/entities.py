@@ -27,8 +27,16 @@ from dataclasses import dataclass, field
 from ..schemas import DRAFT_MAX_NAMES, NAME_MAX_CHARS, EntityKinds, kinds_model
 from ..text import nlp
 from ..text.datelines import dateline
-from ..text.kinds import COMMON_ACRONYMS, Kind, is_demonym, shape_kind
-from ..text.names import CONNECTORS, LEADING_ARTICLE, TITLE_QUALIFIERS, TITLE_WORDS, TOPIC_WORDS
+from ..text.kinds import COMMON_ACRONYMS, ORGANISATION_WORDS, Kind, is_demonym, shape_kind
+from ..text.names import (
+    CONNECTORS,
+    LEADING_ARTICLE,
+    TITLE_QUALIFIERS,
+    TITLE_WORDS,
+    TOPIC_WORDS,
+    initials,
+    is_acronym_of,
+)
 from ..text.normalise import APOSTROPHE_END, plain_key
 from ..text.phrases import CALENDAR_WORDS, Words, capitalised_phrases, only_at
 
@@ -101,12 +109,14 @@ def _clean(text: str) -> str:
     # a calendar word can hide an article from the first cut: "November The German boss"
     while len(words) > 1 and (_small(words[0], CALENDAR_WORDS) or LEADING_ARTICLE.fullmatch(f"{words[0]} ")):
         words.pop(0)
-    while len(words) > 1 and (words[-1].lower().strip(".,") in TITLE_WORDS | TITLE_QUALIFIERS or _small(words[-1])
+    while len(words) > 1 and (words[-1].lower().strip(".,") in _TITLE_ENDS or _small(words[-1])
                               or _SCORE.fullmatch(words[-1])):  # fmt: skip
         words.pop()
     return " ".join(words)
 
 
+#: Words that end no name: titles ("JP Morgan Managing"), but not "Party", which ends parties' names.
+_TITLE_ENDS = (TITLE_WORDS | TITLE_QUALIFIERS) - ORGANISATION_WORDS
 _SUFFIX = re.compile(r"(?<=[\w.])-[a-z]+$")
 _SCORE = re.compile(r"\d+[-–]\d+[.,]?")  # "Ross County 2-1": a result, no part of the name
 #: Small words that never open or end a name, nor are one: prepositions ("According to" run onto "Arizona
@@ -226,7 +236,7 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
         by_first.setdefault(cand.first, []).append(cand)
         for word in dict.fromkeys(words[:1] + words[-1:]):
             by_word.setdefault(word, []).append(cand)
-        by_initials.setdefault(_letters(cand.name), []).append(cand)
+        by_initials.setdefault(initials(cand.name), []).append(cand)
     out: list[Candidate] = []
     for cand in found:
         key = keys[id(cand)]
@@ -242,7 +252,9 @@ def _fullest(found: Sequence[Candidate]) -> list[Candidate]:
             continue
         maybe = by_word.get(key, []) + (by_initials.get(cand.name, []) if cand.name.isupper() else [])
         maybe.sort(key=lambda o: order[id(o)])
-        full = next((o for o in maybe if o is not cand and (_short_form(cand, o) or _initials(cand, o))), None)
+        full = next(
+            (o for o in maybe if o is not cand and (_short_form(cand, o) or is_acronym_of(cand.name, o.name))), None
+        )
         if full is not None:
             full.labels |= cand.labels
             continue
@@ -259,17 +271,6 @@ def _short_form(short: Candidate, full: Candidate) -> bool:
     if words[-1] == word[0] and len(words) <= 3 and shape_kind(full.name) is None:
         return "PERSON" in full.labels or ("PERSON" in short.labels and _CAPS in full.labels)
     return words[0] == word[0] and ("ORG" in full.labels or shape_kind(full.name) == "organisation")
-
-
-def _letters(name: str) -> str:
-    """The first letters of ``name``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
-    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'&-]*", name))
-
-
-def _initials(short: Candidate, full: Candidate) -> bool:
-    """Whether ``short`` is an acronym of ``full``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
-    letters = _letters(full.name)
-    return short.name.isupper() and len(short.name) >= 2 and short.name == letters and len(letters) >= 2
 
 
 def ask_model(found: Sequence[Candidate]) -> type[EntityKinds]:

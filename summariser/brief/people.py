@@ -31,6 +31,7 @@ from ..text.names import (
     after_possessive,
     country_name,
     fullest,
+    is_acronym_of,
     strip_titles,
 )
 from ..text.normalise import POSSESSIVE_END, plain_key, whole_word
@@ -186,7 +187,13 @@ def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
                 role = stated.role
             affiliation = stated.affiliation or affiliation
             for org in (stated.organisation, stated.possessor):
-                if org and _named(org) and country_name(org) is None and plain_key(org) not in keys:
+                if (
+                    org
+                    and _named(org)
+                    and country_name(org) is None
+                    and plain_key(org) not in keys
+                    and not any(is_acronym_of(org, o) or is_acronym_of(o, org) for o in orgs)
+                ):  # "the SNP's Nicola Sturgeon" beside the Scottish National Party
                     orgs.append(org)
                     keys.add(plain_key(org))
         affiliation = affiliation or _national(role, text, at)

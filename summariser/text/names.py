@@ -39,6 +39,8 @@ __all__ = [
     "country_name",
     "country_variants",
     "fullest",
+    "initials",
+    "is_acronym_of",
     "is_region",
     "not_a_person",
     "same_person",
@@ -265,3 +267,14 @@ REGIONS = frozenset(
 def is_region(name: str) -> bool:
     """Whether ``name`` is a world region (`REGIONS`), not an organisation."""
     return " ".join(name.lower().split()).strip(" .,") in REGIONS
+
+
+def initials(name: str) -> str:
+    """The first letters of ``name``'s capitalised words ("CPS" of "Crown Prosecution Service")."""
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'&-]*", name))
+
+
+def is_acronym_of(short: str, full: str) -> bool:
+    """Whether ``short`` is written in capitals as the initials of ``full``'s capitalised words ("CPS" of
+    "Crown Prosecution Service", "SNP" of "Scottish National Party"): one organisation, named twice."""
+    return short.isupper() and len(short) >= 2 and short == initials(full) and short != full

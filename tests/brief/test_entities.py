@@ -345,3 +345,23 @@ def test_a_titles_office_is_an_organisation_and_a_persons_is_not() -> None:
     assert not any("Riva" in n and "office" in n for n in found), found
     got = settle(answer(text), candidates(text), text)  # the model says "other" to all: the shape decides
     assert {"Maricopa County Sheriff's Office", "U.S. Trade Representative’s office"} <= set(got.organisations)
+
+
+def test_a_partys_name_keeps_party_and_its_acronym_folds_into_it() -> None:
+    text = (
+        "Scottish National Party campaign director Angus Robertson said the SNP would win. "
+        "The Conservative Party and Labour Party leader Ed Miliband disagreed."
+    )
+    found = names(text)
+    assert {"Scottish National Party", "Conservative Party", "Labour Party"} <= set(found), found
+    assert "SNP" not in found and "Scottish National" not in found, found
+
+
+def test_a_titles_organisation_that_is_the_acronym_of_a_listed_one_is_not_listed_again() -> None:
+    from summariser.brief.people import stated_titles
+    from summariser.schemas import EntitiesDraft, PersonDraft
+
+    text = "The Scottish National Party won. The SNP's Nicola Sturgeon spoke. CPS lawyer Ann Hale spoke."
+    people = [PersonDraft(name=n, role=None, affiliation=None) for n in ("Nicola Sturgeon", "Ann Hale")]
+    got = stated_titles(EntitiesDraft(people=people, organisations=["Scottish National Party"], places=[]), text)
+    assert got.organisations == ["Scottish National Party", "CPS"], got.organisations

@@ -42,3 +42,14 @@ def test_not_a_person_by_its_words_or_by_what_the_drafts_say_of_it() -> None:
     assert not_a_person("Nordgrain", organisations=["NORDGRAIN"]) == "organisation"  # listed as an organisation
     assert not_a_person("Information Technology", organisations=["Information Technology"]) == "organisation"
     assert not_a_person("Tomas Rinne", organisations=["Nordgrain"], affiliations=["Baltic Cereals"]) is None
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "expected"),
+    [("SNP", "Scottish National Party", True), ("CPS", "Crown Prosecution Service", True),
+     ("SNP", "Scottish Labour Party", False), ("Snp", "Scottish National Party", False), ("BBC", "BBC", False)],
+)  # fmt: skip
+def test_an_acronym_is_the_initials_of_the_capitalised_words(short: str, full: str, expected: bool) -> None:
+    from summariser.text.names import is_acronym_of
+
+    assert is_acronym_of(short, full) is expected
