@@ -97,7 +97,7 @@ COMMON_ACRONYMS = frozenset(
 
 #: Adjectives of peoples and regions that name no one country (`names.DEMONYMS` holds the countries' own).
 REGIONAL_DEMONYMS = frozenset(
-    "scottish welsh english european african asian arab latino hispanic palestinian kurdish".split()
+    "scottish scot welsh english brit european african asian arab latino hispanic palestinian kurdish".split()
 )
 
 

@@ -47,6 +47,7 @@ def test_shape_kind(name: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(("name", "expected"), [("Dutch", True), ("Peruvian", True), ("Peruvians", True),
-                                                 ("Peru", False), ("Dina Boluarte", False)])  # fmt: skip
+                                                 ("Peru", False), ("Dina Boluarte", False),
+                                                 ("Scots", True), ("Brits", True), ("Scotland", False)])  # fmt: skip
 def test_demonyms(name: str, expected: bool) -> None:
     assert is_demonym(name) is expected
