@@ -80,11 +80,16 @@ def noop_rerun(n: int) -> str:
             start = time.perf_counter()
             events = synthesise_events(tmp / "arts", tmp / "out", tmp / "template", n)
             made = time.perf_counter() - start
-            seconds, peak, result = regenerate(tmp / "arts", tmp / "out", model, "--group-by", "event", env=env)
-        assert result["built"] == 0 and result["unchanged"] == events, result
+            runs = []
+            for _ in range(2):
+                seconds, peak, result = regenerate(tmp / "arts", tmp / "out", model, "--group-by", "event", env=env)
+                assert result["built"] == 0 and result["unchanged"] == events, result
+                runs.append(f"{seconds:.1f} s, {peak} MB")
         return (
             f"**No-op re-run of `regenerate --group-by event`**, {n:,} articles in {events:,} events "
-            f"(state synthesised in {made:.0f} s): **{seconds:.1f} s, {peak} MB** (target ≤ 30 s, ≤ 1 GB)"
+            f"(state synthesised in {made:.0f} s): the first after synthesis {runs[0]} (it writes the index "
+            f"the synthesis leaves out, and hashes the articles whose stat records were taken too soon after "
+            f"they were written); **the next {runs[1]}** (target ≤ 30 s, ≤ 1 GB)"
         )
 
 
