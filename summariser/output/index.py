@@ -3,7 +3,7 @@
 Each lists every briefing with its headline, event date and sources, linking to its JSON,
 Markdown and review page. The rows are plain data: the caller (``regenerate``, from its
 manifest) says what to list, so output depends on nothing above it. Both files are written
-atomically; ``regenerate`` rewrites them at the end of every run (even an interrupted or
+atomically; ``regenerate`` brings them up to date at the end of every run (even an interrupted or
 partial one), so they always match the manifest.
 
 File names are untrusted (an article may be called ``javascript:alert(1).txt``; a manifest
