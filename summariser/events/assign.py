@@ -15,7 +15,8 @@ give the same events: candidates are ranked by (hits, latest update), ties by cr
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, OrderedDict, deque
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,8 +77,12 @@ class Grouper:
     placements: list[Placement] = field(default_factory=list)
     df: DocumentFrequencies = field(default_factory=DocumentFrequencies)
     copies: DuplicateIndex = field(default_factory=DuplicateIndex)
-    postings: dict[int, deque[int]] = field(default_factory=dict)
+    postings: dict[int, list[int]] = field(default_factory=dict)
+    """Term bucket -> the last `POSTINGS` events that took it (a list, oldest first: a deque costs 600 bytes)."""
     touched: OrderedDict[int, None] = field(default_factory=OrderedDict)
+    exhaustive: bool = False
+    """Compare every event (within the window), not the indexed candidates: the reference the index is
+    checked against (``bench/bench_events_scale.py``); its cost grows with the stream."""
 
     def _keys(self, item: Item) -> list[int]:
         """The hash buckets that look up candidates: every name, and the `INDEX_WORDS` most telling words."""
@@ -96,6 +101,8 @@ class Grouper:
 
     def candidates(self, item: Item) -> list[Candidate]:
         """The candidate events of ``item`` with their pair features and probabilities, best first."""
+        if self.exhaustive:
+            return self._compared(item, range(len(self.events)))
         hits: Counter[int] = Counter(e for k in self._keys(item) for e in self.postings.get(k, ()))
         ranked = sorted(hits, key=lambda e: (-hits[e], -self.events[e].last, e))[:CANDIDATES]
         for e in reversed(self.touched):
@@ -103,8 +110,11 @@ class Grouper:
                 break
             if e not in ranked:
                 ranked.append(e)
+        return self._compared(item, ranked)
+
+    def _compared(self, item: Item, events: Iterable[int]) -> list[Candidate]:
         out = []
-        for e in ranked:
+        for e in events:
             event = self.events[e]
             if self._far(event, item.features.when):
                 continue
@@ -118,9 +128,11 @@ class Grouper:
         while len(self.touched) > RECENT_EVENTS:
             self.touched.popitem(last=False)
         for k in self._keys(item):
-            self.postings.setdefault(k, deque(maxlen=POSTINGS))
-            if event not in self.postings[k]:
-                self.postings[k].append(event)
+            found = self.postings.setdefault(k, [])
+            if event not in found:
+                found.append(event)
+                if len(found) > POSTINGS:
+                    del found[0]
 
     def add(self, features: ArticleFeatures, *, force: int | None = None) -> Placement:
         """Place the next article of the stream; ``force`` (an event number, or -1 for a new one) overrides

@@ -27,17 +27,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from ..atomic import write_atomic
 from ..config import Settings
 from ..errors import InputError, SummariserError
-from ..events.api import arrival
-from ..events.features import article_day
-from ..events.stored import FeatureStore
-from ..events.stream import EventStream
 from ..files import read_text_bounded
 from ..ingest.read import load_source
 from ..schemas import Article
+
+if TYPE_CHECKING:
+    from ..events.stored import FeatureStore
 from .event_state import ArticleRow, EventState, load_state, save_state
 from .groups import MAX_GROUPS_BYTES, read_groups_lines
 from .jobs import Job, Warn, check_names, discover, safe_name
@@ -110,6 +110,8 @@ def _own_event(relative: str) -> str:
 
 
 def _day(article: Article | None) -> str | None:
+    from ..events.features import article_day  # spaCy and scikit-learn: only when articles are placed
+
     day = None if article is None else article_day(article)
     return None if day is None else day.isoformat()
 
@@ -120,6 +122,9 @@ def _place(articles: Path, state: EventState, past: list[str], fresh: list[str],
 
     The past's features come from ``store`` (no spaCy for an article read before) and its days from the state.
     """
+    from ..events.api import arrival  # spaCy and scikit-learn (3 s to import): only on a run that places articles
+    from ..events.stream import EventStream
+
     stream = EventStream()
     rows: dict[str, ArticleRow] = {}
     for path in past:
@@ -170,22 +175,31 @@ def group_folder(
     present = set(found)
     state = load_state(briefings)
     editable = briefings / EDITABLE
-    pins = read_pins(editable, present, state, articles) if editable.exists() else {}
+    own = editable_text(state) if state.articles else None
+    written = _read_editable(editable)
+    # the file as the tool last wrote it pins nothing the state does not say (100k lines: 4 s not parsed)
+    pins = read_pins(editable, present, state, articles) if editable.exists() and written != own else {}
     past = sorted((p for p in state.articles if p in present), key=lambda p: state.articles[p].position)
     fresh = [p for p in found if p not in state.articles]
     target = {p: pins.get(p, state.articles[p].event) for p in past}
     moved = sum(1 for p in past if target[p] != state.articles[p].event)
     joined: dict[str, list[str]] = {}
-    if fresh or moved or len(past) != len(state.articles):
+    placing = bool(fresh or moved or len(past) != len(state.articles))
+    if placing:
+        from ..events.stored import FeatureStore
+
         store = FeatureStore(features)
         try:
             joined = _place(articles, state, past, fresh, target, pins, store)
         finally:
             store.close()
     grouping = _grouping(state, joined, moved, editable)
-    if save:
+    if save and placing:
         save_state(briefings, state)
-        _write_editable(editable, state)
+        if state.articles:  # with no articles there is no grouping to write
+            _write_editable(editable, editable_text(state), _read_editable(editable))
+    elif save and own is not None:  # nothing placed: the state is as loaded
+        _write_editable(editable, own, written)
     return grouping
 
 
@@ -228,14 +242,15 @@ def _comment(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:200]
 
 
-def _write_editable(path: Path, state: EventState) -> None:
-    """Write `EDITABLE` (atomically) unless it already says the same; with no articles there is none to write."""
-    if not state.articles:
-        return
-    text = editable_text(state)
+def _read_editable(path: Path) -> str | None:
+    """The text of `EDITABLE` (None if there is none, or it cannot be read as one)."""
     try:
-        if path.exists() and read_text_bounded(path, what="", limit=MAX_GROUPS_BYTES, error=InputError) == text:
-            return
+        return read_text_bounded(path, what="", limit=MAX_GROUPS_BYTES, error=InputError) if path.exists() else None
     except InputError:
-        pass
-    write_atomic(path, text)
+        return None
+
+
+def _write_editable(path: Path, text: str, current: str | None) -> None:
+    """Write `EDITABLE` (atomically) unless it already says ``text`` (``current``: what it says now)."""
+    if current != text:
+        write_atomic(path, text)
