@@ -5,7 +5,8 @@
 # Otherwise (the whole suite, or what the arguments select of it) it runs in two parts when
 # pytest-xdist is installed: everything but the model and `alone` tests on two workers (an idle one
 # takes tests queued for the other: worksteal), then those one at a time (tests/helpers/tiers.py);
-# the reliability counters of both parts are written together (tests/helpers/figures.py).
+# the reliability counters of both parts are written together (tests/helpers/figures.py). Recording
+# cassettes (SUMMARISER_RECORD=1) runs the real model for them, so it runs in one part, one at a time.
 # Each part prints its 20 slowest tests (a --durations you give wins): where CI's time goes.
 # docs/development.md#test-tiers. Other arguments go to pytest (given to both parts).
 set -euo pipefail
@@ -18,7 +19,7 @@ if [[ " $* " == *" --fast "* ]]; then
   exec "${pytest[@]}" "$@"
 fi
 [[ " $* " != *" --durations"* ]] && pytest+=(--durations=20)
-if ! $xdist; then
+if ! $xdist || [[ "${SUMMARISER_RECORD:-}" == 1 ]]; then # recording runs the real model: one test at a time
   exec "${pytest[@]}" "$@"
 fi
 held=$(mktemp)
