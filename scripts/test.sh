@@ -25,13 +25,13 @@ fi
 held=$(mktemp)
 trap 'rm -f "$held"' EXIT
 status=0
-"${pytest[@]}" -n 2 --dist worksteal --part shared --figures-hold "$held" "$@" || status=$?
+"${pytest[@]}" -n 2 --dist worksteal --part=shared --figures-hold="$held" "$@" || status=$?
 case $status in
   0 | 1 | 5) ;;        # passed, failed, nothing selected: the other part runs all the same
   *) exit "$status" ;; # interrupted, an internal or a usage error: stop here
 esac
 shared=$status status=0
-"${pytest[@]}" --part alone --figures-add "$held" "$@" -n 0 || status=$?  # -n 0: one at a time, whatever -n was given
+"${pytest[@]}" --part=alone --figures-add="$held" "$@" -n 0 || status=$?  # -n 0: one at a time, whatever -n was given
 if ((shared == 5 && status == 5)); then
   exit 5 # nothing selected in either part
 fi
