@@ -2,14 +2,41 @@
 # The test suite: offline, from cassettes (plus a few tests that run the small embedded model).
 # --fast runs the fast tier (no model, browser, subprocess or slow tests; fewer hypothesis examples),
 # on every core when pytest-xdist (the dev extra) is installed; a -n you give wins.
-# The whole suite prints its 20 slowest tests (a --durations you give wins): where CI's time goes.
-# docs/development.md#test-tiers. Other arguments go to pytest.
+# Otherwise (the whole suite, or what the arguments select of it) it runs in two parts when
+# pytest-xdist is installed: everything but the model and `alone` tests on two workers (each takes
+# the next test when it is free: --maxschedchunk=1), then those one at a time (tests/helpers/tiers.py);
+# the reliability counters of both parts are written together (tests/helpers/figures.py). Recording
+# cassettes (SUMMARISER_RECORD=1) runs the real model for them, so it runs in one part, one at a time.
+# Each part prints its 20 slowest tests (a --durations you give wins): where CI's time goes.
+# docs/development.md#test-tiers. Other arguments go to pytest (given to both parts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extra=()
-if [[ " $* " == *" --fast "* ]] && .venv/bin/python -c "import xdist" 2>/dev/null; then
-  extra=(-n auto)
-elif [[ " $* " != *" --fast "* && " $* " != *" --durations"* ]]; then
-  extra=(--durations=20)
+pytest=(.venv/bin/python -m pytest -q)
+xdist=false
+.venv/bin/python -c "import xdist" 2>/dev/null && xdist=true
+if [[ " $* " == *" --fast "* ]]; then
+  $xdist && pytest+=(-n auto)
+  exec "${pytest[@]}" "$@"
 fi
-exec .venv/bin/python -m pytest -q ${extra[@]+"${extra[@]}"} "$@"
+[[ " $* " != *" --durations"* ]] && pytest+=(--durations=20)
+if ! $xdist || [[ "${SUMMARISER_RECORD:-}" == 1 ]]; then # recording runs the real model: one test at a time
+  exec "${pytest[@]}" "$@"
+fi
+held=$(mktemp)
+trap 'rm -f "$held"' EXIT
+status=0
+"${pytest[@]}" -n 2 --maxschedchunk=1 --part=shared --figures-hold="$held" "$@" || status=$?
+case $status in
+  0 | 1 | 5) ;;        # passed, failed, nothing selected: the other part runs all the same
+  *) exit "$status" ;; # interrupted, an internal or a usage error: stop here
+esac
+shared=$status status=0
+"${pytest[@]}" --part=alone --figures-add="$held" "$@" -n 0 || status=$?  # -n 0: one at a time, whatever -n was given
+if ((shared == 5 && status == 5)); then
+  exit 5 # nothing selected in either part
+fi
+for code in "$shared" "$status"; do
+  if ((code != 0 && code != 5)); then
+    exit "$code"
+  fi
+done

@@ -26,7 +26,8 @@ from summariser.llm.embedded.weights import EMBEDDED_MODELS, EmbeddedModel
 
 __all__ = ["CASSETTES", "FIXTURES", "RECORDING", "cassette_path"]  # the reliability tests import these
 
-pytest_plugins = ["helpers.tiers"]  # the tier markers, checked (docs/development.md#test-tiers)
+# The tier markers, checked (docs/development.md#test-tiers); the reliability counters, written at the end.
+pytest_plugins = ["helpers.tiers", "helpers.figures"]
 
 # Generated attacks are the same on every run, so CI cannot pass or fail by luck; to look for new
 # failing cases, run with HYPOTHESIS_PROFILE=explore (random inputs, and hypothesis's example database).
@@ -114,12 +115,3 @@ def small_model() -> EmbeddedModel:
 def event_articles() -> list[Path]:
     """Two reports of one (invented) event: a dated wire story and an undated HTML page."""
     return [FIXTURES / "event" / "strike_report.txt", FIXTURES / "event" / "strike_talks.html"]
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the reliability counters of the hardening tests (tests/reliability/); not for the fast tier,
-    whose tenth of the generated cases would stand in docs/reliability.md for the full suite's counts."""
-    from helpers import figures
-
-    if not session.config.getoption("fast"):
-        figures.write()

@@ -98,6 +98,19 @@ class Draft:
     """Its first distinct content sentences, up to `SUMMARY_MIN_BULLETS` (what `bullets_needed` counts)."""
 
 
+@dataclass(frozen=True)
+class _Fact:
+    """What `same_fact` compares of one sentence, worked out once however many it is compared with."""
+
+    numbers: set[str]
+    key: str
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Fact:
+        return cls(numbers(text), plain_key(text), stems(text))
+
+
 def same_fact(a: str, b: str, threshold: float = SIMILAR) -> bool:
     """Whether two sentences state one fact: near-identical words (rapidfuzz token-set ratio ≥
     ``threshold``), or `SAME_FACT` of the content words of the shorter one in the other.
@@ -108,26 +121,32 @@ def same_fact(a: str, b: str, threshold: float = SIMILAR) -> bool:
     0.7 of their content words (ratio 79); different facts of one article share at most 0.5.
     Sentences that state different numbers (neither's a subset of the other's) are different facts.
     """
-    na, nb = numbers(a), numbers(b)
-    if na and nb and not (na <= nb or nb <= na):
+    return _same(_Fact.of(a), _Fact.of(b), threshold)
+
+
+def _same(a: _Fact, b: _Fact, threshold: float) -> bool:
+    if a.numbers and b.numbers and not (a.numbers <= b.numbers or b.numbers <= a.numbers):
         return False  # "costs rose 3 percent on item 1" and "4 percent on item 2" are two facts
-    if fuzz.token_set_ratio(plain_key(a), plain_key(b)) >= threshold:
+    if fuzz.token_set_ratio(a.key, b.key) >= threshold:
         return True
-    sa, sb = stems(a), stems(b)
-    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= SAME_FACT
+    return bool(a.stems and b.stems) and len(a.stems & b.stems) / min(len(a.stems), len(b.stems)) >= SAME_FACT
 
 
 def distinct(texts: Iterable[str], threshold: float = SIMILAR, *, most: int | None = None) -> list[str]:
     """``texts`` without any that states the fact of an earlier one (`same_fact`), first kept.
 
     With ``most``, the search stops at that many (how many distinct facts a text has, up to a cap).
+    Each text's keys are worked out once (a long part's sentences are each compared with every one kept).
     """
     out: list[str] = []
+    kept: list[_Fact] = []
     for text in texts:
         if most is not None and len(out) >= most:
             break
-        if not any(same_fact(text, o, threshold) for o in out):
+        fact = _Fact.of(text)
+        if not any(_same(fact, k, threshold) for k in kept):
             out.append(text.strip())
+            kept.append(fact)
     return out
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -81,6 +82,8 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 def strip_accents(text: str) -> str:
     """``text`` in NFKD with every combining mark dropped ("Müller" → "Muller")."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and no ASCII character combines
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -105,6 +108,9 @@ class Normalised:
 
 #: Characters folded into one string at a time by `normalise` (a list of one-character strings costs 8 bytes each).
 _BLOCK = 1 << 16
+#: What `normalise` does more than copy: a run of white space, a period, a character beyond ASCII
+#: (`QUOTES`, `DASHES`, NFKD). A run of other characters is copied in one piece, offsets and all.
+_SPECIAL = re.compile(r"\s+|\.|[^\x00-\x7f]")
 
 
 def offsets_for(text: str) -> array[int]:
@@ -113,39 +119,64 @@ def offsets_for(text: str) -> array[int]:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets."""
+    """Fold quote marks, dashes, diacritics, whitespace runs and acronym periods; keep offsets.
+
+    Character by character in effect, but a run of ASCII between two `_SPECIAL` characters is
+    copied in one go: a 20 MB article is normalised in seconds, not a minute.
+    """
     blocks: list[str] = []
-    chars: list[str] = []
+    pieces: list[str] = []
+    held = 0  # characters in ``pieces``
     origin = offsets_for(text)
     last = ""
-    for i, c in enumerate(text):
-        c = c.translate(QUOTES).translate(DASHES)
-        if c.isspace():
+
+    def add(piece: str, start: int) -> None:
+        nonlocal held, last
+        pieces.append(piece)
+        origin.extend(range(start, start + len(piece)))
+        held += len(piece)
+        last = piece[-1]
+
+    at = 0
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i > at:
+            add(text[at:i].translate(QUOTES), at)  # ASCII: only the backtick is folded (to an apostrophe)
+        at = m.end()
+        c = m[0]
+        if c[0].isspace():
             if last and last != " ":
-                chars.append(" ")
-                origin.append(i)
-                last = " "
-            continue
-        if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
-            continue  # "U.S." → "US", "J. Smith" → "J Smith"
-        for d in unicodedata.normalize("NFKD", c):  # `strip_accents`, one character at a time
-            if not unicodedata.combining(d):
-                chars.append(d)
-                origin.append(i)
-                last = d
-        if len(chars) >= _BLOCK:
-            blocks.append("".join(chars))
-            chars.clear()
-    folded = "".join([*blocks, *chars])
-    del blocks, chars
+                add(" ", i)
+        elif c == ".":
+            if not (i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum())):
+                add(c, i)  # else "U.S." → "US", "J. Smith" → "J Smith"
+        else:
+            for d in unicodedata.normalize("NFKD", c.translate(QUOTES).translate(DASHES)):  # `fold_chars`
+                if not unicodedata.combining(d):
+                    add(d, i)
+        if held >= _BLOCK:
+            blocks.append("".join(pieces))
+            pieces.clear()
+            held = 0
+    if len(text) > at:
+        add(text[at:].translate(QUOTES), at)
+    folded = "".join([*blocks, *pieces])
+    blocks.clear()  # let the pieces go before the lower-case copy is made
+    pieces.clear()
     if last == " ":
         folded = folded[:-1]
         origin.pop()
-    lowered = (
-        "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in folded[k : k + _BLOCK])
-        for k in range(0, len(folded), _BLOCK)
-    )
-    return Normalised(folded, "".join(lowered), origin)
+    return Normalised(folded, "".join(_lowered(folded)), origin)
+
+
+def _lowered(folded: str) -> Iterator[str]:
+    """``folded`` in lower case, one character for one (a character whose lower case is longer stays as it is)."""
+    for k in range(0, len(folded), _BLOCK):
+        block = folded[k : k + _BLOCK]
+        if block.isascii():  # every ASCII character lowers to one; and no final sigma to read in context
+            yield block.lower()
+        else:
+            yield "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in block)
 
 
 def words(text: str) -> list[str]:

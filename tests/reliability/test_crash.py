@@ -271,6 +271,7 @@ for i in range(100000):
 """
 
 
+@pytest.mark.alone(reason="kills a writer 0-200 ms in: a neighbour shifts what it had committed (3 misses of 4 once)")
 def test_a_cache_killed_mid_write_reads_back_and_damage_is_a_miss(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     writer = tmp_path / "writer.py"

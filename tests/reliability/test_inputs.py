@@ -287,6 +287,7 @@ PATHOLOGICAL_MARKDOWN = {
 
 
 @pytest.mark.slow(reason="200 kB of hostile markdown per case, timed")
+@pytest.mark.alone(reason="a bound in seconds, which a neighbour's load would decide")
 @pytest.mark.parametrize("case", sorted(PATHOLOGICAL_MARKDOWN))
 def test_pathological_markdown_is_stripped_in_linear_time(tmp_path: Path, case: str) -> None:
     sentence = "Dockworkers walked out at the port on Monday, halting grain exports for a week."

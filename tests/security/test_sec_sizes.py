@@ -39,7 +39,12 @@ MAX_RATIO = 25
 #: Seconds the small size may take at most (milliseconds, when the path is linear).
 LITTLE_BUDGET = 20.0
 #: The timed tests: a path run at a hostile size and at ten times it, the best of a few runs each.
-TIMED = pytest.mark.slow(reason="times a path at a hostile size and at 10x it, the best of a few runs each")
+_SLOW = pytest.mark.slow(reason="times a path at a hostile size and at 10x it, the best of a few runs each")
+_ALONE = pytest.mark.alone(reason="a ratio of two timings: a neighbour busy during one of them would decide it")
+
+
+def TIMED(test: Callable[..., None]) -> Callable[..., None]:  # a decorator, as the marks are
+    return _SLOW(_ALONE(test))
 
 
 class _TooSlow(Exception):

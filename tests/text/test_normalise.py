@@ -12,9 +12,12 @@ from hypothesis import strategies as st
 
 from summariser.text.names import after_possessive, strip_titles
 from summariser.text.normalise import (
+    _BLOCK,
     APOSTROPHE_END,
     APOSTROPHES,
+    DASHES,
     POSSESSIVE_END,
+    QUOTES,
     fold_chars,
     normalise,
     numbers,
@@ -63,6 +66,53 @@ def test_every_normalised_character_comes_from_its_origin(text: str) -> None:
         source = fold_chars(text[i])
         assert ch in source or (ch == " " and text[i].isspace()), (ch, text[i])
     assert norm.text == norm.text.strip() and "  " not in norm.text
+
+
+def one_character_at_a_time(text: str) -> tuple[str, str, list[int]]:
+    """`normalise` as it was written before it copied runs of ASCII whole: (text, lower, origin)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    last = ""
+    for i, c in enumerate(text):
+        c = c.translate(QUOTES).translate(DASHES)
+        if c.isspace():
+            if last and last != " ":
+                chars.append(" ")
+                origin.append(i)
+                last = " "
+            continue
+        if c == "." and i > 0 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum()):
+            continue
+        for d in unicodedata.normalize("NFKD", c):
+            if not unicodedata.combining(d):
+                chars.append(d)
+                origin.append(i)
+                last = d
+    if last == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in chars), origin
+
+
+#: Characters each branch of `normalise` sees: ASCII runs (the backtick folded), white space of both
+#: kinds, periods, quotes, dashes, accents and combining marks, a character whose lower case is longer
+#: ("İ"), a final sigma, one whose NFKD holds a space ("¨") or a period ("․").
+_NORMALISED = "aZ 1`.,'\n\t\x1c\xa0\u3000“”—’éİΣς¨․\u0301ﬁ"
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(alphabet=_NORMALISED, max_size=60) | st.text(max_size=60))
+def test_normalise_is_the_one_character_at_a_time_fold(text: str) -> None:
+    norm = normalise(text)
+    assert (norm.text, norm.lower, list(norm.origin)) == one_character_at_a_time(text)
+
+
+def test_normalise_is_the_same_across_its_blocks() -> None:
+    """Past `_BLOCK` characters, long runs of ASCII and of accents, and a block of ASCII beside one beyond it."""
+    text = ("The U.S. deal.  " * 5000) + ("Société Générale ΣΑΣ. " * 4000) + "x" * 70_000 + " İ."
+    norm = normalise(text)
+    assert len(text) > 3 * _BLOCK
+    assert (norm.text, norm.lower, list(norm.origin)) == one_character_at_a_time(text)
 
 
 def test_words_keep_possessives_and_numbers_whole() -> None:
