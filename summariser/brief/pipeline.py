@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from itertools import islice
@@ -189,9 +188,8 @@ def build(
     body, report = check(
         merge(drafts), Grounder(articles), allow_ungrounded=settings.allow_ungrounded, required=required
     )
-    made = dt.datetime.now(dt.UTC).replace(microsecond=0)
     notes = _notes(plans, drafts)
-    meta = BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=notes, made=made)
+    meta = BriefingMeta(model=spec.label, prompts=prompts.versions(), usage=client.usage, notes=notes)
     used = [SourceRef(doc_id=a.id, title=a.title, published=a.published, path=a.path, text=a.text) for a in articles]
     briefing = body.briefing(sources=used, grounding=report, meta=meta)
     if previous is None:

@@ -15,6 +15,7 @@ briefing (hand-edited, damaged) has no previous version: the rebuild is a first 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
@@ -101,4 +102,8 @@ def build_version(
         return build(paths, settings, **options), None
     articles = load_sources(paths)
     previous, joined = basis(out, name, [a.id for a in articles])
-    return build(articles, settings, previous=previous, **options), previous if joined else None
+    briefing = build(articles, settings, previous=previous, **options)
+    if briefing.meta is not None:  # a version of a story: when it was made (`BriefingMeta.made`)
+        made = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        briefing = briefing.model_copy(update={"meta": briefing.meta.model_copy(update={"made": made})})
+    return briefing, previous if joined else None

@@ -162,8 +162,9 @@ class BriefingMeta(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     notes: list[str] = Field(default_factory=list)
     made: dt.datetime | None = None
-    """When the briefing was made (UTC, whole seconds); null in briefings made before it was recorded.
-    A later version's ``updates.since.made`` is this time of the version it is measured against."""
+    """When a version of a story was made (UTC, whole seconds): set on the briefings of ``regenerate
+    --group-by event``, whose later version's ``updates.since.made`` says since when. Null elsewhere, so
+    that one input and one model's answers give one briefing, byte for byte (cached re-runs, snapshots)."""
 
 
 class Briefing(BaseModel):

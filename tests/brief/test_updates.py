@@ -10,6 +10,7 @@ and a report that only restates the first one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def test_a_first_version_has_no_update_and_the_next_says_what_joined(brief: Brie
     assert second.updates is not None and version_of(second) == 2
     since = second.updates.since
     assert since.version == 1 and since.headline == first.headline and since.sources == [first.sources[0].doc_id]
-    assert first.meta is not None and since.made == first.meta.made is not None
+    assert first.meta is not None and since.made == first.meta.made  # None: summarise() stamps no time
     assert [s.doc_id for s in second.sources][:1] == since.sources  # the earlier article, from the earlier briefing
     every_item_is_in_the_new_articles(second, first)
 
@@ -139,7 +140,12 @@ def test_markdown_and_the_review_page_open_with_whats_new(brief: Brief) -> None:
     first = brief("quake_first")
     second = brief("quake_update", previous=first)
     md = to_markdown(second)
-    assert md.splitlines()[2].startswith("## What's new since version 1 (1 source, made ")
+    assert md.splitlines()[2].startswith("## What's new since version 1 (1 source)")  # summarise stamps no time
+    assert first.meta is not None
+    made = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)  # as regenerate --group-by event stamps its versions
+    stamped = first.model_copy(update={"meta": first.meta.model_copy(update={"made": made})})
+    heading = to_markdown(brief("quake_update", previous=stamped)).splitlines()[2]
+    assert heading.startswith("## What's new since version 1 (1 source, made 2026-03-04 09:30 UTC)"), heading
     assert md.index("What's new") < md.index("## Summary")
     assert "- **Changed:** deaths: 30 → 45" in md and "- **Person:** Tomas Varga" in md
     page = render_review(second)

@@ -60,6 +60,7 @@ def test_an_event_that_gains_an_article_keeps_its_earlier_version_and_says_what_
     assert "2 changes" in report.outcomes[0].news  # the summary table's line: deaths and injured
     second = read_briefing(out / "quake.json")
     assert second.updates is not None and second.updates.since.version == 1
+    assert first.meta is not None and first.meta.made is not None and second.updates.since.made == first.meta.made
     assert {(c.quantity, c.old, c.new) for c in second.updates.changes} >= {("deaths", "30", "45")}
     assert history_files(out, "quake") == {1: "quake.versions/1.json"}
     kept = read_briefing(out / "quake.versions" / "1.json")
