@@ -31,7 +31,7 @@ from ..text.kinds import COMMON_ACRONYMS, ORGANISATION_WORDS, Kind, is_demonym, 
 from ..text.names import (
     CONNECTORS,
     LEADING_ARTICLE,
-    TITLE_QUALIFIERS,
+    ROLE_WORDS,
     TITLE_WORDS,
     TOPIC_WORDS,
     initials,
@@ -84,7 +84,7 @@ def _titled_person(raw: str) -> tuple[str, str, str]:
             rest = words[i + 1 :]
             if all(w[:1].isupper() for w in rest):
                 head = words[:i]
-                while head and head[-1].lower().strip(".,") in TITLE_WORDS | TITLE_QUALIFIERS:  # "… President and"
+                while head and head[-1].lower().strip(".,") in ROLE_WORDS:  # "… President and Chairman"
                     head.pop()
                 return " ".join(head), words[i], " ".join(rest)
     return "", "", ""
@@ -116,7 +116,9 @@ def _clean(text: str) -> str:
 
 
 #: Words that end no name: titles ("JP Morgan Managing"), but not "Party", which ends parties' names.
-_TITLE_ENDS = (TITLE_WORDS | TITLE_QUALIFIERS) - ORGANISATION_WORDS
+_TITLE_ENDS = ROLE_WORDS - ORGANISATION_WORDS
+#: A role's words that are no name alone ("Minister", "District"); but "Labour" names the party too.
+_ROLE_ONLY = ROLE_WORDS - _PARTIES
 _SUFFIX = re.compile(r"(?<=[\w.])-[a-z]+$")
 _SCORE = re.compile(r"\d+[-–]\d+[.,]?")  # "Ross County 2-1": a result, no part of the name
 #: Small words that never open or end a name, nor are one: prepositions ("According to" run onto "Arizona
@@ -141,9 +143,11 @@ _NOT_A_NAME = re.compile(r"^(?:[A-Z][a-z]?['’][a-z]{1,2}|[RDI]-[A-Z][\w.]*)$")
 
 
 #: A title's office, named by the title: "the U.S. Trade Representative’s office", "Maricopa County Sheriff's
-#: Office" (a title word, or one of `_OFFICE_HOLDERS`, before the possessive; "Riva's office" is a person's).
+#: Office" (one of `_OFFICE_HOLDERS`, a title or an officer, before the possessive; "Riva's office" is a person's).
 _TITLE_OFFICE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&-]*\s){0,5}(?P<title>[A-Z][\w.&-]*)['’]s [Oo]ffice\b")
-_OFFICE_HOLDERS = frozenset("sheriff marshal marshall coroner prosecutor auditor comptroller ombudsman".split())
+_OFFICE_HOLDERS = TITLE_WORDS | frozenset(
+    "sheriff marshal marshall coroner prosecutor auditor comptroller ombudsman".split()
+)
 
 
 def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
@@ -166,7 +170,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         key = plain_key(name)
         if not 2 <= len(name) <= NAME_MAX_CHARS or not _SAFE.fullmatch(name) or not key or key in CALENDAR_WORDS:
             return
-        if key in (TITLE_WORDS - _PARTIES) | TITLE_QUALIFIERS or _small(name):
+        if key in _ROLE_ONLY or _small(name):
             return  # "Minister", "Exchequer", "Finance", "District", "Let" (of "Let's"); but "Labour" the party
         if all(w in TOPIC_WORDS | CONNECTORS for w in key.split()):
             return  # a portfolio: "Railways, Information and Broadcasting"
@@ -209,7 +213,7 @@ def candidates(text: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     for phrase, at in capitalised_phrases(text, starts, words):
         add(phrase, _CAPS, at)
     for match in _TITLE_OFFICE.finditer(text):  # "the U.S. Trade Representative’s office": an organisation
-        if match["title"].lower().strip(".") in TITLE_WORDS | _OFFICE_HOLDERS:
+        if match["title"].lower().strip(".") in _OFFICE_HOLDERS:
             add(match.group(), "ORG", match.start())
     ordered = sorted(found.values(), key=lambda c: c.first)
     return _fullest(ordered)[:limit]

@@ -58,14 +58,15 @@ def _titled(text: str, name: str) -> bool:
     return False
 
 
-def _described(text: str, name: str, nouns: frozenset[str]) -> bool:
-    """Whether the text writes one of ``nouns`` right before ``name`` somewhere ("magazine Der Spiegel",
-    "the retailer Zara": `kinds.ORGANISATION_DESCRIPTORS`; "black cat Rademenes": `kinds.ANIMAL_WORDS`)."""
+def _words_before(text: str, name: str) -> set[str]:
+    """The words the text writes right before ``name``, lower-cased: what it calls it ("magazine" Der Spiegel,
+    "cat" Rademenes; `kinds.ORGANISATION_DESCRIPTORS`, `kinds.ANIMAL_WORDS`)."""
+    found = set()
     for match in whole_word(name, joiners="").finditer(text):
         before = text[max(0, match.start() - 24) : match.start()].split()
-        if before and before[-1].lower() in nouns:
-            return True
-    return False
+        if before:
+            found.add(before[-1].lower())
+    return found
 
 
 def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
@@ -78,9 +79,10 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     if shape is not None:
         return shape
     tagged = cand.tagged
-    if picked != "place" and _described(text, cand.name, ORGANISATION_DESCRIPTORS):
+    called = _words_before(text, cand.name)
+    if picked != "place" and called & ORGANISATION_DESCRIPTORS:
         return "organisation"  # "German magazine Der Spiegel": the text says what it is
-    if _described(text, cand.name, ANIMAL_WORDS):
+    if called & ANIMAL_WORDS:
         return None  # "black cat Rademenes", "the gorilla Harambe"
     if picked == "person":
         single = len(cand.name.split()) == 1
@@ -221,14 +223,13 @@ def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
             words.pop(0)
         return words
 
-    full = [bare(p.name) for p in people if len(bare(p.name)) > 1]
-    ends = {w for words in full for w in (words[0], words[-1])}
-    kept: list[PersonDraft] = []
-    for p in people:
-        once = len(bare(p.name)) > 1 or bare(p.name)[0] not in ends
-        if once and not any(_misspelt(bare(p.name), bare(k.name)) for k in kept):
-            kept.append(p)
-    return kept
+    bares = [bare(p.name) for p in people]
+    ends = {w for words in bares if len(words) > 1 for w in (words[0], words[-1])}
+    kept: list[tuple[PersonDraft, list[str]]] = []
+    for p, words in zip(people, bares, strict=True):
+        if (len(words) > 1 or words[0] not in ends) and not any(_misspelt(words, listed) for _, listed in kept):
+            kept.append((p, words))
+    return [p for p, _ in kept]
 
 
 def _misspelt(name: list[str], listed: list[str]) -> bool:

@@ -32,6 +32,7 @@ __all__ = [
     "LEADING_ARTICLE",
     "ORG_WORDS",
     "REGIONS",
+    "ROLE_WORDS",
     "TITLE_QUALIFIERS",
     "TITLE_WORDS",
     "TOPIC_WORDS",
@@ -109,6 +110,8 @@ TITLE_WORDS = frozenset(
 #: Minister Nicola Sturgeon", "Shadow Chancellor". A candidate that is only one is no name, and one
 #: that leads a title is the title's, not an organisation.
 TITLE_QUALIFIERS = frozenset("first district circuit shadow interim".split())
+#: The words a stated role is made of: `TITLE_WORDS` and `TITLE_QUALIFIERS` ("District Judge").
+ROLE_WORDS = TITLE_WORDS | TITLE_QUALIFIERS
 
 _OVERRIDES = {"Russian Federation": "Russia", "Türkiye": "Turkey", "Korea, Republic of": "South Korea"}
 

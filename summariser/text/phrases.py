@@ -14,7 +14,7 @@ from collections.abc import Collection
 from .normalise import APOSTROPHES, POSSESSIVE, plain_key, whole_word
 from .stopwords import CONTENT_STOP_WORDS
 
-__all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
+__all__ = ["CALENDAR_WORDS", "MONTH_WORDS", "Words", "capitalised_phrases", "only_at"]
 
 #: Capitalised phrases that may name something (joined by "of", "the", "and", "for", "de", "&"), and
 #: acronyms: what spaCy's small model misses ("Hook of Holland", "FNV").
@@ -22,10 +22,12 @@ __all__ = ["CALENDAR_WORDS", "Words", "capitalised_phrases", "only_at"]
 _BETWEEN_NAMES = re.compile(rf"{POSSESSIVE.pattern}\s")
 _PHRASE = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s(?:(?:of|the|for|de|del|da|van|von|&)\s)?[A-Z][\w’'.&-]*)*")
 #: Days and months (and their short forms): capitalised, never a name.
-CALENDAR_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+#: The months' names and abbreviations (lower case): a number beside one is a date (`text.quantities`).
+MONTH_WORDS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun jul "
+    "aug sep sept oct nov dec".split()
 )
+CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split()) | MONTH_WORDS
 
 
 def capitalised_phrases(text: str, starts: set[int], index: Words | None = None) -> list[tuple[str, int]]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from . import nlp
 from .normalise import stem
+from .phrases import MONTH_WORDS
 from .stopwords import CONTENT_STOP_WORDS
 
 __all__ = ["CLASSES", "GENERIC", "SKIPPED", "VOTE_WORDS", "Quantity", "quantities"]
@@ -57,10 +58,6 @@ GENERIC = frozenset(
 SKIPPED = frozenset("more additional other new extra further of in for to the a an".split())
 #: Words that end the words read on either side of a number: a clause boundary, not the quantity.
 _STOPS = frozenset("and or but while as after before when which who that with than since".split())
-_MONTHS = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr jun
-    jul aug sep sept oct nov dec""".split()
-)
 _WORD_NUMBERS = {
     w: float(i)
     for i, w in enumerate(
@@ -144,7 +141,7 @@ def _not_a_quantity(tokens: list[_Token], i: int, text: str) -> bool:
     if after[:1].isalpha() or after.startswith((":", "-", " years old", " year old")):
         return True
     neighbours = {tokens[j].lower for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
-    if neighbours & _MONTHS or (i > 0 and tokens[i - 1].lower in ("aged", "age", "no", "number")):
+    if neighbours & MONTH_WORDS or (i > 0 and tokens[i - 1].lower in ("aged", "age", "no", "number")):
         return True
     if i > 1 and tokens[i - 1].lower == "of" and tokens[i - 2].lower == "age":
         return True

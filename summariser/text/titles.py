@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import CONNECTORS, TITLE_QUALIFIERS, TITLE_WORDS, country_name
+from .names import CONNECTORS, ROLE_WORDS, TITLE_QUALIFIERS, TITLE_WORDS, country_name
 from .normalise import POSSESSIVE_END
 from .stopwords import CONTENT_STOP_WORDS
 
@@ -71,7 +71,7 @@ class StatedTitle:
 
 def _title_word(word: str) -> bool:
     bare = word.lower().strip(".,")
-    return bare in TITLE_WORDS | TITLE_QUALIFIERS or bare.startswith("director-") or _doer(word.strip(".,"))
+    return bare in ROLE_WORDS or bare.startswith("director-") or _doer(word.strip(".,"))
 
 
 def _capital(word: str) -> bool:
