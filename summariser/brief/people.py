@@ -35,6 +35,7 @@ from ..text.names import (
     strip_titles,
 )
 from ..text.normalise import POSSESSIVE_END, plain_key, whole_word
+from ..text.stopwords import FUNCTION_WORDS
 from ..text.titles import StatedTitle, role_before_comma, title_after, title_before
 from .mentions import countries_in
 
@@ -166,10 +167,12 @@ _JOINERS = frozenset("of the for and de del da van von".split())
 
 def _named(org: str) -> bool:
     """Whether what a title reads as an organisation is a name: capitalised words, lower-case joiners
-    only between them ("Bank of England"; not "partner Ashton Kutcher and" before "daughter Wyatt")."""
+    only between them ("Bank of England"; not "partner Ashton Kutcher and" before "daughter Wyatt"), and not
+    one function word ("Where's Wally": no organisation "Where")."""
     words = org.split()
     return (
         bool(words) and words[0][:1].isupper() and words[-1][:1].isupper()
+        and not (org.istitle() and org.lower() in FUNCTION_WORDS)
         and all(w[:1].isupper() or w[:1].isdigit() or w in _JOINERS for w in words)
     )  # fmt: skip
 
@@ -178,7 +181,7 @@ def stated_titles(entities: EntitiesDraft, text: str) -> EntitiesDraft:
     """``entities`` with names, roles and affiliations as ``text`` states them (module docstring)."""
     people: list[PersonDraft] = []
     orgs = list(entities.organisations)
-    keys = {plain_key(o) for o in orgs}
+    keys = {plain_key(o) for o in orgs} | {plain_key(p) for p in entities.places}  # "Scotland's First Minister"
     for person in entities.people:
         name, stated, at = _stated(text, person.name)
         role, affiliation = person.role, person.affiliation

@@ -5,7 +5,7 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
 
 1. the name's own shape (`text.kinds.shape_kind`): a country is none of the three (countries
    are read from the text: `mentions.countries_in`), nor is a nationality ("Dutch") or an
-   event, prize or law ("Academy Awards", "General Election"); an organisation word
+   event, prize or law ("Academy Awards", "General Election") or a product ("Mini Skirt"); an organisation word
    ("Survey", "Center", "Terminals") or a place word ("Stadium", "Lake …") settles the kind
    whatever the model said — but the model's "organisation" stands for a place word that also ends
    clubs' and broadcasters' names ("Ross County", "Golf Channel": `kinds.SHARED_PLACE_WORDS`);
@@ -13,9 +13,11 @@ person, organisation, place or other. `settle` decides each candidate's kind, ev
    magazine Der Spiegel", `kinds.ORGANISATION_DESCRIPTORS`) makes it one, unless the model says place,
    and an animal's ("black cat Rademenes", `kinds.ANIMAL_WORDS`) makes it none of the three;
 3. the model's kind — but a one-word "person" that spaCy tags only as a place or an
-   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"), and
-   an "organisation" of two or three words that spaCy tags only as a person is a person ("Jim
-   Mann");
+   organisation, with no title before it in the text, is what spaCy says ("Yauca", "AP"); an
+   "organisation" of two or three words that spaCy tags only as a person is a person ("Jim Mann") unless
+   its last word is a plural ("Atlanta Braves"); an "organisation" spaCy tags only as a building is a
+   place ("St James's Palace"); a party's nickname is an organisation and a member's singular none of
+   the three ("Lib Dems", "Tory": `kinds.PARTY_NICKNAMES`, `kinds.PARTY_MEMBERS`);
 4. a name the model calls "other" keeps spaCy's kind when spaCy is sure enough to be right:
    an organisation word or an all-capitals acronym for ORG, a place label (GPE, LOC, FAC)
    for places; a person only when spaCy calls it PERSON, it has two words or more and a title
@@ -25,11 +27,11 @@ What is no name is dropped whatever its kind: two pieces of text run together ("
 Don't Push"), a one-word capital spaCy tags as nothing that the text also writes in lower case
 ("Coaches") or that is an adjective or a plural in a dictionary ("Glamorous", "Trainers"), a group of
 people ("Tory MPs"), another name run into a person's surname by a caption ("Headingley Sinfield"
-beside "Kevin Sinfield"). A headline's word run onto a name is cut when a name is left ("Hillary
-Clinton Obsessed", "Syria Asked"). A person's name loses a rank or a common word leading it ("Major Johnnie
-Cousens", "Unpopular Bubba Watson"), and a person named once in full and again by one name
-("Julia Louis-Dreyfus" … "Julia", "Mr Cousens") or with a typo ("Zara Phillips" … "Zara Philipps") is
-listed once.
+beside "Kevin Sinfield", "Aintree Treadwell" where the model calls Aintree a place). A headline's word
+run onto a name is cut when a name is left ("Hillary Clinton Obsessed", "Syria Asked"), and so are a
+client after "for" ("Ipsos Mori for BBC Scotland") and a caption's word before its colon. A person's name
+loses a rank, a party's adjective or a common word leading it ("Major Johnnie Cousens", "Tory Ruth
+Davidson", "Unpopular Bubba Watson"). Each person and organisation is then listed once (`brief.once`).
 """
 
 from __future__ import annotations
@@ -39,12 +41,21 @@ from collections.abc import Sequence
 
 from ..schemas import EntitiesDraft, EntityKinds, PersonDraft
 from ..text import nlp
-from ..text.kinds import ANIMAL_WORDS, COMMON_ACRONYMS, ORGANISATION_DESCRIPTORS, SHARED_PLACE_WORDS, shape_kind
-from ..text.names import TITLE_WORDS
+from ..text.kinds import (
+    ANIMAL_WORDS,
+    COMMON_ACRONYMS,
+    ORGANISATION_DESCRIPTORS,
+    PARTY_ADJECTIVES,
+    PARTY_MEMBERS,
+    PARTY_NICKNAMES,
+    SHARED_PLACE_WORDS,
+    shape_kind,
+)
 from ..text.normalise import APOSTROPHES, plain_key, whole_word
 from ..text.stopwords import FUNCTION_WORDS
-from ..text.titles import title_before
+from ..text.titles import RANKS, title_before
 from .entities import LABELS, Candidate
+from .once import organisations_once, people_once
 
 __all__ = ["settle"]
 
@@ -72,8 +83,12 @@ def _words_before(text: str, name: str) -> set[str]:
 def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
     shape = shape_kind(cand.name)
-    if shape in ("country", "event"):
+    if shape in ("country", "event", "product"):
         return None
+    if plain_key(cand.name) in PARTY_NICKNAMES:
+        return "organisation"  # "Lib Dems", "Tories": a party, whatever the tagger reads
+    if plain_key(cand.name) in PARTY_MEMBERS:
+        return None  # "Tory MP Michael Ellis": a member's adjective
     if shape == "place" and picked == "organisation" and plain_key(cand.name).split()[-1] in SHARED_PLACE_WORDS:
         return "organisation"  # "Ross County" the club, "Golf Channel" the broadcaster
     if shape is not None:
@@ -89,8 +104,11 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
         if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
             return LABELS[sorted(tagged)[0]]
         return "person"
-    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(cand.name.split()) <= 3:
+    words = cand.name.split()
+    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(words) <= 3 and not _plural(words[-1]):
         return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
+    if picked == "organisation" and tagged == {"FAC"}:
+        return "place"  # "St James's Palace", "White Hart Lane": spaCy's building, the model's owner of it
     if picked is not None:
         return picked
     if "ORG" in tagged and (cand.name.isupper() and len(cand.name) >= 2):
@@ -100,6 +118,11 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     if "PERSON" in tagged and len(cand.name.split()) > 1 and _titled(text, cand.name):
         return "person"
     return None
+
+
+def _plural(word: str) -> bool:
+    """Whether ``word`` is a common noun's plural, which ends a team's name, not a person's ("Atlanta Braves")."""
+    return "plural" in nlp.word_classes(word)
 
 
 def settle(
@@ -117,7 +140,7 @@ def settle(
     places: list[str] = []
     for cand in found:
         picked = chosen.get(cand.name)
-        if _run_in(cand, found):
+        if _run_in(cand, found, chosen):
             continue
         cand = _tail_cut(cand, text, common, found)
         kind = _kind(cand, None if picked == "other" else picked, text)
@@ -132,13 +155,8 @@ def settle(
         elif kind == "place":
             places.append(cand.name)
     return EntitiesDraft(
-        people=_named_once(people), organisations=list(dict.fromkeys(organisations)), places=list(dict.fromkeys(places))
+        people=people_once(people), organisations=organisations_once(organisations), places=list(dict.fromkeys(places))
     )
-
-
-#: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
-_RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl private pte fusilier admiral brigadier "
-                   "commander rev reverend".split())  # fmt: skip
 
 
 def _run_together(name: str) -> bool:
@@ -169,11 +187,18 @@ def _tail_cut(cand: Candidate, text: str, common: frozenset[int], found: Sequenc
     """``cand`` without the words that end it and are no part of it: capitals the tagger reads as common
     words where the name is first written, when what is left is a name of its own — another candidate or
     a country ("Hillary Clinton Obsessed", "Syria Asked": a headline's verb run into the name before it).
-    A surname the tagger misreads ("Kenneth More", "Donna Lane") leaves a first name, and stays."""
+    A surname the tagger misreads ("Kenneth More", "Donna Lane") leaves a first name, and stays. So is cut a
+    client named after "for" ("a poll by Ipsos Mori for BBC Scotland") and a caption's word run in before its
+    colon ("DC Martial Arts Fugitive: The …"), when what is left is another candidate."""
+    head, joined, tail = cand.name.partition(" for ")
+    if joined and any(o.name == tail for o in found):
+        return Candidate(head, cand.labels - cand.tagged, cand.first)  # the tagger's labels were the whole's
     words, at = cand.name.split(), text.find(cand.name)
     if at < 0:
         return cand
     end = at + len(cand.name)
+    if text[end : end + 1] == ":" and any(o.name == " ".join(words[:-1]) for o in found):
+        return Candidate(" ".join(words[:-1]), cand.labels, cand.first)
     while len(words) > 1 and end - len(words[-1]) in common:
         end -= len(words[-1]) + 1
         words.pop()
@@ -183,11 +208,11 @@ def _tail_cut(cand: Candidate, text: str, common: frozenset[int], found: Sequenc
     return cand
 
 
-def _run_in(cand: Candidate, found: Sequence[Candidate]) -> bool:
+def _run_in(cand: Candidate, found: Sequence[Candidate], chosen: dict[str, str]) -> bool:
     """Whether ``cand`` is another name run into a person's surname: its last word is the surname of
     another person named in full, and what leads it is the end of a longer name ("League Klopp" of
-    "Champions League" and "Jurgen Klopp") or a name spaCy tags as a place or organisation only
-    ("Aintree Treadwell"): a caption or a headline run into the text. A relative named by first name
+    "Champions League" and "Jurgen Klopp") or a name spaCy tags as a place or organisation only or the
+    model types as one ("Aintree Treadwell"): a caption or a headline run into the text. A relative named by first name
     ("Nicole Randock" beside "Brian Randock" and "Nicole") is no such name."""
     words = cand.name.split()
     if len(words) < 2:
@@ -197,59 +222,23 @@ def _run_in(cand: Candidate, found: Sequence[Candidate]) -> bool:
     if not any(len(o.name.split()) >= 2 and o.name.split()[-1] == last and not o.name.startswith(lead) for o in others):
         return False
     return any(
-        o.name.endswith(f" {lead}") or (o.name == lead and o.tagged and not o.tagged & {"PERSON", "NORP"})
+        o.name.endswith(f" {lead}")
+        or (o.name == lead and o.tagged and not o.tagged & {"PERSON", "NORP"})
+        or (o.name == lead and chosen.get(o.name) in ("place", "organisation"))
         for o in others
     )
 
 
 def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:
-    """A person's ``name`` without what leads it and is no part of it: a rank ("Major Johnnie Cousens"), or
+    """A person's ``name`` without what leads it and is no part of it: a rank ("Major Johnnie Cousens"), a
+    party's adjective ("Tory Ruth Davidson", "Liberal Democrat Willie Rennie": `kinds.PARTY_ADJECTIVES`), or
     a word the tagger reads as a common word where the name is written ("Unpopular Bubba Watson")."""
     words, at = name.split(), text.find(name)
-    while len(words) > 2 and (words[0].lower().strip(".") in _RANKS or (at >= 0 and at in common)):
+    for size in (2, 1):
+        if len(words) > size + 1 and plain_key(" ".join(words[:size])) in PARTY_ADJECTIVES:
+            at, words = (at + len(" ".join(words[:size])) + 1 if at >= 0 else at), words[size:]
+            break
+    while len(words) > 2 and (words[0].lower().strip(".") in RANKS or (at >= 0 and at in common)):
         at += len(words[0]) + 1
         words.pop(0)
     return " ".join(words)
-
-
-def _named_once(people: list[PersonDraft]) -> list[PersonDraft]:
-    """``people`` without a name that is, titles aside, one word that is the first or last word of
-    another's full name ("Julia" of "Julia Louis-Dreyfus", "Mr Wright" of "Ian Wright"): the same person,
-    named again."""
-
-    def bare(name: str) -> list[str]:
-        words = plain_key(name).split()
-        while len(words) > 1 and (words[0] in TITLE_WORDS or words[0] in _RANKS):
-            words.pop(0)
-        return words
-
-    bares = [bare(p.name) for p in people]
-    ends = {w for words in bares if len(words) > 1 for w in (words[0], words[-1])}
-    kept: list[tuple[PersonDraft, list[str]]] = []
-    for p, words in zip(people, bares, strict=True):
-        if (len(words) > 1 or words[0] not in ends) and not any(_misspelt(words, listed) for _, listed in kept):
-            kept.append((p, words))
-    return [p for p, _ in kept]
-
-
-def _misspelt(name: list[str], listed: list[str]) -> bool:
-    """Whether ``name`` is ``listed`` written again with a typo in one long word ("Zara Philipps" after "Zara
-    Phillips"): the same words but one, of five letters or more, which differs from its counterpart by one
-    letter added, dropped or changed (two from seven letters). Shorter words differ by a letter too often
-    between two people ("Jon", "John")."""
-    if len(name) != len(listed) or len(name) < 2:
-        return False
-    differ = [(a, b) for a, b in zip(name, listed, strict=True) if a != b]
-    if len(differ) != 1 or min(map(len, differ[0])) < 5:
-        return False
-    return _edits(*differ[0]) <= (2 if min(map(len, differ[0])) >= 7 else 1)
-
-
-def _edits(a: str, b: str) -> int:
-    """The letters to add, drop or change to turn ``a`` into ``b`` (Levenshtein's distance)."""
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]

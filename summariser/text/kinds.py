@@ -12,10 +12,14 @@ grounding of people (`names.not_a_person`) use it.
   place word (`PLACE_WORDS`: river, stadium, airport … at the end, or an opener such as
   "Lake"; `SHARED_PLACE_WORDS` also end clubs' and broadcasters' names), "event" when its last word
   names an event, award or act (`EVENT_WORDS`: "Academy Awards", "General Election", "Kite Festival";
-  one word only in the plural: "Olympics", not "Bill"); None when the shape does not tell (most names of
+  one word only in the plural: "Olympics", not "Bill"), "product" when its last word names a thing made and
+  sold (`PRODUCT_WORDS`: "Mini Skirt", "Space Telescope"); None when the shape does not tell (most names of
   people, and plain names such as "Maersk" or "Lima").
 * `ANIMAL_WORDS` — nouns that, right before a name, make it an animal's ("cat Rademenes").
 * `ORGANISATION_DESCRIPTORS` — nouns that, right before a name, make it an organisation's ("magazine").
+* `PARTY_NICKNAMES` — what the press calls a party ("Tories"), and the words its full name opens with;
+  `PARTY_MEMBERS` — a member's singular ("Tory"), an adjective; `PARTY_ADJECTIVES` — those and the
+  parties' names a member is called by before a name ("Labour", "Democrat").
 * `COMMON_ACRONYMS` — capitals that are words, not names ("TV", "SUV", "MPs").
 * `is_demonym` — "Dutch", "Peruvian": an adjective of nationality, no name at all;
   `demonym_country` — the country it stands for, when known ("Dutch" → "Netherlands").
@@ -23,6 +27,7 @@ grounding of people (`names.not_a_person`) use it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -35,8 +40,12 @@ __all__ = [
     "EVENT_WORDS",
     "ORGANISATION_DESCRIPTORS",
     "ORGANISATION_WORDS",
+    "PARTY_ADJECTIVES",
+    "PARTY_MEMBERS",
+    "PARTY_NICKNAMES",
     "PLACE_OPENERS",
     "PLACE_WORDS",
+    "PRODUCT_WORDS",
     "REGIONAL_DEMONYMS",
     "SHARED_PLACE_WORDS",
     "Kind",
@@ -45,7 +54,7 @@ __all__ = [
     "shape_kind",
 ]
 
-Kind = Literal["organisation", "place", "country", "event"]
+Kind = Literal["organisation", "place", "country", "event", "product"]
 
 #: Words that make a name an organisation's: `names.ORG_WORDS` and the words that end company,
 #: agency and team names.
@@ -87,6 +96,27 @@ EVENT_WORDS = frozenset(
     """award awards medal prize prizes trophy election elections festival record championship championships
     olympics games tournament cup marathon final finals summit ministerial tax act bill treaty accord""".split()
 )
+#: What a country's press calls its parties, plural or short, and the words that open the party's full name:
+#: "the Tories" is the Conservative Party, and listed beside it is the same organisation named twice. A
+#: member's singular ("Tory MP") is an adjective, like a nationality's. Compared as `plain_key`s.
+PARTY_NICKNAMES = {
+    "tories": "conservative", "conservatives": "conservative", "lib dems": "liberal democrat",
+    "libdems": "liberal democrat", "gop": "republican", "republicans": "republican", "democrats": "democratic",
+    "dems": "democratic", "nats": "scottish national",
+}  # fmt: skip
+#: A party member's singular, an adjective ("Tory MP", "a Lib Dem councillor"): no organisation of its own.
+PARTY_MEMBERS = frozenset({"tory", "lib dem", "libdem", "nat"})
+#: The words a party's member is called by before the name ("Tory Ruth Davidson", "Democrat Nancy Pelosi").
+PARTY_ADJECTIVES = PARTY_MEMBERS | frozenset(
+    {"conservative", "labour", "liberal democrat", "democrat", "republican", "snp", "ukip", "green"}
+)
+#: Words that, ending a name of two words or more, make it a product's — none of the three kinds: clothes,
+#: vehicles, devices ("Nicole Miller Bold Stripe Mini Skirt", "Hubble Space Telescope", "Galaxy Phone").
+PRODUCT_WORDS = frozenset(
+    """skirt dress shirt blouse jacket coat boots shoes sandals trainers sneakers jeans trousers sweater jumper
+    handbag bag scarf hat cap necklace bracelet earrings perfume lipstick car sedan suv truck motorcycle bike
+    jet airliner drone rifle pistol telescope phone smartphone tablet laptop console camera""".split()
+)
 #: Acronyms and capitalised abbreviations that are common nouns or titles, not names of anything
 #: (compared lower-cased, as written: "R&B" → "r&b").
 COMMON_ACRONYMS = frozenset(
@@ -117,9 +147,13 @@ def demonym_country(name: str) -> str | None:
 
 
 def is_demonym(name: str) -> bool:
-    """Whether ``name`` is an adjective of nationality ("Dutch", "Peruvian"), plural or not."""
+    """Whether ``name`` is an adjective of nationality ("Dutch", "Peruvian"), plural or not, or the men and
+    women of a people or a place ("Frenchmen", "Yorkshiremen": no surname is such a plural)."""
     key = plain_key(name)
-    return key in _demonyms() or (key.endswith("s") and key[:-1] in _demonyms())
+    return (
+        key in _demonyms() or (key.endswith("s") and key[:-1] in _demonyms())
+        or re.fullmatch(r"[a-z]{4,}(?:wo)?men", key) is not None
+    )  # fmt: skip
 
 
 def shape_kind(name: str) -> Kind | None:
@@ -129,6 +163,8 @@ def shape_kind(name: str) -> Kind | None:
     words = [w.strip(".,") for w in plain_key(name).split()]
     if words and words[-1] in EVENT_WORDS and (len(words) > 1 or words[0].endswith("s")):
         return "event"  # "Olympics", "General Election"; not "Bill" (a first name) or "Cup" alone
+    if len(words) > 1 and words[-1] in PRODUCT_WORDS:
+        return "product"
     if any(w in ORGANISATION_WORDS for w in words):
         return "organisation"
     if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_OPENERS):

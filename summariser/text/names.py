@@ -100,11 +100,11 @@ TITLE_WORDS = frozenset(
     managing minister ministers secretary deputy prime treasurer chancellor exchequer premier governor
     senator representative ambassador commissioner spokesperson spokesman spokeswoman general trade finance
     foreign defence defense state economy economic public credit interior justice health former acting
-    us u.s. uk u.k. eu king queen prince princess mayor judge justice officer head leader the of and
-    senior junior attorney opposition party labor labour manager coach captain striker goalkeeper midfielder
-    defender forward founder owner ceo cfo coo boss professor inspector detective sergeant commander colonel
-    lieutenant spokesperson correspondent editor director-general secretary-general mp qc sgt spc pc cpl pte
-    lt capt col gen cmdr insp det supt""".split()
+    us u.s. uk u.k. eu king queen prince princess duke duchess countess baroness mayor judge justice officer
+    head leader the of and senior junior attorney opposition party labor labour manager coach captain striker
+    goalkeeper midfielder defender forward founder owner ceo cfo coo boss professor inspector detective sergeant
+    commander colonel lieutenant spokesperson correspondent editor director-general secretary-general mp qc sgt
+    spc pc cpl pte lt capt col gen cmdr insp det supt""".split()
 )
 #: Words that qualify a title and are never a name alone: "District Judge Kevin Grey", "Scottish First
 #: Minister Nicola Sturgeon", "Shadow Chancellor". A candidate that is only one is no name, and one
@@ -151,9 +151,15 @@ def after_possessive(text: str) -> list[str]:
 
 
 def strip_titles(name: str) -> str:
-    """``name`` without leading titles and possessives ("Treasury Secretary Scott Bessent" → "Scott Bessent")."""
+    """``name`` without leading titles and possessives ("Treasury Secretary Scott Bessent" → "Scott Bessent").
+
+    One word after a last "of" is the title's territory, not the name: "Princess Eugenie of York" is
+    "Eugenie", and "Duchess of Cambridge", a title with no name in it, stays whole (not "Cambridge")."""
     words = after_possessive(name)
     titles = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+    if titles and titles[-1] == len(words) - 2 and words[-2].lower() == "of":
+        named = [w for w in words[:-2] if w.lower().strip(".,") not in TITLE_WORDS]
+        return " ".join(named) if named else " ".join(words)
     if titles and titles[-1] + 1 < len(words):
         words = words[titles[-1] + 1 :]
     return " ".join(words)

@@ -34,7 +34,11 @@ from .names import CONNECTORS, ROLE_WORDS, TITLE_QUALIFIERS, TITLE_WORDS, countr
 from .normalise import POSSESSIVE_END
 from .stopwords import CONTENT_STOP_WORDS
 
-__all__ = ["StatedTitle", "role_before_comma", "title_after", "title_before"]
+__all__ = ["RANKS", "StatedTitle", "role_before_comma", "title_after", "title_before"]
+
+#: Ranks that stand before a name (and are not in `names.TITLE_WORDS`: "Major" is a word too).
+RANKS = frozenset("major colonel col lieutenant lt sergeant sgt corporal cpl private pte fusilier admiral brigadier "
+                  "commander rev reverend".split())  # fmt: skip
 
 #: How far before a name a title may start (characters).
 TITLE_REACH = 160
