@@ -40,6 +40,10 @@ from summariser.text.kinds import is_demonym, shape_kind
         ("Park Geun-hye", None),  # a place word opening a name is a surname here
         ("Lima", None),
         ("Maersk", None),
+        ("Nicole Miller Bold Stripe Mini Skirt", "product"),  # a thing sold, not the brand's company
+        ("Hubble Space Telescope", "product"),
+        ("Human Rights Watch", None),  # "watch" ends an organisation's name: no product word
+        ("Skirt", None),  # one word alone is no product name
     ],
 )
 def test_shape_kind(name: str, kind: str | None) -> None:
@@ -48,6 +52,8 @@ def test_shape_kind(name: str, kind: str | None) -> None:
 
 @pytest.mark.parametrize(("name", "expected"), [("Dutch", True), ("Peruvian", True), ("Peruvians", True),
                                                  ("Peru", False), ("Dina Boluarte", False),
-                                                 ("Scots", True), ("Brits", True), ("Scotland", False)])  # fmt: skip
+                                                 ("Scots", True), ("Brits", True), ("Scotland", False),
+                                                 ("Yorkshiremen", True), ("Frenchmen", True), ("Yemen", False),
+                                                 ("Carmen", False)])  # fmt: skip
 def test_demonyms(name: str, expected: bool) -> None:
     assert is_demonym(name) is expected

@@ -179,3 +179,10 @@ def test_one_whole_word_matcher_three_ways_of_joining_words() -> None:
     assert at("Ford", "") == [0, 15, 30]  # word characters alone join
     assert at("it", APOSTROPHES) == [] and at("it", "") == [36]
     assert whole_word("ford", re.IGNORECASE).search("FORD") is not None
+
+
+def test_a_territory_after_of_is_no_persons_name() -> None:
+    assert strip_titles("Princess Eugenie of York") == "Eugenie"
+    assert strip_titles("Duchess of Cambridge") == "Duchess of Cambridge"  # a title naming no one: kept whole
+    assert strip_titles("Secretary of State John Kerry") == "John Kerry"
+    assert strip_titles("Robert Earl Keen") == "Robert Earl Keen"  # a middle name, not a peer's title
