@@ -55,14 +55,27 @@ from summariser.brief.pipeline import summarise  # noqa: E402
 from summariser.config import Settings  # noqa: E402
 from summariser.errors import SummariserError  # noqa: E402
 from summariser.evaluation.dataset import ROUGE_KEYS, lead3, read_dataset  # noqa: E402
-from summariser.evaluation.gold.sets import evaluate, generate_predictions, load_gold, read_sources_map  # noqa: E402
-from summariser.evaluation.scoring.textscore import rouge  # noqa: E402
 from summariser.ingest.read import make_article  # noqa: E402
-from summariser.llm.embedded import backend as embedded  # noqa: E402
-from summariser.llm.embedded.weights import cache_root  # noqa: E402
 from summariser.output.render import to_json  # noqa: E402
 from summariser.schemas import Briefing  # noqa: E402
 from summariser.text.sentences import scoring_sentences as sentences  # noqa: E402
+
+try:  # the package's rooms since issue 26
+    from summariser.evaluation.gold.sets import evaluate, generate_predictions, load_gold, read_sources_map
+    from summariser.evaluation.scoring.textscore import rouge
+    from summariser.llm.embedded import backend as embedded
+    from summariser.llm.embedded.weights import cache_root
+except ImportError:  # an older package, run by this script as the worker of a configuration ALIAS@REF (`run_at`)
+    from summariser.evaluation.goldset import (  # type: ignore[no-redef]
+        evaluate,
+        generate_predictions,
+        load_gold,
+        read_sources_map,
+    )
+    from summariser.evaluation.textscore import rouge  # type: ignore[no-redef]
+    from summariser.llm.weights import cache_root  # type: ignore[no-redef]
+
+    from summariser.llm import embedded  # type: ignore[no-redef]
 
 #: What a bullet or implication that comments instead of reporting says ("the article highlights …").
 COMMENTARY = re.compile(
