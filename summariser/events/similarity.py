@@ -1,7 +1,8 @@
 """How much a new article looks like an event so far: the event's running state and the pair features.
 
 An `EventState` keeps what its articles share — per namespace the sum of their hashed rows (the
-centroid, `summariser.events.vectors`), the token rows of its `RECENT` latest articles, the
+centroid, `summariser.events.vectors`; its `CENTROID_TERMS` heaviest terms, so that comparing with an
+event costs the same however long its story grows), the token rows of its `RECENT` latest articles, the
 numbers, years and dates they state, when they were published — and is updated in place as an
 article joins. `pair_features` compares one `Item` (an article's features and rows) with one
 event and returns the named numbers `FEATURES` that the decision (`summariser.events.model`)
@@ -28,15 +29,31 @@ import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .features import ENTITY_KINDS, ArticleFeatures
 from .vectors import EMPTY, DocumentFrequencies, Sparse, cosine, hashed
 
-__all__ = ["FEATURES", "NAMESPACES", "RECENT", "EventState", "Item", "make_item", "new_state", "pair_features"]
+__all__ = [
+    "CENTROID_TERMS",
+    "FEATURES",
+    "NAMESPACES",
+    "RECENT",
+    "EventState",
+    "Item",
+    "make_item",
+    "new_state",
+    "pair_features",
+]
 
 #: The namespaces of hashed terms: words, stems and one per kind of name.
 NAMESPACES = ("tok", "lead", "stem", *ENTITY_KINDS)
 #: Latest articles of an event whose token rows are kept for ``tokens_max``.
 RECENT = 8
+#: Terms an event's centroid keeps per namespace: its heaviest. A story of hundreds of articles gathers
+#: tens of thousands of distinct words, and every comparison with it would cost as many; what a
+#: story is about is in its most repeated ones. An ECB+ dev event (at most ~50 articles) stays under it.
+CENTROID_TERMS = 2000
 #: The pair features, in the order the decision's weights are stored.
 FEATURES = (
     "tokens",
@@ -91,6 +108,12 @@ class EventState:
     dates: set[dt.date] = field(default_factory=set)
     last: int = 0
     latest: dt.datetime | None = None
+    tails: dict[str, float] = field(default_factory=dict)
+    """Per namespace, the squared weights the centroid has cut (`CENTROID_TERMS`)."""
+
+    def similarity(self, row: Sparse, ns: str, df: DocumentFrequencies) -> float:
+        """Cosine of an article's ``row`` with this event's centroid of namespace ``ns``."""
+        return cosine(row, self.sums[ns], df, self.tails.get(ns, 0.0))
 
     def add(self, position: int, item: Item, *, copy: bool) -> None:
         """Add the article at stream ``position``; a copy of an earlier one is listed but not counted again."""
@@ -103,7 +126,11 @@ class EventState:
             return
         self.unique += 1
         for ns in NAMESPACES:
-            self.sums[ns] = self.sums[ns] + item.rows[ns]
+            whole = self.sums[ns] + item.rows[ns]
+            self.sums[ns] = whole.heaviest(CENTROID_TERMS)
+            if self.sums[ns] is not whole:  # what is cut still weighs in the norm (`vectors.cosine`)
+                cut = float(np.dot(whole.values, whole.values) - np.dot(self.sums[ns].values, self.sums[ns].values))
+                self.tails[ns] = self.tails.get(ns, 0.0) + cut
         self.recent.append(item.rows["tok"])
         self.recent_leads.append(item.rows["lead"])
         self.numbers.update(item.features.numbers)
@@ -127,13 +154,13 @@ def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dic
     f = item.features
     near = [cosine(item.rows["tok"], row, df) for row in event.recent]
     out = {
-        "tokens": cosine(item.rows["tok"], event.sums["tok"], df),
+        "tokens": event.similarity(item.rows["tok"], "tok", df),
         "tokens_max": max(near, default=0.0),
-        "stems": cosine(item.rows["stem"], event.sums["stem"], df),
+        "stems": event.similarity(item.rows["stem"], "stem", df),
     }
     for kind in ENTITY_KINDS:
         both = item.rows[kind].nnz > 0 and event.sums[kind].nnz > 0
-        out[kind] = cosine(item.rows[kind], event.sums[kind], df) if both else 0.0
+        out[kind] = event.similarity(item.rows[kind], kind, df) if both else 0.0
         out[f"{kind}_both"] = float(both)
     out["numbers"] = _share(f.numbers, event.numbers)
     out["numbers_both"] = float(bool(f.numbers) and bool(event.numbers))
@@ -142,7 +169,7 @@ def pair_features(item: Item, event: EventState, df: DocumentFrequencies) -> dic
     out["dates"] = float(any(d in event.dates for d in f.dates))
     out["size"] = math.log1p(event.unique)
     out["tokens_mean"] = sum(near) / len(near) if near else 0.0
-    out["lead"] = cosine(item.rows["lead"], event.sums["lead"], df)
+    out["lead"] = event.similarity(item.rows["lead"], "lead", df)
     out["lead_max"] = max((cosine(item.rows["lead"], row, df) for row in event.recent_leads), default=0.0)
     for name in ("tokens", *ENTITY_KINDS, "numbers", "years"):
         out[f"tokens_x_{name}"] = out["tokens"] * out[name]

@@ -21,7 +21,6 @@ from .features import ArticleFeatures, article_day, article_features
 from .model import DEFAULT_DECISION, Decision
 from .results import Event, Grouping, Member
 from .similarity import make_item
-from .vectors import cosine
 
 __all__ = ["DEFAULT_WINDOW", "EventStream"]
 
@@ -103,7 +102,7 @@ class EventStream:
         rows = {p: make_item(self._features[p]).rows["tok"] for p in originals}
         # the label is a headline where one is known: the most central article with one, else the most central
         central = max(
-            originals, key=lambda p: (self._articles[p].title is not None, cosine(rows[p], state.sums["tok"], df), -p)
+            originals, key=lambda p: (self._articles[p].title is not None, state.similarity(rows[p], "tok", df), -p)
         )
         days = [d for d in (article_day(self._articles[p]) for p in state.members) if d is not None]
         return Event(

@@ -56,6 +56,13 @@ class Sparse:
         values = np.bincount(where, weights=np.concatenate([self.values, other.values]), minlength=len(joined))
         return Sparse(joined.astype(np.int64), values.astype(np.float64))
 
+    def heaviest(self, k: int) -> Sparse:
+        """This row with only its ``k`` largest weights (ties: the lower bucket first), or itself if no larger."""
+        if self.nnz <= k:
+            return self
+        keep = np.sort(np.lexsort((self.indices, -self.values))[:k])
+        return Sparse(self.indices[keep], self.values[keep])
+
 
 EMPTY = Sparse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
@@ -106,18 +113,27 @@ class DocumentFrequencies:
         idf: NDArray[np.float64] = np.log((self.articles + 1.0) / (self.counts[indices] + 1.0)) + 1.0
         return idf
 
+    def rare_idf(self) -> float:
+        """The IDF of a term one article so far has had."""
+        return math.log((self.articles + 1.0) / 2.0) + 1.0
+
     def weighted(self, row: Sparse) -> NDArray[np.float64]:
         """The TF-IDF weights of ``row``'s buckets."""
         return row.values * self.idf(row.indices)
 
 
-def cosine(a: Sparse, b: Sparse, df: DocumentFrequencies) -> float:
-    """Cosine of the TF-IDF forms of ``a`` and ``b`` under the IDF of ``df`` (0 when either is empty)."""
+def cosine(a: Sparse, b: Sparse, df: DocumentFrequencies, b_tail: float = 0.0) -> float:
+    """Cosine of the TF-IDF forms of ``a`` and ``b`` under the IDF of ``df`` (0 when either is empty).
+
+    ``b_tail`` is the sum of the squared weights ``b`` has dropped (`Sparse.heaviest`): rare terms, each
+    weighed at the IDF of a term seen once, so that the norm is nearly the uncut row's."""
     if not a.nnz or not b.nnz:
         return 0.0
-    if a.nnz > b.nnz:
-        a, b = b, a
     (wa, na), (wb, nb) = df.weighted_norm(a), df.weighted_norm(b)
+    if b_tail:
+        nb = math.sqrt(nb * nb + b_tail * df.rare_idf() ** 2)
+    if a.nnz > b.nnz:
+        a, b, wa, wb = b, a, wb, wa
     at = np.minimum(np.searchsorted(b.indices, a.indices), b.nnz - 1)
     hit = b.indices[at] == a.indices
     dot = float(np.dot(wa[hit], wb[at[hit]]))

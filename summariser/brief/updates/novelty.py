@@ -49,12 +49,14 @@ class _Judge:
 
     def __init__(self, previous: Briefing, current: Briefing) -> None:
         self.earlier = [s.doc_id for s in previous.sources]
-        self.fresh = [s.doc_id for s in current.sources if s.doc_id not in set(self.earlier)]
+        before = set(self.earlier)
+        self.fresh = [s.doc_id for s in current.sources if s.doc_id not in before]  # in order: what reads them is
+        self.new_docs = frozenset(self.fresh)
         self.grounder = Grounder(sources_of(current, previous))
         self.order = {doc: i for i, doc in enumerate(s.doc_id for s in current.sources)}
 
     def only_new(self, evidence: Sequence[Evidence]) -> bool:
-        return bool(evidence) and all(e.doc_id in self.fresh for e in evidence)
+        return bool(evidence) and all(e.doc_id in self.new_docs for e in evidence)
 
     def position(self, evidence: Sequence[Evidence]) -> tuple[int, int]:
         first = min(evidence, key=lambda e: (self.order.get(e.doc_id, len(self.order)), e.start))
