@@ -52,7 +52,7 @@ def people_once(people: list[PersonDraft]) -> list[PersonDraft]:
     ends = {w for words in bares if len(words) > 1 for w in (words[0], words[-1])}
     kept: list[tuple[PersonDraft, list[str]]] = []
     for p, words in zip(people, bares, strict=True):
-        if len(words) == 1 and (words[0] in ends or any(_misspelt([*words, "_"], [end, "_"]) for end in ends)):
+        if len(words) == 1 and (words[0] in ends or any(_typo(words[0], end) for end in ends)):
             continue  # "Julia" of "Julia Louis-Dreyfus"; "Tindal" of "Mike Tindall"
         if not any(_misspelt(words, listed) for _, listed in kept):
             kept.append((p, words))
@@ -67,9 +67,14 @@ def _misspelt(name: list[str], listed: list[str]) -> bool:
     if len(name) != len(listed) or len(name) < 2:
         return False
     differ = [(a, b) for a, b in zip(name, listed, strict=True) if a != b]
-    if len(differ) != 1 or min(map(len, differ[0])) < 5:
-        return False
-    return _edits(*differ[0]) <= (2 if min(map(len, differ[0])) >= 7 else 1)
+    return len(differ) == 1 and _typo(*differ[0])
+
+
+def _typo(a: str, b: str) -> bool:
+    """Whether the word ``a`` is ``b`` with a typo: both of five letters or more, one letter added, dropped or
+    changed (two from seven letters)."""
+    shorter = min(len(a), len(b))
+    return a != b and shorter >= 5 and _edits(a, b) <= (2 if shorter >= 7 else 1)
 
 
 def _edits(a: str, b: str) -> int:

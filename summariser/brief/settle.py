@@ -82,14 +82,14 @@ def _words_before(text: str, name: str) -> set[str]:
 
 def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     """What ``cand`` is: "person", "organisation", "place", or None (none of them)."""
-    shape = shape_kind(cand.name)
+    shape, key, words = shape_kind(cand.name), plain_key(cand.name), cand.name.split()
     if shape in ("country", "event", "product"):
         return None
-    if plain_key(cand.name) in PARTY_NICKNAMES:
+    if key in PARTY_NICKNAMES:
         return "organisation"  # "Lib Dems", "Tories": a party, whatever the tagger reads
-    if plain_key(cand.name) in PARTY_MEMBERS:
+    if key in PARTY_MEMBERS:
         return None  # "Tory MP Michael Ellis": a member's adjective
-    if shape == "place" and picked == "organisation" and plain_key(cand.name).split()[-1] in SHARED_PLACE_WORDS:
+    if shape == "place" and picked == "organisation" and key.split()[-1] in SHARED_PLACE_WORDS:
         return "organisation"  # "Ross County" the club, "Golf Channel" the broadcaster
     if shape is not None:
         return shape
@@ -100,13 +100,13 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
     if called & ANIMAL_WORDS:
         return None  # "black cat Rademenes", "the gorilla Harambe"
     if picked == "person":
-        single = len(cand.name.split()) == 1
-        if single and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
+        if len(words) == 1 and tagged and "PERSON" not in tagged and not _titled(text, cand.name):
             return LABELS[sorted(tagged)[0]]
         return "person"
-    words = cand.name.split()
-    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(words) <= 3 and not _plural(words[-1]):
-        return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
+    if picked == "organisation" and tagged == {"PERSON"} and 2 <= len(words) <= 3:
+        if "plural" not in nlp.word_classes(words[-1]):  # "Atlanta Braves": a plural ends a team's name
+            return "person"  # "Jim Mann", "Allan Johnston": spaCy reads a person's name, no word says otherwise
+        return "organisation"
     if picked == "organisation" and tagged == {"FAC"}:
         return "place"  # "St James's Palace", "White Hart Lane": spaCy's building, the model's owner of it
     if picked is not None:
@@ -115,14 +115,9 @@ def _kind(cand: Candidate, picked: str | None, text: str) -> str | None:
         return "organisation"
     if tagged & {"GPE", "LOC", "FAC"} and "PERSON" not in tagged and "ORG" not in tagged:
         return "place"
-    if "PERSON" in tagged and len(cand.name.split()) > 1 and _titled(text, cand.name):
+    if "PERSON" in tagged and len(words) > 1 and _titled(text, cand.name):
         return "person"
     return None
-
-
-def _plural(word: str) -> bool:
-    """Whether ``word`` is a common noun's plural, which ends a team's name, not a person's ("Atlanta Braves")."""
-    return "plural" in nlp.word_classes(word)
 
 
 def settle(
@@ -235,8 +230,9 @@ def _lead_cut(name: str, text: str, common: frozenset[int]) -> str:
     a word the tagger reads as a common word where the name is written ("Unpopular Bubba Watson")."""
     words, at = name.split(), text.find(name)
     for size in (2, 1):
-        if len(words) > size + 1 and plain_key(" ".join(words[:size])) in PARTY_ADJECTIVES:
-            at, words = (at + len(" ".join(words[:size])) + 1 if at >= 0 else at), words[size:]
+        lead = " ".join(words[:size])
+        if len(words) > size + 1 and plain_key(lead) in PARTY_ADJECTIVES:
+            at, words = at + len(lead) + 1 if at >= 0 else at, words[size:]
             break
     while len(words) > 2 and (words[0].lower().strip(".") in RANKS or (at >= 0 and at in common)):
         at += len(words[0]) + 1
