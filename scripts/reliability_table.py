@@ -64,7 +64,8 @@ def table(counts: dict[str, dict[str, int]]) -> list[str]:
         ("… briefings lost or corrupted", show(get("crash", "briefings_lost")), "0"),
         ("concurrent regenerate runs on one folder", show(get("crash", "concurrent_runs")), "serialised or refused"),
         ("memory briefing at the input limit (a 20 MB .txt of long words / a .jsonl of 20 such articles; whole CLI "
-         "process)", f"{show(get('inputs', 'peak_rss_mib_brief_limit_long_words'))} / "
+         "process; `bench/bench_memory.py --at-limit`, after the suite)",
+         f"{show(get('inputs', 'peak_rss_mib_brief_limit_long_words'))} / "
          f"{show(get('inputs', 'peak_rss_mib_brief_limit_jsonl'))} MiB", "bounded: + 600 MiB + 20 MiB per MB"),
     ]  # fmt: skip
     rows += security_rows(counts.get("security", {}))
@@ -136,7 +137,8 @@ SECURITY = (
     ("redaction with hostile URLs in the environment (filters fed messages and log records)",
      ("redaction_hostile_env",), "never raises; secrets still redacted"),
     ("large articles briefed (generated: repeated names, one sentence, no punctuation, short lines, long words, "
-     "HTML; two sizes; at the input limit)", ("large_articles",), "peak RSS ≤ ordinary + 600 MiB + 20 MiB per MB"),
+     "HTML; 3 MiB; at the input limit, by bench/bench_memory.py --at-limit)",
+     ("large_articles",), "peak RSS ≤ ordinary + 600 MiB + 20 MiB per MB"),
 )  # fmt: skip
 
 

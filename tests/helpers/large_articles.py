@@ -20,13 +20,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ADDRESS_SPACE", "PEAK_PROBE", "SHAPES", "Briefed", "article", "brief_peak"]
+from helpers.echo_model import echo_answer
+from helpers.fake_server import FakeOpenAI
+
+__all__ = [
+    "ADDRESS_SPACE", "CONSTANT_MIB", "PEAK_PROBE", "PER_MB", "SHAPES", "Briefed", "allowed", "article", "brief_peak",
+    "echo_server",
+]  # fmt: skip
 
 #: Every shape `article` writes.
 SHAPES = (
     "prose", "repeated-names", "one-sentence", "no-punctuation", "short-lines", "long-words", "jsonl-articles",
     "html-paragraphs", "html-page",
 )  # fmt: skip
+#: What a large article may cost above a small ordinary one, in MiB: one spaCy batch of `nlp.BATCH_TOKENS`
+#: tokens (~17 KiB each: ~500 MiB; 100,000 characters of news are ~18,000 tokens) and room.
+CONSTANT_MIB = 600
+#: And per MB of article (MiB): the text, its parts and prompts, masks, normalised copies, offsets.
+#: Measured from 1 MiB to 3 MiB of short lines: 16.0 and 16.5 (this code and 8b87758, one sitting, 2026-12-07),
+#: 17.5 in a CI run; long words to the input limit: ~10. Before the fix (issue 24) it was thousands.
+PER_MB = 20
 #: Address space the child may use: a runaway ends in MemoryError there, not in a machine swapping.
 ADDRESS_SPACE = 8 * 2**30
 
@@ -112,6 +125,26 @@ class Briefed:
     returncode: int
     stderr: str
     peak_mib: int
+
+
+class _Uncounted(list[object]):
+    """A request log that keeps nothing: a large article is hundreds of requests."""
+
+    def append(self, item: object) -> None:
+        return
+
+
+def echo_server() -> FakeOpenAI:
+    """The echo model on loopback (`helpers.echo_model`), keeping no log of its requests; ``with`` it, and
+    address it as ``f"{server.base_url}#echo"``."""
+    server = FakeOpenAI(responder=echo_answer)
+    server.requests = _Uncounted()  # type: ignore[assignment]
+    return server
+
+
+def allowed(ordinary: int, size: int) -> float:
+    """The most peak RSS (MiB) briefing ``size`` bytes may cost, given an ordinary small article's peak (MiB)."""
+    return ordinary + CONSTANT_MIB + PER_MB * size / 2**20
 
 
 def brief_peak(path: Path, model: str, out: Path, timeout: float = 3600) -> Briefed:
