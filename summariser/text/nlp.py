@@ -191,11 +191,8 @@ def word_classes(word: str) -> frozenset[str]:
     return found
 
 
-#: Most texts, and characters in all, whose analyses `analyse` keeps (the latest, whatever its length).
-#: The characters bound the memory; the count must exceed the articles of one briefing, which are read in
-#: turn for every claim grounded (a cache smaller than a pass evicts each text just before it is needed
-#: again: 64 texts made the 200 articles of tests/regenerate/test_long_story.py parse anew for every
-#: claim, 65 s against 41 s now).
+#: Most texts, and characters in all, whose analyses `analyse` keeps (the latest, whatever its length). The
+#: characters bound the memory; the count must exceed the articles of one briefing, read in turn for every claim.
 CACHE_TEXTS = 1024
 CACHE_CHARS = 1_000_000
 _CACHE: OrderedDict[str, Analysis] = OrderedDict()
