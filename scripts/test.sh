@@ -3,7 +3,7 @@
 # --fast runs the fast tier (no model, browser, subprocess or slow tests; fewer hypothesis examples),
 # on every core when pytest-xdist (the dev extra) is installed; a -n you give wins.
 # Otherwise (the whole suite, or what the arguments select of it) it runs in two parts when
-# pytest-xdist is installed: everything but the model and `alone` tests on two workers (each takes
+# pytest-xdist is installed: everything but the model and `alone` tests on three workers (each takes
 # the next test when it is free: --maxschedchunk=1), then those one at a time (tests/helpers/tiers.py);
 # the reliability counters of both parts are written together (tests/helpers/figures.py). Recording
 # cassettes (SUMMARISER_RECORD=1) runs the real model for them, so it runs in one part, one at a time.
@@ -25,7 +25,8 @@ fi
 held=$(mktemp)
 trap 'rm -f "$held"' EXIT
 status=0
-"${pytest[@]}" -n 2 --maxschedchunk=1 --part=shared --figures-hold="$held" "$@" || status=$?
+# three workers on two cores: its tests wait on child processes, servers and kills (two kept 1.6 cores busy)
+"${pytest[@]}" -n 3 --maxschedchunk=1 --part=shared --figures-hold="$held" "$@" || status=$?
 case $status in
   0 | 1 | 5) ;;        # passed, failed, nothing selected: the other part runs all the same
   *) exit "$status" ;; # interrupted, an internal or a usage error: stop here

@@ -12,10 +12,10 @@ the ``fast`` hypothesis profile for it. A marker stays true only if it is checke
   the quiet machine buys.
 
 The whole suite runs in two parts (``--part``, which ``scripts/test.sh`` gives): ``shared``, every test
-but `ALONE_MARKERS`, side by side on two pytest-xdist workers; then ``alone``, the ``model`` tests (one
+but `ALONE_MARKERS`, side by side on three pytest-xdist workers; then ``alone``, the ``model`` tests (one
 model process at a time: llama.cpp on two threads slows several-fold beside anything) and the ``alone``
 ones (a time bound that a neighbour would decide), one after the other. The shared part starts with
-the tests marked `FIRST_MARKERS` (its longest: the memory probes take minutes), so that the two
+the tests marked `FIRST_MARKERS` (its longest: the memory probes and the kill tests), so that the
 workers end together instead of one finishing a probe alone.
 
 `examples` sizes a property's explicit example count to the tier: hypothesis profiles set only

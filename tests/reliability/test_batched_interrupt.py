@@ -1,7 +1,7 @@
 """``regenerate`` on the embedded model with batching, killed mid-run, loses nothing (issue 16).
 
 The REAL 0.5B model, four sequences side by side (``SUMMARISER_SEQUENCES=4``: two briefings
-at once, each with its two requests in one llama.cpp batch), over five short articles. The
+at once, each with its two requests in one llama.cpp batch), over four short articles. The
 run is stopped while the batch is decoding — by SIGKILL at a named point (the second briefing
 written, before its manifest entry: the other worker's requests are in the batch), and by
 Ctrl-C (SIGINT) once a briefing is saved. After either, every briefing on disk is whole and
@@ -38,8 +38,6 @@ ARTICLES = {
     "school": "Teachers in Norrvik won a two-year pay deal on Friday after talks with the city. Teachers' "
     "union head Lena Orr said the deal ends a month of protests. Mayor Karl Dahl said the city budget "
     "covers it.",
-    "bank": "The central bank of Estria held its main rate at 3.5 percent on Wednesday. Governor Anna Rask "
-    "said inflation fell to 2.4 percent in October. Markets had expected a cut.",
 }
 
 
