@@ -124,3 +124,22 @@ def test_word_classes_come_from_the_pinned_pipelines_dictionary() -> None:
     assert "plural" in nlp.word_classes("Prosecutors") and "plural" in nlp.word_classes("Coaches")
     assert "noun" in nlp.word_classes("district") and "plural" not in nlp.word_classes("district")
     assert nlp.word_classes("Tynecastle") == frozenset()
+
+
+def test_the_analyses_of_a_long_storys_articles_stay_cached_across_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grounding reads a briefing's sources in turn for every claim: the 200 articles of a long story
+    (tests/regenerate/test_long_story.py) are parsed once, not once a claim (a cache of 64 texts evicted each
+    just before it was needed again)."""
+    parsed: list[str] = []
+
+    def parse(text: str) -> nlp.Analysis:
+        parsed.append(text)
+        return nlp.Analysis((), ())
+
+    monkeypatch.setattr(nlp, "_analysed", parse)
+    monkeypatch.setattr(nlp, "_CACHE", type(nlp._CACHE)())
+    articles = [f"Day {day} of the recovery: rescuers inspected {day * 7} more homes." for day in range(200)]
+    for _claim in range(3):
+        for text in articles:
+            nlp.analyse(text)
+    assert len(parsed) == len(articles)
