@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.large_articles import (  # noqa: E402
     CONSTANT_MIB,
+    ORDINARY,
     PER_MB,
     SHAPES,
     Briefed,
@@ -53,8 +54,6 @@ from summariser.ingest.limits import max_input_bytes  # noqa: E402
 GROWTHS = (("short-lines", 3 * 2**20), ("long-words", None))
 #: The figure each peak at the input limit is written as.
 FIGURES = {"long-words": "peak_rss_mib_brief_limit_long_words", "jsonl-articles": "peak_rss_mib_brief_limit_jsonl"}
-#: The ordinary small article the bound is counted from (as the suite's).
-ORDINARY = ("prose", 4_000)
 
 
 def _briefed(model: str, folder: Path, shape: str, size: int) -> tuple[Briefed, float]:
@@ -101,9 +100,8 @@ def at_limit(model: str, folder: Path, figures: Path | None) -> int:
                    for shape, large in GROWTHS]  # fmt: skip
         jsonl = pool.submit(run, "jsonl-articles", limit)
     jsonl.result()  # its failure is in ``failures``; an exception is raised here
-    growths = [(shape, large, low.result(), high.result()) for shape, large, low, high in pending]
-    for shape, large, low, high in growths:
-        per_mb = (high.peak_mib - low.peak_mib) / ((large - 2**20) / 2**20)
+    for shape, large, low, high in pending:
+        per_mb = (high.result().peak_mib - low.result().peak_mib) / ((large - 2**20) / 2**20)
         print(f"{shape}: {per_mb:.1f} MiB a MB from 1 MiB to {large / 2**20:g} MiB (at most {PER_MB})")
         if per_mb > PER_MB:
             failures.append(f"{shape}: {per_mb:.1f} MiB a MB from 1 MiB to {large} bytes, more than {PER_MB}")

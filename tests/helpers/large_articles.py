@@ -24,8 +24,8 @@ from helpers.echo_model import echo_answer
 from helpers.fake_server import FakeOpenAI
 
 __all__ = [
-    "ADDRESS_SPACE", "CONSTANT_MIB", "PEAK_PROBE", "PER_MB", "SHAPES", "Briefed", "allowed", "article", "brief_peak",
-    "echo_server",
+    "ADDRESS_SPACE", "CONSTANT_MIB", "ORDINARY", "PEAK_PROBE", "PER_MB", "SHAPES", "Briefed", "allowed", "article",
+    "brief_peak", "echo_server",
 ]  # fmt: skip
 
 #: Every shape `article` writes.
@@ -40,6 +40,8 @@ CONSTANT_MIB = 600
 #: Measured from 1 MiB to 3 MiB of short lines: 16.0 and 16.5 (this code and 8b87758, one sitting, 2026-12-07),
 #: 17.5 in a CI run; long words to the input limit: ~10. Before the fix (issue 24) it was thousands.
 PER_MB = 20
+#: The ordinary small article (shape, bytes) whose peak the bound is counted from (`allowed`).
+ORDINARY = ("prose", 4_000)
 #: Address space the child may use: a runaway ends in MemoryError there, not in a machine swapping.
 ADDRESS_SPACE = 8 * 2**30
 

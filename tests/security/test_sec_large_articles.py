@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from helpers import figures
 from helpers.generated import FAST as GENERATED
-from helpers.large_articles import SHAPES, Briefed, allowed, article, brief_peak, echo_server
+from helpers.large_articles import ORDINARY, SHAPES, Briefed, allowed, article, brief_peak, echo_server
 from helpers.tiers import examples
 from hypothesis import Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -74,7 +74,7 @@ def brief(tmp_path: Path, url: str, shape: str, size: int, seed: int = 0) -> Bri
 @pytest.fixture(scope="module")
 def ordinary(tmp_path_factory: pytest.TempPathFactory, echo: str) -> int:
     """The peak RSS (MiB) of briefing a small ordinary article: the interpreter, the package, spaCy."""
-    ordinary = brief(tmp_path_factory.mktemp("ordinary"), echo, "prose", 4_000)
+    ordinary = brief(tmp_path_factory.mktemp("ordinary"), echo, *ORDINARY)
     assert ordinary.returncode == 0, ordinary.stderr
     return ordinary.peak_mib
 
