@@ -78,16 +78,15 @@ class Doc:
 
 def load(path: Path, cache: Path | None) -> list[Doc]:
     """The dev documents with their features (spaCy once; then from ``cache`` when given)."""
-    if cache is not None and cache.exists():
-        docs: list[Doc] = pickle.loads(cache.read_bytes())
-        return docs
+    if cache is not None and cache.exists():  # plain tuples: `Doc` is `__main__.Doc` when this runs as a script
+        return [Doc(*row) for row in pickle.loads(cache.read_bytes())]
     docs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         article = make_article(row["text"], path=row["id"])
         docs.append(Doc(row["id"], row["event"], row["event"].split("-")[0], article_features(article)))
     if cache is not None:
-        cache.write_bytes(pickle.dumps(docs))
+        cache.write_bytes(pickle.dumps([(d.key, d.event, d.topic, d.features) for d in docs]))
     return docs
 
 

@@ -9,8 +9,9 @@
 * ``stems`` — their Snowball stems (the project's one stemmer stands in for lemmas: spaCy's
   lemmatizer is not loaded by `summariser.text.nlp`);
 * ``entities`` — per kind (`ENTITY_KINDS`: person, organisation, place, other) the plain keys of
-  the names spaCy finds; a person is keyed by the last word of the name, so "Tara Reid" and a
-  later "Reid" are one person;
+  the names spaCy finds; a person is keyed by the fullest name the article gives them, so a later
+  "Reid" counts for "Tara Reid", and two people who share a surname (Esther Williams, Kevin
+  Williams) stay two people across articles;
 * ``numbers`` — the quantities stated (a death toll, a magnitude, a score), years left out;
 * ``years`` and ``dates`` — the years and the full dates the text states (`summariser.text.dates`);
 * ``when`` — the publication time, when the article has one;
@@ -94,12 +95,21 @@ def _sketch(plain_words: list[str]) -> tuple[int, ...]:
     return tuple(sorted(heapq.nsmallest(SKETCH_SIZE, {_hash(s) for s in shingles})))
 
 
-def _entity_key(kind: str, text: str) -> str:
-    key = plain_key(text)
-    key = re.sub(r"^the ", "", key)
-    if kind == "person" and " " in key:
-        key = key.rsplit(" ", 1)[1]  # the surname: "Tara Reid" and "Reid" are one person
-    return key
+def _entity_key(text: str) -> str:
+    return re.sub(r"^the ", "", plain_key(text))
+
+
+def _fullest_names(people: Counter[str], shown: dict[str, str]) -> None:
+    """Count each one-word mention of a person for the one full name of the article that ends with it
+    ("Reid" after "Tara Reid"); a word that ends two full names, or none, stays as it is."""
+    owners: dict[str, list[str]] = {}
+    for key in people:
+        if " " in key:
+            owners.setdefault(key.rsplit(" ", 1)[1], []).append(key)
+    for key in [k for k in people if " " not in k]:
+        if len(owners.get(key, ())) == 1:
+            people[owners[key][0]] += people.pop(key)
+            shown.pop(key, None)
 
 
 def _content(text: str) -> tuple[list[str], Counter[str]]:
@@ -134,10 +144,11 @@ def article_features(article: Article) -> ArticleFeatures:
             quantities |= numbers(entity.text)
             continue
         kind = next((k for k, labels in ENTITY_KINDS.items() if entity.label in labels), None)
-        key = _entity_key(kind, entity.text) if kind else ""
+        key = _entity_key(entity.text) if kind else ""
         if kind and key and len(key) > 1:
             entities[kind][key] += 1
             names[kind].setdefault(key, _shown(entity.text))
+    _fullest_names(entities["person"], names["person"])
     years = frozenset(int(y) for y in _YEAR.findall(text))
     quantities = {n for n in quantities if not (n.isdigit() and len(n) == 4 and int(n) in years)}
     dates = frozenset(m.date for m in find_date_mentions(text, article.published) if m.kind != "relative")

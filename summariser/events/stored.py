@@ -24,7 +24,7 @@ from .features import ArticleFeatures, article_features
 __all__ = ["VERSION", "FeatureStore", "from_json", "to_json"]
 
 #: The version of what `summariser.events.features` reads: part of every key.
-VERSION = 1
+VERSION = 2
 
 
 def to_json(features: ArticleFeatures) -> str:

@@ -3,10 +3,11 @@
 Grouping is online, so the inverse document frequencies may only come from the articles seen so
 far, never from the future. Every term of an article is hashed (scikit-learn's `FeatureHasher`,
 `N_FEATURES` buckets, one namespace per kind of term: ``tok|``, ``stem|``, ``person|`` …) into
-a `Sparse` row weighted 1 + log(count); `DocumentFrequencies` counts, per bucket, the articles
+a `Sparse` row weighted 1 + log(count) and scaled to unit length; `DocumentFrequencies` counts, per bucket, the articles
 seen with it — a fixed-size array, so memory does not grow with the stream — and gives the
 smoothed IDF, log((n + 1) / (df + 1)) + 1, that `cosine` applies to both sides at comparison
-time (an event's centroid is a plain sum of its articles' rows, weighted when compared; a row's
+time (an event's centroid is the sum of its articles' unit rows, so a long report does not outweigh
+three short ones; weighted when compared; a row's
 weights and norm are computed once per placement, as the IDF only changes when an article is counted).
 A row is a pair of numpy arrays (sorted bucket numbers, weights): comparing two costs a few
 vectorised operations, whatever the size of the hash space.
@@ -68,7 +69,8 @@ EMPTY = Sparse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 def hashed(terms: Mapping[str, Mapping[str, int]]) -> dict[str, Sparse]:
-    """Namespace → the row of its terms, each weighted 1 + log(count); one hashing call for all namespaces."""
+    """Namespace → the row of its terms, each weighted 1 + log(count), the row scaled to unit length (so that
+    every article weighs the same in an event's centroid, however long it is); one hashing call for all namespaces."""
     names = list(terms)
     rows = [{f"{ns}|{term}": 1.0 + math.log(count) for term, count in terms[ns].items() if count > 0} for ns in names]
     matrix = csr_matrix(_HASHER.transform(rows))
@@ -77,7 +79,9 @@ def hashed(terms: Mapping[str, Mapping[str, int]]) -> dict[str, Sparse]:
     out = {}
     for i, ns in enumerate(names):
         lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-        out[ns] = Sparse(matrix.indices[lo:hi].astype(np.int64), matrix.data[lo:hi].astype(np.float64))
+        values = matrix.data[lo:hi].astype(np.float64)
+        norm = math.sqrt(float(np.dot(values, values)))
+        out[ns] = Sparse(matrix.indices[lo:hi].astype(np.int64), values / norm if norm else values)
     return out
 
 

@@ -48,3 +48,16 @@ def test_a_long_story_keeps_a_bounded_centroid_and_still_matches_its_own_words()
     assert capped > 0.0 and abs(capped - cosine(same.rows["tok"], whole, df)) < 0.05 * capped
     other = make_item(features("other", ["election", "ballot", "senate", "vote", "campaign", "polls"]))
     assert pair_features(other, state, df)["tokens"] == 0.0
+
+
+def test_every_article_weighs_the_same_in_its_events_centroid_however_long() -> None:
+    df = DocumentFrequencies()  # nothing counted yet: every term weighs the same, so only length could differ
+    long = make_item(features("long", [f"long{j}" for j in range(100)]))
+    short = make_item(features("short", ["quake", "peru", "arequipa", "rescuers", "tsunami"]))
+    state = new_state(0, 0, long)
+    state.add(1, short, copy=False)
+    like_long = pair_features(make_item(features("l2", [f"long{j}" for j in range(100)])), state, df)["tokens"]
+    like_short = pair_features(
+        make_item(features("s2", ["quake", "peru", "arequipa", "rescuers", "tsunami"])), state, df
+    )["tokens"]
+    assert abs(like_long - like_short) < 1e-9 and like_short > 0.7
