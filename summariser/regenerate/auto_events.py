@@ -17,7 +17,10 @@ event (named by the event's id, its articles in arrival order):
   that is not in the folder, or an event id the tool never made is a one-line `InputError`
   naming the line;
 * an article that cannot be read (no text, too large, not UTF-8) is an event of its own, whose
-  briefing fails with the reason, and does not stop the others.
+  briefing fails with the reason, and does not stop the others;
+* an event that grows past the cap of one briefing (`summariser.ingest.limits.max_articles`) is
+  briefed from its latest articles, with a warning naming the setting that raises the cap (a
+  hand-written grouping file's group over the cap is refused instead: its author chose it).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from ..atomic import write_atomic
 from ..config import Settings
 from ..errors import InputError, SummariserError
 from ..files import read_text_bounded
+from ..ingest.limits import MAX_ARTICLES_ENV, max_articles
 from ..ingest.read import load_source
 from ..schemas import Article
 
@@ -193,7 +197,7 @@ def group_folder(
             joined = _place(articles, state, past, fresh, target, pins, store)
         finally:
             store.close()
-    grouping = _grouping(state, joined, moved, editable)
+    grouping = _grouping(state, joined, moved, editable, warn)
     if save and placing:
         save_state(briefings, state)
         if state.articles:  # with no articles there is no grouping to write
@@ -210,15 +214,28 @@ def _members(state: EventState) -> dict[str, list[str]]:
     return members
 
 
-def _grouping(state: EventState, joined: dict[str, list[str]], moved: int, editable: Path) -> EventGrouping:
+def _grouping(state: EventState, joined: dict[str, list[str]], moved: int, editable: Path, warn: Warn) -> EventGrouping:
     members = _members(state)
-    jobs = sorted((Job(event, tuple(paths)) for event, paths in members.items()), key=lambda j: j.name)
+    jobs = sorted((Job(event, _briefed(event, paths, warn)) for event, paths in members.items()), key=lambda j: j.name)
     check_names(jobs, lambda j: f"event {j.name[:80]!r} of {editable}")
     info = {
         event: EventInfo(state.labels.get(event, ""), tuple((p, state.articles[p].day) for p in paths))
         for event, paths in members.items()
     }
     return EventGrouping(jobs, info, joined, moved)
+
+
+def _briefed(event: str, paths: list[str], warn: Warn) -> tuple[str, ...]:
+    """The articles an event's briefing merges: all of them, or its latest `max_articles` when it has
+    grown past the cap (a story is briefed as it stands now; the index still lists every article)."""
+    cap = max_articles()
+    if len(paths) <= cap:
+        return tuple(paths)
+    warn(
+        f"event {event}: {len(paths)} articles, over the cap of {cap} for one briefing; briefed from its "
+        f"latest {cap} (raise the cap with {MAX_ARTICLES_ENV}={len(paths)} to brief them all)"
+    )
+    return tuple(paths[-cap:])
 
 
 def editable_text(state: EventState) -> str:

@@ -20,6 +20,7 @@ from helpers.regenerate import echo_url
 from helpers.stories import CHILE_3, FIRST, STORIES, write_stories
 
 from summariser.errors import InputError
+from summariser.ingest.limits import MAX_ARTICLES_ENV
 from summariser.regenerate import dry_run, regenerate
 from summariser.regenerate.auto_events import EDITABLE
 from summariser.regenerate.event_state import STATE, load_state
@@ -263,3 +264,25 @@ def test_a_state_moved_away_is_recovered_from_the_editable_grouping(
     report = regenerate(articles, out, model=echo_url(server), group_by="event")
     assert _event_of(out, "ruling_1.txt") == ruling and _event_of(out, "ruling_2.txt") == "ruling-appeal"
     assert sorted(o.name for o in report.outcomes) == sorted([ruling, "ruling-appeal"]) and report.unchanged == 2
+
+
+def test_an_event_grown_past_the_cap_is_briefed_from_its_latest_articles_with_a_warning(
+    server: FakeOpenAI, articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "briefings"
+    (articles / "quake_chile_3.txt").write_text(CHILE_3 + "\n", encoding="utf-8")
+    monkeypatch.setenv(MAX_ARTICLES_ENV, "2")
+
+    report = regenerate(articles, out, model=echo_url(server), group_by="event")
+
+    chile = _event_of(out, "quake_chile_1.txt")
+    assert _events(out)[chile] == {"quake_chile_1.txt", "quake_chile_2.txt", "quake_chile_3.txt"}
+    assert report.failed == []  # the story is briefed, not failed
+    briefing = Briefing.model_validate_json((out / f"{chile}.json").read_bytes())
+    assert sorted(s.path for s in briefing.sources if s.path) == ["quake_chile_2.txt", "quake_chile_3.txt"]
+    assert [w for w in report.warnings if chile in w] == [
+        f"event {chile}: 3 articles, over the cap of 2 for one briefing; briefed from its latest 2 "
+        f"(raise the cap with {MAX_ARTICLES_ENV}=3 to brief them all)"
+    ]
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "quake_chile_1.txt" in index  # the index still lists every article of the event
