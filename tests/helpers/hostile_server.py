@@ -125,8 +125,9 @@ class HostileServer(FakeOpenAI):
             def _drip(self, action: Drip) -> None:
                 payload = _payload(action.body)
                 head = (
-                    f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
-                ).encode()
+                    f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                    "Connection: close\r\n\r\n"  # said, as a real server says it: else the client may reuse
+                ).encode()  # the connection before it sees it closed, and its next request finds it dropped
                 self.close_connection = True
                 stream = (head if action.headers_too else b"") + payload
                 if not action.headers_too:
@@ -146,6 +147,7 @@ class HostileServer(FakeOpenAI):
             def _flood(self, action: Flood) -> None:
                 self.close_connection = True
                 self.send_response(200)
+                self.send_header("Connection", "close")
                 self.send_header("Content-Type", "application/json")
                 if action.encoding != "identity":
                     self.send_header("Content-Encoding", action.encoding)
