@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ..schemas import Article
 from ..text.dates import event_date, find_date_mentions
+from ..text.names import same_person
 from ..text.nlp import analyse
 from ..text.normalise import fold_chars, numbers, plain_key, stems, words
 from ..text.stopwords import CONTENT_STOP_WORDS
@@ -100,15 +101,13 @@ def _entity_key(text: str) -> str:
 
 
 def _fullest_names(people: Counter[str], shown: dict[str, str]) -> None:
-    """Count each one-word mention of a person for the one full name of the article that ends with it
-    ("Reid" after "Tara Reid"); a word that ends two full names, or none, stays as it is."""
-    owners: dict[str, list[str]] = {}
-    for key in people:
-        if " " in key:
-            owners.setdefault(key.rsplit(" ", 1)[1], []).append(key)
+    """Count each one-word mention of a person for the one full name of the article that is the same person
+    (`text.names.same_person`: "Reid" after "Tara Reid"); a word that two full names end with, or none, stays."""
+    full = [key for key in people if " " in key]
     for key in [k for k in people if " " not in k]:
-        if len(owners.get(key, ())) == 1:
-            people[owners[key][0]] += people.pop(key)
+        owners = [name for name in full if same_person(key, name)]
+        if len(owners) == 1:
+            people[owners[0]] += people.pop(key)
             shown.pop(key, None)
 
 

@@ -215,8 +215,10 @@ def _members(state: EventState) -> dict[str, list[str]]:
 
 
 def _grouping(state: EventState, joined: dict[str, list[str]], moved: int, editable: Path, warn: Warn) -> EventGrouping:
-    members = _members(state)
-    jobs = sorted((Job(event, _briefed(event, paths, warn)) for event, paths in members.items()), key=lambda j: j.name)
+    members, cap = _members(state), max_articles()
+    jobs = sorted(
+        (Job(event, _briefed(event, paths, cap, warn)) for event, paths in members.items()), key=lambda j: j.name
+    )
     check_names(jobs, lambda j: f"event {j.name[:80]!r} of {editable}")
     info = {
         event: EventInfo(state.labels.get(event, ""), tuple((p, state.articles[p].day) for p in paths))
@@ -225,10 +227,9 @@ def _grouping(state: EventState, joined: dict[str, list[str]], moved: int, edita
     return EventGrouping(jobs, info, joined, moved)
 
 
-def _briefed(event: str, paths: list[str], warn: Warn) -> tuple[str, ...]:
-    """The articles an event's briefing merges: all of them, or its latest `max_articles` when it has
-    grown past the cap (a story is briefed as it stands now; the index still lists every article)."""
-    cap = max_articles()
+def _briefed(event: str, paths: list[str], cap: int, warn: Warn) -> tuple[str, ...]:
+    """The articles an event's briefing merges: all of them, or its latest ``cap`` (`max_articles`) when it
+    has grown past it (a story is briefed as it stands now; the index still lists every article)."""
     if len(paths) <= cap:
         return tuple(paths)
     warn(
