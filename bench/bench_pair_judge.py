@@ -103,15 +103,18 @@ class Judge:
         )
         self.asked = 0
         self.seconds = 0.0
-
-    def _token(self, word: str) -> int:
-        return int(self.llm.tokenize(word.encode(), add_bos=False, special=False)[0])
+        token = lambda word: int(self.llm.tokenize(word.encode(), add_bos=False, special=False)[0])  # noqa: E731
+        #: Per prompt, the first tokens of its two answers, each in both cases (read once, not per question).
+        self.answers = {
+            name: tuple([token(w), token(_other_case(w))] for w in words) for name, (_, _, words) in PROMPTS.items()
+        }
 
     def p_same(self, prompt: str, key_a: str, a: str, key_b: str, b: str) -> float:
         key = f"{prompt}|{key_a}|{key_b}"
         if key in self.kept:
             return self.kept[key]
-        system, user, (yes, no) = PROMPTS[prompt]
+        system, user, _ = PROMPTS[prompt]
+        yes, no = self.answers[prompt]
         lead = lambda text: " ".join(text.split()[:LEAD_WORDS])  # noqa: E731
         text = (
             f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user.format(a=lead(a), b=lead(b))}"
@@ -121,8 +124,7 @@ class Judge:
         self.llm.reset()
         self.llm.eval(self.llm.tokenize(text.encode(), add_bos=False, special=True))
         logits = np.ctypeslib.as_array(self.llm._ctx.get_logits(), shape=(self.llm.n_vocab(),)).astype(np.float64)
-        s = np.logaddexp(logits[self._token(yes)], logits[self._token(_other_case(yes))])
-        d = np.logaddexp(logits[self._token(no)], logits[self._token(_other_case(no))])
+        s, d = np.logaddexp(*logits[yes]), np.logaddexp(*logits[no])
         self.seconds += time.perf_counter() - start
         self.asked += 1
         self.kept[key] = p = float(1.0 / (1.0 + np.exp(d - s)))
@@ -194,7 +196,9 @@ def pairs_table(docs: Sequence[fg.Doc], texts: dict[str, str], judge: Judge, per
 
 
 class JudgedGrouper(Grouper):
-    """The shipped grouping, with the model deciding when the best candidate's probability is in ``band``."""
+    """The shipped grouping, with the model deciding when the best candidate's probability is in ``band``;
+    a band whose top is None is "rescue only": under the decision's threshold, and the model can only make
+    the article join."""
 
     def __init__(
         self, judge: Judge | None, band: tuple[float, float | None], tau: float, texts: dict[str, str]
@@ -207,14 +211,13 @@ class JudgedGrouper(Grouper):
 
     def candidates(self, item: Item) -> list[Candidate]:
         found = super().candidates(item)
-        low, high = self.band
-        rescue = high is None  # under the threshold, and the model can only make it join
-        top = self.decision.threshold if high is None else high
-        if self.judge is None or not found or not low <= found[0].probability <= top:
+        if self.judge is None or not found:
             return found
-        if rescue and found[0].probability >= top:
+        best, (low, high) = found[0], self.band
+        rescue = high is None
+        inside = low <= best.probability < self.decision.threshold if high is None else low <= best.probability <= high
+        if not inside:
             return found
-        best = found[0]
         founder = self.keys[self.events[best.event].founder]
         self.calls += 1
         p = self.judge.p_same(STREAM_PROMPT, founder, self.texts[founder], self.current, self.texts[self.current])
